@@ -1,0 +1,112 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The target graph is the architecture: arrows point inward to `CountingCore`.
+// `Server` never links `Vision`; only the `footfall` executable joins them.
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_video", "opencv_imgcodecs"]
+
+let package = Package(
+    name: "footfall",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "footfall", targets: ["footfall"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.2.0"),
+    ],
+    targets: [
+        // Pure counting logic: geometry, detections, tracker, counters. Standard library only.
+        .target(name: "CountingCore"),
+
+        // OpenCV behind a plain C header, so Swift needs no C++ interop.
+        .target(
+            name: "COpenCV",
+            cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+            linkerSettings: openCVModules.map { .linkedLibrary($0) }
+        ),
+        .target(
+            name: "Vision",
+            dependencies: [
+                "CountingCore", "COpenCV",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Storage", dependencies: ["CountingCore"]),
+        .target(
+            name: "StorageSQLite",
+            dependencies: ["Storage", "CSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        .target(name: "Messaging", dependencies: ["CountingCore"]),
+
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "CountingCore", "Vision", "Storage", "Messaging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .target(
+            name: "Server",
+            dependencies: [
+                "CountingCore", "Storage", "Messaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Dashboard")]
+        ),
+
+        // Composition root and configuration: the `build…` functions that `main` and tests call.
+        .target(
+            name: "FootfallApp",
+            dependencies: [
+                "CountingCore", "Vision", "Storage", "StorageSQLite", "Messaging", "Pipeline", "Server",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "footfall",
+            dependencies: [
+                "FootfallApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "CountingCoreTests", dependencies: ["CountingCore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "CountingCore"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Storage", "Messaging", "CountingCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "Vision", "Storage", "StorageSQLite", "Messaging", "CountingCore", "FootfallApp", "Server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "FootfallAppTests", dependencies: ["FootfallApp", "CountingCore"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,73 @@
+import CountingCore
+import Foundation
+import Hummingbird
+import Logging
+import Messaging
+import Pipeline
+import Prometheus
+import Server
+import ServiceLifecycle
+import Storage
+import StorageSQLite
+
+/// The composition root: builds what each `footfall` subcommand runs. `main` only parses
+/// arguments and calls these; tests call them too.
+public enum FootfallApp {
+    /// The SQLite file inside the data directory.
+    public static func databasePath(dataDirectory: String) -> String {
+        dataDirectory + "/footfall.sqlite"
+    }
+
+    /// Creates the data directory and opens the embedded store, applying migrations.
+    public static func openStore(dataDirectory: String, migrate: Bool = true) throws -> SQLiteStore {
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError.invalidValue(key: "data-dir", source: dataDirectory,
+                                                  reason: "cannot create the directory: \(error.localizedDescription)")
+        }
+        return try SQLiteStore(path: databasePath(dataDirectory: dataDirectory), migrate: migrate)
+    }
+
+    /// `footfall migrate`: applies missing migrations and returns their versions.
+    public static func migrate(dataDirectory: String) async throws -> [Int] {
+        let store = try openStore(dataDirectory: dataDirectory, migrate: false)
+        return try await store.migrate()
+    }
+
+    /// `footfall serve`: the HTTP server and, with `demo`, the demo camera's pipeline,
+    /// in one service group on embedded defaults.
+    public static func buildServer(configuration: FootfallConfiguration, logger: Logger) async throws
+        -> some ApplicationProtocol
+    {
+        let store = try openStore(dataDirectory: configuration.dataDirectory)
+        let live = InMemoryLiveState()
+        let bus = InProcessEventBus()
+        let registry = PrometheusCollectorRegistry()
+        var pipelines: [CameraPipeline] = []
+        if configuration.demo {
+            guard FileManager.default.isReadableFile(atPath: configuration.demoVideo) else {
+                throw ConfigurationError.unreadableFile(
+                    key: "demo-video", path: configuration.demoVideo,
+                    reason: "the sample video is missing: run scripts/demo.sh once, or set --demo-video")
+            }
+            let camera = DemoCamera.camera(video: configuration.demoVideo)
+            try await store.saveCamera(camera)
+            pipelines.append(CameraPipeline(
+                camera: camera, configuration: CameraPipelineConfiguration(realTime: true, loop: true),
+                store: store, bus: bus, live: live,
+                metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger))
+        }
+        for camera in try await store.cameras() where !pipelines.contains(where: { $0.camera.id == camera.id }) {
+            await live.put(CameraLiveState(
+                cameraID: camera.id, status: .offline,
+                lines: camera.geometry.lines.map { .init(name: $0.name) },
+                zones: camera.geometry.zones.map { .init(name: $0.name) }))
+        }
+        let dependencies = ServerDependencies(store: store, live: live, bus: bus, metrics: registry)
+        let services: [any Service] = pipelines.isEmpty ? [] : [CameraSupervisor(pipelines: pipelines, logger: logger)]
+        return buildApplication(
+            configuration: ServerConfiguration(host: configuration.host, port: configuration.port),
+            dependencies: dependencies, services: services, logger: logger)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+
+/// Everything `footfall serve` can be told. See the README's configuration table.
+public struct FootfallConfiguration: Sendable {
+    public var dataDirectory: String
+    public var host: String
+    public var port: Int
+    public var demo: Bool
+    /// The sample video the demo camera plays; defaults to `<data-dir>/samples/vtest.avi`.
+    public var demoVideo: String
+    public var logLevel: Logger.Level
+
+    /// Resolves the configuration: command line > environment > file (`--config`/`FOOTFALL_CONFIG`) > defaults.
+    public static func load(commandLine: [String: String], environment: [String: String])
+        throws(ConfigurationError) -> FootfallConfiguration
+    {
+        let bootstrap = try ConfigReader(commandLine: commandLine, environment: environment)
+        var file: (String, Data)?
+        if let path = bootstrap.value("config") {
+            do {
+                file = (path.text, try Data(contentsOf: URL(fileURLWithPath: path.text)))
+            } catch {
+                throw .unreadableFile(key: "config", path: path.text, reason: error.localizedDescription)
+            }
+        }
+        let reader = try ConfigReader(commandLine: commandLine, environment: environment, file: file)
+        let dataDirectory = reader.string("data-dir", default: "./footfall-data")
+        let levelText = reader.value("log-level")
+        guard let logLevel = Logger.Level(rawValue: levelText?.text ?? "info") else {
+            throw .invalidValue(key: "log-level", source: levelText?.source ?? "default",
+                                reason: "use trace, debug, info, notice, warning, error or critical")
+        }
+        return FootfallConfiguration(
+            dataDirectory: dataDirectory,
+            host: reader.string("host", default: "127.0.0.1"),
+            port: try reader.int("port", default: 8080, range: 0...65_535),
+            demo: try reader.bool("demo", default: false),
+            demoVideo: reader.string("demo-video", default: dataDirectory + "/samples/vtest.avi"),
+            logLevel: logLevel)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The current numbers of one camera, as shown on the dashboard.
+public struct CameraLiveState: Hashable, Sendable {
+    public struct LineTotals: Hashable, Sendable {
+        public var name: String
+        public var countIn: Int
+        public var countOut: Int
+
+        public init(name: String, countIn: Int = 0, countOut: Int = 0) {
+            self.name = name
+            self.countIn = countIn
+            self.countOut = countOut
+        }
+    }
+
+    public struct ZoneState: Hashable, Sendable {
+        public var name: String
+        public var occupancy: Int
+
+        public init(name: String, occupancy: Int = 0) {
+            self.name = name
+            self.occupancy = occupancy
+        }
+    }
+
+    public var cameraID: String
+    public var status: CameraStatus
+    /// Frames analysed per second, averaged over the last few seconds.
+    public var framesPerSecond: Double
+    /// Wall-clock time of the last analysed frame.
+    public var updated: Date?
+    public var lines: [LineTotals]
+    public var zones: [ZoneState]
+
+    public init(cameraID: String, status: CameraStatus = .connecting, framesPerSecond: Double = 0,
+                updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = []) {
+        self.cameraID = cameraID
+        self.status = status
+        self.framesPerSecond = framesPerSecond
+        self.updated = updated
+        self.lines = lines
+        self.zones = zones
+    }
+}

@@ -1,0 +1,70 @@
+import CountingCore
+import Foundation
+
+/// A live update, published by a camera pipeline and pushed to every WebSocket client.
+public enum LiveMessage: Hashable, Sendable {
+    case crossing(Crossing)
+    case occupancy(Occupancy)
+    case status(Status)
+
+    /// A track crossed a line; `totalIn`/`totalOut` are the line's running totals.
+    public struct Crossing: Hashable, Sendable {
+        public var cameraID: String
+        public var line: String
+        public var direction: CrossingDirection
+        public var trackID: Int
+        public var time: Date
+        public var totalIn: Int
+        public var totalOut: Int
+
+        public init(cameraID: String, line: String, direction: CrossingDirection, trackID: Int, time: Date,
+                    totalIn: Int, totalOut: Int) {
+            self.cameraID = cameraID
+            self.line = line
+            self.direction = direction
+            self.trackID = trackID
+            self.time = time
+            self.totalIn = totalIn
+            self.totalOut = totalOut
+        }
+    }
+
+    /// A zone's occupancy changed.
+    public struct Occupancy: Hashable, Sendable {
+        public var cameraID: String
+        public var zone: String
+        public var occupancy: Int
+        public var time: Date
+
+        public init(cameraID: String, zone: String, occupancy: Int, time: Date) {
+            self.cameraID = cameraID
+            self.zone = zone
+            self.occupancy = occupancy
+            self.time = time
+        }
+    }
+
+    /// A camera's status changed.
+    public struct Status: Hashable, Sendable {
+        public var cameraID: String
+        public var status: CameraStatus
+        public var reason: String?
+        public var time: Date
+
+        public init(cameraID: String, status: CameraStatus, reason: String? = nil, time: Date) {
+            self.cameraID = cameraID
+            self.status = status
+            self.reason = reason
+            self.time = time
+        }
+    }
+
+    /// The camera the message is about.
+    public var cameraID: String {
+        switch self {
+        case .crossing(let message): message.cameraID
+        case .occupancy(let message): message.cameraID
+        case .status(let message): message.cameraID
+        }
+    }
+}

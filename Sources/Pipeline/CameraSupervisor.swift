@@ -1,0 +1,49 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs every camera pipeline and restarts one that fails, with exponential backoff,
+/// without touching the others.
+public struct CameraSupervisor: Service {
+    public let pipelines: [CameraPipeline]
+    private let logger: Logger
+    private let initialDelay: Duration
+    private let maximumDelay: Duration
+
+    public init(pipelines: [CameraPipeline], logger: Logger, initialDelay: Duration = .seconds(1),
+                maximumDelay: Duration = .seconds(30)) {
+        self.pipelines = pipelines
+        self.logger = logger
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            for pipeline in pipelines {
+                group.addTask { await supervise(pipeline) }
+            }
+        }
+    }
+
+    private func supervise(_ pipeline: CameraPipeline) async {
+        var delay = initialDelay
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await pipeline.run()
+                return
+            } catch {
+                guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
+                logger.warning("camera.restarting", metadata: [
+                    "camera.id": "\(pipeline.camera.id)", "error": "\(error)", "delay": "\(delay)",
+                ])
+            }
+            let wait = delay
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            } catch {
+                return
+            }
+            delay = min(delay * 2, maximumDelay)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// The result of counting a whole video offline; encodes to the `footfall count --json` object.
+public struct CountSummary: Hashable, Sendable, Codable {
+    public struct LineResult: Hashable, Sendable, Codable {
+        public var name: String
+        public var countIn: Int
+        public var countOut: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case countIn = "in"
+            case countOut = "out"
+        }
+    }
+
+    public struct ZoneResult: Hashable, Sendable, Codable {
+        public var name: String
+        /// Highest occupancy seen in any frame.
+        public var peak: Int
+        /// Occupancy averaged over all frames.
+        public var mean: Double
+    }
+
+    public var frames: Int
+    /// Wall-clock seconds spent, decoding included.
+    public var seconds: Double
+    /// Frames analysed per wall-clock second.
+    public var fps: Double
+    public var lines: [LineResult]
+    public var zones: [ZoneResult]
+}

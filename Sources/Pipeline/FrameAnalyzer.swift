@@ -1,0 +1,23 @@
+import CountingCore
+import Vision
+
+/// Detect → track → count for one camera: the part of the pipeline shared by live cameras
+/// and offline counting. Used from one thread or task at a time.
+public struct FrameAnalyzer {
+    public let detector: any PersonDetector
+    public private(set) var engine: CountingEngine
+
+    public init(detector: any PersonDetector, geometry: Geometry, tracker: TrackerConfiguration = .init()) {
+        self.detector = detector
+        self.engine = CountingEngine(geometry: geometry, tracker: tracker)
+    }
+
+    /// Runs the detector and the counting engine on one frame.
+    public mutating func analyze(_ frame: Frame) throws(VisionError) -> [CountingEvent] {
+        let detections = try detector.detect(frame)
+        return engine.step(detections: detections, time: frame.time)
+    }
+
+    /// Current occupancy of each zone, in geometry order.
+    public var occupancies: [Int] { engine.zoneCounters.map(\.occupancy) }
+}

@@ -1,0 +1,100 @@
+import Dispatch
+import Synchronization
+import Vision
+
+/// A bounded queue of frames from a blocking producer thread to an async consumer.
+///
+/// `.latestWins` (live cameras): when the consumer falls behind, the oldest frames are
+/// dropped and counted, so analysis always works on recent video. `.blocking` (files):
+/// the producer waits for room, so every frame is analysed and memory stays bounded.
+final class FrameQueue: Sendable {
+    enum Policy: Sendable {
+        case latestWins
+        case blocking
+    }
+
+    private struct State {
+        var buffer: [Frame] = []
+        var waiting: CheckedContinuation<Frame?, any Error>?
+        var finished = false
+        var failure: (any Error)?
+        var cancelled = false
+        var dropped = 0
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+    private let policy: Policy
+    private let space: DispatchSemaphore
+
+    init(capacity: Int, policy: Policy) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        self.policy = policy
+        self.space = DispatchSemaphore(value: capacity)
+    }
+
+    /// Frames dropped so far under `.latestWins`.
+    var dropped: Int { state.withLock { $0.dropped } }
+
+    /// Producer side: adds a frame. Returns false once the consumer has cancelled.
+    func push(_ frame: Frame) -> Bool {
+        if policy == .blocking { space.wait() }
+        let (consumer, accepted): (CheckedContinuation<Frame?, any Error>?, Bool) = state.withLock { state in
+            if state.cancelled { return (nil, false) }
+            if let waiting = state.waiting {
+                state.waiting = nil
+                return (waiting, true)
+            }
+            if state.buffer.count >= capacity {
+                state.buffer.removeFirst()
+                state.dropped += 1
+            }
+            state.buffer.append(frame)
+            return (nil, true)
+        }
+        if let consumer {
+            if policy == .blocking { space.signal() }
+            consumer.resume(returning: frame)
+        }
+        return accepted
+    }
+
+    /// Producer side: no more frames; `error` if the source failed.
+    func finish(error: (any Error)? = nil) {
+        let consumer = state.withLock { state -> CheckedContinuation<Frame?, any Error>? in
+            state.finished = true
+            state.failure = error
+            defer { state.waiting = nil }
+            return state.buffer.isEmpty ? state.waiting : nil
+        }
+        if let error { consumer?.resume(throwing: error) } else { consumer?.resume(returning: nil) }
+    }
+
+    /// Consumer side: stops the producer and drops what is buffered.
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            state.buffer.removeAll()
+        }
+        // Wake a producer waiting for room; it will see `cancelled`.
+        if policy == .blocking { for _ in 0..<capacity { space.signal() } }
+    }
+
+    /// Consumer side: the next frame, or nil when the producer finished.
+    func next() async throws -> Frame? {
+        try await withCheckedThrowingContinuation { continuation in
+            let result: Result<Frame?, any Error>? = state.withLock { state in
+                if !state.buffer.isEmpty { return .success(state.buffer.removeFirst()) }
+                if state.finished || state.cancelled {
+                    return state.failure.map { .failure($0) } ?? .success(nil)
+                }
+                state.waiting = continuation
+                return nil
+            }
+            guard let result else { return }
+            if case .success(.some) = result, policy == .blocking { space.signal() }
+            continuation.resume(with: result)
+        }
+    }
+}

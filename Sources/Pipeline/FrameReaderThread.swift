@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+import Vision
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs an `FFmpegFrameReader` on a thread of its own and feeds a `FrameQueue`.
+///
+/// A dedicated thread, not a task: reading the pipe blocks, and a blocked task would hold
+/// one of the few cooperative threads (two on a 2-core machine).
+final class FrameReaderThread: Sendable {
+    let queue: FrameQueue
+    private let processID = Atomic<Int32>(0)
+    private let stopped = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts reading `source`. `onOpen` runs on the reader thread once the source is probed.
+    init(source: String, realTime: Bool, loop: Bool, queue: FrameQueue,
+         onOpen: @escaping @Sendable (VideoInfo) -> Void) {
+        self.queue = queue
+        let thread = Thread { [self] in
+            defer { self.done.signal() }
+            do {
+                let reader = try FFmpegFrameReader(source: source, realTime: realTime, loop: loop)
+                self.processID.store(reader.processIdentifier, ordering: .relaxed)
+                defer {
+                    self.processID.store(0, ordering: .relaxed)
+                    reader.close()
+                }
+                onOpen(reader.info)
+                while !self.stopped.load(ordering: .relaxed), let frame = try reader.next() {
+                    if !queue.push(frame) { break }
+                }
+                queue.finish()
+            } catch {
+                queue.finish(error: error)
+            }
+        }
+        thread.name = "footfall.decode"
+        thread.start()
+    }
+
+    /// Asks the reader to stop and waits until its thread has closed ffmpeg.
+    func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        queue.cancel()
+        let pid = processID.load(ordering: .relaxed)
+        if pid > 0 { kill(pid, SIGTERM) }
+    }
+
+    /// Waits until the reader thread has ended; call after `stop()` or once the queue finished.
+    func join() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { [done] in
+                done.wait()
+                done.signal()
+                continuation.resume()
+            }
+        }
+    }
+}

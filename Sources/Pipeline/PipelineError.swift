@@ -1,0 +1,16 @@
+import Vision
+
+/// Errors of the pipeline layer.
+public enum PipelineError: Error, Sendable, CustomStringConvertible {
+    /// The frame source or detector failed.
+    case vision(VisionError)
+    /// The camera's geometry is invalid.
+    case invalidGeometry(field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .vision(let error): error.description
+        case .invalidGeometry(let field, let reason): "invalid geometry: \(field): \(reason)"
+        }
+    }
+}

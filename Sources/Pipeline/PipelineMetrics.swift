@@ -1,0 +1,41 @@
+import Metrics
+
+/// Every metric Footfall's pipelines emit, named in one place. Labels stay low-cardinality:
+/// the camera id and the line or zone name, never a track id.
+public struct PipelineMetrics: Sendable {
+    public enum Name {
+        public static let framesAnalysed = "footfall_frames_analysed_total"
+        public static let framesDropped = "footfall_frames_dropped_total"
+        public static let crossings = "footfall_crossings_total"
+        public static let occupancy = "footfall_zone_occupancy"
+        public static let storeErrors = "footfall_store_errors_total"
+        public static let analysisSeconds = "footfall_frame_analysis_seconds"
+    }
+
+    public let factory: any MetricsFactory
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    func framesAnalysed(camera: String) -> Counter {
+        Counter(label: Name.framesAnalysed, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    func framesDropped(camera: String) -> Counter {
+        Counter(label: Name.framesDropped, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    func crossings(camera: String, line: String, direction: String) -> Counter {
+        Counter(label: Name.crossings, dimensions: [("camera", camera), ("line", line), ("direction", direction)],
+                factory: factory)
+    }
+
+    func occupancy(camera: String, zone: String) -> Gauge {
+        Gauge(label: Name.occupancy, dimensions: [("camera", camera), ("zone", zone)], factory: factory)
+    }
+
+    func storeErrors(camera: String) -> Counter {
+        Counter(label: Name.storeErrors, dimensions: [("camera", camera)], factory: factory)
+    }
+}

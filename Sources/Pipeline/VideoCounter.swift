@@ -1,0 +1,61 @@
+import CountingCore
+import Foundation
+import Vision
+
+/// Counts people in a whole video file as fast as it decodes: `footfall count`.
+public struct VideoCounter {
+    public var motion: MotionDetectorConfiguration
+    public var tracker: TrackerConfiguration
+
+    public init(motion: MotionDetectorConfiguration = .init(), tracker: TrackerConfiguration = .init()) {
+        self.motion = motion
+        self.tracker = tracker
+    }
+
+    /// Runs on the calling thread (it blocks while reading). `progress` gets frames done and,
+    /// when the container says, the total.
+    public func count(
+        video: String, geometry: Geometry, progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
+    ) throws(PipelineError) -> CountSummary {
+        do throws(CountingCoreError) {
+            try geometry.validate()
+        } catch {
+            switch error {
+            case .invalidGeometry(let field, let reason): throw .invalidGeometry(field: field, reason: reason)
+            }
+        }
+        do throws(VisionError) {
+            let started = ContinuousClock.now
+            let reader = try FFmpegFrameReader(source: video)
+            defer { reader.close() }
+            let total = reader.info.frameCount
+            var analyzer = FrameAnalyzer(detector: try MotionDetector(configuration: motion), geometry: geometry,
+                                         tracker: tracker)
+            var frames = 0
+            var peaks = [Int](repeating: 0, count: geometry.zones.count)
+            var sums = [Double](repeating: 0, count: geometry.zones.count)
+            while let frame = try reader.next() {
+                _ = try analyzer.analyze(frame)
+                frames += 1
+                for (i, occupancy) in analyzer.occupancies.enumerated() {
+                    peaks[i] = max(peaks[i], occupancy)
+                    sums[i] += Double(occupancy)
+                }
+                if frames % 10 == 0 { progress(frames, total) }
+            }
+            progress(frames, total)
+            let elapsed = started.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return CountSummary(
+                frames: frames, seconds: seconds, fps: seconds > 0 ? Double(frames) / seconds : 0,
+                lines: analyzer.engine.lineCounters.map {
+                    .init(name: $0.line.name, countIn: $0.totalIn, countOut: $0.totalOut)
+                },
+                zones: geometry.zones.indices.map { i in
+                    .init(name: geometry.zones[i].name, peak: peaks[i], mean: frames > 0 ? sums[i] / Double(frames) : 0)
+                })
+        } catch {
+            throw .vision(error)
+        }
+    }
+}

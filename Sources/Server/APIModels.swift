@@ -1,0 +1,139 @@
+import CountingCore
+import Foundation
+import Messaging
+import Storage
+
+/// The JSON shapes of the REST and WebSocket API (see `docs/api.md`).
+enum APIModels {
+    struct CameraList: Encodable {
+        var cameras: [CameraItem]
+    }
+
+    struct CameraItem: Encodable {
+        var id: String
+        var name: String
+        var status: CameraStatus
+        var lines: [CountingLine]
+        var zones: [Zone]
+    }
+
+    struct LiveList: Encodable {
+        var cameras: [LiveCamera]
+    }
+
+    struct LiveCamera: Encodable {
+        struct Line: Encodable {
+            var name: String
+            var `in`: Int
+            var out: Int
+        }
+
+        struct ZoneNow: Encodable {
+            var name: String
+            var occupancy: Int
+        }
+
+        var id: String
+        var status: CameraStatus
+        var fps: Double
+        var updated: Date?
+        var lines: [Line]
+        var zones: [ZoneNow]
+
+        init(_ state: CameraLiveState) {
+            id = state.cameraID
+            status = state.status
+            fps = (state.framesPerSecond * 10).rounded() / 10
+            updated = state.updated
+            lines = state.lines.map { Line(name: $0.name, in: $0.countIn, out: $0.countOut) }
+            zones = state.zones.map { ZoneNow(name: $0.name, occupancy: $0.occupancy) }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(status, forKey: .status)
+            try container.encode(fps, forKey: .fps)
+            // `updated` is always present, null before the first frame.
+            try container.encode(updated, forKey: .updated)
+            try container.encode(lines, forKey: .lines)
+            try container.encode(zones, forKey: .zones)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, fps, updated, lines, zones
+        }
+    }
+
+    struct Counts: Encodable {
+        struct LineSeries: Encodable {
+            struct Bucket: Encodable {
+                var start: Date
+                var `in`: Int
+                var out: Int
+            }
+
+            var name: String
+            var buckets: [Bucket]
+        }
+
+        struct ZoneSeries: Encodable {
+            struct Bucket: Encodable {
+                var start: Date
+                var min: Int
+                var max: Int
+                var mean: Double
+            }
+
+            var name: String
+            var buckets: [Bucket]
+        }
+
+        var camera: String
+        var bucket: String
+        var from: Date
+        var to: Date
+        var lines: [LineSeries]
+        var zones: [ZoneSeries]
+    }
+
+    /// One WebSocket message.
+    struct LiveEvent: Encodable {
+        var type: String
+        var camera: String
+        var time: Date
+        var line: String?
+        var direction: CrossingDirection?
+        var track: Int?
+        var `in`: Int?
+        var out: Int?
+        var zone: String?
+        var occupancy: Int?
+        var status: CameraStatus?
+        var reason: String?
+
+        init(_ message: LiveMessage) {
+            camera = message.cameraID
+            switch message {
+            case .crossing(let crossing):
+                type = "crossing"
+                time = crossing.time
+                line = crossing.line
+                direction = crossing.direction
+                track = crossing.trackID
+                self.in = crossing.totalIn
+                out = crossing.totalOut
+            case .occupancy(let occupancy):
+                type = "occupancy"
+                time = occupancy.time
+                zone = occupancy.zone
+                self.occupancy = occupancy.occupancy
+            case .status(let status):
+                type = "status"
+                time = status.time
+                self.status = status.status
+                reason = status.reason
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import ServiceLifecycle
+
+/// Builds the router with every route of the API and the dashboard.
+public func buildRouter(dependencies: ServerDependencies) -> Router<BasicWebSocketRequestContext> {
+    let router = Router(context: BasicWebSocketRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    let api = router.group("api/v1")
+    CameraController(dependencies: dependencies).addRoutes(to: api)
+    LiveController(dependencies: dependencies).addRoutes(to: api)
+    HealthController(dependencies: dependencies).addRoutes(to: router)
+    DashboardController().addRoutes(to: router)
+    return router
+}
+
+/// Builds the HTTP + WebSocket application; `services` run alongside it in one service group
+/// and shut down with it.
+public func buildApplication(
+    configuration: ServerConfiguration, dependencies: ServerDependencies, services: [any Service] = [],
+    logger: Logger
+) -> some ApplicationProtocol {
+    let router = buildRouter(dependencies: dependencies)
+    return Application(
+        router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "footfall"),
+        services: services,
+        logger: logger)
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Per-minute totals of one line or zone of one camera.
+///
+/// Writing a result for a minute that already has one adds the counts and merges the
+/// occupancy figures, so a minute split across two writes (a restart, say) stays whole.
+public struct CountingResult: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable {
+        case line
+        case zone
+    }
+
+    public var cameraID: String
+    public var kind: Kind
+    public var name: String
+    /// Start of the minute (UTC, whole minute).
+    public var minute: Date
+    public var countIn: Int
+    public var countOut: Int
+    public var occupancyMin: Int
+    public var occupancyMax: Int
+    /// Sum of the occupancy samples and their number; the mean is `sum / samples`.
+    public var occupancySum: Double
+    public var occupancySamples: Int
+
+    public init(cameraID: String, kind: Kind, name: String, minute: Date, countIn: Int = 0, countOut: Int = 0,
+                occupancyMin: Int = 0, occupancyMax: Int = 0, occupancySum: Double = 0, occupancySamples: Int = 0) {
+        self.cameraID = cameraID
+        self.kind = kind
+        self.name = name
+        self.minute = minute
+        self.countIn = countIn
+        self.countOut = countOut
+        self.occupancyMin = occupancyMin
+        self.occupancyMax = occupancyMax
+        self.occupancySum = occupancySum
+        self.occupancySamples = occupancySamples
+    }
+
+    /// Checks the fields; the error names the first bad one.
+    public func validate() throws(StorageError) {
+        if cameraID.isEmpty { throw .invalidInput(field: "result.cameraID", reason: "must not be empty") }
+        if name.isEmpty || name.count > 100 { throw .invalidInput(field: "result.name", reason: "must have 1 to 100 characters") }
+        if countIn < 0 || countOut < 0 { throw .invalidInput(field: "result.count", reason: "counts cannot be negative") }
+        if occupancyMin < 0 || occupancyMax < occupancyMin {
+            throw .invalidInput(field: "result.occupancy", reason: "need 0 ≤ min ≤ max")
+        }
+        if occupancySamples < 0 { throw .invalidInput(field: "result.occupancySamples", reason: "cannot be negative") }
+        if minute.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) != 0 {
+            throw .invalidInput(field: "result.minute", reason: "must be the start of a minute")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Cameras and their configuration.
+public protocol CameraStore: Sendable {
+    /// Inserts or replaces the camera with the same id.
+    func saveCamera(_ camera: Camera) async throws
+    /// All cameras, ordered by id.
+    func cameras() async throws -> [Camera]
+    func camera(id: String) async throws -> Camera?
+}
+
+/// Crossing events and per-minute counting results.
+public protocol CountStore: Sendable {
+    /// Stores crossings in one transaction, skipping ids already stored.
+    /// Returns how many were new.
+    @discardableResult
+    func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int
+    /// Crossings of a camera with `from <= time < to`, oldest first.
+    func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord]
+    /// Adds per-minute results in one transaction (see `CountingResult` for the merge rule).
+    func addCountingResults(_ results: [CountingResult]) async throws
+    /// Results of a camera with `from <= minute < to`, grouped into buckets of `bucket`.
+    func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries
+}
+
+/// Everything Footfall keeps in its system of record.
+public typealias FootfallStore = CameraStore & CountStore

@@ -1,0 +1,10 @@
+import CountingCore
+
+/// Finds people in frames. A detector keeps state across frames (a background model, say),
+/// so one instance serves one camera and is used from one thread at a time.
+public protocol PersonDetector: AnyObject {
+    /// A short name for logs and errors, such as `motion`.
+    var name: String { get }
+    /// The people found in `frame`, in its pixels.
+    func detect(_ frame: Frame) throws(VisionError) -> [Detection]
+}
