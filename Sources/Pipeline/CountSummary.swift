@@ -5,6 +5,12 @@ public struct CountSummary: Hashable, Sendable, Codable {
         public var countIn: Int
         public var countOut: Int
 
+        public init(name: String, countIn: Int, countOut: Int) {
+            self.name = name
+            self.countIn = countIn
+            self.countOut = countOut
+        }
+
         enum CodingKeys: String, CodingKey {
             case name
             case countIn = "in"
@@ -18,6 +24,12 @@ public struct CountSummary: Hashable, Sendable, Codable {
         public var peak: Int
         /// Occupancy averaged over all frames.
         public var mean: Double
+
+        public init(name: String, peak: Int, mean: Double) {
+            self.name = name
+            self.peak = peak
+            self.mean = mean
+        }
     }
 
     public var frames: Int
@@ -27,4 +39,12 @@ public struct CountSummary: Hashable, Sendable, Codable {
     public var fps: Double
     public var lines: [LineResult]
     public var zones: [ZoneResult]
+
+    public init(frames: Int, seconds: Double, fps: Double, lines: [LineResult], zones: [ZoneResult]) {
+        self.frames = frames
+        self.seconds = seconds
+        self.fps = fps
+        self.lines = lines
+        self.zones = zones
+    }
 }

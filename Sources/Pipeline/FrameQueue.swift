@@ -20,18 +20,22 @@ final class FrameQueue: Sendable {
         var failure: (any Error)?
         var cancelled = false
         var dropped = 0
+        /// Frames pushed and not yet taken (`.blocking` only).
+        var inFlight = 0
+        var producerWaiting = false
     }
 
     private let state = Mutex(State())
     private let capacity: Int
     private let policy: Policy
-    private let space: DispatchSemaphore
+    // Starts at 0 and is signalled only for a producer that is waiting (or about to wait),
+    // so its count never ends below its initial value (libdispatch traps on that).
+    private let space = DispatchSemaphore(value: 0)
 
     init(capacity: Int, policy: Policy) {
         precondition(capacity > 0)
         self.capacity = capacity
         self.policy = policy
-        self.space = DispatchSemaphore(value: capacity)
     }
 
     /// Frames dropped so far under `.latestWins`.
@@ -39,7 +43,24 @@ final class FrameQueue: Sendable {
 
     /// Producer side: adds a frame. Returns false once the consumer has cancelled.
     func push(_ frame: Frame) -> Bool {
-        if policy == .blocking { space.wait() }
+        if policy == .blocking {
+            while true {
+                let admitted: Bool? = state.withLock { state in
+                    if state.cancelled { return false }
+                    if state.inFlight < capacity {
+                        state.inFlight += 1
+                        return true
+                    }
+                    state.producerWaiting = true
+                    return nil
+                }
+                if let admitted {
+                    if !admitted { return false }
+                    break
+                }
+                space.wait()
+            }
+        }
         let (consumer, accepted): (CheckedContinuation<Frame?, any Error>?, Bool) = state.withLock { state in
             if state.cancelled { return (nil, false) }
             if let waiting = state.waiting {
@@ -54,7 +75,7 @@ final class FrameQueue: Sendable {
             return (nil, true)
         }
         if let consumer {
-            if policy == .blocking { space.signal() }
+            if policy == .blocking { frameTaken() }
             consumer.resume(returning: frame)
         }
         return accepted
@@ -73,12 +94,24 @@ final class FrameQueue: Sendable {
 
     /// Consumer side: stops the producer and drops what is buffered.
     func cancel() {
-        state.withLock { state in
+        let wake = state.withLock { state in
             state.cancelled = true
             state.buffer.removeAll()
+            defer { state.producerWaiting = false }
+            return state.producerWaiting
         }
-        // Wake a producer waiting for room; it will see `cancelled`.
-        if policy == .blocking { for _ in 0..<capacity { space.signal() } }
+        // A waiting producer wakes, sees `cancelled` and stops.
+        if wake { space.signal() }
+    }
+
+    /// Makes room for one more frame and wakes the producer if it waits for it.
+    private func frameTaken() {
+        let wake = state.withLock { state in
+            state.inFlight -= 1
+            defer { state.producerWaiting = false }
+            return state.producerWaiting
+        }
+        if wake { space.signal() }
     }
 
     /// Consumer side: the next frame, or nil when the producer finished.
@@ -93,7 +126,7 @@ final class FrameQueue: Sendable {
                 return nil
             }
             guard let result else { return }
-            if case .success(.some) = result, policy == .blocking { space.signal() }
+            if case .success(.some) = result, policy == .blocking { frameTaken() }
             continuation.resume(with: result)
         }
     }

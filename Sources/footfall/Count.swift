@@ -45,17 +45,7 @@ struct Count: ParsableCommand {
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            var rounded = summary
-            rounded.seconds = (summary.seconds * 100).rounded() / 100
-            rounded.fps = (summary.fps * 10).rounded() / 10
-            rounded.zones = summary.zones.map { zone in
-                var zone = zone
-                zone.mean = (zone.mean * 100).rounded() / 100
-                return zone
-            }
-            print(String(decoding: try encoder.encode(rounded), as: UTF8.self))
+            print(summary.jsonLine())
         } else {
             print("\(summary.frames) frames in \(String(format: "%.2f", summary.seconds)) s (\(String(format: "%.1f", summary.fps)) frames/s)")
             for line in summary.lines {

@@ -1,0 +1,94 @@
+import CountingCore
+import Testing
+
+/// The tracker and counters together, on synthetic detections.
+struct CountingEngineTests {
+    let geometry = Geometry(
+        lines: [CountingLine(name: "door", a: Point(x: 100, y: 0), b: Point(x: 100, y: 200))],
+        zones: [Zone(name: "right", polygon: [Point(x: 100, y: 0), Point(x: 300, y: 0), Point(x: 300, y: 200), Point(x: 100, y: 200)])])
+
+    /// A person 20×40 whose feet are at (x, 100).
+    func person(atX x: Double, y: Double = 100) -> Detection {
+        Detection(box: Box(x: x - 10, y: y - 40, width: 20, height: 40))
+    }
+
+    func crossings(_ events: [CountingEvent]) -> [LineCrossing] {
+        events.compactMap { if case .crossing(let crossing) = $0 { crossing } else { nil } }
+    }
+
+    @Test func onePersonWalkingRightCountsOneOutAndEntersTheZone() {
+        var engine = CountingEngine(geometry: geometry)
+        var events: [CountingEvent] = []
+        for frame in 0..<20 {
+            events += engine.step(detections: [person(atX: 40 + Double(frame) * 8)], time: Double(frame) / 10)
+        }
+        let found = crossings(events)
+        #expect(found.map(\.direction) == [.out])
+        #expect(found.first?.totalOut == 1)
+        #expect(engine.zoneCounters[0].occupancy == 1)
+    }
+
+    @Test func aCrossingBeforeConfirmationIsCountedLaterAtTheTimeItHappened() {
+        // Confirmation needs 3 hits; the person crosses between the first and second frame.
+        var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(hitsToConfirm: 3))
+        #expect(engine.step(detections: [person(atX: 95)], time: 0).isEmpty)
+        #expect(crossings(engine.step(detections: [person(atX: 103)], time: 0.1)).isEmpty)
+        let confirmed = crossings(engine.step(detections: [person(atX: 111)], time: 0.2))
+        #expect(confirmed.count == 1)
+        #expect(confirmed.first?.time == 0.1)
+        #expect(confirmed.first?.direction == .out)
+    }
+
+    @Test func aTrackThatDiesUnconfirmedIsNeverCounted() {
+        var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(hitsToConfirm: 5, maximumLostSeconds: 0.5))
+        var events: [CountingEvent] = []
+        events += engine.step(detections: [person(atX: 95)], time: 0)
+        events += engine.step(detections: [person(atX: 105)], time: 0.1)
+        for frame in 2..<20 { events += engine.step(detections: [], time: Double(frame) / 10) }
+        #expect(events.isEmpty)
+        #expect(engine.tracks.isEmpty)
+        #expect(engine.lineCounters[0].trackedCount == 0)
+    }
+
+    @Test func removalIsTimeBasedNotFrameBased() {
+        for fps in [5.0, 30.0] {
+            var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(maximumLostSeconds: 1))
+            for frame in 0..<5 { _ = engine.step(detections: [person(atX: 200)], time: Double(frame) / fps) }
+            let lastSeen = 4 / fps
+            _ = engine.step(detections: [], time: lastSeen + 0.9)
+            #expect(engine.tracks.count == 1, "still alive 0.9 s after the last detection at \(fps) fps")
+            _ = engine.step(detections: [], time: lastSeen + 1.1)
+            #expect(engine.tracks.isEmpty, "gone 1.1 s after the last detection at \(fps) fps")
+        }
+    }
+
+    @Test func occupancyDropsWhenATrackLeavesTheSceneInsideTheZone() {
+        var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(maximumLostSeconds: 0.5))
+        var changes: [Int] = []
+        for frame in 0..<5 {
+            for event in engine.step(detections: [person(atX: 200)], time: Double(frame) / 10) {
+                if case .occupancy(let occupancy) = event { changes.append(occupancy.occupancy) }
+            }
+        }
+        for frame in 5..<15 {
+            for event in engine.step(detections: [], time: Double(frame) / 10) {
+                if case .occupancy(let occupancy) = event { changes.append(occupancy.occupancy) }
+            }
+        }
+        #expect(changes == [1, 0])
+    }
+
+    @Test func twoPeopleWalkingTowardsEachOtherKeepTheirDirections() {
+        var engine = CountingEngine(geometry: geometry)
+        var events: [CountingEvent] = []
+        for frame in 0..<25 {
+            let step = Double(frame) * 8
+            events += engine.step(detections: [person(atX: 10 + step, y: 60), person(atX: 190 - step, y: 160)],
+                                  time: Double(frame) / 10)
+        }
+        let found = crossings(events)
+        #expect(found.count == 2)
+        #expect(Set(found.map(\.direction)) == [.in, .out])
+        #expect(Set(found.map(\.trackID)).count == 2)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import Vision
+
+@testable import Pipeline
+
+struct FrameQueueTests {
+    func frame(_ index: Int) -> Frame {
+        Frame(width: 1, height: 1, pixels: [0, 0, 0], index: index, time: Double(index))
+    }
+
+    @Test func latestWinsDropsTheOldestFrames() async throws {
+        let queue = FrameQueue(capacity: 2, policy: .latestWins)
+        for i in 0..<5 { #expect(queue.push(frame(i))) }
+        queue.finish()
+        #expect(try await queue.next()?.index == 3)
+        #expect(try await queue.next()?.index == 4)
+        #expect(try await queue.next() == nil)
+        #expect(queue.dropped == 3)
+    }
+
+    @Test func blockingKeepsEveryFrameInOrder() async throws {
+        let queue = FrameQueue(capacity: 2, policy: .blocking)
+        let producer = Thread {
+            for i in 0..<50 { _ = queue.push(frame(i)) }
+            queue.finish()
+        }
+        producer.start()
+        var seen: [Int] = []
+        while let next = try await queue.next() { seen.append(next.index) }
+        #expect(seen == Array(0..<50))
+        #expect(queue.dropped == 0)
+    }
+
+    @Test func cancellingReleasesABlockedProducer() async throws {
+        let queue = FrameQueue(capacity: 1, policy: .blocking)
+        #expect(queue.push(frame(0)))
+        let released = AsyncStream<Bool>.makeStream()
+        let producer = Thread {
+            released.continuation.yield(queue.push(frame(1)))
+            released.continuation.finish()
+        }
+        producer.start()
+        queue.cancel()
+        var iterator = released.stream.makeAsyncIterator()
+        #expect(await iterator.next() == false)
+    }
+
+    @Test func aSourceErrorReachesTheConsumer() async throws {
+        let queue = FrameQueue(capacity: 2, policy: .latestWins)
+        queue.finish(error: VisionError.decodeFailed(reason: "boom"))
+        await #expect(throws: VisionError.decodeFailed(reason: "boom")) { try await queue.next() }
+    }
+}

@@ -1,0 +1,57 @@
+import CountingCore
+import Foundation
+import Pipeline
+import Testing
+
+@Suite(.enabled(if: SyntheticVideo.available, "needs ffmpeg"))
+struct VideoCounterTests {
+    @Test func countsEachPassThroughTheSegmentOnce() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let geometry = try JSONDecoder().decode(Geometry.self, from: Data(SyntheticVideo.geometryJSON.utf8))
+        var reports: [Int] = []
+        let summary = try VideoCounter().count(video: video, geometry: geometry) { done, _ in
+            reports.append(done)
+        }
+        #expect(summary.frames == 350)
+        #expect(summary.lines == [.init(name: "middle", countIn: 1, countOut: 2)])
+        #expect(summary.zones.first?.peak == 1)
+        #expect(reports.last == 350)
+    }
+
+    @Test func aMissingVideoIsAClearError() throws {
+        #expect {
+            try VideoCounter().count(video: "/nonexistent/video.mp4", geometry: Geometry())
+        } throws: { error in
+            "\(error)".contains("/nonexistent/video.mp4")
+        }
+    }
+
+    @Test func aTruncatedVideoDoesNotCrash() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: video))
+        let truncated = video + ".truncated.mkv"
+        defer { try? FileManager.default.removeItem(atPath: truncated) }
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: truncated))
+        // Either the decoded part is counted or a clear error is raised; never a crash or hang.
+        do {
+            let summary = try VideoCounter().count(video: truncated, geometry: Geometry())
+            #expect(summary.frames > 0 && summary.frames < 350)
+        } catch {
+            #expect("\(error)".contains("decoding failed") || "\(error)".contains("cannot open"))
+        }
+    }
+}
+
+struct CountSummaryJSONTests {
+    @Test func keysComeInTheDocumentedOrderAndNamesAreEscaped() throws {
+        let summary = CountSummary(
+            frames: 795, seconds: 4.1234, fps: 192.81, lines: [.init(name: "door \"A\"", countIn: 12, countOut: 9)],
+            zones: [.init(name: "lobby", peak: 5, mean: 2.1049)])
+        let line = summary.jsonLine()
+        #expect(line == #"{"frames":795,"seconds":4.12,"fps":192.8,"lines":[{"name":"door \"A\"","in":12,"out":9}],"zones":[{"name":"lobby","peak":5,"mean":2.1}]}"#)
+        let decoded = try JSONDecoder().decode(CountSummary.self, from: Data(line.utf8))
+        #expect(decoded.lines == summary.lines)
+    }
+}

@@ -1,0 +1,160 @@
+import CountingCore
+import Foundation
+import Storage
+import StorageSQLite
+import Testing
+
+/// One suite, every backend: what any `FootfallStore` must do.
+struct StoreConformanceTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case memory
+        case sqlite
+
+        var testDescription: String { rawValue }
+
+        func make() throws -> any FootfallStore {
+            switch self {
+            case .memory:
+                return InMemoryStore()
+            case .sqlite:
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-tests-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                return try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+            }
+        }
+    }
+
+    static let minute0 = Date(timeIntervalSince1970: 1_800_000_000)  // a whole minute (and hour) in UTC
+
+    let camera = Camera(
+        id: "door-1", name: "Front door", source: "rtsp://user:secret@camera/stream",
+        geometry: Geometry(
+            lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))],
+            zones: [Zone(name: "lobby", polygon: [Point(x: 0, y: 0), Point(x: 5, y: 0), Point(x: 0, y: 5)])]))
+
+    func crossing(_ id: String, camera: String = "door-1", seconds: Double = 0, direction: CrossingDirection = .in) -> CrossingRecord {
+        CrossingRecord(id: id, cameraID: camera, line: "door", direction: direction, trackID: 7,
+                       time: Self.minute0.addingTimeInterval(seconds))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func camerasRoundTrip(backend: Backend) async throws {
+        let store = try backend.make()
+        try await store.saveCamera(camera)
+        var renamed = camera
+        renamed.name = "Front door 'north'; DROP TABLE cameras; --"
+        try await store.saveCamera(renamed)
+        try await store.saveCamera(Camera(id: "a", name: "A", source: "file.mp4", geometry: Geometry()))
+        #expect(try await store.cameras().map(\.id) == ["a", "door-1"])
+        #expect(try await store.camera(id: "door-1") == renamed)
+        #expect(try await store.camera(id: "nope") == nil)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func invalidCamerasAreRejectedWithTheFieldNamed(backend: Backend) async throws {
+        let store = try backend.make()
+        var bad = camera
+        bad.id = "has space"
+        await #expect(throws: StorageError.invalidInput(field: "camera.id", reason: "use 1 to 64 letters, digits, '-' or '_'")) {
+            try await store.saveCamera(bad)
+        }
+        bad = camera
+        bad.name = String(repeating: "x", count: 10_000)
+        await #expect(throws: StorageError.invalidInput(field: "camera.name", reason: "a name must have 1 to 200 characters")) {
+            try await store.saveCamera(bad)
+        }
+        bad = camera
+        bad.geometry.lines[0].b = bad.geometry.lines[0].a
+        await #expect(throws: StorageError.invalidInput(field: "camera.geometry.lines[0].b", reason: "a line needs two different end points")) {
+            try await store.saveCamera(bad)
+        }
+        #expect(try await store.cameras().isEmpty)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func duplicateCrossingsCountOnceInOneBatchAndAcrossBatches(backend: Backend) async throws {
+        let store = try backend.make()
+        try await store.saveCamera(camera)
+        #expect(try await store.insertCrossings([crossing("a", seconds: 1), crossing("b", seconds: 2), crossing("a", seconds: 1)]) == 2)
+        #expect(try await store.insertCrossings([crossing("b", seconds: 2), crossing("c", seconds: 3, direction: .out)]) == 1)
+        let stored = try await store.crossings(cameraID: "door-1", from: Self.minute0, to: Self.minute0.addingTimeInterval(60))
+        #expect(stored.map(\.id) == ["a", "b", "c"])
+        #expect(stored.last == crossing("c", seconds: 3, direction: .out))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aBadCrossingRejectsTheWholeBatch(backend: Backend) async throws {
+        let store = try backend.make()
+        try await store.saveCamera(camera)
+        await #expect(throws: StorageError.invalidInput(field: "crossings[1].cameraID", reason: "no camera with id \"ghost\"")) {
+            try await store.insertCrossings([crossing("a"), crossing("b", camera: "ghost")])
+        }
+        var unnamed = crossing("c")
+        unnamed.line = ""
+        await #expect(throws: StorageError.invalidInput(field: "crossings[1].line", reason: "must have 1 to 100 characters")) {
+            try await store.insertCrossings([crossing("d"), unnamed])
+        }
+        #expect(try await store.crossings(cameraID: "door-1", from: .distantPast, to: .distantFuture).isEmpty)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func resultsOfTheSameMinuteMergeAndBucketsGroup(backend: Backend) async throws {
+        let store = try backend.make()
+        try await store.saveCamera(camera)
+        let m0 = Self.minute0
+        try await store.addCountingResults([
+            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: 2, countOut: 1),
+            CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: 1, occupancyMax: 3,
+                           occupancySum: 20, occupancySamples: 10),
+            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0.addingTimeInterval(120), countIn: 5),
+        ])
+        // The rest of minute 0, written later (a restart, say).
+        try await store.addCountingResults([
+            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: 1, countOut: 1),
+            CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: 0, occupancyMax: 2,
+                           occupancySum: 10, occupancySamples: 10),
+        ])
+        let minutes = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(3600), bucket: .minute)
+        #expect(minutes.lines["door"] == [
+            .init(start: m0, countIn: 3, countOut: 2),
+            .init(start: m0.addingTimeInterval(120), countIn: 5, countOut: 0),
+        ])
+        #expect(minutes.zones["lobby"] == [.init(start: m0, minimum: 0, maximum: 3, mean: 1.5)])
+
+        let hours = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(3600), bucket: .hour)
+        #expect(hours.lines["door"] == [.init(start: m0, countIn: 8, countOut: 2)])
+
+        let later = try await store.countSeries(cameraID: "door-1", from: m0.addingTimeInterval(60), to: m0.addingTimeInterval(3600), bucket: .minute)
+        #expect(later.lines["door"] == [.init(start: m0.addingTimeInterval(120), countIn: 5, countOut: 0)])
+        #expect(later.zones["lobby"] == nil)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func dayBucketsStartAtUTCMidnight(backend: Backend) async throws {
+        let store = try backend.make()
+        try await store.saveCamera(camera)
+        let midnight = Date(timeIntervalSince1970: TimeInterval(1_800_000_000 - 1_800_000_000 % 86_400))
+        try await store.addCountingResults([
+            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight.addingTimeInterval(-60), countIn: 1),
+            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight, countIn: 2),
+            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight.addingTimeInterval(86_340), countIn: 4),
+        ])
+        let days = try await store.countSeries(cameraID: "door-1", from: midnight.addingTimeInterval(-86_400),
+                                               to: midnight.addingTimeInterval(86_400), bucket: .day)
+        #expect(days.lines["door"] == [
+            .init(start: midnight.addingTimeInterval(-86_400), countIn: 1, countOut: 0),
+            .init(start: midnight, countIn: 6, countOut: 0),
+        ])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func resultsForAnUnknownCameraAreRejected(backend: Backend) async throws {
+        let store = try backend.make()
+        await #expect(throws: StorageError.invalidInput(field: "results[0].cameraID", reason: "no camera with id \"ghost\"")) {
+            try await store.addCountingResults([CountingResult(cameraID: "ghost", kind: .line, name: "door", minute: Self.minute0)])
+        }
+        await #expect(throws: StorageError.invalidInput(field: "result.minute", reason: "must be the start of a minute")) {
+            try await store.addCountingResults([CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: Self.minute0.addingTimeInterval(1))])
+        }
+    }
+}
