@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what Footfall needs on Debian 12 (run as root or with sudo available) and puts the
+# demo's sample video in the data directory. Safe to run again: it skips what is there.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+data_dir="${FOOTFALL_DATA_DIR:-./footfall-data}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "footfall setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The demo plays OpenCV's sample pedestrian video. Take just that file out of Debian's
+# opencv-doc package rather than installing the whole documentation.
+video="$data_dir/samples/vtest.avi"
+if [ ! -s "$video" ]; then
+  echo "footfall setup: extracting vtest.avi from Debian's opencv-doc package"
+  mkdir -p "$data_dir/samples"
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  if [ -s /usr/share/doc/opencv-doc/examples/data/vtest.avi ]; then
+    cp /usr/share/doc/opencv-doc/examples/data/vtest.avi "$video"
+  else
+    (cd "$work" && apt-get download opencv-doc >/dev/null 2>&1) || {
+      $sudo apt-get update -qq
+      (cd "$work" && apt-get download opencv-doc >/dev/null)
+    }
+    dpkg-deb --fsys-tarfile "$work"/opencv-doc_*.deb \
+      | tar -xO ./usr/share/doc/opencv-doc/examples/data/vtest.avi > "$video.partial"
+    mv "$video.partial" "$video"
+  fi
+fi
+echo "footfall setup: ready"
