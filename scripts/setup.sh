@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Footfall needs on Debian 12 (run as root or with sudo available) and puts the
-# demo's sample video in the data directory. Safe to run again: it skips what is there.
+# demo's sample video in the data directory (unless given --no-sample). Safe to run again:
+# it skips what is there.
 set -euo pipefail
+
+with_sample=1
+if [ "${1:-}" = "--no-sample" ]; then with_sample=0; fi
 
 cd "$(dirname "$0")/.."
 data_dir="${FOOTFALL_DATA_DIR:-./footfall-data}"
@@ -22,7 +26,7 @@ fi
 # The demo plays OpenCV's sample pedestrian video. Take just that file out of Debian's
 # opencv-doc package rather than installing the whole documentation.
 video="$data_dir/samples/vtest.avi"
-if [ ! -s "$video" ]; then
+if [ "$with_sample" = 1 ] && [ ! -s "$video" ]; then
   echo "footfall setup: extracting vtest.avi from Debian's opencv-doc package"
   mkdir -p "$data_dir/samples"
   work="$(mktemp -d)"

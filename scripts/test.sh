@@ -3,5 +3,5 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --no-sample
 swift test "$@"
