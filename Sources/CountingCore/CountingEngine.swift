@@ -2,33 +2,51 @@
 ///
 /// Crossings made by a track before it is confirmed are held back and reported, with the
 /// time they happened, once it is confirmed; they are dropped if the track dies unconfirmed.
+/// State for a track is dropped when the tracker removes it, so memory stays bounded by the
+/// people in view however long the stream runs.
 public struct CountingEngine: Sendable {
     public let geometry: Geometry
+    public let configuration: CountingConfiguration
     public private(set) var tracker: Tracker
     public private(set) var lineCounters: [LineCounter]
     public private(set) var zoneCounters: [ZoneCounter]
     private var pending: [Int: [(line: Int, direction: CrossingDirection, time: Double)]] = [:]
+    private var occupancyBefore: [Int] = []
 
-    public init(geometry: Geometry, tracker configuration: TrackerConfiguration = .init()) {
+    public init(geometry: Geometry, configuration: CountingConfiguration = .init()) {
         self.geometry = geometry
-        self.tracker = Tracker(configuration: configuration)
+        self.configuration = configuration
+        self.tracker = Tracker(configuration: configuration.tracker)
         self.lineCounters = geometry.lines.map(LineCounter.init)
-        self.zoneCounters = geometry.zones.map(ZoneCounter.init)
+        self.zoneCounters = geometry.zones.map { ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell) }
+    }
+
+    /// Same as `init(geometry:configuration:)` with default counting settings and this tracker.
+    public init(geometry: Geometry, tracker: TrackerConfiguration) {
+        self.init(geometry: geometry, configuration: CountingConfiguration(tracker: tracker))
     }
 
     /// The tracks alive after the last step, confirmed or not.
     public var tracks: [Track] { tracker.tracks }
 
+    /// Number of tracks held by the counters: bounded by the live tracks.
+    public var retainedTrackStates: Int {
+        pending.count + lineCounters.reduce(0) { $0 + $1.trackedCount }
+            + zoneCounters.reduce(0) { $0 + $1.trackedCount }
+    }
+
     /// Processes one frame's detections at stream time `time` (seconds, non-decreasing).
     public mutating func step(detections: [Detection], time: Double) -> [CountingEvent] {
         let update = tracker.step(detections, time: time)
         var events: [CountingEvent] = []
-        let occupancyBefore = zoneCounters.map(\.occupancy)
+        occupancyBefore.removeAll(keepingCapacity: true)
+        for counter in zoneCounters { occupancyBefore.append(counter.occupancy) }
 
         for track in update.observed {
             let point = track.box.bottomCenter
+            let band = configuration.lineHysteresis * track.box.height
             for index in lineCounters.indices {
-                guard let direction = lineCounters[index].observe(trackID: track.id, point: point) else { continue }
+                guard let direction = lineCounters[index].observe(trackID: track.id, point: point, band: band) else { continue }
                 pending[track.id, default: []].append((index, direction, time))
             }
             guard track.isConfirmed else { continue }
@@ -41,13 +59,16 @@ public struct CountingEngine: Sendable {
                 }
             }
             for index in zoneCounters.indices {
-                zoneCounters[index].observe(trackID: track.id, point: point)
+                guard let visit = zoneCounters[index].observe(trackID: track.id, point: point, time: time) else { continue }
+                events.append(visit.exitedAt == nil ? .zoneEntered(visit) : .zoneExited(visit))
             }
         }
         for id in update.removed {
             pending[id] = nil
             for index in lineCounters.indices { lineCounters[index].forget(trackID: id) }
-            for index in zoneCounters.indices { zoneCounters[index].forget(trackID: id) }
+            for index in zoneCounters.indices {
+                if let visit = zoneCounters[index].forget(trackID: id) { events.append(.zoneExited(visit)) }
+            }
         }
         for (index, counter) in zoneCounters.enumerated() where counter.occupancy != occupancyBefore[index] {
             events.append(.occupancy(ZoneOccupancy(zone: counter.zone.name, occupancy: counter.occupancy, time: time)))

@@ -16,6 +16,15 @@ public struct LineCrossing: Hashable, Sendable {
     /// The line's running totals including this crossing.
     public var totalIn: Int
     public var totalOut: Int
+
+    /// A stable identifier for storage to de-duplicate on: the same crossing always gets the
+    /// same id, and two crossings never share one. `run` tells apart pipeline runs, whose
+    /// track ids both start at 1; `streamStart` is the wall-clock time (seconds since 1970)
+    /// at stream time 0.
+    public func eventID(camera: String, run: String, streamStart: Double) -> String {
+        let millis = Int64(((streamStart + time) * 1000).rounded(.down))
+        return "\(camera)/\(line)/\(run)-\(trackID)/\(direction.rawValue)/\(millis)"
+    }
 }
 
 /// A zone's occupancy after a change.
@@ -25,8 +34,30 @@ public struct ZoneOccupancy: Hashable, Sendable {
     public var time: Double
 }
 
+/// A visit of one track to one zone. `exitedAt` is nil while the visit is open.
+public struct ZoneVisit: Hashable, Sendable {
+    public var zone: String
+    public var trackID: Int
+    public var enteredAt: Double
+    public var exitedAt: Double?
+
+    public init(zone: String, trackID: Int, enteredAt: Double, exitedAt: Double?) {
+        self.zone = zone
+        self.trackID = trackID
+        self.enteredAt = enteredAt
+        self.exitedAt = exitedAt
+    }
+
+    /// Seconds spent inside, for a finished visit.
+    public var duration: Double? { exitedAt.map { $0 - enteredAt } }
+}
+
 /// What a counting step reports.
 public enum CountingEvent: Hashable, Sendable {
     case crossing(LineCrossing)
     case occupancy(ZoneOccupancy)
+    /// A track has been inside a zone for its minimum dwell; `enteredAt` is when it came in.
+    case zoneEntered(ZoneVisit)
+    /// A counted visit ended; the visit carries its duration.
+    case zoneExited(ZoneVisit)
 }

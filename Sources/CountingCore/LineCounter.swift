@@ -1,24 +1,41 @@
 /// Counts crossings of one directed line, track by track.
 ///
-/// A point exactly on the line (side 0) is ignored, so touching the line and turning back
-/// never counts; a move between two sides counts only if it passes through the drawn segment.
+/// A point within the hysteresis band around the line is ignored, so jitter on the line,
+/// touching it and turning back, or stopping on it never counts: a track must be clearly on
+/// the other side before a crossing is counted, and clearly back before the opposite one is.
+/// A move between two sides counts only if it passes through the drawn segment.
 public struct LineCounter: Sendable {
     public let line: CountingLine
     public private(set) var totalIn = 0
     public private(set) var totalOut = 0
     private var lastSide: [Int: (side: Int, point: Point)] = [:]
+    private let inverseLength: Double
 
     public init(line: CountingLine) {
         self.line = line
+        let dx = line.b.x - line.a.x
+        let dy = line.b.y - line.a.y
+        let length = (dx * dx + dy * dy).squareRoot()
+        self.inverseLength = length > 0 ? 1 / length : 0
     }
 
     /// Number of tracks whose last side is remembered (bounded by the live tracks).
     public var trackedCount: Int { lastSide.count }
 
+    /// −1, 0 or +1 as `CountingLine.side(of:)`, but 0 within `band` pixels of the line.
+    public func side(of p: Point, band: Double) -> Int {
+        let cross = (line.b.x - line.a.x) * (p.y - line.a.y) - (line.b.y - line.a.y) * (p.x - line.a.x)
+        let distance = cross * inverseLength
+        if distance > band { return 1 }
+        if distance < -band { return -1 }
+        return 0
+    }
+
     /// Feeds a track's reference point; returns the direction if this move crosses the line.
+    /// `band` is the hysteresis half-width in pixels (0 applies the plain rule).
     /// The crossing is not added to the totals: call `commit` once the track is confirmed.
-    public mutating func observe(trackID: Int, point: Point) -> CrossingDirection? {
-        let side = line.side(of: point)
+    public mutating func observe(trackID: Int, point: Point, band: Double = 0) -> CrossingDirection? {
+        let side = side(of: point, band: band)
         guard side != 0 else { return nil }
         guard let last = lastSide[trackID] else {
             lastSide[trackID] = (side, point)

@@ -1,94 +1,147 @@
-/// A multi-object tracker: constant-velocity prediction and greedy lowest-cost matching on IoU,
-/// with a centre-distance fallback for boxes that moved further than their size.
+/// A multi-object tracker of the ByteTrack family: a Kalman filter per track, optimal IoU
+/// assignment, and three association rounds —
+/// 1. confident detections ↔ confirmed tracks (matched last step or lost),
+/// 2. weak detections ↔ confirmed tracks still unmatched that were matched last step,
+/// 3. remaining confident detections ↔ tentative tracks.
+/// Remaining confident detections start tentative tracks, confirmed after `hitsToConfirm` hits.
+/// Tracks die after a time without a match, so behaviour does not change with the frame rate.
 public struct Tracker: Sendable {
     /// The result of one step.
     public struct Update: Sendable {
-        /// Tracks matched or started in this frame, tentative ones included.
+        /// Tracks matched or started in this step, tentative ones included.
         public var observed: [Track]
         /// Ids of tracks removed in this step; their state can be forgotten.
         public var removed: [Int]
     }
 
+    private struct State: Sendable {
+        var track: Track
+        var filter: KalmanBoxFilter
+        /// Matched in the previous step (not lost).
+        var wasMatched: Bool
+    }
+
     public let configuration: TrackerConfiguration
-    public private(set) var tracks: [Track] = []
+    private var states: [State] = []
     private var nextID = 1
     private var lastTime: Double?
-    // Scratch buffers kept across steps so that a step does not allocate in the steady state.
-    private var candidates: [(cost: Double, track: Int, detection: Int)] = []
-    private var trackTaken: [Bool] = []
-    private var detectionTaken: [Bool] = []
+
+    // Scratch buffers reused across steps so that a steady-state step does not allocate.
+    private var assignment = LinearAssignment()
+    private var costs: [Double] = []
+    private var rowTracks: [Int] = []
+    private var columnDetections: [Int] = []
+    private var matches: [Int] = []
+    private var trackMatched: [Bool] = []
+    private var detectionUsed: [Bool] = []
+    private var predicted: [Box] = []
 
     public init(configuration: TrackerConfiguration = .init()) {
         self.configuration = configuration
     }
 
+    /// All tracks alive now, tentative and lost ones included.
+    public var tracks: [Track] { states.map(\.track) }
+
+    /// Number of live tracks (bounded by the people in view and `maximumLostSeconds`).
+    public var trackCount: Int { states.count }
+
     /// Advances to stream time `time` (seconds, non-decreasing) with this frame's detections.
     public mutating func step(_ detections: [Detection], time: Double) -> Update {
-        precondition(time >= (lastTime ?? time), "stream time must not go backwards")
+        let dt = max(0, time - (lastTime ?? time))
         lastTime = time
+        predicted.removeAll(keepingCapacity: true)
+        for index in states.indices {
+            states[index].filter.predict(dt: dt)
+            predicted.append(states[index].filter.box)
+        }
+        trackMatched.removeAll(keepingCapacity: true)
+        trackMatched.append(contentsOf: repeatElement(false, count: states.count))
+        detectionUsed.removeAll(keepingCapacity: true)
+        detectionUsed.append(contentsOf: repeatElement(false, count: detections.count))
 
-        candidates.removeAll(keepingCapacity: true)
-        for (t, track) in tracks.enumerated() {
-            let sinceSeen = time - track.lastSeen
-            let predicted = track.box.offsetBy(dx: track.velocity.x * sinceSeen, dy: track.velocity.y * sinceSeen)
-            let pc = predicted.center
-            for (d, detection) in detections.enumerated() {
-                let iou = predicted.iou(detection.box)
-                if iou >= configuration.minimumIoU {
-                    candidates.append((1 - iou, t, d))
+        let c = configuration
+        associate(detections, time: time, limit: c.matchLimit, fuse: c.fuseScore,
+                  track: { $0.track.isConfirmed }, detection: { $0.confidence >= c.highConfidence })
+        associate(detections, time: time, limit: c.secondMatchLimit, fuse: false,
+                  track: { $0.track.isConfirmed && $0.wasMatched },
+                  detection: { $0.confidence >= c.lowConfidence && $0.confidence < c.highConfidence })
+        associate(detections, time: time, limit: c.tentativeMatchLimit, fuse: c.fuseScore,
+                  track: { !$0.track.isConfirmed }, detection: { $0.confidence >= c.highConfidence })
+
+        var observed: [Track] = []
+        var removed: [Int] = []
+        var kept = 0
+        for index in states.indices {
+            var state = states[index]
+            state.wasMatched = trackMatched[index]
+            if state.wasMatched {
+                observed.append(state.track)
+            } else {
+                state.track.box = state.filter.box
+                let limit = state.track.isConfirmed ? c.maximumLostSeconds : c.maximumTentativeLostSeconds
+                if time - state.track.lastSeen > limit {
+                    removed.append(state.track.id)
                     continue
                 }
-                let dc = detection.box.center
-                let scale = max(1, (predicted.height + detection.box.height) / 2)
-                let distance = ((pc.x - dc.x) * (pc.x - dc.x) + (pc.y - dc.y) * (pc.y - dc.y)).squareRoot() / scale
-                let sizeRatio = detection.box.height / max(1, predicted.height)
-                if distance <= configuration.maximumCentreDistance && sizeRatio > 0.5 && sizeRatio < 2 {
-                    candidates.append((1 + distance, t, d))
-                }
             }
+            states[kept] = state
+            kept += 1
         }
-        candidates.sort { $0.cost < $1.cost }
+        states.removeLast(states.count - kept)
 
-        trackTaken = Array(repeating: false, count: tracks.count)
-        detectionTaken = Array(repeating: false, count: detections.count)
-        var observed: [Track] = []
-        for candidate in candidates where !trackTaken[candidate.track] && !detectionTaken[candidate.detection] {
-            trackTaken[candidate.track] = true
-            detectionTaken[candidate.detection] = true
-            var track = tracks[candidate.track]
-            let box = detections[candidate.detection].box
-            let elapsed = time - track.lastSeen
-            if elapsed > 0 {
-                let measured = Point(x: (box.center.x - track.box.center.x) / elapsed,
-                                     y: (box.center.y - track.box.center.y) / elapsed)
-                // Smooth the velocity: detector boxes jitter from frame to frame.
-                let weight = track.hits == 1 ? 1.0 : 0.4
-                track.velocity = Point(x: track.velocity.x + weight * (measured.x - track.velocity.x),
-                                       y: track.velocity.y + weight * (measured.y - track.velocity.y))
-            }
-            track.box = box
-            track.hits += 1
-            track.lastSeen = time
-            if track.hits >= configuration.hitsToConfirm { track.isConfirmed = true }
-            tracks[candidate.track] = track
-            observed.append(track)
-        }
-
-        var removed: [Int] = []
-        tracks.removeAll { track in
-            let dead = time - track.lastSeen > configuration.maximumLostSeconds
-            if dead { removed.append(track.id) }
-            return dead
-        }
-
-        for (d, detection) in detections.enumerated()
-        where !detectionTaken[d] && detection.confidence >= configuration.minimumConfidence {
-            var track = Track(id: nextID, box: detection.box, time: time)
+        for (index, detection) in detections.enumerated()
+        where !detectionUsed[index] && detection.confidence >= c.newTrackConfidence {
+            var track = Track(id: nextID, box: detection.box, score: detection.confidence, time: time)
             nextID += 1
-            if configuration.hitsToConfirm <= 1 { track.isConfirmed = true }
-            tracks.append(track)
+            track.isConfirmed = c.hitsToConfirm <= 1
+            states.append(State(track: track, filter: KalmanBoxFilter(box: detection.box), wasMatched: true))
             observed.append(track)
         }
         return Update(observed: observed, removed: removed)
+    }
+
+    /// One association round between the tracks and detections that pass the filters and are
+    /// still free.
+    private mutating func associate(
+        _ detections: [Detection], time: Double, limit: Double, fuse: Bool,
+        track includeTrack: (State) -> Bool, detection includeDetection: (Detection) -> Bool
+    ) {
+        rowTracks.removeAll(keepingCapacity: true)
+        columnDetections.removeAll(keepingCapacity: true)
+        for index in states.indices where !trackMatched[index] && includeTrack(states[index]) {
+            rowTracks.append(index)
+        }
+        for index in detections.indices where !detectionUsed[index] && includeDetection(detections[index]) {
+            columnDetections.append(index)
+        }
+        guard !rowTracks.isEmpty, !columnDetections.isEmpty else { return }
+        costs.removeAll(keepingCapacity: true)
+        for t in rowTracks {
+            let box = predicted[t]
+            for d in columnDetections {
+                let detection = detections[d]
+                let iou = box.iou(detection.box)
+                costs.append(1 - (fuse ? iou * detection.confidence : iou))
+            }
+        }
+        assignment.solve(costs: costs, rows: rowTracks.count, cols: columnDetections.count, limit: limit,
+                         assignment: &matches)
+        for (row, column) in matches.enumerated() where column >= 0 {
+            let t = rowTracks[row]
+            let detection = detections[columnDetections[column]]
+            trackMatched[t] = true
+            detectionUsed[columnDetections[column]] = true
+            states[t].filter.update(with: detection.box)
+            var track = states[t].track
+            track.box = states[t].filter.box
+            track.detection = detection.box
+            track.velocity = states[t].filter.velocity
+            track.hits += 1
+            track.lastSeen = time
+            track.score = detection.confidence
+            if track.hits >= configuration.hitsToConfirm { track.isConfirmed = true }
+            states[t].track = track
+        }
     }
 }

@@ -1,28 +1,50 @@
-/// Thresholds of the tracker. Times are in seconds so behaviour does not depend on the frame rate.
+/// Thresholds of the tracker. Times are in seconds, so behaviour does not depend on the frame rate.
+///
+/// Costs are `1 − IoU` (times the detection's confidence when `fuseScore` is on); a pair is
+/// matched only when its cost is below the round's limit.
 public struct TrackerConfiguration: Hashable, Sendable {
-    /// Minimum IoU between a predicted track box and a detection to match them directly.
-    public var minimumIoU: Double
-    /// When boxes do not overlap enough, a detection whose centre lies within this many
-    /// box heights of the predicted centre may still match (fast movers, low frame rates).
-    public var maximumCentreDistance: Double
-    /// Matched frames needed before a track is confirmed and counted.
+    /// Detections at or above this confidence take part in the first round and may start tracks.
+    public var highConfidence: Double
+    /// Detections between this and `highConfidence` may only extend tracks, in the second round.
+    public var lowConfidence: Double
+    /// A new track needs a detection at least this confident.
+    public var newTrackConfidence: Double
+    /// First round (confident detections ↔ confirmed and lost tracks) cost limit.
+    public var matchLimit: Double
+    /// Second round (weak detections ↔ confirmed tracks still unmatched) cost limit.
+    public var secondMatchLimit: Double
+    /// Third round (remaining confident detections ↔ tentative tracks) cost limit.
+    public var tentativeMatchLimit: Double
+    /// Weigh IoU by the detection's confidence in the first and third rounds.
+    public var fuseScore: Bool
+    /// Matched steps needed before a track is confirmed and counted.
     public var hitsToConfirm: Int
-    /// A track not matched for this long is removed.
+    /// A confirmed track unmatched for longer than this is removed.
     public var maximumLostSeconds: Double
-    /// Detections below this confidence never start a track.
-    public var minimumConfidence: Double
+    /// A tentative track unmatched for longer than this is removed (0: at its first miss).
+    public var maximumTentativeLostSeconds: Double
 
     public init(
-        minimumIoU: Double = 0.2,
-        maximumCentreDistance: Double = 0.6,
+        highConfidence: Double = 0.5,
+        lowConfidence: Double = 0.1,
+        newTrackConfidence: Double = 0.6,
+        matchLimit: Double = 0.8,
+        secondMatchLimit: Double = 0.5,
+        tentativeMatchLimit: Double = 0.7,
+        fuseScore: Bool = true,
         hitsToConfirm: Int = 3,
         maximumLostSeconds: Double = 1.0,
-        minimumConfidence: Double = 0.3
+        maximumTentativeLostSeconds: Double = 0
     ) {
-        self.minimumIoU = minimumIoU
-        self.maximumCentreDistance = maximumCentreDistance
+        self.highConfidence = highConfidence
+        self.lowConfidence = lowConfidence
+        self.newTrackConfidence = newTrackConfidence
+        self.matchLimit = matchLimit
+        self.secondMatchLimit = secondMatchLimit
+        self.tentativeMatchLimit = tentativeMatchLimit
+        self.fuseScore = fuseScore
         self.hitsToConfirm = hitsToConfirm
         self.maximumLostSeconds = maximumLostSeconds
-        self.minimumConfidence = minimumConfidence
+        self.maximumTentativeLostSeconds = maximumTentativeLostSeconds
     }
 }

@@ -1,26 +1,53 @@
-/// Tracks which confirmed tracks are inside one zone.
+/// Tracks which confirmed tracks are inside one zone, and for how long.
+///
+/// A track counts as inside once its reference point has stayed in the polygon for
+/// `minimumDwell` seconds; its visit then runs until the point leaves or the track ends.
 public struct ZoneCounter: Sendable {
+    private struct Visit: Sendable {
+        var enteredAt: Double
+        var counted: Bool
+        var lastInside: Double
+    }
+
     public let zone: Zone
-    private var inside: Set<Int> = []
+    public let minimumDwell: Double
+    private var visits: [Int: Visit] = [:]
+    public private(set) var occupancy = 0
 
-    public init(zone: Zone) {
+    public init(zone: Zone, minimumDwell: Double = 0) {
         self.zone = zone
+        self.minimumDwell = minimumDwell
     }
 
-    /// Number of tracks inside now; never negative by construction.
-    public var occupancy: Int { inside.count }
+    /// Number of tracks with an open or pending visit (bounded by the live tracks).
+    public var trackedCount: Int { visits.count }
 
-    /// Feeds a confirmed track's reference point.
-    public mutating func observe(trackID: Int, point: Point) {
+    /// Feeds a confirmed track's reference point at stream time `time`.
+    public mutating func observe(trackID: Int, point: Point, time: Double) -> ZoneVisit? {
         if zone.contains(point) {
-            inside.insert(trackID)
-        } else {
-            inside.remove(trackID)
+            var visit = visits[trackID] ?? Visit(enteredAt: time, counted: false, lastInside: time)
+            visit.lastInside = time
+            var event: ZoneVisit?
+            if !visit.counted && time - visit.enteredAt >= minimumDwell {
+                visit.counted = true
+                occupancy += 1
+                event = ZoneVisit(zone: zone.name, trackID: trackID, enteredAt: visit.enteredAt, exitedAt: nil)
+            }
+            visits[trackID] = visit
+            return event
         }
+        return end(trackID: trackID, at: time)
     }
 
-    /// Forgets a track that the tracker removed: it has left the scene.
-    public mutating func forget(trackID: Int) {
-        inside.remove(trackID)
+    /// Ends a track's visit because the tracker removed it: the visit ends when it was last seen inside.
+    public mutating func forget(trackID: Int) -> ZoneVisit? {
+        guard let visit = visits[trackID] else { return nil }
+        return end(trackID: trackID, at: visit.lastInside)
+    }
+
+    private mutating func end(trackID: Int, at time: Double) -> ZoneVisit? {
+        guard let visit = visits.removeValue(forKey: trackID), visit.counted else { return nil }
+        occupancy -= 1
+        return ZoneVisit(zone: zone.name, trackID: trackID, enteredAt: visit.enteredAt, exitedAt: time)
     }
 }

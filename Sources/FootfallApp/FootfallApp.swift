@@ -59,7 +59,7 @@ public enum FootfallApp {
                 metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger))
         }
         for camera in try await store.cameras() where !pipelines.contains(where: { $0.camera.id == camera.id }) {
-            await live.put(CameraLiveState(
+            live.put(CameraLiveState(
                 cameraID: camera.id, status: .offline,
                 lines: camera.geometry.lines.map { .init(name: $0.name) },
                 zones: camera.geometry.zones.map { .init(name: $0.name) }))

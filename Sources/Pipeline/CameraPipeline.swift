@@ -46,7 +46,7 @@ public struct CameraPipeline: Service {
         let analyzer: FrameAnalyzer
         do {
             let detector = try MotionDetector(configuration: configuration.motion)
-            analyzer = FrameAnalyzer(detector: detector, geometry: camera.geometry, tracker: configuration.tracker)
+            analyzer = FrameAnalyzer(detector: detector, geometry: camera.geometry, counting: configuration.counting)
         } catch {
             await setStatus(.failed, reason: error.description, state: &state)
             logger.error("camera.detector_failed", metadata: ["error": "\(error)"])
@@ -129,9 +129,8 @@ public struct CameraPipeline: Service {
             switch event {
             case .crossing(let crossing):
                 let time = run.start.addingTimeInterval(crossing.time)
-                let millis = Int64((time.timeIntervalSince1970 * 1000).rounded(.down))
                 run.pendingCrossings.append(CrossingRecord(
-                    id: "\(camera.id)/\(crossing.line)/\(run.runID)-\(crossing.trackID)/\(crossing.direction.rawValue)/\(millis)",
+                    id: crossing.eventID(camera: camera.id, run: run.runID, streamStart: run.start.timeIntervalSince1970),
                     cameraID: camera.id, line: crossing.line, direction: crossing.direction,
                     trackID: crossing.trackID, time: time))
                 run.minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
@@ -150,6 +149,9 @@ public struct CameraPipeline: Service {
                 metrics.occupancy(camera: camera.id, zone: occupancy.zone).record(occupancy.occupancy)
                 messages.append(.occupancy(.init(cameraID: camera.id, zone: occupancy.zone,
                                                  occupancy: occupancy.occupancy, time: now)))
+            case .zoneEntered, .zoneExited:
+                // Visits are folded into occupancy for now; dwell statistics come with their storage.
+                break
             }
         }
         run.minutes.addFrame(occupancies: run.analyzer.occupancies, at: now)

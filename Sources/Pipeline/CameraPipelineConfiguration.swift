@@ -14,17 +14,17 @@ public struct CameraPipelineConfiguration: Sendable {
     /// Stream seconds between two rendered snapshots.
     public var snapshotInterval: Double
     public var motion: MotionDetectorConfiguration
-    public var tracker: TrackerConfiguration
+    public var counting: CountingConfiguration
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, motion: MotionDetectorConfiguration = .init(),
-                tracker: TrackerConfiguration = .init()) {
+                counting: CountingConfiguration = .init()) {
         self.realTime = realTime
         self.loop = loop
         self.latestFrameWins = latestFrameWins
         self.queueCapacity = queueCapacity
         self.snapshotInterval = snapshotInterval
         self.motion = motion
-        self.tracker = tracker
+        self.counting = counting
     }
 }

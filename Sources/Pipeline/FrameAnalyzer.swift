@@ -7,9 +7,9 @@ public struct FrameAnalyzer {
     public let detector: any PersonDetector
     public private(set) var engine: CountingEngine
 
-    public init(detector: any PersonDetector, geometry: Geometry, tracker: TrackerConfiguration = .init()) {
+    public init(detector: any PersonDetector, geometry: Geometry, counting: CountingConfiguration = .init()) {
         self.detector = detector
-        self.engine = CountingEngine(geometry: geometry, tracker: tracker)
+        self.engine = CountingEngine(geometry: geometry, configuration: counting)
     }
 
     /// Runs the detector and the counting engine on one frame.

@@ -5,11 +5,11 @@ import Vision
 /// Counts people in a whole video file as fast as it decodes: `footfall count`.
 public struct VideoCounter {
     public var motion: MotionDetectorConfiguration
-    public var tracker: TrackerConfiguration
+    public var counting: CountingConfiguration
 
-    public init(motion: MotionDetectorConfiguration = .init(), tracker: TrackerConfiguration = .init()) {
+    public init(motion: MotionDetectorConfiguration = .init(), counting: CountingConfiguration = .init()) {
         self.motion = motion
-        self.tracker = tracker
+        self.counting = counting
     }
 
     /// Runs on the calling thread (it blocks while reading). `progress` gets frames done and,
@@ -30,7 +30,7 @@ public struct VideoCounter {
             defer { reader.close() }
             let total = reader.info.frameCount
             var analyzer = FrameAnalyzer(detector: try MotionDetector(configuration: motion), geometry: geometry,
-                                         tracker: tracker)
+                                         counting: counting)
             var frames = 0
             var peaks = [Int](repeating: 0, count: geometry.zones.count)
             var sums = [Double](repeating: 0, count: geometry.zones.count)

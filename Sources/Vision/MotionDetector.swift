@@ -16,7 +16,7 @@ public final class MotionDetector: PersonDetector {
             Int32(configuration.history), configuration.varianceThreshold, configuration.scale,
             configuration.minimumArea, &error, Int32(error.count))
         else {
-            throw .detectorFailed(detector: "motion", reason: String(cString: error))
+            throw .detectorFailed(detector: "motion", reason: String(errorBuffer: error))
         }
         self.handle = handle
     }
@@ -33,7 +33,7 @@ public final class MotionDetector: PersonDetector {
                              &boxes, capacity, &error, Int32(error.count))
         }
         guard found >= 0 else {
-            throw .detectorFailed(detector: name, reason: String(cString: error))
+            throw .detectorFailed(detector: name, reason: String(errorBuffer: error))
         }
         return boxes.prefix(Int(min(found, capacity))).map {
             Detection(box: Box(x: Double($0.x), y: Double($0.y), width: Double($0.width), height: Double($0.height)))

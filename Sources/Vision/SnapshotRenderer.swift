@@ -25,7 +25,7 @@ public enum SnapshotRenderer {
                            Int32(quality), &out, &length, &error, Int32(error.count))
         }
         guard status == 0, let out else {
-            throw .renderFailed(reason: String(cString: error))
+            throw .renderFailed(reason: String(errorBuffer: error))
         }
         defer { ff_free(out) }
         return Array(UnsafeBufferPointer(start: out, count: length))

@@ -30,10 +30,12 @@ struct CountingEngineTests {
 
     @Test func aCrossingBeforeConfirmationIsCountedLaterAtTheTimeItHappened() {
         // Confirmation needs 3 hits; the person crosses between the first and second frame.
-        var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(hitsToConfirm: 3))
-        #expect(engine.step(detections: [person(atX: 95)], time: 0).isEmpty)
-        #expect(crossings(engine.step(detections: [person(atX: 103)], time: 0.1)).isEmpty)
-        let confirmed = crossings(engine.step(detections: [person(atX: 111)], time: 0.2))
+        var engine = CountingEngine(geometry: geometry, configuration: CountingConfiguration(
+            tracker: TrackerConfiguration(hitsToConfirm: 3), lineHysteresis: 0))
+        let wide = { (x: Double) in Detection(box: Box(x: x - 20, y: 20, width: 40, height: 80)) }
+        #expect(engine.step(detections: [wide(90)], time: 0).isEmpty)
+        #expect(crossings(engine.step(detections: [wide(110)], time: 0.1)).isEmpty)
+        let confirmed = crossings(engine.step(detections: [wide(130)], time: 0.2))
         #expect(confirmed.count == 1)
         #expect(confirmed.first?.time == 0.1)
         #expect(confirmed.first?.direction == .out)

@@ -23,15 +23,43 @@ struct ZoneTests {
 
     @Test func occupancyFollowsTracksAndNeverGoesNegative() {
         var counter = ZoneCounter(zone: square)
-        counter.observe(trackID: 1, point: Point(x: 5, y: 5))
-        counter.observe(trackID: 2, point: Point(x: 6, y: 6))
-        counter.observe(trackID: 1, point: Point(x: 5, y: 5))
+        _ = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)
+        _ = counter.observe(trackID: 2, point: Point(x: 6, y: 6), time: 0)
+        _ = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 1)
         #expect(counter.occupancy == 2)
-        counter.observe(trackID: 1, point: Point(x: 50, y: 5))
+        _ = counter.observe(trackID: 1, point: Point(x: 50, y: 5), time: 2)
         #expect(counter.occupancy == 1)
-        counter.forget(trackID: 2)
-        counter.forget(trackID: 2)
-        counter.forget(trackID: 7)
+        _ = counter.forget(trackID: 2)
+        _ = counter.forget(trackID: 2)
+        _ = counter.forget(trackID: 7)
+        _ = counter.observe(trackID: 1, point: Point(x: 50, y: 5), time: 3)
+        #expect(counter.occupancy == 0)
+        #expect(counter.trackedCount == 0)
+    }
+
+    @Test func visitsReportEntryAndDuration() {
+        var counter = ZoneCounter(zone: square)
+        let entered = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 10)
+        #expect(entered == ZoneVisit(zone: "lobby", trackID: 1, enteredAt: 10, exitedAt: nil))
+        #expect(counter.observe(trackID: 1, point: Point(x: 6, y: 5), time: 11) == nil)
+        let exited = counter.observe(trackID: 1, point: Point(x: 20, y: 5), time: 14.5)
+        #expect(exited?.duration == 4.5)
+    }
+
+    @Test func minimumDwellKeepsPassersByOut() {
+        var counter = ZoneCounter(zone: square, minimumDwell: 2)
+        // Walks through in one second: never counted, no events.
+        #expect(counter.observe(trackID: 1, point: Point(x: 1, y: 5), time: 0) == nil)
+        #expect(counter.observe(trackID: 1, point: Point(x: 9, y: 5), time: 1) == nil)
+        #expect(counter.observe(trackID: 1, point: Point(x: 20, y: 5), time: 2) == nil)
+        #expect(counter.occupancy == 0)
+        // Stays: counted from when it came in, once the dwell is reached.
+        #expect(counter.observe(trackID: 2, point: Point(x: 5, y: 5), time: 10) == nil)
+        #expect(counter.observe(trackID: 2, point: Point(x: 5, y: 5), time: 11) == nil)
+        #expect(counter.observe(trackID: 2, point: Point(x: 5, y: 5), time: 12)?.enteredAt == 10)
+        #expect(counter.occupancy == 1)
+        // The track ends inside: the visit ends when it was last seen.
+        #expect(counter.forget(trackID: 2) == ZoneVisit(zone: "lobby", trackID: 2, enteredAt: 10, exitedAt: 12))
         #expect(counter.occupancy == 0)
     }
 }
