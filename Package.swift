@@ -23,6 +23,8 @@ let package = Package(
     targets: [
         // Pure counting logic: geometry, detections, tracker, counters. Standard library only.
         .target(name: "CountingCore"),
+        // Scoring against ground truth (CLEAR-MOT, IDF1) and counting from trajectories; pure Swift.
+        .target(name: "Evaluation", dependencies: ["CountingCore"]),
 
         // OpenCV behind a plain C header, so Swift needs no C++ interop.
         .target(
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "FootfallApp",
             dependencies: [
-                "CountingCore", "Vision", "Storage", "StorageSQLite", "Messaging", "Pipeline", "Server",
+                "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "Messaging", "Pipeline", "Server",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,12 +84,13 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "FootfallApp",
+                "FootfallApp", "Evaluation", "CountingCore", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "CountingCoreTests", dependencies: ["CountingCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "CountingCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "CountingCore"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore"]),
         .testTarget(

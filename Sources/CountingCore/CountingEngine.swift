@@ -26,6 +26,9 @@ public struct CountingEngine: Sendable {
         self.init(geometry: geometry, configuration: CountingConfiguration(tracker: tracker))
     }
 
+    /// The tracks matched or started in the last step, tentative ones included.
+    public private(set) var observed: [Track] = []
+
     /// The tracks alive after the last step, confirmed or not.
     public var tracks: [Track] { tracker.tracks }
 
@@ -38,6 +41,7 @@ public struct CountingEngine: Sendable {
     /// Processes one frame's detections at stream time `time` (seconds, non-decreasing).
     public mutating func step(detections: [Detection], time: Double) -> [CountingEvent] {
         let update = tracker.step(detections, time: time)
+        observed = update.observed
         var events: [CountingEvent] = []
         occupancyBefore.removeAll(keepingCapacity: true)
         for counter in zoneCounters { occupancyBefore.append(counter.occupancy) }

@@ -1,0 +1,85 @@
+import CountingCore
+
+/// One row of a MOTChallenge text file: `frame, id, left, top, width, height, conf, x, y, z`.
+public struct MOTRow: Hashable, Sendable {
+    /// Frame number, from 1.
+    public var frame: Int
+    /// Track identity (−1 for detections).
+    public var id: Int
+    public var box: Box
+    /// Detector score for detections; for ground truth 1 (scored) or 0 (ignored).
+    public var confidence: Double
+
+    public init(frame: Int, id: Int, box: Box, confidence: Double) {
+        self.frame = frame
+        self.id = id
+        self.box = box
+        self.confidence = confidence
+    }
+}
+
+/// Reads and writes MOTChallenge text files.
+public enum MOTFile {
+    /// Errors name the line and the field.
+    public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        public var line: Int
+        public var reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    /// Parses the text of a MOT file. Blank lines are skipped; at least 7 fields are needed.
+    public static func parse(_ text: String) throws(ParseError) -> [MOTRow] {
+        var rows: [MOTRow] = []
+        var lineNumber = 0
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            lineNumber += 1
+            let trimmed = line.trimmingWhitespace()
+            if trimmed.isEmpty { continue }
+            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count >= 7 else {
+                throw ParseError(line: lineNumber, reason: "expected at least 7 comma-separated fields, found \(fields.count)")
+            }
+            var numbers: [Double] = []
+            numbers.reserveCapacity(7)
+            for (index, field) in fields.prefix(7).enumerated() {
+                guard let value = Double(field.trimmingWhitespace()), value.isFinite else {
+                    let names = ["frame", "id", "bb_left", "bb_top", "bb_width", "bb_height", "conf"]
+                    throw ParseError(line: lineNumber, reason: "\(names[index]) is not a number: \"\(field)\"")
+                }
+                numbers.append(value)
+            }
+            guard numbers[0] >= 1, numbers[0] == numbers[0].rounded() else {
+                throw ParseError(line: lineNumber, reason: "frame must be a whole number from 1")
+            }
+            rows.append(MOTRow(frame: Int(numbers[0]), id: Int(numbers[1]),
+                               box: Box(x: numbers[2], y: numbers[3], width: numbers[4], height: numbers[5]),
+                               confidence: numbers[6]))
+        }
+        return rows
+    }
+
+    /// Formats trajectories as MOT rows, sorted by frame then id.
+    public static func format(_ trajectories: Trajectories) -> String {
+        var text = ""
+        for frame in trajectories.frames.keys.sorted() {
+            for (id, box) in trajectories.frames[frame]!.sorted(by: { $0.id < $1.id }) {
+                text += "\(frame),\(id),\(rounded(box.x)),\(rounded(box.y)),\(rounded(box.width)),\(rounded(box.height)),1,-1,-1,-1\n"
+            }
+        }
+        return text
+    }
+
+    private static func rounded(_ value: Double) -> String {
+        let r = (value * 100).rounded() / 100
+        return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> Substring {
+        var s = self
+        while let first = s.first, first.isWhitespace { s.removeFirst() }
+        while let last = s.last, last.isWhitespace { s.removeLast() }
+        return s
+    }
+}

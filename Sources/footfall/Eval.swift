@@ -1,0 +1,131 @@
+import ArgumentParser
+import CountingCore
+import Evaluation
+import Foundation
+import FootfallApp
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score Footfall's tracker and counters on MOTChallenge detections.",
+        discussion: """
+            Runs the tracker and counters on DETECTIONS (MOTChallenge text: frame,id,left,top,width,\
+            height,conf,…) and, with --ground-truth, scores the tracks with CLEAR-MOT (MOTA, MOTP as \
+            mean 1−IoU, ID switches, false positives, misses; IoU ≥ 0.5; ground-truth rows with conf 0 \
+            are ignored) and IDF1, and compares each line's counts with the counts of the ground-truth \
+            trajectories under the same line rule. With --tracks instead of --detections it scores \
+            another tracker's output the same way. fps is tracking plus counting only, without parsing.
+            """)
+
+    @Option(help: "MOT detections to track (det.txt).")
+    var detections: String?
+
+    @Option(help: "Another tracker's MOT output to score instead of running Footfall's tracker.")
+    var tracks: String?
+
+    @Option(help: "MOT ground truth (gt.txt).")
+    var groundTruth: String?
+
+    @Option(help: "Geometry file with the lines and zones to count.")
+    var lines: String?
+
+    @Option(help: "Frame rate of the sequence. [default: frameRate of seqinfo.ini beside the file, else 30]")
+    var fps: Double?
+
+    @Option(help: "Write Footfall's tracks in MOT format to this file.")
+    var writeTracks: String?
+
+    @Flag(help: "Report the tracks strictly as they were known at each frame: no boxes from before confirmation, no filled gaps.")
+    var online = false
+
+    @Flag(help: "Print exactly one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard (detections == nil) != (tracks == nil) else {
+            throw ValidationError("give either --detections or --tracks")
+        }
+        if let fps, !(fps > 0 && fps < 1000) { throw ValidationError("--fps must be between 0 and 1000") }
+    }
+
+    func run() throws {
+        let geometry = try lines.map { try GeometryFile.load(path: $0) } ?? Geometry()
+        let truth = try groundTruth.map { try Self.rows($0, option: "ground-truth") }
+        let info = SequenceInfo(besides: detections ?? tracks ?? "")
+        let evaluator = Evaluator(fillGaps: !online)
+        let report: EvaluationReport
+        if let detections {
+            let rows = try Self.rows(detections, option: "detections")
+            let result = evaluator.evaluate(detections: rows, groundTruth: truth, geometry: geometry,
+                                            frameRate: fps ?? info?.frameRate ?? 30, frameCount: info?.length)
+            report = result.report
+            if let writeTracks {
+                try Data(MOTFile.format(result.tracks).utf8).write(to: URL(fileURLWithPath: writeTracks))
+            }
+        } else {
+            report = evaluator.evaluate(tracks: try Self.rows(tracks!, option: "tracks"), groundTruth: truth,
+                                        geometry: geometry, frameCount: info?.length)
+        }
+        if json {
+            print(report.jsonLine())
+        } else {
+            print(EvalTable.render(report))
+        }
+    }
+
+    static func rows(_ path: String, option: String) throws -> [MOTRow] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("--\(option): cannot read \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try MOTFile.parse(text)
+        } catch {
+            throw ValidationError("--\(option): \(path): \(error)")
+        }
+    }
+}
+
+/// `seqinfo.ini` of a MOTChallenge sequence, looked for beside a file and one folder up.
+struct SequenceInfo {
+    var frameRate: Double?
+    var length: Int?
+
+    init?(besides path: String) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let candidates = [folder.appendingPathComponent("seqinfo.ini"),
+                          folder.deletingLastPathComponent().appendingPathComponent("seqinfo.ini")]
+        guard let text = candidates.lazy.compactMap({ try? String(contentsOf: $0, encoding: .utf8) }).first else { return nil }
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "frameRate" { frameRate = Double(parts[1]) }
+            if parts[0] == "seqLength" { length = Int(parts[1]) }
+        }
+    }
+}
+
+/// The human-readable form of an evaluation report.
+enum EvalTable {
+    static func render(_ report: EvaluationReport) -> String {
+        var lines = ["frames: \(report.frames)"]
+        if let fps = report.framesPerSecond { lines.append(String(format: "tracking + counting: %.0f frames/s", fps)) }
+        if let s = report.scores {
+            lines.append(String(format: "MOTA %.1f  IDF1 %.1f  MOTP %.3f  IDSW %d  FP %d  FN %d",
+                                s.mota * 100, s.idf1 * 100, s.motp, s.identitySwitches, s.falsePositives, s.misses))
+        }
+        for line in report.lines {
+            var text = "line \(line.name): in \(line.countIn), out \(line.countOut)"
+            if let gtIn = line.groundTruthIn, let gtOut = line.groundTruthOut { text += " (truth: in \(gtIn), out \(gtOut))" }
+            lines.append(text)
+        }
+        for zone in report.zones {
+            var text = String(format: "zone %@: mean %.2f", zone.name, zone.mean)
+            if let gt = zone.groundTruthMean { text += String(format: " (truth: %.2f)", gt) }
+            lines.append(text)
+        }
+        if let error = report.countError { lines.append(String(format: "line count error: %.1f %%", error * 100)) }
+        return lines.joined(separator: "\n")
+    }
+}
