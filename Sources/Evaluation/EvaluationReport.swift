@@ -26,6 +26,7 @@ public struct EvaluationReport: Sendable {
 
     /// Σ |count − true count| over every line and direction, divided by Σ true counts.
     public var countError: Double? {
+        guard !lines.isEmpty else { return nil }
         var error = 0, truth = 0
         for line in lines {
             guard let gtIn = line.groundTruthIn, let gtOut = line.groundTruthOut else { return nil }

@@ -69,9 +69,9 @@ public enum MOTFile {
         return text
     }
 
+    // Full precision: rounding would move boxes across the IoU 0.5 threshold when re-scored.
     private static func rounded(_ value: Double) -> String {
-        let r = (value * 100).rounded() / 100
-        return r == r.rounded() ? String(Int(r)) : String(r)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
 

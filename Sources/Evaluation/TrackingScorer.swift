@@ -4,8 +4,9 @@ import CountingCore
 ///
 /// - Ignored ground truth (MOT `conf` 0) neither matches nor penalises: in each frame, tracks
 ///   that match an ignored box (optimal assignment, IoU ≥ 0.5) are removed before scoring.
-/// - CLEAR-MOT per frame: pairs matched in the previous frame stay matched while their IoU
-///   is ≥ 0.5; the rest are matched optimally (most pairs first, then least total distance).
+/// - CLEAR-MOT per frame: each ground-truth identity is first paired again with the track it
+///   was last matched to, if that track is present with IoU ≥ 0.5; the rest are matched
+///   optimally (most pairs first, then least total distance).
 ///   A ground-truth identity matched to a different track than the last one it was matched
 ///   to is an identity switch.
 /// - IDF1 from the best one-to-one mapping of ground-truth to track identities by the number
@@ -24,7 +25,6 @@ public struct TrackingScorer {
 
         let frames = Set(scored.frames.keys).union(tracks.frames.keys).sorted()
         var lastMatch: [Int: Int] = [:]  // ground-truth id → track id it was last matched to
-        var previous: [Int: Int] = [:]  // matches of the previous frame
         var misses = 0, falsePositives = 0, switches = 0, matched = 0, gtBoxes = 0, trackBoxes = 0
         var distanceSum = 0.0
         var overlaps: [Pair: Int] = [:]
@@ -56,20 +56,18 @@ public struct TrackingScorer {
 
             var gtUsed = [Bool](repeating: false, count: gts.count)
             var hypUsed = [Bool](repeating: false, count: hyps.count)
-            var current: [Int: Int] = [:]
             func record(_ i: Int, _ j: Int) {
                 gtUsed[i] = true
                 hypUsed[j] = true
                 let g = gts[i].id, h = hyps[j].id
                 if let last = lastMatch[g], last != h { switches += 1 }
                 lastMatch[g] = h
-                current[g] = h
                 matched += 1
                 distanceSum += distance[i * hyps.count + j]
             }
-            // Keep last frame's pairs that still overlap.
+            // Keep earlier pairs that still overlap.
             for (i, g) in gts.enumerated() {
-                guard let h = previous[g.id], let j = hyps.firstIndex(where: { $0.id == h && true }),
+                guard let h = lastMatch[g.id], let j = hyps.firstIndex(where: { $0.id == h }),
                       !hypUsed[j], distance[i * hyps.count + j].isFinite
                 else { continue }
                 record(i, j)
@@ -93,7 +91,6 @@ public struct TrackingScorer {
             }
             misses += gtUsed.filter { !$0 }.count
             falsePositives += hypUsed.filter { !$0 }.count
-            previous = current
         }
 
         let idtp = identityTruePositives(overlaps)
