@@ -2,7 +2,8 @@
 /// assignment, and three association rounds —
 /// 1. confident detections ↔ confirmed tracks (matched last step or lost),
 /// 2. weak detections ↔ confirmed tracks still unmatched that were matched last step,
-/// 3. remaining confident detections ↔ tentative tracks.
+/// 3. remaining confident detections ↔ tentative tracks,
+/// 4. remaining confident detections ↔ lost confirmed tracks, by centre distance.
 /// Remaining confident detections start tentative tracks, confirmed after `hitsToConfirm` hits.
 /// Tracks die after a time without a match, so behaviour does not change with the frame rate.
 public struct Tracker: Sendable {
@@ -68,6 +69,11 @@ public struct Tracker: Sendable {
                   detection: { $0.confidence >= c.lowConfidence && $0.confidence < c.highConfidence })
         associate(detections, time: time, limit: c.tentativeMatchLimit, fuse: c.fuseScore,
                   track: { !$0.track.isConfirmed }, detection: { $0.confidence >= c.highConfidence })
+        if c.recoveryDistance > 0 {
+            associate(detections, time: time, limit: c.recoveryDistance, fuse: false, byDistance: true,
+                      track: { $0.track.isConfirmed && !$0.wasMatched },
+                      detection: { $0.confidence >= c.highConfidence })
+        }
 
         var observed: [Track] = []
         var removed: [Int] = []
@@ -101,10 +107,20 @@ public struct Tracker: Sendable {
         return Update(observed: observed, removed: removed)
     }
 
+    /// Distance between centres in predicted box heights; infinite when the sizes differ by
+    /// more than half, which rules out a child's box taking over an adult's track.
+    private static func centreDistance(_ predicted: Box, _ detected: Box) -> Double {
+        let ratio = detected.height / max(predicted.height, 1)
+        guard ratio > 0.67 && ratio < 1.5 else { return .infinity }
+        let dx = predicted.x + predicted.width / 2 - detected.x - detected.width / 2
+        let dy = predicted.y + predicted.height / 2 - detected.y - detected.height / 2
+        return (dx * dx + dy * dy).squareRoot() / max(predicted.height, 1)
+    }
+
     /// One association round between the tracks and detections that pass the filters and are
     /// still free.
     private mutating func associate(
-        _ detections: [Detection], time: Double, limit: Double, fuse: Bool,
+        _ detections: [Detection], time: Double, limit: Double, fuse: Bool, byDistance: Bool = false,
         track includeTrack: (State) -> Bool, detection includeDetection: (Detection) -> Bool
     ) {
         rowTracks.removeAll(keepingCapacity: true)
@@ -121,8 +137,12 @@ public struct Tracker: Sendable {
             let box = predicted[t]
             for d in columnDetections {
                 let detection = detections[d]
-                let iou = box.iou(detection.box)
-                costs.append(1 - (fuse ? iou * detection.confidence : iou))
+                if byDistance {
+                    costs.append(Self.centreDistance(box, detection.box))
+                } else {
+                    let iou = box.iou(detection.box)
+                    costs.append(1 - (fuse ? iou * detection.confidence : iou))
+                }
             }
         }
         assignment.solve(costs: costs, rows: rowTracks.count, cols: columnDetections.count, limit: limit,

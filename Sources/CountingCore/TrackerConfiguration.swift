@@ -15,6 +15,10 @@ public struct TrackerConfiguration: Hashable, Sendable {
     public var secondMatchLimit: Double
     /// Third round (remaining confident detections ↔ tentative tracks) cost limit.
     public var tentativeMatchLimit: Double
+    /// Fourth round (remaining confident detections ↔ lost confirmed tracks): the largest
+    /// distance between predicted and detected centres, in predicted box heights, for a lost
+    /// person to be found again when boxes no longer overlap (0 turns the round off).
+    public var recoveryDistance: Double
     /// Weigh IoU by the detection's confidence in the first and third rounds.
     public var fuseScore: Bool
     /// Matched steps needed before a track is confirmed and counted.
@@ -25,12 +29,13 @@ public struct TrackerConfiguration: Hashable, Sendable {
     public var maximumTentativeLostSeconds: Double
 
     public init(
-        highConfidence: Double = 0.5,
+        highConfidence: Double = 0.6,
         lowConfidence: Double = 0.1,
-        newTrackConfidence: Double = 0.6,
-        matchLimit: Double = 0.8,
+        newTrackConfidence: Double = 0.7,
+        matchLimit: Double = 0.7,
         secondMatchLimit: Double = 0.5,
         tentativeMatchLimit: Double = 0.7,
+        recoveryDistance: Double = 0.35,
         fuseScore: Bool = true,
         hitsToConfirm: Int = 3,
         maximumLostSeconds: Double = 1.0,
@@ -42,6 +47,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
         self.matchLimit = matchLimit
         self.secondMatchLimit = secondMatchLimit
         self.tentativeMatchLimit = tentativeMatchLimit
+        self.recoveryDistance = recoveryDistance
         self.fuseScore = fuseScore
         self.hitsToConfirm = hitsToConfirm
         self.maximumLostSeconds = maximumLostSeconds

@@ -2,9 +2,9 @@ import CountingCore
 
 /// Runs the counting engine over per-frame detections and keeps what it reports.
 public struct EngineRun {
-    /// The tracks, as they are known once the run ends: boxes of a track from before its
-    /// confirmation are kept (the engine counts those frames too), and frames in which a
-    /// track was briefly lost are filled in by interpolation when `fillGaps` is on.
+    /// The tracks, as they are known once the run ends: with `backfill`, boxes of a track from
+    /// before its confirmation are kept (the engine counts those frames too); with `fillGaps`,
+    /// frames in which a track was briefly lost are filled in by interpolation.
     public var trajectories = Trajectories()
     public var lineCounts: [(countIn: Int, countOut: Int)] = []
     /// Mean confirmed occupancy per zone over all frames.
@@ -20,7 +20,7 @@ public struct EngineRun {
     ///   - useDetectionBoxes: report the matched detection instead of the filtered box.
     public static func run(
         detections: [[Detection]], geometry: Geometry, frameRate: Double, configuration: CountingConfiguration,
-        fillGaps: Bool = true, useDetectionBoxes: Bool = false
+        fillGaps: Bool = true, backfill: Bool = true, useDetectionBoxes: Bool = false
     ) -> EngineRun {
         var engine = CountingEngine(geometry: geometry, configuration: configuration)
         var observations: [Int: [(frame: Int, box: Box)]] = [:]
@@ -34,7 +34,7 @@ public struct EngineRun {
             let started = clock.now
             _ = engine.step(detections: frameDetections, time: Double(index) / frameRate)
             elapsed += clock.now - started
-            for track in engine.observed {
+            for track in engine.observed where backfill || track.isConfirmed {
                 observations[track.id, default: []].append((frame, useDetectionBoxes ? track.detection : track.box))
                 if track.isConfirmed { confirmed.insert(track.id) }
             }

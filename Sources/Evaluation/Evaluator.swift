@@ -5,11 +5,14 @@ import CountingCore
 public struct Evaluator {
     public var configuration: CountingConfiguration
     public var fillGaps: Bool
+    public var backfill: Bool
     public var useDetectionBoxes: Bool
 
-    public init(configuration: CountingConfiguration = .init(), fillGaps: Bool = true, useDetectionBoxes: Bool = false) {
+    public init(configuration: CountingConfiguration = .init(), fillGaps: Bool = true, backfill: Bool = true,
+                useDetectionBoxes: Bool = false) {
         self.configuration = configuration
         self.fillGaps = fillGaps
+        self.backfill = backfill
         self.useDetectionBoxes = useDetectionBoxes
     }
 
@@ -27,7 +30,7 @@ public struct Evaluator {
         let gtFrames = groundTruth?.map(\.frame).max() ?? 0
         let frames = Self.framesOfDetections(detections, frameCount: max(frameCount ?? 0, gtFrames))
         let run = EngineRun.run(detections: frames, geometry: geometry, frameRate: frameRate,
-                                configuration: configuration, fillGaps: fillGaps, useDetectionBoxes: useDetectionBoxes)
+                                configuration: configuration, fillGaps: fillGaps, backfill: backfill, useDetectionBoxes: useDetectionBoxes)
         var report = report(tracks: run.trajectories, lineCounts: run.lineCounts, zoneMeans: run.zoneMeans,
                             frames: frames.count, groundTruth: groundTruth, geometry: geometry)
         report.framesPerSecond = run.engineSeconds > 0 ? Double(frames.count) / run.engineSeconds : nil

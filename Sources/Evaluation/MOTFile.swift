@@ -24,6 +24,12 @@ public enum MOTFile {
     public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         public var line: Int
         public var reason: String
+
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+
         public var description: String { "line \(line): \(reason)" }
     }
 

@@ -34,13 +34,43 @@ struct Eval: ParsableCommand {
     @Option(help: "Write Footfall's tracks in MOT format to this file.")
     var writeTracks: String?
 
-    @Flag(help: "Report the tracks strictly as they were known at each frame: no boxes from before confirmation, no filled gaps.")
-    var online = false
+    @Flag(help: "Report tracks without filling the frames in which they were briefly lost.")
+    var noGapFill = false
+
+    @Flag(help: "Report tracks only from the frame they were confirmed, not from their first detection.")
+    var noBackfill = false
+
+    @Option(help: "Seconds an unconfirmed track survives without a match. [default: 0]")
+    var tentativeLostSeconds: Double?
+
+    @Option(help: "Report the filtered box or the matched detection's box (filtered|detection).")
+    var boxes = "filtered"
+
+    @Option(help: "Matched frames before a track is confirmed. [default: 3]")
+    var hitsToConfirm: Int?
+
+    @Option(help: "Seconds a lost track is kept. [default: 1]")
+    var maxLostSeconds: Double?
+
+    @Option(help: "First-round assignment cost limit (1 − IoU·score). [default: 0.7]")
+    var matchLimit: Double?
+
+    @Option(help: "Confidence needed to start a track. [default: 0.7]")
+    var newTrackConfidence: Double?
+
+    @Option(help: "Largest centre distance, in box heights, to find a lost track again (0: off). [default: 0.35]")
+    var recoveryDistance: Double?
+
+    @Option(help: "Confidence of detections in the first round. [default: 0.6]")
+    var highConfidence: Double?
 
     @Flag(help: "Print exactly one JSON object on stdout.")
     var json = false
 
     func validate() throws {
+        guard ["filtered", "detection"].contains(boxes) else {
+            throw ValidationError("--boxes: use filtered or detection")
+        }
         guard (detections == nil) != (tracks == nil) else {
             throw ValidationError("give either --detections or --tracks")
         }
@@ -51,7 +81,15 @@ struct Eval: ParsableCommand {
         let geometry = try lines.map { try GeometryFile.load(path: $0) } ?? Geometry()
         let truth = try groundTruth.map { try Self.rows($0, option: "ground-truth") }
         let info = SequenceInfo(besides: detections ?? tracks ?? "")
-        let evaluator = Evaluator(fillGaps: !online)
+        var counting = CountingConfiguration()
+        if let hitsToConfirm { counting.tracker.hitsToConfirm = hitsToConfirm }
+        if let maxLostSeconds { counting.tracker.maximumLostSeconds = maxLostSeconds }
+        if let matchLimit { counting.tracker.matchLimit = matchLimit }
+        if let newTrackConfidence { counting.tracker.newTrackConfidence = newTrackConfidence }
+        if let highConfidence { counting.tracker.highConfidence = highConfidence }
+        if let recoveryDistance { counting.tracker.recoveryDistance = recoveryDistance }
+        if let tentativeLostSeconds { counting.tracker.maximumTentativeLostSeconds = tentativeLostSeconds }
+        let evaluator = Evaluator(configuration: counting, fillGaps: !noGapFill, backfill: !noBackfill, useDetectionBoxes: boxes == "detection")
         let report: EvaluationReport
         if let detections {
             let rows = try Self.rows(detections, option: "detections")
