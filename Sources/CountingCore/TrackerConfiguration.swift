@@ -37,7 +37,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
         tentativeMatchLimit: Double = 0.7,
         recoveryDistance: Double = 0.35,
         fuseScore: Bool = true,
-        hitsToConfirm: Int = 3,
+        hitsToConfirm: Int = 4,
         maximumLostSeconds: Double = 1.0,
         maximumTentativeLostSeconds: Double = 0
     ) {

@@ -39,7 +39,7 @@ struct BenchTracker: ParsableCommand {
             let geometry = FileManager.default.fileExists(atPath: geometryPath) ? try GeometryFile.load(path: geometryPath) : Geometry()
             let result = TrackerBenchmark.measure(frames: frames, geometry: geometry, frameRate: info?.frameRate ?? 30,
                                                   repeats: repeats)
-            print(String(format: "%-18@ %7d %13.0f %13.0f  %6.2f %21.0f  %6.2f", sequence, frames.count,
+            print(sequence.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: " %7d %13.0f %13.0f  %6.2f %21.0f  %6.2f", frames.count,
                          result.baselineFramesPerSecond, result.trackerFramesPerSecond,
                          result.trackerFramesPerSecond / result.baselineFramesPerSecond,
                          result.countingFramesPerSecond, result.countingFramesPerSecond / result.baselineFramesPerSecond))

@@ -46,7 +46,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Report the filtered box or the matched detection's box (filtered|detection).")
     var boxes = "filtered"
 
-    @Option(help: "Matched frames before a track is confirmed. [default: 3]")
+    @Option(help: "Matched frames before a track is confirmed. [default: 4]")
     var hitsToConfirm: Int?
 
     @Option(help: "Seconds a lost track is kept. [default: 1]")
