@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Pure counting logic: geometry, detections, tracker, counters. Standard library only.
@@ -45,6 +47,17 @@ let package = Package(
         .target(
             name: "StorageSQLite",
             dependencies: ["Storage", "CSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        .target(
+            name: "StoragePostgres",
+            dependencies: [
+                "Storage", "CountingCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         .target(name: "Messaging", dependencies: ["CountingCore"]),
@@ -74,7 +87,8 @@ let package = Package(
         .target(
             name: "FootfallApp",
             dependencies: [
-                "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "Messaging", "Pipeline", "Server",
+                "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "StoragePostgres", "Messaging", "Pipeline",
+                "Server",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,7 +105,14 @@ let package = Package(
 
         .testTarget(name: "CountingCoreTests", dependencies: ["CountingCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "CountingCore"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "CountingCore"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "StorageSQLite", "StoragePostgres", "CountingCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore"]),
         .testTarget(
             name: "ServerTests",

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Footfall needs on Debian 12 (run as root or with sudo available) and puts the
-# demo's sample video in the data directory (unless given --no-sample). Safe to run again:
+# demo's sample video in the data directory (or, given --tests, what the tests need). Safe to run again:
 # it skips what is there.
 set -euo pipefail
 
+# --tests: what the test suite needs instead of the demo's sample video.
 with_sample=1
-if [ "${1:-}" = "--no-sample" ]; then with_sample=0; fi
+for_tests=0
+if [ "${1:-}" = "--tests" ]; then with_sample=0; for_tests=1; fi
 
 cd "$(dirname "$0")/.."
 data_dir="${FOOTFALL_DATA_DIR:-./footfall-data}"
@@ -13,6 +15,8 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config)
+# The tests also need a PostgreSQL 15 server (only the server binaries; nothing is started here).
+if [ "$for_tests" = 1 ]; then packages+=(postgresql-15); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,7 @@
 import CountingCore
 import Foundation
 import Storage
+import StoragePostgres
 import StorageSQLite
 import Testing
 
@@ -9,17 +10,27 @@ struct StoreConformanceTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case memory
         case sqlite
+        case postgres
 
         var testDescription: String { rawValue }
 
-        func make() throws -> any FootfallStore {
+        /// The backends that can run here: PostgreSQL needs the server `scripts/test.sh` starts.
+        static var available: [Backend] {
+            PostgresTestDatabase.available ? allCases : [.memory, .sqlite]
+        }
+
+        /// Runs `body` with a fresh, empty store of this backend.
+        func withStore(_ body: (any FootfallStore) async throws -> Void) async throws {
             switch self {
             case .memory:
-                return InMemoryStore()
+                try await body(InMemoryStore())
             case .sqlite:
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-tests-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                return try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                try await body(try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path))
+            case .postgres:
+                try await PostgresTestDatabase.withStore { store, _ in try await body(store) }
             }
         }
     }
@@ -37,124 +48,138 @@ struct StoreConformanceTests {
                        time: Self.minute0.addingTimeInterval(seconds))
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func camerasRoundTrip(backend: Backend) async throws {
-        let store = try backend.make()
-        try await store.saveCamera(camera)
-        var renamed = camera
-        renamed.name = "Front door 'north'; DROP TABLE cameras; --"
-        try await store.saveCamera(renamed)
-        try await store.saveCamera(Camera(id: "a", name: "A", source: "file.mp4", geometry: Geometry()))
-        #expect(try await store.cameras().map(\.id) == ["a", "door-1"])
-        #expect(try await store.camera(id: "door-1") == renamed)
-        #expect(try await store.camera(id: "nope") == nil)
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            var renamed = camera
+            renamed.name = "Front door 'north'; DROP TABLE cameras; --"
+            try await store.saveCamera(renamed)
+            try await store.saveCamera(Camera(id: "a", name: "A", source: "file.mp4", geometry: Geometry()))
+            let value1 = try await store.cameras().map(\.id)
+            #expect(value1 == ["a", "door-1"])
+            let value2 = try await store.camera(id: "door-1")
+            #expect(value2 == renamed)
+            let value3 = try await store.camera(id: "nope")
+            #expect(value3 == nil)
+        }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func invalidCamerasAreRejectedWithTheFieldNamed(backend: Backend) async throws {
-        let store = try backend.make()
-        var bad = camera
-        bad.id = "has space"
-        await #expect(throws: StorageError.invalidInput(field: "camera.id", reason: "use 1 to 64 letters, digits, '-' or '_'")) {
-            try await store.saveCamera(bad)
+        try await backend.withStore { store in
+            var bad = camera
+            bad.id = "has space"
+            await #expect(throws: StorageError.invalidInput(field: "camera.id", reason: "use 1 to 64 letters, digits, '-' or '_'")) {
+                try await store.saveCamera(bad)
+            }
+            bad = camera
+            bad.name = String(repeating: "x", count: 10_000)
+            await #expect(throws: StorageError.invalidInput(field: "camera.name", reason: "a name must have 1 to 200 characters")) {
+                try await store.saveCamera(bad)
+            }
+            bad = camera
+            bad.geometry.lines[0].b = bad.geometry.lines[0].a
+            await #expect(throws: StorageError.invalidInput(field: "camera.geometry.lines[0].b", reason: "a line needs two different end points")) {
+                try await store.saveCamera(bad)
+            }
+            let value4 = try await store.cameras()
+            #expect(value4.isEmpty)
         }
-        bad = camera
-        bad.name = String(repeating: "x", count: 10_000)
-        await #expect(throws: StorageError.invalidInput(field: "camera.name", reason: "a name must have 1 to 200 characters")) {
-            try await store.saveCamera(bad)
-        }
-        bad = camera
-        bad.geometry.lines[0].b = bad.geometry.lines[0].a
-        await #expect(throws: StorageError.invalidInput(field: "camera.geometry.lines[0].b", reason: "a line needs two different end points")) {
-            try await store.saveCamera(bad)
-        }
-        #expect(try await store.cameras().isEmpty)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func duplicateCrossingsCountOnceInOneBatchAndAcrossBatches(backend: Backend) async throws {
-        let store = try backend.make()
-        try await store.saveCamera(camera)
-        #expect(try await store.insertCrossings([crossing("a", seconds: 1), crossing("b", seconds: 2), crossing("a", seconds: 1)]) == 2)
-        #expect(try await store.insertCrossings([crossing("b", seconds: 2), crossing("c", seconds: 3, direction: .out)]) == 1)
-        let stored = try await store.crossings(cameraID: "door-1", from: Self.minute0, to: Self.minute0.addingTimeInterval(60))
-        #expect(stored.map(\.id) == ["a", "b", "c"])
-        #expect(stored.last == crossing("c", seconds: 3, direction: .out))
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            let value5 = try await store.insertCrossings([crossing("a", seconds: 1), crossing("b", seconds: 2), crossing("a", seconds: 1)])
+            #expect(value5 == 2)
+            let value6 = try await store.insertCrossings([crossing("b", seconds: 2), crossing("c", seconds: 3, direction: .out)])
+            #expect(value6 == 1)
+            let stored = try await store.crossings(cameraID: "door-1", from: Self.minute0, to: Self.minute0.addingTimeInterval(60))
+            #expect(stored.map(\.id) == ["a", "b", "c"])
+            #expect(stored.last == crossing("c", seconds: 3, direction: .out))
+        }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func aBadCrossingRejectsTheWholeBatch(backend: Backend) async throws {
-        let store = try backend.make()
-        try await store.saveCamera(camera)
-        await #expect(throws: StorageError.invalidInput(field: "crossings[1].cameraID", reason: "no camera with id \"ghost\"")) {
-            try await store.insertCrossings([crossing("a"), crossing("b", camera: "ghost")])
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            await #expect(throws: StorageError.invalidInput(field: "crossings[1].cameraID", reason: "no camera with id \"ghost\"")) {
+                try await store.insertCrossings([crossing("a"), crossing("b", camera: "ghost")])
+            }
+            var unnamed = crossing("c")
+            unnamed.line = ""
+            await #expect(throws: StorageError.invalidInput(field: "crossings[1].line", reason: "must have 1 to 100 characters")) {
+                try await store.insertCrossings([crossing("d"), unnamed])
+            }
+            let value7 = try await store.crossings(cameraID: "door-1", from: .distantPast, to: .distantFuture)
+            #expect(value7.isEmpty)
         }
-        var unnamed = crossing("c")
-        unnamed.line = ""
-        await #expect(throws: StorageError.invalidInput(field: "crossings[1].line", reason: "must have 1 to 100 characters")) {
-            try await store.insertCrossings([crossing("d"), unnamed])
-        }
-        #expect(try await store.crossings(cameraID: "door-1", from: .distantPast, to: .distantFuture).isEmpty)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func resultsOfTheSameMinuteMergeAndBucketsGroup(backend: Backend) async throws {
-        let store = try backend.make()
-        try await store.saveCamera(camera)
-        let m0 = Self.minute0
-        try await store.addCountingResults([
-            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: 2, countOut: 1),
-            CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: 1, occupancyMax: 3,
-                           occupancySum: 20, occupancySamples: 10),
-            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0.addingTimeInterval(120), countIn: 5),
-        ])
-        // The rest of minute 0, written later (a restart, say).
-        try await store.addCountingResults([
-            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: 1, countOut: 1),
-            CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: 0, occupancyMax: 2,
-                           occupancySum: 10, occupancySamples: 10),
-        ])
-        let minutes = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(3600), bucket: .minute)
-        #expect(minutes.lines["door"] == [
-            .init(start: m0, countIn: 3, countOut: 2),
-            .init(start: m0.addingTimeInterval(120), countIn: 5, countOut: 0),
-        ])
-        #expect(minutes.zones["lobby"] == [.init(start: m0, minimum: 0, maximum: 3, mean: 1.5)])
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            let m0 = Self.minute0
+            try await store.addCountingResults([
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: 2, countOut: 1),
+                CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: 1, occupancyMax: 3,
+                               occupancySum: 20, occupancySamples: 10),
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0.addingTimeInterval(120), countIn: 5),
+            ])
+            // The rest of minute 0, written later (a restart, say).
+            try await store.addCountingResults([
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: 1, countOut: 1),
+                CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: 0, occupancyMax: 2,
+                               occupancySum: 10, occupancySamples: 10),
+            ])
+            let minutes = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(3600), bucket: .minute)
+            #expect(minutes.lines["door"] == [
+                .init(start: m0, countIn: 3, countOut: 2),
+                .init(start: m0.addingTimeInterval(120), countIn: 5, countOut: 0),
+            ])
+            #expect(minutes.zones["lobby"] == [.init(start: m0, minimum: 0, maximum: 3, mean: 1.5)])
 
-        let hours = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(3600), bucket: .hour)
-        #expect(hours.lines["door"] == [.init(start: m0, countIn: 8, countOut: 2)])
+            let hours = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(3600), bucket: .hour)
+            #expect(hours.lines["door"] == [.init(start: m0, countIn: 8, countOut: 2)])
 
-        let later = try await store.countSeries(cameraID: "door-1", from: m0.addingTimeInterval(60), to: m0.addingTimeInterval(3600), bucket: .minute)
-        #expect(later.lines["door"] == [.init(start: m0.addingTimeInterval(120), countIn: 5, countOut: 0)])
-        #expect(later.zones["lobby"] == nil)
-    }
-
-    @Test(arguments: Backend.allCases)
-    func dayBucketsStartAtUTCMidnight(backend: Backend) async throws {
-        let store = try backend.make()
-        try await store.saveCamera(camera)
-        let midnight = Date(timeIntervalSince1970: TimeInterval(1_800_000_000 - 1_800_000_000 % 86_400))
-        try await store.addCountingResults([
-            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight.addingTimeInterval(-60), countIn: 1),
-            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight, countIn: 2),
-            CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight.addingTimeInterval(86_340), countIn: 4),
-        ])
-        let days = try await store.countSeries(cameraID: "door-1", from: midnight.addingTimeInterval(-86_400),
-                                               to: midnight.addingTimeInterval(86_400), bucket: .day)
-        #expect(days.lines["door"] == [
-            .init(start: midnight.addingTimeInterval(-86_400), countIn: 1, countOut: 0),
-            .init(start: midnight, countIn: 6, countOut: 0),
-        ])
-    }
-
-    @Test(arguments: Backend.allCases)
-    func resultsForAnUnknownCameraAreRejected(backend: Backend) async throws {
-        let store = try backend.make()
-        await #expect(throws: StorageError.invalidInput(field: "results[0].cameraID", reason: "no camera with id \"ghost\"")) {
-            try await store.addCountingResults([CountingResult(cameraID: "ghost", kind: .line, name: "door", minute: Self.minute0)])
+            let later = try await store.countSeries(cameraID: "door-1", from: m0.addingTimeInterval(60), to: m0.addingTimeInterval(3600), bucket: .minute)
+            #expect(later.lines["door"] == [.init(start: m0.addingTimeInterval(120), countIn: 5, countOut: 0)])
+            #expect(later.zones["lobby"] == nil)
         }
-        await #expect(throws: StorageError.invalidInput(field: "result.minute", reason: "must be the start of a minute")) {
-            try await store.addCountingResults([CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: Self.minute0.addingTimeInterval(1))])
+    }
+
+    @Test(arguments: Backend.available)
+    func dayBucketsStartAtUTCMidnight(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            let midnight = Date(timeIntervalSince1970: TimeInterval(1_800_000_000 - 1_800_000_000 % 86_400))
+            try await store.addCountingResults([
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight.addingTimeInterval(-60), countIn: 1),
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight, countIn: 2),
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: midnight.addingTimeInterval(86_340), countIn: 4),
+            ])
+            let days = try await store.countSeries(cameraID: "door-1", from: midnight.addingTimeInterval(-86_400),
+                                                   to: midnight.addingTimeInterval(86_400), bucket: .day)
+            #expect(days.lines["door"] == [
+                .init(start: midnight.addingTimeInterval(-86_400), countIn: 1, countOut: 0),
+                .init(start: midnight, countIn: 6, countOut: 0),
+            ])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func resultsForAnUnknownCameraAreRejected(backend: Backend) async throws {
+        try await backend.withStore { store in
+            await #expect(throws: StorageError.invalidInput(field: "results[0].cameraID", reason: "no camera with id \"ghost\"")) {
+                try await store.addCountingResults([CountingResult(cameraID: "ghost", kind: .line, name: "door", minute: Self.minute0)])
+            }
+            await #expect(throws: StorageError.invalidInput(field: "result.minute", reason: "must be the start of a minute")) {
+                try await store.addCountingResults([CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: Self.minute0.addingTimeInterval(1))])
+            }
         }
     }
 }

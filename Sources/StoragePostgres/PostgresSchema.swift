@@ -1,0 +1,287 @@
+/// Footfall's PostgreSQL schema, as versioned migrations. An applied migration must never
+/// change (its checksum is stored); add a new one instead.
+enum PostgresSchema {
+    /// Tables partitioned by month on a time column, with that column.
+    static let partitionedTables: [(table: String, column: String)] = [
+        ("crossing_events", "time"),
+        ("counting_results", "minute"),
+        ("camera_events", "time"),
+        ("audit_logs", "time"),
+        ("model_logs", "time"),
+    ]
+
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(version: 1, name: "roles, tenants and the full data model", sql: version1),
+    ]
+
+    private static let version1 = """
+        -- Roles: the migrating user owns everything; the application may only read and write
+        -- rows; analytics may only read. Cluster-wide, so created only when missing.
+        DO $$ BEGIN
+            CREATE ROLE footfall_app NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$;
+        DO $$ BEGIN
+            CREATE ROLE footfall_analytics NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$;
+
+        CREATE TABLE tenants (
+            id uuid PRIMARY KEY,
+            name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+
+        CREATE TABLE sites (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            timezone text NOT NULL DEFAULT 'UTC',
+            created_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (tenant_id, id)
+        );
+        CREATE INDEX sites_tenant ON sites (tenant_id);
+
+        CREATE TABLE users (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            email text NOT NULL CHECK (length(email) BETWEEN 3 AND 320),
+            password_hash text NOT NULL,
+            role text NOT NULL CHECK (role IN ('admin', 'operator', 'viewer')),
+            created_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (tenant_id, email)
+        );
+
+        CREATE TABLE user_sessions (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            token_hash bytea NOT NULL UNIQUE,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX user_sessions_tenant ON user_sessions (tenant_id);
+        CREATE INDEX user_sessions_user ON user_sessions (user_id);
+        CREATE INDEX user_sessions_expiry ON user_sessions (expires_at);
+
+        CREATE TABLE ai_models (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            name text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+            version text NOT NULL CHECK (length(version) BETWEEN 1 AND 50),
+            kind text NOT NULL CHECK (kind IN ('motion', 'hog', 'onnx', 'external')),
+            parameters jsonb NOT NULL DEFAULT '{}',
+            file_id uuid,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (tenant_id, name, version)
+        );
+
+        CREATE TABLE cameras (
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            id text NOT NULL CHECK (id ~ '^[A-Za-z0-9_-]{1,64}$'),
+            site_id uuid REFERENCES sites (id),
+            name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            -- The stream URL, which may hold credentials: AES-GCM sealed box, key from configuration.
+            source_sealed bytea NOT NULL,
+            ai_model_id uuid REFERENCES ai_models (id),
+            geometry_version integer NOT NULL DEFAULT 1,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (tenant_id, id)
+        );
+        CREATE INDEX cameras_site ON cameras (site_id);
+        CREATE INDEX cameras_model ON cameras (ai_model_id);
+
+        -- Lines and zones are versioned: an edit makes a new version, and counts keep the
+        -- version they were made with.
+        CREATE TABLE geometry_versions (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            version integer NOT NULL CHECK (version >= 1),
+            geometry jsonb NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (tenant_id, camera_id, version),
+            FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id) ON DELETE CASCADE
+        );
+        CREATE TABLE counting_lines (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            geometry_version integer NOT NULL,
+            name text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+            ax double precision NOT NULL, ay double precision NOT NULL,
+            bx double precision NOT NULL, by double precision NOT NULL,
+            CHECK (ax <> bx OR ay <> by),
+            PRIMARY KEY (tenant_id, camera_id, geometry_version, name),
+            FOREIGN KEY (tenant_id, camera_id, geometry_version)
+                REFERENCES geometry_versions (tenant_id, camera_id, version) ON DELETE CASCADE
+        );
+        CREATE TABLE zones (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            geometry_version integer NOT NULL,
+            name text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+            polygon jsonb NOT NULL CHECK (jsonb_typeof(polygon) = 'array' AND jsonb_array_length(polygon) >= 3),
+            PRIMARY KEY (tenant_id, camera_id, geometry_version, name),
+            FOREIGN KEY (tenant_id, camera_id, geometry_version)
+                REFERENCES geometry_versions (tenant_id, camera_id, version) ON DELETE CASCADE
+        );
+
+        -- Big, append-mostly tables: partitioned by month, BRIN on time.
+        CREATE TABLE crossing_events (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            event_id text NOT NULL,
+            geometry_version integer NOT NULL,
+            line text NOT NULL,
+            direction text NOT NULL CHECK (direction IN ('in', 'out')),
+            track_id bigint NOT NULL,
+            time timestamptz NOT NULL,
+            -- The engine's event id contains the crossing's time, so (event id, time) is the
+            -- de-duplication key and can include the partition column.
+            PRIMARY KEY (tenant_id, event_id, time),
+            FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+        ) PARTITION BY RANGE (time);
+        CREATE INDEX crossing_events_camera_time ON crossing_events (tenant_id, camera_id, time);
+        CREATE INDEX crossing_events_time_brin ON crossing_events USING brin (time);
+
+        CREATE TABLE counting_results (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('line', 'zone')),
+            name text NOT NULL,
+            minute timestamptz NOT NULL CHECK (date_trunc('minute', minute) = minute),
+            geometry_version integer NOT NULL,
+            count_in integer NOT NULL CHECK (count_in >= 0),
+            count_out integer NOT NULL CHECK (count_out >= 0),
+            occupancy_min integer NOT NULL CHECK (occupancy_min >= 0),
+            occupancy_max integer NOT NULL CHECK (occupancy_max >= occupancy_min),
+            occupancy_sum double precision NOT NULL,
+            occupancy_samples integer NOT NULL CHECK (occupancy_samples >= 0),
+            PRIMARY KEY (tenant_id, camera_id, minute, kind, name),
+            FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+        ) PARTITION BY RANGE (minute);
+        CREATE INDEX counting_results_minute_brin ON counting_results USING brin (minute);
+
+        CREATE TABLE camera_events (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            time timestamptz NOT NULL,
+            status text NOT NULL CHECK (status IN ('connecting', 'online', 'stalled', 'offline', 'failed')),
+            reason text,
+            FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+        ) PARTITION BY RANGE (time);
+        CREATE INDEX camera_events_camera_time ON camera_events (tenant_id, camera_id, time);
+
+        CREATE TABLE model_logs (
+            tenant_id uuid NOT NULL,
+            model_id uuid NOT NULL REFERENCES ai_models (id),
+            camera_id text,
+            time timestamptz NOT NULL,
+            level text NOT NULL CHECK (level IN ('debug', 'info', 'warning', 'error')),
+            message text NOT NULL
+        ) PARTITION BY RANGE (time);
+        CREATE INDEX model_logs_model_time ON model_logs (model_id, time);
+        CREATE INDEX model_logs_tenant_time ON model_logs (tenant_id, time);
+
+        CREATE TABLE audit_logs (
+            tenant_id uuid NOT NULL,
+            user_id uuid REFERENCES users (id),
+            time timestamptz NOT NULL,
+            action text NOT NULL,
+            target text NOT NULL,
+            details jsonb NOT NULL DEFAULT '{}'
+        ) PARTITION BY RANGE (time);
+        CREATE INDEX audit_logs_tenant_time ON audit_logs (tenant_id, time);
+        CREATE INDEX audit_logs_user ON audit_logs (user_id);
+
+        CREATE TABLE alerts (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            tenant_id uuid NOT NULL,
+            camera_id text,
+            severity text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+            kind text NOT NULL,
+            message text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            resolved_at timestamptz,
+            FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+        );
+        CREATE INDEX alerts_tenant_camera ON alerts (tenant_id, camera_id);
+        CREATE INDEX alerts_unresolved ON alerts (tenant_id, created_at) WHERE resolved_at IS NULL;
+
+        CREATE TABLE analytics_rollups (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            granularity text NOT NULL CHECK (granularity IN ('hour', 'day', 'month')),
+            bucket_start timestamptz NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('line', 'zone')),
+            name text NOT NULL,
+            count_in bigint NOT NULL,
+            count_out bigint NOT NULL,
+            occupancy_min integer,
+            occupancy_max integer,
+            occupancy_sum double precision NOT NULL,
+            occupancy_samples bigint NOT NULL,
+            PRIMARY KEY (tenant_id, camera_id, granularity, bucket_start, kind, name),
+            FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+        );
+
+        CREATE TABLE files (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            kind text NOT NULL CHECK (kind IN ('snapshot', 'export', 'archive', 'model')),
+            object_key text NOT NULL UNIQUE,
+            content_type text NOT NULL,
+            size bigint NOT NULL CHECK (size >= 0),
+            sha256 bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX files_tenant ON files (tenant_id, created_at);
+        ALTER TABLE ai_models ADD FOREIGN KEY (file_id) REFERENCES files (id);
+        CREATE INDEX ai_models_file ON ai_models (file_id);
+
+        -- Row-level security: every tenant-owned table shows and accepts only the rows of the
+        -- tenant named by the transaction's `footfall.tenant_id` setting. FORCE applies it to
+        -- the owner too; only a superuser bypasses it.
+        DO $$
+        DECLARE t text;
+        BEGIN
+            FOREACH t IN ARRAY ARRAY['sites', 'users', 'user_sessions', 'ai_models', 'cameras',
+                'geometry_versions', 'counting_lines', 'zones', 'crossing_events', 'counting_results',
+                'camera_events', 'model_logs', 'audit_logs', 'alerts', 'analytics_rollups', 'files']
+            LOOP
+                EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+                EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+                EXECUTE format('CREATE POLICY tenant_isolation ON %I
+                    USING (tenant_id = nullif(current_setting(''footfall.tenant_id'', true), '''')::uuid)
+                    WITH CHECK (tenant_id = nullif(current_setting(''footfall.tenant_id'', true), '''')::uuid)', t);
+                EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO footfall_app', t);
+                EXECUTE format('GRANT SELECT ON %I TO footfall_analytics', t);
+            END LOOP;
+        END $$;
+        ALTER TABLE tenants ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON tenants
+            USING (id = nullif(current_setting('footfall.tenant_id', true), '')::uuid);
+        GRANT SELECT ON tenants TO footfall_app, footfall_analytics;
+
+        -- The application may not create tables, so it asks for monthly partitions through this
+        -- function, which runs with the owner's rights and can only create partitions.
+        CREATE FUNCTION footfall_ensure_partition(parent text, month date) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        DECLARE
+            first date := date_trunc('month', month)::date;
+            name text := parent || '_p' || to_char(first, 'YYYYMM');
+        BEGIN
+            IF parent NOT IN ('crossing_events', 'counting_results', 'camera_events', 'audit_logs', 'model_logs') THEN
+                RAISE EXCEPTION 'not a partitioned table: %', parent;
+            END IF;
+            IF to_regclass('public.' || quote_ident(name)) IS NULL THEN
+                EXECUTE format('CREATE TABLE IF NOT EXISTS public.%I PARTITION OF public.%I FOR VALUES FROM (%L) TO (%L)',
+                    name, parent, to_char(first, 'YYYY-MM-DD') || ' 00:00:00+00',
+                    to_char(first + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00');
+            END IF;
+        END $fn$;
+        REVOKE ALL ON FUNCTION footfall_ensure_partition(text, date) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION footfall_ensure_partition(text, date) TO footfall_app;
+        """
+}

@@ -1,0 +1,122 @@
+import Foundation
+import PostgresNIO
+import Storage
+
+extension PostgresStore {
+    /// How long each partitioned table keeps its rows (whole months past this are dropped).
+    public struct Retention: Sendable {
+        public var crossings: Duration = .seconds(30 * 86_400)
+        public var countingResults: Duration = .seconds(400 * 86_400)
+        public var cameraEvents: Duration = .seconds(90 * 86_400)
+        public var auditLogs: Duration = .seconds(365 * 86_400)
+        public var modelLogs: Duration = .seconds(30 * 86_400)
+
+        public init() {}
+
+        func duration(of table: String) -> Duration {
+            switch table {
+            case "crossing_events": crossings
+            case "counting_results": countingResults
+            case "camera_events": cameraEvents
+            case "audit_logs": auditLogs
+            default: modelLogs
+            }
+        }
+    }
+
+    /// Creates the monthly partitions of every partitioned table from this month to `monthsAhead` ahead.
+    public func createPartitionsAhead(now: Date, monthsAhead: Int = 3) async throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let months = (0...monthsAhead).compactMap { calendar.date(byAdding: .month, value: $0, to: now) }
+        try await transaction("create partitions") { connection in
+            for (table, _) in PostgresSchema.partitionedTables {
+                try await ensurePartitions(table, for: months, connection: connection)
+            }
+        }
+    }
+
+    /// Detaches and drops the partitions whose whole month ended before `now − retention`.
+    /// Rollups are separate rows and stay. Needs the owning role. Returns the dropped names.
+    @discardableResult
+    public func dropExpiredPartitions(now: Date, retention: Retention = .init()) async throws -> [String] {
+        try await transaction("drop expired partitions") { connection in
+            var dropped: [String] = []
+            for (table, _) in PostgresSchema.partitionedTables {
+                let cutoff = now.addingTimeInterval(-Double(retention.duration(of: table).components.seconds))
+                let rows = try await connection.query("""
+                    SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
+                    JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+                    WHERE p.relname = \(table)
+                    """, logger: logger).collect().map { try $0.decode((String, String).self) }
+                for (name, bound) in rows {
+                    guard let upper = Self.upperBound(of: bound), upper <= cutoff else { continue }
+                    _ = try await connection.query("ALTER TABLE \(unescaped: table) DETACH PARTITION \(unescaped: Self.quoted(name))", logger: logger).collect()
+                    _ = try await connection.query("DROP TABLE \(unescaped: Self.quoted(name))", logger: logger).collect()
+                    dropped.append(name)
+                }
+            }
+            return dropped
+        }
+    }
+
+    /// Recomputes the hour, day and month rollups of every bucket that overlaps [from, to) from
+    /// the per-minute results. Idempotent: running a window again gives the same rows, and
+    /// results that arrived late are folded in. Buckets whose minutes were already dropped by
+    /// retention keep their rollups.
+    public func refreshRollups(from: Date, to: Date) async throws {
+        let tenant = configuration.tenantID
+        try await transaction("refresh rollups") { connection in
+            for granularity in ["hour", "day", "month"] {
+                _ = try await connection.query("""
+                    INSERT INTO analytics_rollups AS a (tenant_id, camera_id, granularity, bucket_start, kind, name,
+                        count_in, count_out, occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
+                    SELECT tenant_id, camera_id, \(granularity), date_trunc(\(granularity), minute, 'UTC') AS bucket, kind, name,
+                        sum(count_in), sum(count_out),
+                        min(occupancy_min) FILTER (WHERE occupancy_samples > 0),
+                        max(occupancy_max) FILTER (WHERE occupancy_samples > 0),
+                        sum(occupancy_sum), sum(occupancy_samples)
+                    FROM counting_results
+                    WHERE tenant_id = \(tenant)
+                        AND minute >= date_trunc(\(granularity), \(from), 'UTC')
+                        AND minute < date_trunc(\(granularity), \(to), 'UTC') + ('1 ' || \(granularity))::interval
+                    GROUP BY tenant_id, camera_id, bucket, kind, name
+                    ON CONFLICT (tenant_id, camera_id, granularity, bucket_start, kind, name) DO UPDATE SET
+                        count_in = EXCLUDED.count_in, count_out = EXCLUDED.count_out,
+                        occupancy_min = EXCLUDED.occupancy_min, occupancy_max = EXCLUDED.occupancy_max,
+                        occupancy_sum = EXCLUDED.occupancy_sum, occupancy_samples = EXCLUDED.occupancy_samples
+                    """, logger: logger).collect()
+            }
+        }
+    }
+
+    /// Rollup rows of a camera: (granularity, bucket start, kind, name, in, out).
+    public func rollups(cameraID: String) async throws -> [(String, Date, String, String, Int64, Int64)] {
+        let tenant = configuration.tenantID
+        return try await transaction("read rollups") { connection in
+            try await connection.query("""
+                SELECT granularity, bucket_start, kind, name, count_in, count_out FROM analytics_rollups
+                WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) ORDER BY granularity, bucket_start, kind, name
+                """, logger: logger).collect().map { try $0.decode((String, Date, String, String, Int64, Int64).self) }
+        }
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// The `TO (...)` bound of `FOR VALUES FROM ('…') TO ('…')`.
+    static func upperBound(of expression: String) -> Date? {
+        guard let to = expression.range(of: "TO ('") else { return nil }
+        let rest = expression[to.upperBound...]
+        guard let end = rest.firstIndex(of: "'") else { return nil }
+        let text = String(rest[..<end])
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        for format in ["yyyy-MM-dd HH:mm:ssXXXXX", "yyyy-MM-dd HH:mm:ssXX", "yyyy-MM-dd HH:mm:ssX"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}

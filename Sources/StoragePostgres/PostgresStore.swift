@@ -1,0 +1,335 @@
+import CountingCore
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Storage
+import Synchronization
+
+/// The PostgreSQL system of record. One store reads and writes one tenant's rows; every
+/// transaction names the tenant, and row-level security in the database enforces it.
+///
+/// It is a `Service`: its connection pool runs while the service runs.
+public final class PostgresStore: CameraStore, CountStore, Service {
+    public let configuration: PostgresStoreConfiguration
+    let client: PostgresClient
+    let logger: Logger
+    private let key: SymmetricKey
+    private let knownPartitions = Mutex<Set<String>>([])
+
+    public init(configuration: PostgresStoreConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.key = SymmetricKey(data: configuration.secretKey)
+        let tls: PostgresClient.Configuration.TLS = switch configuration.tlsMode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+        var clientConfiguration = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: tls)
+        clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.additionalStartupParameters = [
+            ("statement_timeout", String(configuration.statementTimeoutMilliseconds)),
+            ("TimeZone", "UTC"),
+        ]
+        self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until cancelled or shut down gracefully.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.client.run()
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction with the tenant set; database errors become `StorageError`.
+    @discardableResult
+    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                _ = try await connection.query(
+                    "SELECT set_config('footfall.tenant_id', \(configuration.tenantID.uuidString), true)", logger: logger).collect()
+                return try await body(connection)
+            }
+        } catch {
+            throw Self.storageError(error, operation: operation)
+        }
+    }
+
+    /// A database failure as a `StorageError`; errors the store raised itself pass through.
+    static func storageError(_ error: any Error, operation: String) -> StorageError {
+        switch error {
+        case let error as StorageError:
+            return error
+        case let error as PostgresTransactionError:
+            if let inner = error.closureError { return storageError(inner, operation: operation) }
+            if let inner = error.beginError ?? error.commitError { return storageError(inner, operation: operation) }
+            return .backend(operation: operation, reason: "\(error)")
+        case let error as PSQLError:
+            return .backend(operation: operation, reason: describe(error))
+        default:
+            return .backend(operation: operation, reason: "\(error)")
+        }
+    }
+
+    static func describe(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] {
+            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return message + state
+        }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection:
+            return "the database cannot be reached"
+        default:
+            return "\(error.code)"
+        }
+    }
+
+    // MARK: Cameras
+
+    public func saveCamera(_ camera: Camera) async throws {
+        try camera.validate()
+        let sealed = try Self.seal(camera.source, key: key)
+        let geometry = try Self.json(camera.geometry)
+        let tenant = configuration.tenantID
+        try await transaction("save camera \(camera.id)") { connection in
+            let current = try await connection.query("""
+                SELECT c.geometry_version, g.geometry::text FROM cameras c
+                JOIN geometry_versions g ON g.tenant_id = c.tenant_id AND g.camera_id = c.id AND g.version = c.geometry_version
+                WHERE c.tenant_id = \(tenant) AND c.id = \(camera.id) FOR UPDATE OF c
+                """, logger: logger).collect().first.map { try $0.decode((Int, String).self) }
+            var version = current?.0 ?? 1
+            if current == nil {
+                _ = try await connection.query("""
+                    INSERT INTO cameras (tenant_id, id, name, source_sealed, geometry_version)
+                    VALUES (\(tenant), \(camera.id), \(camera.name), \(ByteBuffer(bytes: sealed)), 1)
+                    """, logger: logger).collect()
+            } else {
+                let stored = try JSONDecoder().decode(Geometry.self, from: Data(current!.1.utf8))
+                if stored != camera.geometry { version += 1 }
+                _ = try await connection.query("""
+                    UPDATE cameras SET name = \(camera.name), source_sealed = \(ByteBuffer(bytes: sealed)),
+                        geometry_version = \(version), updated_at = now()
+                    WHERE tenant_id = \(tenant) AND id = \(camera.id)
+                    """, logger: logger).collect()
+                if stored == camera.geometry { return }
+            }
+            _ = try await connection.query("""
+                INSERT INTO geometry_versions (tenant_id, camera_id, version, geometry)
+                VALUES (\(tenant), \(camera.id), \(version), \(geometry)::jsonb)
+                """, logger: logger).collect()
+            for line in camera.geometry.lines {
+                _ = try await connection.query("""
+                    INSERT INTO counting_lines (tenant_id, camera_id, geometry_version, name, ax, ay, bx, by)
+                    VALUES (\(tenant), \(camera.id), \(version), \(line.name), \(line.a.x), \(line.a.y), \(line.b.x), \(line.b.y))
+                    """, logger: logger).collect()
+            }
+            for zone in camera.geometry.zones {
+                _ = try await connection.query("""
+                    INSERT INTO zones (tenant_id, camera_id, geometry_version, name, polygon)
+                    VALUES (\(tenant), \(camera.id), \(version), \(zone.name), \(try Self.json(zone.polygon))::jsonb)
+                    """, logger: logger).collect()
+            }
+        }
+    }
+
+    public func cameras() async throws -> [Camera] {
+        try await selectCameras(id: nil)
+    }
+
+    public func camera(id: String) async throws -> Camera? {
+        try await selectCameras(id: id).first
+    }
+
+    /// The geometry version a camera's counts are made with now.
+    public func geometryVersion(cameraID: String) async throws -> Int? {
+        let tenant = configuration.tenantID
+        return try await transaction("read camera \(cameraID)") { connection in
+            try await connection.query(
+                "SELECT geometry_version FROM cameras WHERE tenant_id = \(tenant) AND id = \(cameraID)", logger: logger
+            ).collect().first.map { try $0.decode(Int.self) }
+        }
+    }
+
+    private func selectCameras(id: String?) async throws -> [Camera] {
+        let tenant = configuration.tenantID
+        let rows = try await transaction("read cameras") { connection in
+            try await connection.query("""
+                SELECT c.id, c.name, c.source_sealed, g.geometry::text FROM cameras c
+                JOIN geometry_versions g ON g.tenant_id = c.tenant_id AND g.camera_id = c.id AND g.version = c.geometry_version
+                WHERE c.tenant_id = \(tenant) AND (\(id)::text IS NULL OR c.id = \(id)) ORDER BY c.id
+                """, logger: logger).collect().map { try $0.decode((String, String, ByteBuffer, String).self) }
+        }
+        return try rows.map { row in
+            Camera(id: row.0, name: row.1, source: try Self.open(Array(buffer: row.2), key: key),
+                   geometry: try JSONDecoder().decode(Geometry.self, from: Data(row.3.utf8)))
+        }
+    }
+
+    /// Throws `invalidInput` naming `field(i)` for the first camera id that is not stored.
+    private func requireCameras(_ ids: [String], connection: PostgresConnection, field: (Int) -> String) async throws {
+        let unique = Array(Set(ids))
+        let tenant = configuration.tenantID
+        let known = Set(try await connection.query(
+            "SELECT id FROM cameras WHERE tenant_id = \(tenant) AND id = ANY(\(unique))", logger: logger
+        ).collect().map { try $0.decode(String.self) })
+        if let index = ids.firstIndex(where: { !known.contains($0) }) {
+            throw StorageError.invalidInput(field: field(index), reason: "no camera with id \"\(ids[index])\"")
+        }
+    }
+
+    // MARK: Counts
+
+    public func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+        for (i, crossing) in crossings.enumerated() { try CrossingRecord.validate(crossing, index: i) }
+        guard !crossings.isEmpty else { return 0 }
+        let tenant = configuration.tenantID
+        return try await transaction("store \(crossings.count) crossings") { connection in
+            try await requireCameras(crossings.map(\.cameraID), connection: connection) { "crossings[\($0)].cameraID" }
+            try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
+            let inserted = try await connection.query("""
+                INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
+                SELECT \(tenant), u.camera, u.event, c.geometry_version, u.line, u.direction, u.track, u.time
+                FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
+                            \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
+                            \(crossings.map(\.time))::timestamptz[]) AS u(camera, event, line, direction, track, time)
+                JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+                """, logger: logger).collect()
+            return inserted.count
+        }
+    }
+
+    public func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
+        let tenant = configuration.tenantID
+        let rows = try await transaction("read crossings") { connection in
+            try await connection.query("""
+                SELECT event_id, camera_id, line, direction, track_id, time FROM crossing_events
+                WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND time >= \(from) AND time < \(to)
+                ORDER BY time, event_id
+                """, logger: logger).collect().map { try $0.decode((String, String, String, String, Int64, Date).self) }
+        }
+        return rows.map {
+            CrossingRecord(id: $0.0, cameraID: $0.1, line: $0.2, direction: CrossingDirection(rawValue: $0.3) ?? .in,
+                           trackID: Int($0.4), time: $0.5)
+        }
+    }
+
+    public func addCountingResults(_ results: [CountingResult]) async throws {
+        for result in results { try result.validate() }
+        guard !results.isEmpty else { return }
+        // One row per key: a statement may not update the same row twice.
+        var merged: [String: CountingResult] = [:]
+        var order: [String] = []
+        for result in results {
+            let key = "\(result.cameraID)\u{0}\(result.kind.rawValue)\u{0}\(result.name)\u{0}\(result.minute.timeIntervalSince1970)"
+            if let existing = merged[key] { merged[key] = existing.merged(with: result) } else {
+                merged[key] = result
+                order.append(key)
+            }
+        }
+        let rows = order.map { merged[$0]! }
+        let tenant = configuration.tenantID
+        try await transaction("store \(rows.count) counting results") { connection in
+            try await requireCameras(results.map(\.cameraID), connection: connection) { "results[\($0)].cameraID" }
+            try await ensurePartitions("counting_results", for: rows.map(\.minute), connection: connection)
+            try await connection.query("""
+                INSERT INTO counting_results AS r (tenant_id, camera_id, kind, name, minute, geometry_version, count_in, count_out,
+                    occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
+                SELECT \(tenant), u.camera, u.kind, u.name, u.minute, c.geometry_version, u.cin, u.cout, u.omin, u.omax, u.osum, u.osamples
+                FROM unnest(\(rows.map(\.cameraID))::text[], \(rows.map(\.kind.rawValue))::text[], \(rows.map(\.name))::text[],
+                            \(rows.map(\.minute))::timestamptz[], \(rows.map(\.countIn))::int4[], \(rows.map(\.countOut))::int4[],
+                            \(rows.map(\.occupancyMin))::int4[], \(rows.map(\.occupancyMax))::int4[],
+                            \(rows.map(\.occupancySum))::float8[], \(rows.map(\.occupancySamples))::int4[])
+                    AS u(camera, kind, name, minute, cin, cout, omin, omax, osum, osamples)
+                JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
+                ON CONFLICT (tenant_id, camera_id, minute, kind, name) DO UPDATE SET
+                    count_in = r.count_in + EXCLUDED.count_in,
+                    count_out = r.count_out + EXCLUDED.count_out,
+                    occupancy_min = CASE WHEN r.occupancy_samples = 0 THEN EXCLUDED.occupancy_min
+                        WHEN EXCLUDED.occupancy_samples = 0 THEN r.occupancy_min
+                        ELSE least(r.occupancy_min, EXCLUDED.occupancy_min) END,
+                    occupancy_max = CASE WHEN r.occupancy_samples = 0 THEN EXCLUDED.occupancy_max
+                        WHEN EXCLUDED.occupancy_samples = 0 THEN r.occupancy_max
+                        ELSE greatest(r.occupancy_max, EXCLUDED.occupancy_max) END,
+                    occupancy_sum = r.occupancy_sum + EXCLUDED.occupancy_sum,
+                    occupancy_samples = r.occupancy_samples + EXCLUDED.occupancy_samples
+                """, logger: logger).collect()
+        }
+    }
+
+    public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
+        let tenant = configuration.tenantID
+        let rows = try await transaction("read counts") { connection in
+            try await connection.query("""
+                SELECT kind, name, date_trunc(\(bucket.rawValue), minute, 'UTC') AS start,
+                    sum(count_in)::int8, sum(count_out)::int8,
+                    min(occupancy_min) FILTER (WHERE occupancy_samples > 0),
+                    max(occupancy_max) FILTER (WHERE occupancy_samples > 0),
+                    sum(occupancy_sum), sum(occupancy_samples)::int8
+                FROM counting_results
+                WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND minute >= \(from) AND minute < \(to)
+                GROUP BY 1, 2, 3 ORDER BY 3
+                """, logger: logger).collect().map {
+                try $0.decode((String, String, Date, Int64, Int64, Int?, Int?, Double, Int64).self)
+            }
+        }
+        var series = CountSeries()
+        for row in rows {
+            if row.0 == "line" {
+                series.lines[row.1, default: []].append(.init(start: row.2, countIn: Int(row.3), countOut: Int(row.4)))
+            } else if row.8 > 0 {
+                series.zones[row.1, default: []].append(
+                    .init(start: row.2, minimum: row.5 ?? 0, maximum: row.6 ?? 0, mean: row.7 / Double(row.8)))
+            }
+        }
+        return series
+    }
+
+    // MARK: Partitions
+
+    /// Makes sure the monthly partitions holding `times` exist, asking the database only once per month.
+    func ensurePartitions(_ table: String, for times: [Date], connection: PostgresConnection) async throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let months = Set(times.map { calendar.dateComponents([.year, .month], from: $0) })
+        for month in months {
+            guard let year = month.year, let number = month.month else { continue }
+            let name = "\(table)_p\(year)\(number < 10 ? "0" : "")\(number)"
+            if knownPartitions.withLock({ $0.contains(name) }) { continue }
+            let first = "\(year)-\(number < 10 ? "0" : "")\(number)-01"
+            try await connection.query("SELECT footfall_ensure_partition(\(table), \(first)::date)", logger: logger).collect()
+            knownPartitions.withLock { _ = $0.insert(name) }
+        }
+    }
+
+    // MARK: Encoding
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func seal(_ text: String, key: SymmetricKey) throws -> [UInt8] {
+        let box = try AES.GCM.seal(Array(text.utf8), using: key)
+        guard let combined = box.combined else { throw StorageError.backend(operation: "seal", reason: "no nonce") }
+        return Array(combined)
+    }
+
+    static func open(_ sealed: [UInt8], key: SymmetricKey) throws -> String {
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed)
+            return String(decoding: try AES.GCM.open(box, using: key), as: UTF8.self)
+        } catch {
+            throw StorageError.backend(operation: "decrypt a camera source",
+                                       reason: "the secret key does not match the one the data was written with")
+        }
+    }
+}
