@@ -29,7 +29,7 @@ extension PostgresStore {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let months = (0...monthsAhead).compactMap { calendar.date(byAdding: .month, value: $0, to: now) }
-        try await transaction("create partitions") { connection in
+        try await transaction("create partitions") { [self] connection in
             for (table, _) in PostgresSchema.partitionedTables {
                 try await ensurePartitions(table, for: months, connection: connection)
             }
@@ -40,7 +40,7 @@ extension PostgresStore {
     /// Rollups are separate rows and stay. Needs the owning role. Returns the dropped names.
     @discardableResult
     public func dropExpiredPartitions(now: Date, retention: Retention = .init()) async throws -> [String] {
-        try await transaction("drop expired partitions") { connection in
+        try await transaction("drop expired partitions") { [self] connection in
             var dropped: [String] = []
             for (table, _) in PostgresSchema.partitionedTables {
                 let cutoff = now.addingTimeInterval(-Double(retention.duration(of: table).components.seconds))
@@ -66,7 +66,7 @@ extension PostgresStore {
     /// retention keep their rollups.
     public func refreshRollups(from: Date, to: Date) async throws {
         let tenant = configuration.tenantID
-        try await transaction("refresh rollups") { connection in
+        try await transaction("refresh rollups") { [self] connection in
             for granularity in ["hour", "day", "month"] {
                 _ = try await connection.query("""
                     INSERT INTO analytics_rollups AS a (tenant_id, camera_id, granularity, bucket_start, kind, name,
@@ -93,7 +93,7 @@ extension PostgresStore {
     /// Rollup rows of a camera: (granularity, bucket start, kind, name, in, out).
     public func rollups(cameraID: String) async throws -> [(String, Date, String, String, Int64, Int64)] {
         let tenant = configuration.tenantID
-        return try await transaction("read rollups") { connection in
+        return try await transaction("read rollups") { [self] connection in
             try await connection.query("""
                 SELECT granularity, bucket_start, kind, name, count_in, count_out FROM analytics_rollups
                 WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) ORDER BY granularity, bucket_start, kind, name

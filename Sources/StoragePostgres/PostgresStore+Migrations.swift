@@ -43,7 +43,7 @@ extension PostgresStore {
         } catch {
             throw Self.storageError(error, operation: "migrate")
         }
-        try await transaction("create the tenant") { connection in
+        try await transaction("create the tenant") { [self] connection in
             _ = try await connection.query("""
                 INSERT INTO tenants (id, name) VALUES (\(configuration.tenantID), \(tenantName)) ON CONFLICT (id) DO NOTHING
                 """, logger: logger).collect()

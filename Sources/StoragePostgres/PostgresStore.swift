@@ -48,13 +48,30 @@ public final class PostgresStore: CameraStore, CountStore, Service {
     // MARK: Transactions
 
     /// Runs `body` in one transaction with the tenant set; database errors become `StorageError`.
+    /// Waiting for a connection and running the transaction may take at most the connect
+    /// timeout plus the statement timeout, so an unreachable database fails fast and clearly.
     @discardableResult
-    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let deadline = configuration.connectTimeout + .milliseconds(configuration.statementTimeoutMilliseconds)
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                _ = try await connection.query(
-                    "SELECT set_config('footfall.tenant_id', \(configuration.tenantID.uuidString), true)", logger: logger).collect()
-                return try await body(connection)
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask {
+                    try await self.client.withTransaction(logger: self.logger) { [self] connection in
+                        _ = try await connection.query(
+                            "SELECT set_config('footfall.tenant_id', \(self.configuration.tenantID.uuidString), true)",
+                            logger: self.logger
+                        ).collect()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    throw StorageError.backend(operation: operation, reason: "the database did not answer within \(deadline)")
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
             }
         } catch {
             throw Self.storageError(error, operation: operation)
@@ -97,7 +114,11 @@ public final class PostgresStore: CameraStore, CountStore, Service {
         let sealed = try Self.seal(camera.source, key: key)
         let geometry = try Self.json(camera.geometry)
         let tenant = configuration.tenantID
-        try await transaction("save camera \(camera.id)") { connection in
+        try await transaction("save camera \(camera.id)") { [self] connection in
+            let tenants = try await connection.query("SELECT 1 FROM tenants WHERE id = \(tenant)", logger: logger).collect()
+            guard !tenants.isEmpty else {
+                throw StorageError.invalidInput(field: "tenant", reason: "no tenant with id \(tenant.uuidString.lowercased())")
+            }
             let current = try await connection.query("""
                 SELECT c.geometry_version, g.geometry::text FROM cameras c
                 JOIN geometry_versions g ON g.tenant_id = c.tenant_id AND g.camera_id = c.id AND g.version = c.geometry_version
@@ -149,7 +170,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
     /// The geometry version a camera's counts are made with now.
     public func geometryVersion(cameraID: String) async throws -> Int? {
         let tenant = configuration.tenantID
-        return try await transaction("read camera \(cameraID)") { connection in
+        return try await transaction("read camera \(cameraID)") { [self] connection in
             try await connection.query(
                 "SELECT geometry_version FROM cameras WHERE tenant_id = \(tenant) AND id = \(cameraID)", logger: logger
             ).collect().first.map { try $0.decode(Int.self) }
@@ -158,7 +179,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
 
     private func selectCameras(id: String?) async throws -> [Camera] {
         let tenant = configuration.tenantID
-        let rows = try await transaction("read cameras") { connection in
+        let rows = try await transaction("read cameras") { [self] connection in
             try await connection.query("""
                 SELECT c.id, c.name, c.source_sealed, g.geometry::text FROM cameras c
                 JOIN geometry_versions g ON g.tenant_id = c.tenant_id AND g.camera_id = c.id AND g.version = c.geometry_version
@@ -189,7 +210,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
         for (i, crossing) in crossings.enumerated() { try CrossingRecord.validate(crossing, index: i) }
         guard !crossings.isEmpty else { return 0 }
         let tenant = configuration.tenantID
-        return try await transaction("store \(crossings.count) crossings") { connection in
+        return try await transaction("store \(crossings.count) crossings") { [self] connection in
             try await requireCameras(crossings.map(\.cameraID), connection: connection) { "crossings[\($0)].cameraID" }
             try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
             let inserted = try await connection.query("""
@@ -208,7 +229,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
 
     public func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
         let tenant = configuration.tenantID
-        let rows = try await transaction("read crossings") { connection in
+        let rows = try await transaction("read crossings") { [self] connection in
             try await connection.query("""
                 SELECT event_id, camera_id, line, direction, track_id, time FROM crossing_events
                 WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND time >= \(from) AND time < \(to)
@@ -236,7 +257,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
         }
         let rows = order.map { merged[$0]! }
         let tenant = configuration.tenantID
-        try await transaction("store \(rows.count) counting results") { connection in
+        try await transaction("store \(rows.count) counting results") { [self] connection in
             try await requireCameras(results.map(\.cameraID), connection: connection) { "results[\($0)].cameraID" }
             try await ensurePartitions("counting_results", for: rows.map(\.minute), connection: connection)
             try await connection.query("""
@@ -266,7 +287,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
 
     public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
         let tenant = configuration.tenantID
-        let rows = try await transaction("read counts") { connection in
+        let rows = try await transaction("read counts") { [self] connection in
             try await connection.query("""
                 SELECT kind, name, date_trunc(\(bucket.rawValue), minute, 'UTC') AS start,
                     sum(count_in)::int8, sum(count_out)::int8,

@@ -4,7 +4,8 @@ import Storage
 /// How to reach PostgreSQL: parsed from a `postgres://user:password@host:port/database?…` URL.
 ///
 /// Query options: `sslmode` (`disable`, `prefer`, `require`; default `prefer`),
-/// `statement_timeout` (milliseconds, default 10000), `connections` (pool size, default 10).
+/// `statement_timeout` (milliseconds, default 10000), `connect_timeout` (seconds, default 5),
+/// `connections` (pool size, default 10).
 public struct PostgresStoreConfiguration: Sendable {
     public enum TLSMode: String, Sendable {
         case disable
@@ -20,6 +21,8 @@ public struct PostgresStoreConfiguration: Sendable {
     public var database: String
     public var tlsMode: TLSMode
     public var statementTimeoutMilliseconds: Int
+    /// How long to wait for a connection before giving up on an operation.
+    public var connectTimeout: Duration
     public var maximumConnections: Int
     /// The tenant this store reads and writes; row-level security enforces it in the database.
     public var tenantID: UUID
@@ -50,6 +53,7 @@ public struct PostgresStoreConfiguration: Sendable {
         var tls = TLSMode.prefer
         var timeout = 10_000
         var connections = 10
+        var connect = 5
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -62,6 +66,11 @@ public struct PostgresStoreConfiguration: Sendable {
                     throw .invalidInput(field: "database-url.statement_timeout", reason: "milliseconds, more than 0")
                 }
                 timeout = value
+            case "connect_timeout":
+                guard let value = item.value.flatMap(Int.init), (1...600).contains(value) else {
+                    throw .invalidInput(field: "database-url.connect_timeout", reason: "seconds, from 1 to 600")
+                }
+                connect = value
             case "connections":
                 guard let value = item.value.flatMap(Int.init), (1...500).contains(value) else {
                     throw .invalidInput(field: "database-url.connections", reason: "from 1 to 500")
@@ -74,6 +83,7 @@ public struct PostgresStoreConfiguration: Sendable {
         self.tlsMode = tls
         self.statementTimeoutMilliseconds = timeout
         self.maximumConnections = connections
+        self.connectTimeout = .seconds(connect)
     }
 
     /// The URL with the password replaced, for logs.

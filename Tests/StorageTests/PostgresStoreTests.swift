@@ -1,0 +1,176 @@
+import CountingCore
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+import StoragePostgres
+import Testing
+
+/// What only the PostgreSQL backend has: migrations, row-level security, partitions,
+/// rollups, versioned geometry and sealed stream URLs.
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs the PostgreSQL server of scripts/test.sh"))
+struct PostgresStoreTests {
+    static let tenantA = UUID(uuidString: "aaaaaaaa-0000-4000-8000-000000000001")!
+    static let tenantB = UUID(uuidString: "bbbbbbbb-0000-4000-8000-000000000002")!
+    static let january2027 = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+
+    let camera = Camera(
+        id: "door", name: "Door", source: "rtsp://admin:hunter2@10.0.0.9/stream",
+        geometry: Geometry(lines: [CountingLine(name: "in-out", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))]))
+
+    func crossing(_ id: String, at time: Date, camera: String = "door") -> CrossingRecord {
+        CrossingRecord(id: id, cameraID: camera, line: "in-out", direction: .in, trackID: 1, time: time)
+    }
+
+    /// Runs SQL on `database` as the superuser and returns the first column of each row as text.
+    func rows(_ sql: String, database: String) async throws -> [String] {
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresTestDatabase.adminConfiguration(database: database), id: 2, logger: PostgresTestDatabase.logger)
+        defer { Task { try? await connection.close() } }
+        return try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresTestDatabase.logger)
+            .collect().map { try $0.decode(String.self) }
+    }
+
+    @Test func migrationsApplyOnceAndAChangedMigrationIsAnError() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            #expect(try await store.migrate() == [])
+            let tables = try await rows("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database: database)
+            for table in ["tenants", "sites", "users", "user_sessions", "cameras", "geometry_versions", "counting_lines",
+                          "zones", "ai_models", "crossing_events", "counting_results", "camera_events", "model_logs",
+                          "alerts", "analytics_rollups", "audit_logs", "files", "schema_migrations"] {
+                #expect(tables.contains(table), "missing table \(table)")
+            }
+            try await PostgresTestDatabase.admin("UPDATE schema_migrations SET checksum = 'tampered'", database: database)
+            await #expect(throws: StorageError.self) { try await store.migrate() }
+        }
+    }
+
+    @Test func everyForeignKeyColumnIsIndexed() async throws {
+        try await PostgresTestDatabase.withStore { _, database in
+            // A foreign key is covered when some index of its table starts with its columns.
+            let uncovered = try await rows("""
+                SELECT c.conrelid::regclass::text || '(' || array_to_string(c.conkey, ',') || ')'
+                FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.conrelid::regclass::text NOT LIKE '%\\_p%' AND NOT EXISTS (
+                    SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
+                        AND (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] @> c.conkey
+                        AND (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] <@ c.conkey)
+                """, database: database)
+            #expect(uncovered.isEmpty, "foreign keys without an index: \(uncovered)")
+        }
+    }
+
+    @Test func streamCredentialsAreSealedAtRest() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            let raw = try await rows("SELECT encode(source_sealed, 'escape') FROM cameras", database: database)
+            #expect(raw.count == 1)
+            #expect(!(raw.first ?? "").contains("hunter2"))
+            let read = try await store.camera(id: "door")
+            #expect(read?.source == camera.source)
+        }
+    }
+
+    @Test func anEditedGeometryMakesANewVersionAndCountsKeepTheirs() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            _ = try await store.insertCrossings([crossing("v1", at: Self.january2027)])
+            var moved = camera
+            moved.geometry.lines[0].b = Point(x: 20, y: 0)
+            try await store.saveCamera(moved)
+            try await store.saveCamera(moved)  // unchanged: no new version
+            let version = try await store.geometryVersion(cameraID: "door")
+            #expect(version == 2)
+            _ = try await store.insertCrossings([crossing("v2", at: Self.january2027.addingTimeInterval(1))])
+            let stamped = try await rows("SELECT event_id || '@' || geometry_version FROM crossing_events ORDER BY time", database: database)
+            #expect(stamped == ["v1@1", "v2@2"])
+            let versions = try await rows("SELECT version::text FROM geometry_versions ORDER BY version", database: database)
+            #expect(versions == ["1", "2"])
+            let current = try await store.camera(id: "door")
+            #expect(current?.geometry == moved.geometry)
+        }
+    }
+
+    @Test func eventsFarInThePastAndFutureLandInTheirMonthsPartitions() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            let past = Date(timeIntervalSince1970: 978_307_200 + 86_400 * 40)  // 2001-02-10
+            let future = Date(timeIntervalSince1970: 2_208_988_800 + 86_400 * 100)  // 2040-04-10
+            #expect(try await store.insertCrossings([crossing("past", at: past), crossing("future", at: future)]) == 2)
+            let placed = try await rows("SELECT event_id || ' ' || tableoid::regclass::text FROM crossing_events ORDER BY time", database: database)
+            #expect(placed == ["past crossing_events_p200102", "future crossing_events_p204004"])
+        }
+    }
+
+    @Test func droppingAnExpiredPartitionLeavesRollupsIntact() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            let old = Date(timeIntervalSince1970: 1_704_067_200 + 3_600 * 10)  // 2024-01-01 10:00
+            try await store.addCountingResults([
+                CountingResult(cameraID: "door", kind: .line, name: "in-out", minute: old, countIn: 3, countOut: 1),
+                CountingResult(cameraID: "door", kind: .line, name: "in-out", minute: old.addingTimeInterval(60), countIn: 2),
+            ])
+            try await store.refreshRollups(from: old, to: old.addingTimeInterval(3_600))
+            try await store.refreshRollups(from: old, to: old.addingTimeInterval(3_600))  // idempotent
+            // A late result for the same hour folds in when the window is refreshed again.
+            try await store.addCountingResults([
+                CountingResult(cameraID: "door", kind: .line, name: "in-out", minute: old.addingTimeInterval(120), countIn: 1),
+            ])
+            try await store.refreshRollups(from: old, to: old.addingTimeInterval(3_600))
+            let before = try await store.rollups(cameraID: "door")
+            #expect(before.map { "\($0.0) \($0.4)/\($0.5)" } == ["day 6/1", "hour 6/1", "month 6/1"])
+
+            let dropped = try await store.dropExpiredPartitions(now: Self.january2027)
+            #expect(dropped.contains("counting_results_p202401"))
+            let minutes = try await store.countSeries(cameraID: "door", from: old, to: old.addingTimeInterval(3_600), bucket: .minute)
+            #expect(minutes.lines.isEmpty)
+            let after = try await store.rollups(cameraID: "door")
+            #expect(after.map { "\($0.0) \($0.4)/\($0.5)" } == ["day 6/1", "hour 6/1", "month 6/1"])
+            let remaining = try await rows("SELECT count(*)::text FROM pg_class WHERE relname = 'counting_results_p202401'", database: database)
+            #expect(remaining == ["0"])
+        }
+    }
+
+    @Test func anUnknownTenantIsAClearErrorAndNothingIsStored() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            let stranger = PostgresStore(
+                configuration: try PostgresTestDatabase.storeConfiguration(
+                    database: database, tenant: UUID(uuidString: "cccccccc-0000-4000-8000-000000000003")!,
+                    key: Array(repeating: 7, count: 32)),
+                logger: PostgresTestDatabase.logger)
+            try await PostgresTestDatabase.withRunning(stranger) {
+                await #expect(throws: StorageError.invalidInput(field: "tenant", reason: "no tenant with id cccccccc-0000-4000-8000-000000000003")) {
+                    try await stranger.saveCamera(camera)
+                }
+            }
+            let count = try await rows("SELECT count(*)::text FROM cameras", database: database)
+            #expect(count == ["0"])
+        }
+    }
+
+    @Test func theDatabaseBeingDownIsAClearError() async throws {
+        let configuration = try PostgresStoreConfiguration(
+            url: "postgres://postgres@127.0.0.1:1/footfall?sslmode=disable&connect_timeout=1&statement_timeout=500", secretKey: Array(repeating: 1, count: 32))
+        let store = PostgresStore(configuration: configuration, logger: PostgresTestDatabase.logger)
+        try await PostgresTestDatabase.withRunning(store) {
+            await #expect {
+                try await store.cameras()
+            } throws: { error in
+                guard case .backend(let operation, let reason) = error as? StorageError else { return false }
+                return operation == "read cameras" && !reason.isEmpty
+            }
+        }
+    }
+
+    @Test func badURLsNameTheProblem() {
+        #expect(throws: StorageError.invalidInput(field: "database-url.sslmode", reason: "use disable, prefer or require")) {
+            try PostgresStoreConfiguration(url: "postgres://u@h/db?sslmode=maybe", secretKey: Array(repeating: 0, count: 32))
+        }
+        #expect(throws: StorageError.invalidInput(field: "secret-key", reason: "must be 32 bytes (44 characters of base64)")) {
+            try PostgresStoreConfiguration(url: "postgres://u@h/db", secretKey: [1, 2, 3])
+        }
+        #expect(throws: StorageError.self) {
+            try PostgresStoreConfiguration(url: "mysql://u@h/db", secretKey: Array(repeating: 0, count: 32))
+        }
+    }
+}
