@@ -24,12 +24,15 @@ enum PostgresTestDatabase {
             password: password ?? components.password, database: database ?? "postgres", tls: .disable)
     }
 
-    /// Runs SQL as the superuser on `database`.
+    /// Runs SQL as the superuser on `database`: statements separated by `;`, none containing one.
     static func admin(_ sql: String, database: String = "postgres") async throws {
         let connection = try await PostgresConnection.connect(
             configuration: adminConfiguration(database: database), id: 1, logger: logger)
         defer { Task { try? await connection.close() } }
-        _ = try await connection.simpleQuery(sql).get()
+        // One statement at a time: the extended protocol takes no more.
+        for statement in sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger).collect()
+        }
     }
 
     static func storeConfiguration(database: String, username: String? = nil, password: String? = nil,
