@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "FootfallApp", "Evaluation", "CountingCore", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

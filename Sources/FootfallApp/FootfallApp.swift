@@ -40,32 +40,43 @@ public enum FootfallApp {
     public static func buildServer(configuration: FootfallConfiguration, logger: Logger) async throws
         -> some ApplicationProtocol
     {
-        let store = try openStore(dataDirectory: configuration.dataDirectory)
-        let live = InMemoryLiveState()
-        let bus = InProcessEventBus()
-        let registry = PrometheusCollectorRegistry()
-        var pipelines: [CameraPipeline] = []
+        var demoCamera: Camera?
         if configuration.demo {
             guard FileManager.default.isReadableFile(atPath: configuration.demoVideo) else {
                 throw ConfigurationError.unreadableFile(
                     key: "demo-video", path: configuration.demoVideo,
                     reason: "the sample video is missing: run scripts/demo.sh once, or set --demo-video")
             }
-            let camera = DemoCamera.camera(video: configuration.demoVideo)
-            try await store.saveCamera(camera)
+            demoCamera = DemoCamera.camera(video: configuration.demoVideo)
+        }
+        let (setup, cameras) = try await openStore(
+            configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
+        ) { [demoCamera] store in
+            if let demoCamera { try await store.saveCamera(demoCamera) }
+            return try await store.cameras()
+        }
+        let store = setup.store
+        logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
+        let live = InMemoryLiveState()
+        let bus = InProcessEventBus()
+        let registry = PrometheusCollectorRegistry()
+        var pipelines: [CameraPipeline] = []
+        if let camera = demoCamera {
             pipelines.append(CameraPipeline(
                 camera: camera, configuration: CameraPipelineConfiguration(realTime: true, loop: true),
                 store: store, bus: bus, live: live,
                 metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger))
         }
-        for camera in try await store.cameras() where !pipelines.contains(where: { $0.camera.id == camera.id }) {
+        for camera in cameras where !pipelines.contains(where: { $0.camera.id == camera.id }) {
             live.put(CameraLiveState(
                 cameraID: camera.id, status: .offline,
                 lines: camera.geometry.lines.map { .init(name: $0.name) },
                 zones: camera.geometry.zones.map { .init(name: $0.name) }))
         }
         let dependencies = ServerDependencies(store: store, live: live, bus: bus, metrics: registry)
-        let services: [any Service] = pipelines.isEmpty ? [] : [CameraSupervisor(pipelines: pipelines, logger: logger)]
+        // The store first: services start in order and stop in reverse, so it outlives the pipelines.
+        let services: [any Service] = setup.services
+            + (pipelines.isEmpty ? [] : [CameraSupervisor(pipelines: pipelines, logger: logger)])
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port),
             dependencies: dependencies, services: services, logger: logger)

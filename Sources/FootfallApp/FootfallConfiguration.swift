@@ -10,6 +10,12 @@ public struct FootfallConfiguration: Sendable {
     /// The sample video the demo camera plays; defaults to `<data-dir>/samples/vtest.avi`.
     public var demoVideo: String
     public var logLevel: Logger.Level
+    /// `postgres://…` to use PostgreSQL as the system of record; nil keeps the embedded SQLite file.
+    public var databaseURL: String?
+    /// 32-byte key (base64) that seals camera stream URLs in PostgreSQL. Never logged.
+    public var secretKey: [UInt8]?
+    /// Apply missing migrations when `serve` starts.
+    public var migrateOnStart: Bool
 
     /// Resolves the configuration: command line > environment > file (`--config`/`FOOTFALL_CONFIG`) > defaults.
     public static func load(commandLine: [String: String], environment: [String: String])
@@ -31,12 +37,28 @@ public struct FootfallConfiguration: Sendable {
             throw .invalidValue(key: "log-level", source: levelText?.source ?? "default",
                                 reason: "use trace, debug, info, notice, warning, error or critical")
         }
+        var secretKey: [UInt8]?
+        if let value = reader.value("secret-key") {
+            guard let data = Data(base64Encoded: value.text), data.count == 32 else {
+                throw .invalidValue(key: "secret-key", source: value.source,
+                                    reason: "must be 32 bytes in base64 (try: openssl rand -base64 32)")
+            }
+            secretKey = [UInt8](data)
+        }
+        let databaseURL = reader.value("database-url")?.text
+        if databaseURL != nil && secretKey == nil {
+            throw .invalidValue(key: "secret-key", source: "default",
+                                reason: "PostgreSQL needs a key to seal camera stream URLs: set FOOTFALL_SECRET_KEY")
+        }
         return FootfallConfiguration(
             dataDirectory: dataDirectory,
             host: reader.string("host", default: "127.0.0.1"),
             port: try reader.int("port", default: 8080, range: 0...65_535),
             demo: try reader.bool("demo", default: false),
             demoVideo: reader.string("demo-video", default: dataDirectory + "/samples/vtest.avi"),
-            logLevel: logLevel)
+            logLevel: logLevel,
+            databaseURL: databaseURL,
+            secretKey: secretKey,
+            migrateOnStart: try reader.bool("migrate-on-start", default: true))
     }
 }

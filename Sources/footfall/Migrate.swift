@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FootfallApp
+import Logging
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,14 +12,24 @@ struct Migrate: AsyncParsableCommand {
             error: restore it and add a new migration instead. `serve` also migrates at start-up.
             """)
 
-    @Option(help: "Directory that holds the database. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
+    @Option(help: "Directory that holds the SQLite database. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
     var dataDir: String?
 
+    @Option(help: "PostgreSQL URL (postgres://user:password@host:port/db?sslmode=require) to migrate instead. [env: FOOTFALL_DATABASE_URL]")
+    var databaseURL: String?
+
+    @Option(help: "JSON configuration file. [env: FOOTFALL_CONFIG]")
+    var config: String?
+
     func run() async throws {
-        let configuration = try FootfallConfiguration.load(
-            commandLine: dataDir.map { ["data-dir": $0] } ?? [:], environment: ProcessInfo.processInfo.environment)
-        let applied = try await FootfallApp.migrate(dataDirectory: configuration.dataDirectory)
-        let path = FootfallApp.databasePath(dataDirectory: configuration.dataDirectory)
+        var given: [String: String] = [:]
+        given["data-dir"] = dataDir
+        given["database-url"] = databaseURL
+        given["config"] = config
+        let configuration = try FootfallConfiguration.load(commandLine: given, environment: ProcessInfo.processInfo.environment)
+        let applied = try await FootfallApp.migrate(configuration: configuration, logger: Logger(label: "footfall"))
+        let path = configuration.databaseURL == nil
+            ? FootfallApp.databasePath(dataDirectory: configuration.dataDirectory) : "PostgreSQL"
         if applied.isEmpty {
             print("\(path): schema is up to date")
         } else {

@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "JSON configuration file with the same keys as the options (\"data-dir\", \"port\", …). [env: FOOTFALL_CONFIG]")
     var config: String?
 
+    @Option(help: "PostgreSQL URL to use as the system of record instead of SQLite (postgres://user:password@host:port/db?sslmode=require). [env: FOOTFALL_DATABASE_URL]")
+    var databaseURL: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: FOOTFALL_LOG_LEVEL, default: info]")
     var logLevel: String?
 
@@ -44,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         given["demo-video"] = demoVideo
         given["config"] = config
         given["log-level"] = logLevel
+        given["database-url"] = databaseURL
         let configuration = try FootfallConfiguration.load(
             commandLine: given, environment: ProcessInfo.processInfo.environment)
         var logger = Logger(label: "footfall")

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Keeps the PostgreSQL store in shape while Footfall runs: creates next months' partitions,
+/// refreshes the rollups of the last two days (folding in late results), and drops the
+/// partitions past retention. Runs at start and then every `interval`.
+public struct PostgresMaintenanceService: Service {
+    public let store: PostgresStore
+    public var interval: Duration
+    public var retention: PostgresStore.Retention
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+
+    public init(store: PostgresStore, interval: Duration = .seconds(3_600), retention: PostgresStore.Retention = .init(),
+                logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.interval = interval
+        self.retention = retention
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await runOnce()
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One round of maintenance; failures are logged and tried again next round.
+    public func runOnce() async {
+        let now = clock()
+        do {
+            try await store.createPartitionsAhead(now: now)
+            try await store.refreshRollups(from: now.addingTimeInterval(-2 * 86_400), to: now)
+            let dropped = try await store.dropExpiredPartitions(now: now, retention: retention)
+            logger.info("storage.maintenance_done", metadata: ["partitions.dropped": "\(dropped.count)"])
+        } catch {
+            logger.error("storage.maintenance_failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
