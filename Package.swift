@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "FootfallApp", "Evaluation", "CountingCore", "Pipeline",
+                "FootfallApp", "Evaluation", "CountingCore", "Pipeline", "Storage", "StoragePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

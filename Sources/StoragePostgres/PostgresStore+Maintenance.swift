@@ -120,3 +120,23 @@ extension PostgresStore {
         return nil
     }
 }
+
+extension PostgresStore {
+    /// The naive ingest path, one autocommitted INSERT per crossing: only for benchmarks, as the
+    /// baseline the batched path is compared with.
+    public func insertCrossingsOneByOne(_ crossings: [CrossingRecord]) async throws -> Int {
+        var inserted = 0
+        let tenant = configuration.tenantID
+        for crossing in crossings {
+            inserted += try await transaction("store a crossing") { [self] connection in
+                try await connection.query("""
+                    INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
+                    VALUES (\(tenant), \(crossing.cameraID), \(crossing.id), 1, \(crossing.line), \(crossing.direction.rawValue),
+                            \(Int64(crossing.trackID)), \(crossing.time))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: logger).collect().count
+            }
+        }
+        return inserted
+    }
+}

@@ -213,17 +213,20 @@ public final class PostgresStore: CameraStore, CountStore, Service {
         return try await transaction("store \(crossings.count) crossings") { [self] connection in
             try await requireCameras(crossings.map(\.cameraID), connection: connection) { "crossings[\($0)].cameraID" }
             try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
+            // Counting in the statement returns one row instead of one per new crossing.
             let inserted = try await connection.query("""
-                INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
-                SELECT \(tenant), u.camera, u.event, c.geometry_version, u.line, u.direction, u.track, u.time
-                FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
-                            \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
-                            \(crossings.map(\.time))::timestamptz[]) AS u(camera, event, line, direction, track, time)
-                JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-                """, logger: logger).collect()
-            return inserted.count
+                WITH stored AS (
+                    INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
+                    SELECT \(tenant), u.camera, u.event, c.geometry_version, u.line, u.direction, u.track, u.time
+                    FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
+                                \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
+                                \(crossings.map(\.time))::timestamptz[]) AS u(camera, event, line, direction, track, time)
+                    JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1)
+                SELECT count(*) FROM stored
+                """, logger: logger).collect().first.map { try $0.decode(Int64.self) } ?? 0
+            return Int(inserted)
         }
     }
 

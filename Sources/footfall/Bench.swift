@@ -1,7 +1,7 @@
 import ArgumentParser
 
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed and memory; figures and ratios against a baseline run in the same process.",
-        subcommands: [BenchTracker.self, BenchSoak.self])
+        subcommands: [BenchTracker.self, BenchSoak.self, BenchIngest.self])
 }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import CountingCore
+import Foundation
+import FootfallApp
+import Logging
+import Storage
+import StoragePostgres
+
+struct BenchIngest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Crossing events into PostgreSQL: the batched idempotent path against one INSERT per row.",
+        discussion: """
+            Needs an empty database it may migrate (--database-url or FOOTFALL_DATABASE_URL, as its \
+            owner). Stores --rows crossings in batches of --batch, then --naive-rows one statement at \
+            a time (the baseline, in the same process), then the first batch again to show that \
+            duplicates are skipped. Prints rows per second and the ratio.
+            """)
+
+    @Option(help: "PostgreSQL URL. [env: FOOTFALL_DATABASE_URL]")
+    var databaseURL: String?
+
+    @Option(help: "Crossings stored through the batched path.")
+    var rows = 200_000
+
+    @Option(help: "Crossings per batch.")
+    var batch = 5_000
+
+    @Option(help: "Batches written at once, each on its own connection.")
+    var concurrency = 2
+
+    @Option(help: "Crossings stored one statement at a time.")
+    var naiveRows = 3_000
+
+    func run() async throws {
+        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["FOOTFALL_DATABASE_URL"] else {
+            throw ValidationError("--database-url: a PostgreSQL URL is needed")
+        }
+        var logger = Logger(label: "footfall.bench")
+        logger.logLevel = .warning
+        let configuration = try PostgresStoreConfiguration(url: url, secretKey: Array(repeating: 1, count: 32))
+        let store = PostgresStore(configuration: configuration, logger: logger)
+        let (rows, batch, naiveRows, concurrency) = (self.rows, self.batch, self.naiveRows, max(1, self.concurrency))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            _ = try await store.migrate()
+            try await store.saveCamera(Camera(
+                id: "bench", name: "Bench", source: "bench.mp4",
+                geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 1, y: 0))])))
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            func crossing(_ n: Int, prefix: String) -> CrossingRecord {
+                CrossingRecord(id: "\(prefix)-\(n)", cameraID: "bench", line: "door", direction: n % 2 == 0 ? .in : .out,
+                               trackID: n, time: start.addingTimeInterval(Double(n) * 0.01))
+            }
+            let clock = ContinuousClock()
+            var stored = 0
+            let batches = stride(from: 0, to: rows, by: batch).map { first in
+                (first..<min(rows, first + batch)).map { crossing($0, prefix: "b") }
+            }
+            let batched = try await clock.measure {
+                try await withThrowingTaskGroup(of: Int.self) { writers in
+                    var next = 0
+                    for _ in 0..<min(concurrency, batches.count) {
+                        let work = batches[next]
+                        next += 1
+                        writers.addTask { try await store.insertCrossings(work) }
+                    }
+                    while let count = try await writers.next() {
+                        stored += count
+                        if next < batches.count {
+                            let work = batches[next]
+                            next += 1
+                            writers.addTask { try await store.insertCrossings(work) }
+                        }
+                    }
+                }
+            }
+            var naiveStored = 0
+            let naive = try await clock.measure {
+                naiveStored = try await store.insertCrossingsOneByOne((0..<naiveRows).map { crossing($0, prefix: "n") })
+            }
+            let again = try await store.insertCrossings((0..<min(rows, batch)).map { crossing($0, prefix: "b") })
+            func perSecond(_ count: Int, _ duration: Duration) -> Double {
+                Double(count) / (Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18)
+            }
+            let fast = perSecond(stored, batched), slow = perSecond(naiveStored, naive)
+            print(String(format: "batched (%d per batch, %d at once): %d rows, %.0f rows/s", batch, concurrency, stored, fast))
+            print(String(format: "one INSERT per row:     %d rows, %.0f rows/s", naiveStored, slow))
+            print(String(format: "ratio: %.1f×; a repeated batch of %d stored %d new rows", fast / slow, min(rows, batch), again))
+        }
+    }
+}
