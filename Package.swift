@@ -131,7 +131,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "FootfallAppTests", dependencies: ["FootfallApp", "CountingCore"]),
+        .testTarget(
+            name: "FootfallAppTests",
+            dependencies: ["FootfallApp", "CountingCore", .product(name: "Logging", package: "swift-log")]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -140,3 +140,44 @@ extension PostgresStore {
         return inserted
     }
 }
+
+extension PostgresStore {
+    /// In and out counts per line name over all cameras of a site, from the rollups (hour,
+    /// day or month buckets): the query behind a site's long-range charts, which would
+    /// otherwise aggregate millions of minute rows.
+    public func siteLineSeries(siteID: UUID, from: Date, to: Date, granularity: String) async throws
+        -> [(start: Date, line: String, countIn: Int64, countOut: Int64)]
+    {
+        guard ["hour", "day", "month"].contains(granularity) else {
+            throw StorageError.invalidInput(field: "granularity", reason: "use hour, day or month")
+        }
+        let tenant = configuration.tenantID
+        return try await transaction("read site counts") { [self] connection in
+            try await connection.query("""
+                SELECT r.bucket_start, r.name, sum(r.count_in)::int8, sum(r.count_out)::int8
+                FROM analytics_rollups r JOIN cameras c ON c.tenant_id = r.tenant_id AND c.id = r.camera_id
+                WHERE r.tenant_id = \(tenant) AND c.site_id = \(siteID) AND r.granularity = \(granularity)
+                    AND r.kind = 'line' AND r.bucket_start >= \(from) AND r.bucket_start < \(to)
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """, logger: logger).collect().map {
+                let row = try $0.decode((Date, String, Int64, Int64).self)
+                return (row.0, row.1, row.2, row.3)
+            }
+        }
+    }
+
+    /// The plan PostgreSQL chooses for `sql` (run with this store's tenant), for benchmarks.
+    public func explain(_ sql: String) async throws -> String {
+        try await transaction("explain") { [self] connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, COSTS OFF) " + sql), logger: logger)
+                .collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+        }
+    }
+
+    /// Runs owner-level SQL (one statement), for benchmarks that generate data in bulk.
+    public func execute(_ sql: String) async throws {
+        try await transaction("execute") { [self] connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+        }
+    }
+}

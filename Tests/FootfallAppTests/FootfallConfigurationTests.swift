@@ -1,5 +1,6 @@
 import Foundation
 import FootfallApp
+import Logging
 import Testing
 
 struct FootfallConfigurationTests {
@@ -37,5 +38,37 @@ struct FootfallConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try FootfallConfiguration.load(commandLine: ["config": "/nonexistent/footfall.json"], environment: [:])
         }
+    }
+}
+
+struct StorageConfigurationTests {
+    @Test func postgresNeedsASecretKeyAndTheKeyMustBe32Bytes() throws {
+        #expect(throws: ConfigurationError.invalidValue(
+            key: "secret-key", source: "default",
+            reason: "PostgreSQL needs a key to seal camera stream URLs: set FOOTFALL_SECRET_KEY")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_DATABASE_URL": "postgres://u@h/db"])
+        }
+        #expect(throws: ConfigurationError.invalidValue(
+            key: "secret-key", source: "FOOTFALL_SECRET_KEY", reason: "must be 32 bytes in base64 (try: openssl rand -base64 32)")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_SECRET_KEY": "c2hvcnQ="])
+        }
+        let key = Data(repeating: 7, count: 32).base64EncodedString()
+        let configuration = try FootfallConfiguration.load(
+            commandLine: ["database-url": "postgres://u@h/db"], environment: ["FOOTFALL_SECRET_KEY": key])
+        #expect(configuration.databaseURL == "postgres://u@h/db")
+        #expect(configuration.secretKey == Array(repeating: 7, count: 32))
+        #expect(configuration.migrateOnStart)
+    }
+
+    @Test func withoutADatabaseURLTheEmbeddedSQLiteFileIsUsed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try FootfallConfiguration.load(commandLine: ["data-dir": directory], environment: [:])
+        let (setup, cameras) = try await FootfallApp.openStore(configuration: configuration, migrate: true,
+                                                               logger: Logger(label: "test")) { try await $0.cameras() }
+        #expect(setup.description == directory + "/footfall.sqlite")
+        #expect(setup.services.isEmpty)
+        #expect(cameras.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: directory + "/footfall.sqlite"))
     }
 }
