@@ -30,7 +30,10 @@ extension FootfallApp {
             if migrate { _ = try await store.migrate() }
             return try await prepare(store)
         }
-        let store = PostgresStore(configuration: postgres, logger: logger)
+        let replica = try configuration.databaseReadURL.map {
+            try PostgresStoreConfiguration(url: $0, secretKey: postgres.secretKey, tenantID: postgres.tenantID)
+        }
+        let store = PostgresStore(configuration: postgres, readReplica: replica, logger: logger)
         return (StoreSetup(store: store, services: [store, PostgresMaintenanceService(store: store, logger: logger)],
                            description: postgres.redactedDescription), prepared)
     }

@@ -12,6 +12,8 @@ public struct FootfallConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// `postgres://…` to use PostgreSQL as the system of record; nil keeps the embedded SQLite file.
     public var databaseURL: String?
+    /// An optional PostgreSQL read replica for analytics queries.
+    public var databaseReadURL: String?
     /// 32-byte key (base64) that seals camera stream URLs in PostgreSQL. Never logged.
     public var secretKey: [UInt8]?
     /// Apply missing migrations when `serve` starts.
@@ -58,6 +60,7 @@ public struct FootfallConfiguration: Sendable {
             demoVideo: reader.string("demo-video", default: dataDirectory + "/samples/vtest.avi"),
             logLevel: logLevel,
             databaseURL: databaseURL,
+            databaseReadURL: reader.value("database-read-url")?.text,
             secretKey: secretKey,
             migrateOnStart: try reader.bool("migrate-on-start", default: true))
     }

@@ -152,7 +152,7 @@ extension PostgresStore {
             throw StorageError.invalidInput(field: "granularity", reason: "use hour, day or month")
         }
         let tenant = configuration.tenantID
-        return try await transaction("read site counts") { [self] connection in
+        return try await transaction("read site counts", reading: true) { [self] connection in
             try await connection.query("""
                 SELECT r.bucket_start, r.name, sum(r.count_in)::int8, sum(r.count_out)::int8
                 FROM analytics_rollups r JOIN cameras c ON c.tenant_id = r.tenant_id AND c.id = r.camera_id

@@ -10,18 +10,26 @@ import Synchronization
 /// The PostgreSQL system of record. One store reads and writes one tenant's rows; every
 /// transaction names the tenant, and row-level security in the database enforces it.
 ///
-/// It is a `Service`: its connection pool runs while the service runs.
+/// It is a `Service`: its connection pools run while the service runs. With a read replica
+/// configured, the analytics reads (count history, crossings, site series) go to the replica.
 public final class PostgresStore: CameraStore, CountStore, Service {
     public let configuration: PostgresStoreConfiguration
     let client: PostgresClient
+    private let readClient: PostgresClient?
     let logger: Logger
     private let key: SymmetricKey
     private let knownPartitions = Mutex<Set<String>>([])
 
-    public init(configuration: PostgresStoreConfiguration, logger: Logger) {
+    /// - Parameter readReplica: where analytics reads go; its tenant and key are this store's.
+    public init(configuration: PostgresStoreConfiguration, readReplica: PostgresStoreConfiguration? = nil, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.key = SymmetricKey(data: configuration.secretKey)
+        self.client = PostgresClient(configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
+        self.readClient = readReplica.map { PostgresClient(configuration: Self.clientConfiguration($0), backgroundLogger: logger) }
+    }
+
+    private static func clientConfiguration(_ configuration: PostgresStoreConfiguration) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = switch configuration.tlsMode {
         case .disable: .disable
         case .prefer: .prefer(.makeClientConfiguration())
@@ -35,13 +43,18 @@ public final class PostgresStore: CameraStore, CountStore, Service {
             ("statement_timeout", String(configuration.statementTimeoutMilliseconds)),
             ("TimeZone", "UTC"),
         ]
-        self.client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        return clientConfiguration
     }
 
-    /// Runs the connection pool until cancelled or shut down gracefully.
+    /// Runs the connection pools until cancelled or shut down gracefully.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await self.client.run()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.client.run() }
+                if let replica = self.readClient {
+                    group.addTask { await replica.run() }
+                }
+            }
         }
     }
 
@@ -52,13 +65,14 @@ public final class PostgresStore: CameraStore, CountStore, Service {
     /// timeout plus the statement timeout, so an unreachable database fails fast and clearly.
     @discardableResult
     func transaction<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, reading: Bool = false, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
+        let pool = reading ? (readClient ?? client) : client
         let deadline = configuration.connectTimeout + .milliseconds(configuration.statementTimeoutMilliseconds)
         do {
             return try await withThrowingTaskGroup(of: T.self) { group in
                 group.addTask {
-                    try await self.client.withTransaction(logger: self.logger) { [self] connection in
+                    try await pool.withTransaction(logger: self.logger) { [self] connection in
                         _ = try await connection.query(
                             "SELECT set_config('footfall.tenant_id', \(self.configuration.tenantID.uuidString), true)",
                             logger: self.logger
@@ -232,7 +246,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
 
     public func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
         let tenant = configuration.tenantID
-        let rows = try await transaction("read crossings") { [self] connection in
+        let rows = try await transaction("read crossings", reading: true) { [self] connection in
             try await connection.query("""
                 SELECT event_id, camera_id, line, direction, track_id, time FROM crossing_events
                 WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND time >= \(from) AND time < \(to)
@@ -290,7 +304,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
 
     public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
         let tenant = configuration.tenantID
-        let rows = try await transaction("read counts") { [self] connection in
+        let rows = try await transaction("read counts", reading: true) { [self] connection in
             try await connection.query("""
                 SELECT kind, name, date_trunc(\(bucket.rawValue), minute, 'UTC') AS start,
                     sum(count_in)::int8, sum(count_out)::int8,

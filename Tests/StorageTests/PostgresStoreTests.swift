@@ -174,3 +174,60 @@ struct PostgresStoreTests {
         }
     }
 }
+
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs the PostgreSQL server of scripts/test.sh"))
+struct PostgresConnectionTests {
+    let camera = Camera(id: "door", name: "Door", source: "door.mp4",
+                        geometry: Geometry(lines: [CountingLine(name: "in-out", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))]))
+
+    @Test func theStoreRecoversWhenItsConnectionsAreKilled() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            try await PostgresTestDatabase.admin("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()
+                """)
+            // The next operations may see the broken connection once; then the pool reconnects.
+            var recovered = false
+            for _ in 0..<20 where !recovered {
+                if (try? await store.cameras())?.map(\.id) == ["door"] { recovered = true } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(recovered)
+            let stored = try await store.insertCrossings([
+                CrossingRecord(id: "after", cameraID: "door", line: "in-out", direction: .in, trackID: 1,
+                               time: Date(timeIntervalSince1970: 1_800_000_000)),
+            ])
+            #expect(stored == 1)
+        }
+    }
+
+    @Test func analyticsReadsGoToTheReadReplica() async throws {
+        // Two databases stand in for primary and replica: the replica alone holds results.
+        try await PostgresTestDatabase.withStore { replicaStore, replicaDatabase in
+            try await replicaStore.saveCamera(camera)
+            let minute = Date(timeIntervalSince1970: 1_800_000_000)
+            try await replicaStore.addCountingResults([
+                CountingResult(cameraID: "door", kind: .line, name: "in-out", minute: minute, countIn: 9),
+            ])
+            let onReplica = try await replicaStore.countSeries(cameraID: "door", from: minute, to: minute.addingTimeInterval(60), bucket: .minute)
+            #expect(onReplica.lines["in-out"]?.first?.countIn == 9)
+            try await PostgresTestDatabase.withStore { primary, _ in
+                try await primary.saveCamera(camera)
+                let routed = PostgresStore(
+                    configuration: primary.configuration,
+                    readReplica: try PostgresTestDatabase.storeConfiguration(database: replicaDatabase,
+                                                                             key: primary.configuration.secretKey),
+                    logger: PostgresTestDatabase.logger)
+                try await PostgresTestDatabase.withRunning(routed) {
+                    let history = try await routed.countSeries(cameraID: "door", from: minute, to: minute.addingTimeInterval(60),
+                                                               bucket: .minute)
+                    #expect(history.lines["in-out"]?.first?.countIn == 9)
+                    let direct = try await primary.countSeries(cameraID: "door", from: minute, to: minute.addingTimeInterval(60),
+                                                               bucket: .minute)
+                    #expect(direct.lines.isEmpty)
+                }
+            }
+        }
+    }
+}
