@@ -3,7 +3,7 @@ import PackageDescription
 
 // The target graph is the architecture: arrows point inward to `CountingCore`.
 // `Server` never links `Vision`; only the `footfall` executable joins them.
-let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_video", "opencv_imgcodecs"]
+let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_video", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
 
 let package = Package(
     name: "footfall",
@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "FootfallApp", "Evaluation", "CountingCore", "Pipeline", "Storage", "StoragePostgres",
+                "FootfallApp", "Evaluation", "CountingCore", "Pipeline", "Storage", "StoragePostgres", "Vision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,6 +106,7 @@ let package = Package(
 
         .testTarget(name: "CountingCoreTests", dependencies: ["CountingCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "CountingCore"]),
+        .testTarget(name: "VisionTests", dependencies: ["Vision", "CountingCore"]),
         .testTarget(
             name: "StorageTests",
             dependencies: [

@@ -27,6 +27,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The ONNX detector's tests build tiny models with the python `onnx` package (from PyPI).
+if [ "$for_tests" = 1 ] && ! python3 -c "import onnx" >/dev/null 2>&1; then
+  echo "footfall setup: installing the python onnx package"
+  python3 -m pip install --quiet --disable-pip-version-check onnx==1.17.0
+fi
+
 # The demo plays OpenCV's sample pedestrian video. Take just that file out of Debian's
 # opencv-doc package rather than installing the whole documentation.
 video="$data_dir/samples/vtest.avi"

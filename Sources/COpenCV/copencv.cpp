@@ -3,8 +3,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/dnn.hpp>
+#include <opencv2/objdetect.hpp>
 #include <opencv2/video/background_segm.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -138,6 +141,130 @@ int ff_render_jpeg(const uint8_t *bgr, int width, int height,
         return -1;
     }
 }
+
+struct ff_hog {
+    cv::HOGDescriptor descriptor;
+    double upscale;
+    double hit_threshold;
+    cv::Mat scaled;
+    std::vector<cv::Rect> found;
+    std::vector<double> weights;
+};
+
+ff_hog *ff_hog_create(double upscale, double hit_threshold, char *err, int err_len) {
+    try {
+        if (!(upscale > 0 && upscale <= 4)) {
+            fill_error(err, err_len, "upscale must be in (0, 4]");
+            return nullptr;
+        }
+        auto *hog = new ff_hog();
+        hog->descriptor.setSVMDetector(cv::HOGDescriptor::getDefaultPeopleDetector());
+        hog->upscale = upscale;
+        hog->hit_threshold = hit_threshold;
+        return hog;
+    } catch (const std::exception &e) {
+        fill_error(err, err_len, e.what());
+        return nullptr;
+    }
+}
+
+int ff_hog_detect(ff_hog *hog, const uint8_t *bgr, int width, int height, ff_box *boxes, float *scores,
+                  int max_boxes, char *err, int err_len) {
+    try {
+        cv::Mat frame(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+        if (hog->upscale != 1) {
+            cv::resize(frame, hog->scaled, cv::Size(), hog->upscale, hog->upscale, cv::INTER_LINEAR);
+        } else {
+            hog->scaled = frame;
+        }
+        hog->found.clear();
+        hog->weights.clear();
+        hog->descriptor.detectMultiScale(hog->scaled, hog->found, hog->weights, hog->hit_threshold, cv::Size(8, 8),
+                                         cv::Size(), 1.05, 2.0, false);
+        const double inverse = 1.0 / hog->upscale;
+        int count = static_cast<int>(hog->found.size());
+        for (int i = 0; i < count && i < max_boxes; i++) {
+            const cv::Rect &r = hog->found[i];
+            boxes[i] = ff_box{static_cast<float>(r.x * inverse), static_cast<float>(r.y * inverse),
+                              static_cast<float>(r.width * inverse), static_cast<float>(r.height * inverse)};
+            // SVM margins: squash to (0, 1) so they read as confidences.
+            double w = i < static_cast<int>(hog->weights.size()) ? hog->weights[i] : 0;
+            scores[i] = static_cast<float>(1.0 / (1.0 + std::exp(-2.0 * w)));
+        }
+        return count;
+    } catch (const std::exception &e) {
+        fill_error(err, err_len, e.what());
+        return -1;
+    }
+}
+
+void ff_hog_destroy(ff_hog *hog) { delete hog; }
+
+struct ff_dnn {
+    cv::dnn::Net net;
+    int input_size;
+    cv::Mat letterboxed, blob;
+};
+
+ff_dnn *ff_dnn_create(const char *onnx_path, int input_size, char *err, int err_len) {
+    try {
+        if (input_size < 32 || input_size > 4096 || input_size % 32 != 0) {
+            fill_error(err, err_len, "input size must be a multiple of 32 between 32 and 4096");
+            return nullptr;
+        }
+        auto *dnn = new ff_dnn();
+        dnn->net = cv::dnn::readNetFromONNX(onnx_path);
+        if (dnn->net.empty()) {
+            delete dnn;
+            fill_error(err, err_len, "the model file holds no network");
+            return nullptr;
+        }
+        dnn->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+        dnn->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+        dnn->input_size = input_size;
+        return dnn;
+    } catch (const std::exception &e) {
+        fill_error(err, err_len, e.what());
+        return nullptr;
+    }
+}
+
+int ff_dnn_forward(ff_dnn *dnn, const uint8_t *bgr, int width, int height, float *out, int capacity,
+                   int *dims, int *ndims, char *err, int err_len) {
+    try {
+        cv::Mat frame(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+        const int size = dnn->input_size;
+        const double scale = std::min(static_cast<double>(size) / width, static_cast<double>(size) / height);
+        const int w = static_cast<int>(std::lround(width * scale)), h = static_cast<int>(std::lround(height * scale));
+        const int left = (size - w) / 2, top = (size - h) / 2;
+        cv::Mat resized;
+        cv::resize(frame, resized, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
+        cv::copyMakeBorder(resized, dnn->letterboxed, top, size - h - top, left, size - w - left, cv::BORDER_CONSTANT,
+                           cv::Scalar(114, 114, 114));
+        cv::dnn::blobFromImage(dnn->letterboxed, dnn->blob, 1.0 / 255.0, cv::Size(size, size), cv::Scalar(), true, false, CV_32F);
+        dnn->net.setInput(dnn->blob);
+        cv::Mat output = dnn->net.forward();
+        if (output.dims > 8) {
+            fill_error(err, err_len, "the output has more than 8 dimensions");
+            return -1;
+        }
+        *ndims = output.dims;
+        for (int i = 0; i < output.dims; i++) dims[i] = output.size[i];
+        const int total = static_cast<int>(output.total());
+        if (total > capacity) {
+            fill_error(err, err_len, "the output is larger than the buffer");
+            return -1;
+        }
+        cv::Mat contiguous = output.isContinuous() ? output : output.clone();
+        std::memcpy(out, contiguous.ptr<float>(), sizeof(float) * total);
+        return total;
+    } catch (const std::exception &e) {
+        fill_error(err, err_len, e.what());
+        return -1;
+    }
+}
+
+void ff_dnn_destroy(ff_dnn *dnn) { delete dnn; }
 
 void ff_free(void *pointer) { std::free(pointer); }
 

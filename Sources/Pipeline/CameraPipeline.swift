@@ -45,7 +45,7 @@ public struct CameraPipeline: Service {
 
         let analyzer: FrameAnalyzer
         do {
-            let detector = try MotionDetector(configuration: configuration.motion)
+            let detector = try configuration.detector.makeDetector()
             analyzer = FrameAnalyzer(detector: detector, geometry: camera.geometry, counting: configuration.counting)
         } catch {
             await setStatus(.failed, reason: error.description, state: &state)

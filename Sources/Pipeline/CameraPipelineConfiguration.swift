@@ -13,18 +13,18 @@ public struct CameraPipelineConfiguration: Sendable {
     public var queueCapacity: Int
     /// Stream seconds between two rendered snapshots.
     public var snapshotInterval: Double
-    public var motion: MotionDetectorConfiguration
+    public var detector: DetectorSpecification
     public var counting: CountingConfiguration
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
-                snapshotInterval: Double = 1, motion: MotionDetectorConfiguration = .init(),
+                snapshotInterval: Double = 1, detector: DetectorSpecification = .motion(.init()),
                 counting: CountingConfiguration = .init()) {
         self.realTime = realTime
         self.loop = loop
         self.latestFrameWins = latestFrameWins
         self.queueCapacity = queueCapacity
         self.snapshotInterval = snapshotInterval
-        self.motion = motion
+        self.detector = detector
         self.counting = counting
     }
 }

@@ -4,11 +4,11 @@ import Vision
 
 /// Counts people in a whole video file as fast as it decodes: `footfall count`.
 public struct VideoCounter {
-    public var motion: MotionDetectorConfiguration
+    public var detector: DetectorSpecification
     public var counting: CountingConfiguration
 
-    public init(motion: MotionDetectorConfiguration = .init(), counting: CountingConfiguration = .init()) {
-        self.motion = motion
+    public init(detector: DetectorSpecification = .motion(.init()), counting: CountingConfiguration = .init()) {
+        self.detector = detector
         self.counting = counting
     }
 
@@ -29,7 +29,7 @@ public struct VideoCounter {
             let reader = try FFmpegFrameReader(source: video)
             defer { reader.close() }
             let total = reader.info.frameCount
-            var analyzer = FrameAnalyzer(detector: try MotionDetector(configuration: motion), geometry: geometry,
+            var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry,
                                          counting: counting)
             var frames = 0
             var peaks = [Int](repeating: 0, count: geometry.zones.count)

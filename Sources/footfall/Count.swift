@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FootfallApp
 import Pipeline
+import Vision
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,22 +25,45 @@ struct Count: ParsableCommand {
     @Option(help: "Geometry file with the lines and zones to count.")
     var lines: String
 
-    @Option(help: "Person detector. Only 'motion' (weight-free background subtraction) is available here.")
+    @Option(help: "Person detector: motion (weight-free background subtraction), hog (OpenCV's people detector), onnx (a YOLO model, with --model).")
     var detector = "motion"
+
+    @Option(help: "YOLO ONNX model file, for --detector onnx.")
+    var model: String?
+
+    @Option(help: "Square input size of the ONNX model.")
+    var inputSize = 640
+
+    @Option(help: "YOLO family of the ONNX model: v5, v8 or v11.")
+    var family = "v8"
+
+    @Option(help: "Frame scale before HOG detection (people under 128 pixels need more than 1).")
+    var hogUpscale = 1.5
 
     @Flag(help: "Print exactly one JSON object on stdout instead of a table.")
     var json = false
 
     func validate() throws {
-        guard detector == "motion" else {
-            throw ValidationError("unknown detector '\(detector)': use motion")
+        guard ["motion", "hog", "onnx"].contains(detector) else {
+            throw ValidationError("unknown detector '\(detector)': use motion, hog or onnx")
+        }
+        if detector == "onnx" && model == nil { throw ValidationError("--detector onnx needs --model FILE.onnx") }
+        guard YOLODecoder.Family(rawValue: family) != nil else { throw ValidationError("--family: use v5, v8 or v11") }
+    }
+
+    var specification: DetectorSpecification {
+        switch detector {
+        case "hog": .hog(upscale: hogUpscale)
+        case "onnx": .onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,
+                           confidenceThreshold: 0.25)
+        default: .motion(.init())
         }
     }
 
     func run() throws {
         let geometry = try GeometryFile.load(path: lines)
         let showProgress = isatty(STDERR_FILENO) == 1
-        let summary = try VideoCounter().count(video: video, geometry: geometry) { done, total in
+        let summary = try VideoCounter(detector: specification).count(video: video, geometry: geometry) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }

@@ -44,6 +44,33 @@ int ff_render_jpeg(const uint8_t *bgr, int width, int height,
 
 void ff_free(void *pointer);
 
+typedef struct ff_hog ff_hog;
+
+/// OpenCV's built-in HOG people detector. The frame is scaled by `upscale` first (people
+/// smaller than the 64×128 window need > 1). Returns NULL and fills `err` on failure.
+ff_hog *ff_hog_create(double upscale, double hit_threshold, char *err, int err_len);
+
+/// Writes at most `max_boxes` boxes (source pixels) and their scores; returns the number
+/// found, or -1 on error.
+int ff_hog_detect(ff_hog *hog, const uint8_t *bgr, int width, int height, ff_box *boxes, float *scores,
+                  int max_boxes, char *err, int err_len);
+
+void ff_hog_destroy(ff_hog *hog);
+
+typedef struct ff_dnn ff_dnn;
+
+/// Loads an ONNX model with OpenCV DNN for square inputs of `input_size` pixels.
+/// Returns NULL and fills `err` when the file cannot be read or the graph is not supported.
+ff_dnn *ff_dnn_create(const char *onnx_path, int input_size, char *err, int err_len);
+
+/// Letterboxes a packed BGR frame (grey 114 padding, RGB, 1/255), runs the network and copies
+/// its first output into `out` (at most `capacity` floats) and its shape into `dims`
+/// (at most 8, count in `*ndims`). Returns the number of floats in the output, or -1 on error.
+int ff_dnn_forward(ff_dnn *dnn, const uint8_t *bgr, int width, int height, float *out, int capacity,
+                   int *dims, int *ndims, char *err, int err_len);
+
+void ff_dnn_destroy(ff_dnn *dnn);
+
 /// Limits OpenCV's own worker threads (0 lets OpenCV choose).
 void ff_set_threads(int threads);
 
