@@ -33,18 +33,8 @@ struct BenchIngest: AsyncParsableCommand {
     var naiveRows = 3_000
 
     func run() async throws {
-        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["FOOTFALL_DATABASE_URL"] else {
-            throw ValidationError("--database-url: a PostgreSQL URL is needed")
-        }
-        var logger = Logger(label: "footfall.bench")
-        logger.logLevel = .warning
-        let configuration = try PostgresStoreConfiguration(url: url, secretKey: Array(repeating: 1, count: 32))
-        let store = PostgresStore(configuration: configuration, logger: logger)
         let (rows, batch, naiveRows, concurrency) = (self.rows, self.batch, self.naiveRows, max(1, self.concurrency))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            defer { group.cancelAll() }
-            _ = try await store.migrate()
+        try await BenchDatabase.withMigratedStore(url: databaseURL) { store in
             try await store.saveCamera(Camera(
                 id: "bench", name: "Bench", source: "bench.mp4",
                 geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 1, y: 0))])))

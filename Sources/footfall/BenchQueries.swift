@@ -31,19 +31,9 @@ struct BenchQueries: AsyncParsableCommand {
     var runs = 200
 
     func run() async throws {
-        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["FOOTFALL_DATABASE_URL"] else {
-            throw ValidationError("--database-url: a PostgreSQL URL is needed")
-        }
-        var logger = Logger(label: "footfall.bench")
-        logger.logLevel = .warning
-        let configuration = try PostgresStoreConfiguration(url: url + (url.contains("?") ? "&" : "?") + "statement_timeout=3600000",
-                                                           secretKey: Array(repeating: 1, count: 32))
-        let store = PostgresStore(configuration: configuration, logger: logger)
         let (cameraCount, days, runs) = (cameras, days, runs)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            defer { group.cancelAll() }
-            _ = try await store.migrate()
+        try await BenchDatabase.withMigratedStore(url: databaseURL, statementTimeoutMilliseconds: 3_600_000) { store in
+            let configuration = store.configuration
             let site = UUID()
             let tenant = configuration.tenantID.uuidString
             try await store.execute("INSERT INTO sites (id, tenant_id, name) VALUES ('\(site.uuidString)', '\(tenant)', 'Bench site')")
