@@ -275,6 +275,8 @@ enum PostgresSchema {
             IF parent NOT IN ('crossing_events', 'counting_results', 'camera_events', 'audit_logs', 'model_logs') THEN
                 RAISE EXCEPTION 'not a partitioned table: %', parent;
             END IF;
+            -- Writers racing for the same new month wait here for the first one's commit.
+            PERFORM pg_advisory_xact_lock(hashtext('footfall_partition:' || name));
             IF to_regclass('public.' || quote_ident(name)) IS NULL THEN
                 EXECUTE format('CREATE TABLE IF NOT EXISTS public.%I PARTITION OF public.%I FOR VALUES FROM (%L) TO (%L)',
                     name, parent, to_char(first, 'YYYY-MM-DD') || ' 00:00:00+00',

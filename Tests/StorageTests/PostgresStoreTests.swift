@@ -102,6 +102,23 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func concurrentWritersCreateANewMonthsPartitionOnce() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            let month = Date(timeIntervalSince1970: 2_000_000_000)  // 2033-05-18
+            let total = try await withThrowingTaskGroup(of: Int.self) { group in
+                for writer in 0..<6 {
+                    let batch = (0..<50).map { crossing("w\(writer)-\($0)", at: month.addingTimeInterval(Double(writer * 50 + $0))) }
+                    group.addTask { try await store.insertCrossings(batch) }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(total == 300)
+            let partitions = try await rows("SELECT count(*)::text FROM pg_class WHERE relname = 'crossing_events_p203305'", database: database)
+            #expect(partitions == ["1"])
+        }
+    }
+
     @Test func droppingAnExpiredPartitionLeavesRollupsIntact() async throws {
         try await PostgresTestDatabase.withStore { store, database in
             try await store.saveCamera(camera)
