@@ -9,6 +9,7 @@ bash scripts/setup.sh --tests
 pg_dir="$(mktemp -d /tmp/footfall-test-pg.XXXXXX)"
 pg_port="${FOOTFALL_TEST_POSTGRES_PORT:-54329}"
 trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
-export FOOTFALL_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$pg_dir" "$pg_port")"
+FOOTFALL_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$pg_dir" "$pg_port")"
+export FOOTFALL_TEST_POSTGRES_URL
 
 swift test "$@"

@@ -33,6 +33,9 @@ public enum MOTFile {
         public var description: String { "line \(line): \(reason)" }
     }
 
+    /// The largest frame number accepted: 10 days at 120 frames/s.
+    public static let maximumFrame = 100_000_000
+
     /// Parses the text of a MOT file. Blank lines are skipped; at least 7 fields are needed.
     public static func parse(_ text: String) throws(ParseError) -> [MOTRow] {
         var rows: [MOTRow] = []
@@ -54,10 +57,13 @@ public enum MOTFile {
                 }
                 numbers.append(value)
             }
-            guard numbers[0] >= 1, numbers[0] == numbers[0].rounded() else {
-                throw ParseError(line: lineNumber, reason: "frame must be a whole number from 1")
+            guard let frame = Int(exactly: numbers[0]), (1...maximumFrame).contains(frame) else {
+                throw ParseError(line: lineNumber, reason: "frame must be a whole number from 1 to \(maximumFrame)")
             }
-            rows.append(MOTRow(frame: Int(numbers[0]), id: Int(numbers[1]),
+            guard let id = Int(exactly: numbers[1]), abs(id) <= Int(Int32.max) else {
+                throw ParseError(line: lineNumber, reason: "id must be a whole number of at most 10 digits")
+            }
+            rows.append(MOTRow(frame: frame, id: id,
                                box: Box(x: numbers[2], y: numbers[3], width: numbers[4], height: numbers[5]),
                                confidence: numbers[6]))
         }

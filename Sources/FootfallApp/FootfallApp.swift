@@ -35,8 +35,8 @@ public enum FootfallApp {
         return try await store.migrate()
     }
 
-    /// `footfall serve`: the HTTP server and, with `demo`, the demo camera's pipeline,
-    /// in one service group on embedded defaults.
+    /// `footfall serve`: the HTTP server and a pipeline for every stored camera (with `demo`,
+    /// the demo camera is stored first), in one service group.
     public static func buildServer(configuration: FootfallConfiguration, logger: Logger) async throws
         -> some ApplicationProtocol
     {
@@ -60,18 +60,14 @@ public enum FootfallApp {
         let live = InMemoryLiveState()
         let bus = InProcessEventBus()
         let registry = PrometheusCollectorRegistry()
-        var pipelines: [CameraPipeline] = []
-        if let camera = demoCamera {
-            pipelines.append(CameraPipeline(
-                camera: camera, configuration: CameraPipelineConfiguration(realTime: true, loop: true),
-                store: store, bus: bus, live: live,
-                metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger))
-        }
-        for camera in cameras where !pipelines.contains(where: { $0.camera.id == camera.id }) {
-            live.put(CameraLiveState(
-                cameraID: camera.id, status: .offline,
-                lines: camera.geometry.lines.map { .init(name: $0.name) },
-                zones: camera.geometry.zones.map { .init(name: $0.name) }))
+        // One pipeline per stored camera (the demo camera among them when asked for). A file
+        // plays as a live camera would: in real time, looped; a stream is read as it comes.
+        let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let pipelines = cameras.map { camera in
+            let isFile = !camera.source.contains("://")
+            return CameraPipeline(
+                camera: camera, configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile),
+                store: store, bus: bus, live: live, metrics: metrics, logger: logger)
         }
         let dependencies = ServerDependencies(store: store, live: live, bus: bus, metrics: registry)
         // The store first: services start in order and stop in reverse, so it outlives the pipelines.

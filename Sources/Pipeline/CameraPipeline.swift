@@ -65,7 +65,12 @@ public struct CameraPipeline: Service {
             try await withGracefulShutdownHandler {
                 try await withTaskCancellationHandler {
                     while let frame = try await queue.next() {
-                        await process(frame, run: &run, state: &state)
+                        try await process(frame, run: &run, state: &state)
+                        let dropped = queue.dropped
+                        if dropped > run.droppedReported {
+                            metrics.framesDropped(camera: camera.id).increment(by: dropped - run.droppedReported)
+                            run.droppedReported = dropped
+                        }
                     }
                 } onCancel: {
                     reader.stop()
@@ -77,12 +82,11 @@ public struct CameraPipeline: Service {
             reader.stop()
             await reader.join()
             await finish(run: &run)
-            await setStatus(.offline, reason: "\(error)", state: &state)
+            await setStatus(error is PipelineError ? .failed : .offline, reason: "\(error)", state: &state)
             logger.error("camera.source_failed", metadata: ["error": "\(error)"])
             throw error
         }
         await reader.join()
-        metrics.framesDropped(camera: camera.id).increment(by: queue.dropped)
         await finish(run: &run)
         await setStatus(.offline, reason: "stream ended", state: &state)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
@@ -99,6 +103,8 @@ public struct CameraPipeline: Service {
         var rateWindowStart: Date
         var rateWindowFrames = 0
         var pendingCrossings: [CrossingRecord] = []
+        var droppedReported = 0
+        var detectorFailuresInARow = 0
 
         init(analyzer: FrameAnalyzer, camera: Camera, start: Date) {
             self.analyzer = analyzer
@@ -109,12 +115,21 @@ public struct CameraPipeline: Service {
         }
     }
 
-    private func process(_ frame: Frame, run: inout RunState, state: inout CameraLiveState) async {
+    /// Detector failures in a row after which the run ends and the supervisor takes over.
+    static let maximumDetectorFailures = 25
+
+    private func process(_ frame: Frame, run: inout RunState, state: inout CameraLiveState) async throws {
         let events: [CountingEvent]
         do {
             events = try run.analyzer.analyze(frame)
+            run.detectorFailuresInARow = 0
         } catch {
+            run.detectorFailuresInARow += 1
             logger.error("camera.detect_failed", metadata: ["error": "\(error)"])
+            if run.detectorFailuresInARow >= Self.maximumDetectorFailures {
+                await setStatus(.failed, reason: error.description, state: &state)
+                throw PipelineError.vision(error)
+            }
             return
         }
         run.frames += 1

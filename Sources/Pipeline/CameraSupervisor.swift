@@ -27,11 +27,15 @@ public struct CameraSupervisor: Service {
 
     private func supervise(_ pipeline: CameraPipeline) async {
         var delay = initialDelay
+        let clock = ContinuousClock()
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let started = clock.now
             do {
                 try await pipeline.run()
                 return
             } catch {
+                // A camera that ran for a while before failing starts again from a short wait.
+                if started.duration(to: clock.now) > .seconds(60) { delay = initialDelay }
                 guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
                 logger.warning("camera.restarting", metadata: [
                     "camera.id": "\(pipeline.camera.id)", "error": "\(error)", "delay": "\(delay)",

@@ -94,15 +94,22 @@ final class FrameQueue: Sendable {
 
     /// Consumer side: stops the producer and drops what is buffered.
     func cancel() {
-        let wake = state.withLock { state in
+        let (wake, consumer) = state.withLock { state in
             state.cancelled = true
             state.buffer.removeAll()
-            defer { state.producerWaiting = false }
-            return state.producerWaiting
+            defer {
+                state.producerWaiting = false
+                state.waiting = nil
+            }
+            return (state.producerWaiting, state.waiting)
         }
-        // A waiting producer wakes, sees `cancelled` and stops.
+        // A waiting producer wakes, sees `cancelled` and stops; a waiting consumer sees the end.
         if wake { space.signal() }
+        consumer?.resume(returning: nil)
     }
+
+    /// Whether the producer is waiting for room (`.blocking`); for tests.
+    var isProducerWaiting: Bool { state.withLock { $0.producerWaiting } }
 
     /// Makes room for one more frame and wakes the producer if it waits for it.
     private func frameTaken() {

@@ -34,7 +34,8 @@ final class FrameReaderThread: Sendable {
                 }
                 queue.finish()
             } catch {
-                queue.finish(error: error)
+                // ffmpeg killed by `stop()` exits with an error status: that is a clean end.
+                if self.stopped.load(ordering: .relaxed) { queue.finish() } else { queue.finish(error: error) }
             }
         }
         thread.name = "footfall.decode"

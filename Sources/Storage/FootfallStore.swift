@@ -11,8 +11,9 @@ public protocol CameraStore: Sendable {
 
 /// Crossing events and per-minute counting results.
 public protocol CountStore: Sendable {
-    /// Stores crossings in one transaction, skipping ids already stored.
-    /// Returns how many were new.
+    /// Stores crossings in one transaction, skipping crossings already stored. Ids come from
+    /// `LineCrossing.eventID`, which contains the crossing's time, so a backend may key on
+    /// (id, time) — the same crossing always has both. Returns how many were new.
     @discardableResult
     func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int
     /// Crossings of a camera with `from <= time < to`, oldest first.

@@ -40,7 +40,8 @@ extension PostgresStore {
     /// Rollups are separate rows and stay. Needs the owning role. Returns the dropped names.
     @discardableResult
     public func dropExpiredPartitions(now: Date, retention: Retention = .init()) async throws -> [String] {
-        try await transaction("drop expired partitions") { [self] connection in
+        defer { forgetPartitions() }
+        return try await transaction("drop expired partitions") { [self] connection in
             var dropped: [String] = []
             for (table, _) in PostgresSchema.partitionedTables {
                 let cutoff = now.addingTimeInterval(-Double(retention.duration(of: table).components.seconds))

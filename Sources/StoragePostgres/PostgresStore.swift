@@ -39,6 +39,7 @@ public final class PostgresStore: CameraStore, CountStore, Service {
             host: configuration.host, port: configuration.port, username: configuration.username,
             password: configuration.password, database: configuration.database, tls: tls)
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.connectTimeout = configuration.connectTimeout
         clientConfiguration.options.additionalStartupParameters = [
             ("statement_timeout", String(configuration.statementTimeoutMilliseconds)),
             ("TimeZone", "UTC"),
@@ -88,8 +89,15 @@ public final class PostgresStore: CameraStore, CountStore, Service {
                 return try await group.next()!
             }
         } catch {
+            // A rolled-back transaction may have created (and so cached) a partition that does not exist.
+            forgetPartitions()
             throw Self.storageError(error, operation: operation)
         }
+    }
+
+    /// Empties the cache of partitions known to exist; the next writes ask the database again.
+    func forgetPartitions() {
+        knownPartitions.withLock { $0.removeAll() }
     }
 
     /// A database failure as a `StorageError`; errors the store raised itself pass through.

@@ -24,6 +24,7 @@ final class SQLiteConnection {
         guard status == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot allocate a connection"
             sqlite3_close_v2(handle)
+            handle = nil  // deinit must not close it again
             throw .backend(operation: "open \(path)", reason: message)
         }
         sqlite3_busy_timeout(handle, 5_000)

@@ -71,7 +71,8 @@ public final class FFmpegFrameReader {
             let status = process.terminationStatus
             close()
             if status != 0 {
-                let reason = stderrTail.text.isEmpty ? "ffmpeg exited with status \(status)" : stderrTail.text
+                let tail = VideoInfo.redacting(source, in: stderrTail.text)
+                let reason = tail.isEmpty ? "ffmpeg exited with status \(status)" : tail
                 throw .decodeFailed(reason: reason)
             }
             return nil

@@ -45,7 +45,7 @@ public struct VideoInfo: Hashable, Sendable {
         guard process.terminationStatus == 0, let width = fields["width"].flatMap(Int.init),
               let height = fields["height"].flatMap(Int.init), width > 0, height > 0
         else {
-            let reason = errorText.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = redacting(source, in: errorText.trimmingCharacters(in: .whitespacesAndNewlines))
             throw .sourceUnavailable(source: redacted(source), reason: reason.isEmpty ? "no video stream found" : reason)
         }
         // r_frame_rate is the container's nominal rate; avg_frame_rate can be 0/0 for live streams.
@@ -59,6 +59,12 @@ public struct VideoInfo: Hashable, Sendable {
         let parts = text.split(separator: "/")
         if parts.count == 2, let n = Double(parts[0]), let d = Double(parts[1]), d > 0 { return n / d }
         return Double(text)
+    }
+
+    /// `text` with every occurrence of `source` replaced by its redacted form: ffmpeg repeats
+    /// the URL, credentials included, in its messages.
+    public static func redacting(_ source: String, in text: String) -> String {
+        text.replacingOccurrences(of: source, with: redacted(source))
     }
 
     /// A source name safe to log: user and password in a URL are replaced by `***`.

@@ -1,14 +1,21 @@
 import ArgumentParser
 import Foundation
+import FootfallApp
 import Logging
 import StoragePostgres
 
 /// The PostgreSQL store the database benchmarks run on: migrated, its pool running meanwhile.
 enum BenchDatabase {
+    /// The benchmarks store nothing secret; any key will do.
+    static let benchmarkKey = Data(repeating: 1, count: 32).base64EncodedString()
+
     static func withMigratedStore(
         url: String?, statementTimeoutMilliseconds: Int? = nil, _ body: @escaping @Sendable (PostgresStore) async throws -> Void
     ) async throws {
-        guard var url = url ?? ProcessInfo.processInfo.environment["FOOTFALL_DATABASE_URL"] else {
+        let configuration = try FootfallConfiguration.load(
+            commandLine: url.map { ["database-url": $0, "secret-key": benchmarkKey] } ?? ["secret-key": benchmarkKey],
+            environment: ProcessInfo.processInfo.environment)
+        guard var url = configuration.databaseURL else {
             throw ValidationError("--database-url: a PostgreSQL URL is needed")
         }
         if let statementTimeoutMilliseconds {
@@ -16,9 +23,8 @@ enum BenchDatabase {
         }
         var logger = Logger(label: "footfall.bench")
         logger.logLevel = .error
-        // The benchmarks store nothing secret; any key will do.
-        let configuration = try PostgresStoreConfiguration(url: url, secretKey: Array(repeating: 1, count: 32))
-        let store = PostgresStore(configuration: configuration, logger: logger)
+        let store = PostgresStore(
+            configuration: try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? []), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

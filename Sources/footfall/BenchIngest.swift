@@ -32,6 +32,12 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(help: "Crossings stored one statement at a time.")
     var naiveRows = 3_000
 
+    func validate() throws {
+        guard rows >= 1, batch >= 1, naiveRows >= 1, concurrency >= 1 else {
+            throw ValidationError("--rows, --batch, --naive-rows and --concurrency must be at least 1")
+        }
+    }
+
     func run() async throws {
         let (rows, batch, naiveRows, concurrency) = (self.rows, self.batch, self.naiveRows, max(1, self.concurrency))
         try await BenchDatabase.withMigratedStore(url: databaseURL) { store in

@@ -30,6 +30,10 @@ struct BenchQueries: AsyncParsableCommand {
     @Option(help: "Timed runs of each query.")
     var runs = 200
 
+    func validate() throws {
+        guard cameras >= 1, days >= 1, runs >= 1 else { throw ValidationError("--cameras, --days and --runs must be at least 1") }
+    }
+
     func run() async throws {
         let (cameraCount, days, runs) = (cameras, days, runs)
         try await BenchDatabase.withMigratedStore(url: databaseURL, statementTimeoutMilliseconds: 3_600_000) { store in

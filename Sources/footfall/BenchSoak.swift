@@ -23,6 +23,12 @@ struct BenchSoak: ParsableCommand {
     @Option(help: "People in view at any time.")
     var people = 20
 
+    func validate() throws {
+        guard hours > 0, hours <= 24 * 366, fps > 0, fps <= 1000, people >= 1, people <= 10_000 else {
+            throw ValidationError("--hours (0–8784], --fps (0–1000] and --people [1–10000] must be in range")
+        }
+    }
+
     func run() throws {
         var crowd = SyntheticCrowd(people: people, frameRate: fps)
         var engine = CountingEngine(geometry: Geometry(lines: [SyntheticCrowd.middleLine]))

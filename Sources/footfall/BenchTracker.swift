@@ -23,6 +23,10 @@ struct BenchTracker: ParsableCommand {
     @Option(help: "Runs of each measurement; the best is reported.")
     var repeats = 5
 
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+    }
+
     func run() throws {
         let root = URL(fileURLWithPath: dataset)
         guard let sequences = try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted(), !sequences.isEmpty else {

@@ -18,8 +18,11 @@ struct MOTFileTests {
         #expect(throws: MOTFile.ParseError(line: 1, reason: "expected at least 7 comma-separated fields, found 3")) {
             try MOTFile.parse("1,2,3")
         }
-        #expect(throws: MOTFile.ParseError(line: 1, reason: "frame must be a whole number from 1")) {
+        #expect(throws: MOTFile.ParseError(line: 1, reason: "frame must be a whole number from 1 to 100000000")) {
             try MOTFile.parse("0,1,0,0,1,1,1")
+        }
+        #expect(throws: MOTFile.ParseError(line: 1, reason: "frame must be a whole number from 1 to 100000000")) {
+            try MOTFile.parse("1e19,1,0,0,1,1,1")
         }
     }
 

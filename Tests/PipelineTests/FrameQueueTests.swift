@@ -41,9 +41,19 @@ struct FrameQueueTests {
             released.continuation.finish()
         }
         producer.start()
+        // Cancel only once the producer really waits for room.
+        while !queue.isProducerWaiting { try await Task.sleep(for: .milliseconds(1)) }
         queue.cancel()
         var iterator = released.stream.makeAsyncIterator()
         #expect(await iterator.next() == false)
+    }
+
+    @Test func cancellingEndsAWaitingConsumer() async throws {
+        let queue = FrameQueue(capacity: 2, policy: .latestWins)
+        async let next = queue.next()
+        try await Task.sleep(for: .milliseconds(20))
+        queue.cancel()
+        #expect(try await next == nil)
     }
 
     @Test func aSourceErrorReachesTheConsumer() async throws {

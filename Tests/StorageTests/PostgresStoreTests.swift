@@ -248,3 +248,25 @@ struct PostgresConnectionTests {
         }
     }
 }
+
+@testable import StoragePostgres
+
+struct PostgresMigrationChecksumTests {
+    /// Applied migrations must never change: this pin fails when one is edited by mistake.
+    @Test func postgresMigrationsArePinned() {
+        #expect(PostgresSchema.migrations.map(\.checksum) == ["d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438"])
+    }
+
+    @Test func migrationsSplitIntoSingleStatementsKeepingQuotedSemicolons() {
+        let migration = PostgresMigration(version: 9, name: "t", sql: """
+            CREATE TABLE a (x text DEFAULT ';'); -- a comment; with a semicolon
+            DO $$ BEGIN PERFORM 1; PERFORM 2; END $$;
+            CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $fn$ BEGIN RAISE NOTICE 'a;b'; END $fn$
+            """)
+        #expect(migration.statements == [
+            "CREATE TABLE a (x text DEFAULT ';')",
+            "DO $$ BEGIN PERFORM 1; PERFORM 2; END $$",
+            "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $fn$ BEGIN RAISE NOTICE 'a;b'; END $fn$",
+        ])
+    }
+}

@@ -65,6 +65,7 @@ enum PostgresTestDatabase {
     }
 
     /// Runs `body` while `store`'s connection pool runs.
+    @discardableResult
     static func withRunning<T: Sendable>(_ store: PostgresStore, _ body: () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }

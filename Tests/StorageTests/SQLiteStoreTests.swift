@@ -52,3 +52,10 @@ struct SQLiteMigrationTests {
         }
     }
 }
+
+/// Applied migrations must never change: these pins fail when one is edited by mistake.
+struct MigrationChecksumTests {
+    @Test func sqliteMigrationsArePinned() {
+        #expect(SQLiteMigrations.all.map(\.checksum) == ["57aa01f73922755a"])
+    }
+}
