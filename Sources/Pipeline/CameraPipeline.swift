@@ -56,7 +56,8 @@ public struct CameraPipeline: Service {
         let queue = FrameQueue(capacity: configuration.queueCapacity,
                                policy: configuration.latestFrameWins ? .latestWins : .blocking)
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
-                                       loop: configuration.loop, queue: queue) { [logger] info in
+                                       loop: configuration.loop, rtspTransport: configuration.rtspTransport,
+                                       queue: queue) { [logger] info in
             logger.info("camera.opened", metadata: ["video.width": "\(info.width)", "video.height": "\(info.height)",
                                                    "video.fps": "\(info.frameRate)"])
         }
@@ -64,7 +65,11 @@ public struct CameraPipeline: Service {
         do {
             try await withGracefulShutdownHandler {
                 try await withTaskCancellationHandler {
-                    while let frame = try await queue.next() {
+                    while let frame = try await nextFrame(queue, reader: reader) {
+                        if let rate = configuration.analysisRate, frame.time < run.lastAnalysed + 1 / rate - 1e-6 {
+                            continue
+                        }
+                        run.lastAnalysed = frame.time
                         try await process(frame, run: &run, state: &state)
                         let dropped = queue.dropped
                         if dropped > run.droppedReported {
@@ -82,7 +87,12 @@ public struct CameraPipeline: Service {
             reader.stop()
             await reader.join()
             await finish(run: &run)
-            await setStatus(error is PipelineError ? .failed : .offline, reason: "\(error)", state: &state)
+            let status: CameraStatus = switch error {
+            case PipelineError.stalled: .stalled
+            case is PipelineError: .failed
+            default: .offline
+            }
+            await setStatus(status, reason: "\(error)", state: &state)
             logger.error("camera.source_failed", metadata: ["error": "\(error)"])
             throw error
         }
@@ -104,6 +114,7 @@ public struct CameraPipeline: Service {
         var rateWindowFrames = 0
         var pendingCrossings: [CrossingRecord] = []
         var droppedReported = 0
+        var lastAnalysed = -Double.infinity
         var detectorFailuresInARow = 0
 
         init(analyzer: FrameAnalyzer, camera: Camera, start: Date) {
@@ -112,6 +123,24 @@ public struct CameraPipeline: Service {
             self.start = start
             self.runID = String(Int64(start.timeIntervalSince1970 * 1000))
             self.rateWindowStart = start
+        }
+    }
+
+    /// The next frame, or nil at the end; throws `stalled` when none comes within the stall timeout.
+    private func nextFrame(_ queue: FrameQueue, reader: FrameReaderThread) async throws -> Frame? {
+        let timeout = configuration.stallTimeout
+        return try await withThrowingTaskGroup(of: Frame??.self) { group in
+            group.addTask { .some(try await queue.next()) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return .none
+            }
+            defer { group.cancelAll() }
+            if case .some(let frame) = try await group.next()! { return frame }
+            // Stalled: stopping the reader also ends the pending `next()`.
+            reader.stop()
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+            throw PipelineError.stalled(seconds: seconds)
         }
     }
 

@@ -14,11 +14,21 @@ public struct CameraPipelineConfiguration: Sendable {
     /// Stream seconds between two rendered snapshots.
     public var snapshotInterval: Double
     public var detector: DetectorSpecification
+    /// No frame for this long: the camera is stalled and its decoder is restarted.
+    public var stallTimeout: Duration
+    /// Frames analysed per second at most (nil: every frame); decoding keeps the stream's rate.
+    public var analysisRate: Double?
+    /// `tcp` or `udp` for RTSP cameras.
+    public var rtspTransport: String
     public var counting: CountingConfiguration
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, detector: DetectorSpecification = .motion(.init()),
-                counting: CountingConfiguration = .init()) {
+                counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
+                analysisRate: Double? = nil, rtspTransport: String = "tcp") {
+        self.stallTimeout = stallTimeout
+        self.analysisRate = analysisRate
+        self.rtspTransport = rtspTransport
         self.realTime = realTime
         self.loop = loop
         self.latestFrameWins = latestFrameWins

@@ -16,13 +16,13 @@ final class FrameReaderThread: Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// Starts reading `source`. `onOpen` runs on the reader thread once the source is probed.
-    init(source: String, realTime: Bool, loop: Bool, queue: FrameQueue,
+    init(source: String, realTime: Bool, loop: Bool, rtspTransport: String = "tcp", queue: FrameQueue,
          onOpen: @escaping @Sendable (VideoInfo) -> Void) {
         self.queue = queue
         let thread = Thread { [self] in
             defer { self.done.signal() }
             do {
-                let reader = try FFmpegFrameReader(source: source, realTime: realTime, loop: loop)
+                let reader = try FFmpegFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
                 self.processID.store(reader.processIdentifier, ordering: .relaxed)
                 defer {
                     self.processID.store(0, ordering: .relaxed)

@@ -4,12 +4,15 @@ import Vision
 public enum PipelineError: Error, Sendable, CustomStringConvertible {
     /// The frame source or detector failed.
     case vision(VisionError)
+    /// No frame arrived for `seconds`; the decoder was stopped so that it can be restarted.
+    case stalled(seconds: Double)
     /// The camera's geometry is invalid.
     case invalidGeometry(field: String, reason: String)
 
     public var description: String {
         switch self {
         case .vision(let error): error.description
+        case .stalled(let seconds): "no frame for \(seconds) s"
         case .invalidGeometry(let field, let reason): "invalid geometry: \(field): \(reason)"
         }
     }

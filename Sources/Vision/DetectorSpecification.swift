@@ -6,6 +6,8 @@ public enum DetectorSpecification: Hashable, Sendable {
     case hog(upscale: Double)
     /// A YOLO ONNX model.
     case onnx(modelPath: String, inputSize: Int, family: YOLODecoder.Family, confidenceThreshold: Double)
+    /// Another detector, run only on frames where the motion detector sees movement.
+    indirect case motionGated(DetectorSpecification)
 
     /// Creates the detector; a bad model file or parameter fails here, with the reason.
     public func makeDetector() throws(VisionError) -> any PersonDetector {
@@ -17,6 +19,8 @@ public enum DetectorSpecification: Hashable, Sendable {
         case .onnx(let path, let size, let family, let threshold):
             return try ONNXDetector(modelPath: path, inputSize: size,
                                     decoder: YOLODecoder(family: family, confidenceThreshold: threshold))
+        case .motionGated(let inner):
+            return try MotionGatedDetector(inner: inner.makeDetector())
         }
     }
 }

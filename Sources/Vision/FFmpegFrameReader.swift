@@ -21,10 +21,12 @@ public final class FFmpegFrameReader {
     /// - Parameters:
     ///   - realTime: read at the stream's native frame rate (`-re`), as a live camera would deliver.
     ///   - loop: start again at the end (`-stream_loop -1`); files only.
-    public init(source: String, realTime: Bool = false, loop: Bool = false) throws(VisionError) {
+    ///   - rtspTransport: `tcp` (the default: works through firewalls and NAT) or `udp`, for `rtsp://` sources.
+    public init(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp") throws(VisionError) {
         self.source = source
-        self.info = try VideoInfo.probe(source)
+        self.info = try VideoInfo.probe(source, rtspTransport: rtspTransport)
         var arguments = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
+        if source.lowercased().hasPrefix("rtsp") { arguments += ["-rtsp_transport", rtspTransport] }
         if realTime { arguments.append("-re") }
         if loop { arguments += ["-stream_loop", "-1"] }
         arguments += ["-i", source, "-an", "-sn", "-vf", "scale=\(info.width):\(info.height)",

@@ -15,12 +15,15 @@ public struct VideoInfo: Hashable, Sendable {
         self.frameCount = frameCount
     }
 
-    /// Runs `ffprobe` on `source` (a path or URL). Blocks the calling thread.
-    public static func probe(_ source: String) throws(VisionError) -> VideoInfo {
+    /// Runs `ffprobe` on `source` (a path or URL). Blocks the calling thread for at most `timeout` seconds.
+    public static func probe(_ source: String, rtspTransport: String = "tcp", timeout: Double = 20) throws(VisionError)
+        -> VideoInfo
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "ffprobe", "-v", "error", "-select_streams", "v:0",
+        let transport = source.lowercased().hasPrefix("rtsp") ? ["-rtsp_transport", rtspTransport] : []
+        process.arguments = ["ffprobe", "-v", "error"] + transport + [
+            "-select_streams", "v:0",
             "-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames", "-of", "default=nw=1", source,
         ]
         let output = Pipe()
@@ -33,6 +36,10 @@ public struct VideoInfo: Hashable, Sendable {
         } catch {
             throw .toolMissing("ffprobe")
         }
+        // A source that never answers (a silent stream, a stuck server) must not hold the thread forever.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -40,6 +40,9 @@ struct Count: ParsableCommand {
     @Option(help: "Frame scale before HOG detection (people under 128 pixels need more than 1).")
     var hogUpscale = 1.5
 
+    @Flag(help: "Run the hog or onnx detector only on frames where something moves.")
+    var motionGate = false
+
     @Flag(help: "Print exactly one JSON object on stdout instead of a table.")
     var json = false
 
@@ -52,6 +55,11 @@ struct Count: ParsableCommand {
     }
 
     var specification: DetectorSpecification {
+        let base = baseSpecification
+        return motionGate && detector != "motion" ? .motionGated(base) : base
+    }
+
+    private var baseSpecification: DetectorSpecification {
         switch detector {
         case "hog": .hog(upscale: hogUpscale)
         case "onnx": .onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,

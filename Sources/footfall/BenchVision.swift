@@ -1,0 +1,55 @@
+import ArgumentParser
+import CountingCore
+import Foundation
+import FootfallApp
+import Pipeline
+import Vision
+
+struct BenchVision: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vision",
+        abstract: "Frames/s of decoding alone (the baseline), decoding + detection, and the whole weight-free pipeline.",
+        discussion: """
+            Runs each stage over the whole VIDEO (default: the demo's vtest.avi) in this process: \
+            ffmpeg decoding into raw frames; decoding plus the motion detector; decoding, detection, \
+            tracking and counting with the demo geometry. Ratios are to decoding alone.
+            """)
+
+    @Argument(help: "Video file.")
+    var video = "footfall-data/samples/vtest.avi"
+
+    @Option(help: "Geometry file for the counting stage.")
+    var lines = "Fixtures/vtest-geometry.json"
+
+    func run() throws {
+        let clock = ContinuousClock()
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        }
+        var frames = 0
+        let decode = try clock.measure {
+            let reader = try FFmpegFrameReader(source: video)
+            defer { reader.close() }
+            while try reader.next() != nil { frames += 1 }
+        }
+        let detector = try MotionDetector()
+        let detect = try clock.measure {
+            let reader = try FFmpegFrameReader(source: video)
+            defer { reader.close() }
+            while let frame = try reader.next() { _ = try detector.detect(frame) }
+        }
+        let geometry = try GeometryFile.load(path: lines)
+        var summary: CountSummary?
+        let whole = try clock.measure { summary = try VideoCounter().count(video: video, geometry: geometry) }
+        let base = Double(frames) / seconds(decode)
+        for (name, duration) in [("decode only (baseline)", decode), ("decode + motion detector", detect),
+                                 ("decode + detect + track + count", whole)] {
+            let fps = Double(frames) / seconds(duration)
+            print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                  + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
+        }
+        let counted = Double(frames) / seconds(whole), detected = Double(frames) / seconds(detect)
+        print(String(format: "tracking and counting cost %.1f %% of decode + detect", 100 * (1 - counted / detected)))
+        if let summary { print("counts: " + summary.jsonLine()) }
+    }
+}
