@@ -16,7 +16,11 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config)
 # The tests also need a PostgreSQL 15 server (only the server binaries; nothing is started here).
-if [ "$for_tests" = 1 ]; then packages+=(postgresql-15); fi
+# and GStreamer's RTSP server, which the reconnect tests run on loopback.
+if [ "$for_tests" = 1 ]; then
+  packages+=(postgresql-15 gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base
+             gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -66,7 +66,8 @@ public enum FootfallApp {
         let pipelines = cameras.map { camera in
             let isFile = !camera.source.contains("://")
             return CameraPipeline(
-                camera: camera, configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile),
+                camera: camera,
+                configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile, restartWhenEnded: !isFile),
                 store: store, bus: bus, live: live, metrics: metrics, logger: logger)
         }
         let dependencies = ServerDependencies(store: store, live: live, bus: bus, metrics: registry)

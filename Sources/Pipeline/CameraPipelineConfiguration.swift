@@ -20,12 +20,15 @@ public struct CameraPipelineConfiguration: Sendable {
     public var analysisRate: Double?
     /// `tcp` or `udp` for RTSP cameras.
     public var rtspTransport: String
+    /// Start again when the stream ends, as a live camera should; a file counted once should not.
+    public var restartWhenEnded: Bool
     public var counting: CountingConfiguration
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, detector: DetectorSpecification = .motion(.init()),
                 counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
-                analysisRate: Double? = nil, rtspTransport: String = "tcp") {
+                analysisRate: Double? = nil, rtspTransport: String = "tcp", restartWhenEnded: Bool = false) {
+        self.restartWhenEnded = restartWhenEnded
         self.stallTimeout = stallTimeout
         self.analysisRate = analysisRate
         self.rtspTransport = rtspTransport

@@ -1,8 +1,8 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs every camera pipeline and restarts one that fails, with exponential backoff,
-/// without touching the others.
+/// Runs every camera pipeline and restarts one that fails (or whose live stream ends), with
+/// exponential backoff and jitter, without touching the others.
 public struct CameraSupervisor: Service {
     public let pipelines: [CameraPipeline]
     private let logger: Logger
@@ -32,7 +32,9 @@ public struct CameraSupervisor: Service {
             let started = clock.now
             do {
                 try await pipeline.run()
-                return
+                guard pipeline.configuration.restartWhenEnded else { return }
+                logger.info("camera.stream_ended", metadata: ["camera.id": "\(pipeline.camera.id)"])
+                delay = initialDelay
             } catch {
                 // A camera that ran for a while before failing starts again from a short wait.
                 if started.duration(to: clock.now) > .seconds(60) { delay = initialDelay }
@@ -41,7 +43,8 @@ public struct CameraSupervisor: Service {
                     "camera.id": "\(pipeline.camera.id)", "error": "\(error)", "delay": "\(delay)",
                 ])
             }
-            let wait = delay
+            // Jitter: cameras that failed together (a switch rebooted) do not all retry in step.
+            let wait = delay * Double.random(in: 0.8...1.2)
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             } catch {
