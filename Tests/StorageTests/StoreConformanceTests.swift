@@ -56,12 +56,12 @@ struct StoreConformanceTests {
             renamed.name = "Front door 'north'; DROP TABLE cameras; --"
             try await store.saveCamera(renamed)
             try await store.saveCamera(Camera(id: "a", name: "A", source: "file.mp4", geometry: Geometry()))
-            let value1 = try await store.cameras().map(\.id)
-            #expect(value1 == ["a", "door-1"])
-            let value2 = try await store.camera(id: "door-1")
-            #expect(value2 == renamed)
-            let value3 = try await store.camera(id: "nope")
-            #expect(value3 == nil)
+            let ids = try await store.cameras().map(\.id)
+            #expect(ids == ["a", "door-1"])
+            let read = try await store.camera(id: "door-1")
+            #expect(read == renamed)
+            let missing = try await store.camera(id: "nope")
+            #expect(missing == nil)
         }
     }
 
@@ -83,8 +83,8 @@ struct StoreConformanceTests {
             await #expect(throws: StorageError.invalidInput(field: "camera.geometry.lines[0].b", reason: "a line needs two different end points")) {
                 try await store.saveCamera(bad)
             }
-            let value4 = try await store.cameras()
-            #expect(value4.isEmpty)
+            let stored = try await store.cameras()
+            #expect(stored.isEmpty)
         }
     }
 
@@ -92,10 +92,10 @@ struct StoreConformanceTests {
     func duplicateCrossingsCountOnceInOneBatchAndAcrossBatches(backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.saveCamera(camera)
-            let value5 = try await store.insertCrossings([crossing("a", seconds: 1), crossing("b", seconds: 2), crossing("a", seconds: 1)])
-            #expect(value5 == 2)
-            let value6 = try await store.insertCrossings([crossing("b", seconds: 2), crossing("c", seconds: 3, direction: .out)])
-            #expect(value6 == 1)
+            let firstBatch = try await store.insertCrossings([crossing("a", seconds: 1), crossing("b", seconds: 2), crossing("a", seconds: 1)])
+            #expect(firstBatch == 2)
+            let secondBatch = try await store.insertCrossings([crossing("b", seconds: 2), crossing("c", seconds: 3, direction: .out)])
+            #expect(secondBatch == 1)
             let stored = try await store.crossings(cameraID: "door-1", from: Self.minute0, to: Self.minute0.addingTimeInterval(60))
             #expect(stored.map(\.id) == ["a", "b", "c"])
             #expect(stored.last == crossing("c", seconds: 3, direction: .out))
@@ -114,8 +114,8 @@ struct StoreConformanceTests {
             await #expect(throws: StorageError.invalidInput(field: "crossings[1].line", reason: "must have 1 to 100 characters")) {
                 try await store.insertCrossings([crossing("d"), unnamed])
             }
-            let value7 = try await store.crossings(cameraID: "door-1", from: .distantPast, to: .distantFuture)
-            #expect(value7.isEmpty)
+            let stored = try await store.crossings(cameraID: "door-1", from: .distantPast, to: .distantFuture)
+            #expect(stored.isEmpty)
         }
     }
 
