@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
 
-        .target(name: "Messaging", dependencies: ["CountingCore"]),
+        .target(name: "Messaging", dependencies: ["CountingCore", "Storage"]),
 
         .target(
             name: "Pipeline",
@@ -115,7 +115,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore", "Storage"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

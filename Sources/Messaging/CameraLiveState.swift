@@ -1,8 +1,10 @@
 import Foundation
+import Storage
 
 /// The current numbers of one camera, as shown on the dashboard.
-public struct CameraLiveState: Hashable, Sendable {
-    public struct LineTotals: Hashable, Sendable {
+/// Codable: it travels between processes through the shared live cache as JSON.
+public struct CameraLiveState: Hashable, Sendable, Codable {
+    public struct LineTotals: Hashable, Sendable, Codable {
         public var name: String
         public var countIn: Int
         public var countOut: Int
@@ -14,7 +16,7 @@ public struct CameraLiveState: Hashable, Sendable {
         }
     }
 
-    public struct ZoneState: Hashable, Sendable {
+    public struct ZoneState: Hashable, Sendable, Codable {
         public var name: String
         public var occupancy: Int
 

@@ -1,5 +1,6 @@
 import CountingCore
 import Foundation
+import Storage
 
 /// A live update, published by a camera pipeline and pushed to every WebSocket client.
 public enum LiveMessage: Hashable, Sendable {

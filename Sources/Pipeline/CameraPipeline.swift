@@ -8,24 +8,38 @@ import Vision
 
 /// One camera: decode → detect → track → count → store and publish, as a `Service`.
 ///
-/// Crossings are stored as they happen (idempotently, keyed by camera, line, run, track and
-/// time); per-minute results are stored when each minute closes and at shutdown.
+/// Crossings go to the crossing sink as they happen (idempotently, keyed by camera, line,
+/// run, track and time), and stay queued until the sink takes them; per-minute results are
+/// stored when each minute closes and at shutdown; status changes are stored as camera events.
+/// A camera whose source is `external` reads the detections a smart camera pushes through the
+/// API instead of decoding video.
 public struct CameraPipeline: Service {
+    /// The source of a camera that pushes its own detections.
+    public static let externalSource = "external"
+
     public let camera: Camera
     public let configuration: CameraPipelineConfiguration
-    private let store: any CountStore
+    private let store: any CountStore & CameraEventStore
+    private let sink: any CrossingSink
+    private let inbox: (any DetectionInbox)?
     private let bus: any EventBus
     private let live: any LiveStateStore
     private let metrics: PipelineMetrics
     private let logger: Logger
     private let clock: @Sendable () -> Date
 
-    public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore,
+    /// - Parameters:
+    ///   - sink: where crossings go; by default straight into `store`.
+    ///   - inbox: where pushed detections arrive, for `external` cameras.
+    public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore & CameraEventStore,
+                sink: (any CrossingSink)? = nil, inbox: (any DetectionInbox)? = nil,
                 bus: any EventBus, live: any LiveStateStore, metrics: PipelineMetrics, logger: Logger,
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.camera = camera
         self.configuration = configuration
         self.store = store
+        self.sink = sink ?? DirectCrossingSink(store: store)
+        self.inbox = inbox
         self.bus = bus
         self.live = live
         self.metrics = metrics
@@ -36,23 +50,43 @@ public struct CameraPipeline: Service {
     }
 
     public func run() async throws {
+        try await run(lease: nil)
+    }
+
+    /// Runs the pipeline; with a lease, its fencing token names the run, so crossings counted
+    /// under an older lease can be told from newer ones.
+    public func run(lease: CameraLease?) async throws {
         var state = CameraLiveState(
             cameraID: camera.id, status: .connecting,
             lines: camera.geometry.lines.map { .init(name: $0.name) },
             zones: camera.geometry.zones.map { .init(name: $0.name) })
-        await setStatus(.connecting, reason: nil, state: &state)
+        var status = StatusTracker()
+        await setStatus(.connecting, reason: nil, state: &state, tracker: &status)
         logger.info("camera.starting", metadata: ["camera.source": "\(VideoInfo.redacted(camera.source))"])
 
+        let isExternal = camera.source == Self.externalSource
         let analyzer: FrameAnalyzer
         do {
-            let detector = try configuration.detector.makeDetector()
+            let detector: any PersonDetector = isExternal ? PushedDetections() : try configuration.detector.makeDetector()
             analyzer = FrameAnalyzer(detector: detector, geometry: camera.geometry, counting: configuration.counting)
         } catch {
-            await setStatus(.failed, reason: error.description, state: &state)
+            await setStatus(.failed, reason: error.description, state: &state, tracker: &status)
             logger.error("camera.detector_failed", metadata: ["error": "\(error)"])
             throw PipelineError.vision(error)
         }
+        let start = clock()
+        var run = RunState(analyzer: analyzer, camera: camera, start: start,
+                           runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)))
+        run.status = status
+        await seedTotals(&run, state: &state)
+        if isExternal {
+            try await runExternal(run: &run, state: &state)
+        } else {
+            try await runVideo(run: &run, state: &state)
+        }
+    }
 
+    private func runVideo(run: inout RunState, state: inout CameraLiveState) async throws {
         let queue = FrameQueue(capacity: configuration.queueCapacity,
                                policy: configuration.latestFrameWins ? .latestWins : .blocking)
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
@@ -61,7 +95,6 @@ public struct CameraPipeline: Service {
             logger.info("camera.opened", metadata: ["video.width": "\(info.width)", "video.height": "\(info.height)",
                                                    "video.fps": "\(info.frameRate)"])
         }
-        var run = RunState(analyzer: analyzer, camera: camera, start: clock())
         do {
             try await withGracefulShutdownHandler {
                 try await withTaskCancellationHandler {
@@ -86,20 +119,103 @@ public struct CameraPipeline: Service {
         } catch {
             reader.stop()
             await reader.join()
-            await finish(run: &run)
-            let status: CameraStatus = switch error {
-            case PipelineError.stalled: .stalled
-            case is PipelineError: .failed
-            default: .offline
-            }
-            await setStatus(status, reason: "\(error)", state: &state)
-            logger.error("camera.source_failed", metadata: ["error": "\(error)"])
+            await fail(with: error, run: &run, state: &state)
             throw error
         }
         await reader.join()
         await finish(run: &run)
-        await setStatus(.offline, reason: "stream ended", state: &state)
+        await setStatus(.offline, reason: "stream ended", state: &state, tracker: &run.status)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
+    }
+
+    /// Counts the detections a smart camera pushes, until shutdown or a stall.
+    private func runExternal(run: inout RunState, state: inout CameraLiveState) async throws {
+        guard let inbox else {
+            let error = PipelineError.noDetectionInbox(cameraID: camera.id)
+            await setStatus(.failed, reason: error.description, state: &state, tracker: &run.status)
+            throw error
+        }
+        let batches = inbox.receive(cameraID: camera.id)
+        // Batches and a once-a-second tick (nil) share one stream, so a camera that stops
+        // pushing is noticed as stalled while the loop waits.
+        let (events, events_) = AsyncStream.makeStream(of: DetectionBatch?.self)
+        let timeout = configuration.stallTimeout
+        let clock = ContinuousClock()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await batch in batches { events_.yield(batch) }
+                    events_.finish()
+                }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .seconds(1))
+                        events_.yield(nil)
+                    }
+                }
+                defer { group.cancelAll() }
+                var lastBatch = clock.now
+                try await withGracefulShutdownHandler {
+                    for await event in events {
+                        if let batch = event {
+                            lastBatch = clock.now
+                            try await process(batch, run: &run, state: &state)
+                        } else if lastBatch.duration(to: clock.now) > timeout {
+                            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+                            throw PipelineError.stalled(seconds: seconds)
+                        }
+                    }
+                } onGracefulShutdown: {
+                    events_.finish()
+                }
+            }
+        } catch is CancellationError {
+            // Shutdown: finish as a video camera does at the end of its stream.
+        } catch {
+            await fail(with: error, run: &run, state: &state)
+            throw error
+        }
+        await finish(run: &run)
+        await setStatus(.offline, reason: "stopped", state: &state, tracker: &run.status)
+        logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
+    }
+
+    private func fail(with error: any Error, run: inout RunState, state: inout CameraLiveState) async {
+        await finish(run: &run)
+        let status: CameraStatus = switch error {
+        case PipelineError.stalled: .stalled
+        case is PipelineError: .failed
+        default: .offline
+        }
+        await setStatus(status, reason: "\(error)", state: &state, tracker: &run.status)
+        logger.error("camera.source_failed", metadata: ["error": "\(error)"])
+    }
+
+    /// Live line totals count from the start of the current UTC day: the crossings already
+    /// stored today (by an earlier run or another worker) are the starting point.
+    private func seedTotals(_ run: inout RunState, state: inout CameraLiveState) async {
+        let day = Self.utcDay(of: run.start)
+        run.totals.day = day
+        do {
+            let stored = try await store.crossings(cameraID: camera.id, from: day, to: run.start.addingTimeInterval(1))
+            for crossing in stored {
+                switch crossing.direction {
+                case .in: run.totals.base[crossing.line, default: (0, 0)].in += 1
+                case .out: run.totals.base[crossing.line, default: (0, 0)].out += 1
+                }
+            }
+        } catch {
+            logger.warning("camera.totals_unavailable", metadata: ["error": "\(error)"])
+        }
+        for index in state.lines.indices {
+            let base = run.totals.base[state.lines[index].name] ?? (0, 0)
+            state.lines[index].countIn = base.in
+            state.lines[index].countOut = base.out
+        }
+    }
+
+    static func utcDay(of date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
     }
 
     /// What one run of the pipeline keeps between frames.
@@ -116,14 +232,29 @@ public struct CameraPipeline: Service {
         var droppedReported = 0
         var lastAnalysed = -Double.infinity
         var detectorFailuresInARow = 0
+        var status = StatusTracker()
+        var totals = LineTotals()
 
-        init(analyzer: FrameAnalyzer, camera: Camera, start: Date) {
+        init(analyzer: FrameAnalyzer, camera: Camera, start: Date, runID: String) {
             self.analyzer = analyzer
             self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
             self.start = start
-            self.runID = String(Int64(start.timeIntervalSince1970 * 1000))
+            self.runID = runID
             self.rateWindowStart = start
         }
+    }
+
+    /// The last status stored, so that only changes become camera events.
+    struct StatusTracker {
+        var last: CameraStatus?
+        var lastReason: String?
+    }
+
+    /// Today's totals per line: the engine counts since the run started; `base` holds what
+    /// came before (stored crossings of the day, or minus the engine's totals at midnight).
+    struct LineTotals {
+        var day = Date(timeIntervalSince1970: 0)
+        var base: [String: (in: Int, out: Int)] = [:]
     }
 
     /// The next frame, or nil at the end; throws `stalled` when none comes within the stall timeout.
@@ -156,16 +287,45 @@ public struct CameraPipeline: Service {
             run.detectorFailuresInARow += 1
             logger.error("camera.detect_failed", metadata: ["error": "\(error)"])
             if run.detectorFailuresInARow >= Self.maximumDetectorFailures {
-                await setStatus(.failed, reason: error.description, state: &state)
+                await setStatus(.failed, reason: error.description, state: &state, tracker: &run.status)
                 throw PipelineError.vision(error)
             }
             return
         }
+        try await handle(events, streamTime: frame.time, run: &run, state: &state)
+
+        if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
+            run.lastSnapshot = frame.time
+            do {
+                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: camera.geometry, tracks: run.analyzer.engine.tracks)
+                await live.putSnapshot(cameraID: camera.id, jpeg: jpeg)
+            } catch {
+                logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// One pushed frame: its time is the camera's clock; a batch older than the last is dropped,
+    /// since the tracker only moves forward.
+    private func process(_ batch: DetectionBatch, run: inout RunState, state: inout CameraLiveState) async throws {
+        let time = batch.time.timeIntervalSince(run.start)
+        guard time > run.lastAnalysed else {
+            metrics.framesDropped(camera: camera.id).increment()
+            return
+        }
+        run.lastAnalysed = time
+        let events = run.analyzer.step(detections: batch.detections, time: time)
+        try await handle(events, streamTime: time, run: &run, state: &state)
+    }
+
+    /// Counts, stores and publishes what one analysed frame produced.
+    private func handle(_ events: [CountingEvent], streamTime: Double, run: inout RunState,
+                        state: inout CameraLiveState) async throws {
         run.frames += 1
         metrics.framesAnalysed(camera: camera.id).increment()
-        let now = run.start.addingTimeInterval(frame.time)
+        let now = run.start.addingTimeInterval(streamTime)
         if state.status != .online {
-            await setStatus(.online, reason: nil, state: &state)
+            await setStatus(.online, reason: nil, state: &state, tracker: &run.status)
         }
 
         var messages: [LiveMessage] = []
@@ -178,14 +338,18 @@ public struct CameraPipeline: Service {
                     cameraID: camera.id, line: crossing.line, direction: crossing.direction,
                     trackID: crossing.trackID, time: time))
                 run.minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
+                rollOverDay(at: time, run: &run, state: state)
+                let base = run.totals.base[crossing.line] ?? (0, 0)
+                let totalIn = base.in + crossing.totalIn
+                let totalOut = base.out + crossing.totalOut
                 if let index = state.lines.firstIndex(where: { $0.name == crossing.line }) {
-                    state.lines[index].countIn = crossing.totalIn
-                    state.lines[index].countOut = crossing.totalOut
+                    state.lines[index].countIn = totalIn
+                    state.lines[index].countOut = totalOut
                 }
                 metrics.crossings(camera: camera.id, line: crossing.line, direction: crossing.direction.rawValue).increment()
                 messages.append(.crossing(.init(cameraID: camera.id, line: crossing.line, direction: crossing.direction,
                                                 trackID: crossing.trackID, time: time,
-                                                totalIn: crossing.totalIn, totalOut: crossing.totalOut)))
+                                                totalIn: totalIn, totalOut: totalOut)))
             case .occupancy(let occupancy):
                 if let index = state.zones.firstIndex(where: { $0.name == occupancy.zone }) {
                     state.zones[index].occupancy = occupancy.occupancy
@@ -216,25 +380,27 @@ public struct CameraPipeline: Service {
         state.updated = now
         await live.put(state)
         for message in messages { await bus.publish(message) }
+    }
 
-        if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
-            run.lastSnapshot = frame.time
-            do {
-                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: camera.geometry, tracks: run.analyzer.engine.tracks)
-                await live.putSnapshot(cameraID: camera.id, jpeg: jpeg)
-            } catch {
-                logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
-            }
+    /// At midnight (UTC) live totals start again from zero: the engine's totals so far become
+    /// the negative base.
+    private func rollOverDay(at time: Date, run: inout RunState, state: CameraLiveState) {
+        let day = Self.utcDay(of: time)
+        guard day > run.totals.day else { return }
+        for line in state.lines {
+            let base = run.totals.base[line.name] ?? (0, 0)
+            run.totals.base[line.name] = (-(line.countIn - base.in), -(line.countOut - base.out))
         }
+        run.totals.day = day
     }
 
     private func storeCrossings(_ pending: inout [CrossingRecord]) async {
         do {
-            try await store.insertCrossings(pending)
+            try await sink.deliver(pending)
             pending.removeAll()
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
-            logger.error("camera.store_crossings_failed", metadata: ["error": "\(error)", "crossings": "\(pending.count)"])
+            logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "crossings": "\(pending.count)"])
             // Keep them for the next frame's attempt, but never grow without bound.
             if pending.count > 10_000 { pending.removeFirst(pending.count - 10_000) }
         }
@@ -255,9 +421,20 @@ public struct CameraPipeline: Service {
         if !rest.isEmpty { await storeResults(rest) }
     }
 
-    private func setStatus(_ status: CameraStatus, reason: String?, state: inout CameraLiveState) async {
+    private func setStatus(_ status: CameraStatus, reason: String?, state: inout CameraLiveState,
+                           tracker: inout StatusTracker) async {
         state.status = status
         await live.put(state)
-        await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: clock())))
+        let now = clock()
+        await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: now)))
+        guard tracker.last != status || tracker.lastReason != reason else { return }
+        tracker.last = status
+        tracker.lastReason = reason
+        do {
+            try await store.insertCameraEvent(CameraEvent(cameraID: camera.id, time: now, status: status, reason: reason))
+        } catch {
+            metrics.storeErrors(camera: camera.id).increment()
+            logger.error("camera.store_event_failed", metadata: ["error": "\(error)", "camera.status": "\(status.rawValue)"])
+        }
     }
 }

@@ -18,6 +18,11 @@ public struct FrameAnalyzer {
         return engine.step(detections: detections, time: frame.time)
     }
 
+    /// Runs the counting engine on detections found elsewhere (a smart camera's).
+    public mutating func step(detections: [Detection], time: Double) -> [CountingEvent] {
+        engine.step(detections: detections, time: time)
+    }
+
     /// Current occupancy of each zone, in geometry order.
     public var occupancies: [Int] { engine.zoneCounters.map(\.occupancy) }
 }

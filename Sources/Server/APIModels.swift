@@ -96,44 +96,4 @@ enum APIModels {
         var lines: [LineSeries]
         var zones: [ZoneSeries]
     }
-
-    /// One WebSocket message.
-    struct LiveEvent: Encodable {
-        var type: String
-        var camera: String
-        var time: Date
-        var line: String?
-        var direction: CrossingDirection?
-        var track: Int?
-        var `in`: Int?
-        var out: Int?
-        var zone: String?
-        var occupancy: Int?
-        var status: CameraStatus?
-        var reason: String?
-
-        init(_ message: LiveMessage) {
-            camera = message.cameraID
-            switch message {
-            case .crossing(let crossing):
-                type = "crossing"
-                time = crossing.time
-                line = crossing.line
-                direction = crossing.direction
-                track = crossing.trackID
-                self.in = crossing.totalIn
-                out = crossing.totalOut
-            case .occupancy(let occupancy):
-                type = "occupancy"
-                time = occupancy.time
-                zone = occupancy.zone
-                self.occupancy = occupancy.occupancy
-            case .status(let status):
-                type = "status"
-                time = status.time
-                self.status = status.status
-                reason = status.reason
-            }
-        }
-    }
 }

@@ -4,11 +4,18 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the router with every route of the API and the dashboard.
-public func buildRouter(dependencies: ServerDependencies) -> Router<BasicWebSocketRequestContext> {
+public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies)
+    -> Router<BasicWebSocketRequestContext>
+{
     let router = Router(context: BasicWebSocketRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     let api = router.group("api/v1")
+    if configuration.requestsPerMinute > 0 {
+        api.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter,
+                                                requestsPerMinute: configuration.requestsPerMinute))
+    }
     CameraController(dependencies: dependencies).addRoutes(to: api)
+    DetectionController(dependencies: dependencies).addRoutes(to: api)
     LiveController(dependencies: dependencies).addRoutes(to: api)
     HealthController(dependencies: dependencies).addRoutes(to: router)
     DashboardController().addRoutes(to: router)
@@ -21,7 +28,7 @@ public func buildApplication(
     configuration: ServerConfiguration, dependencies: ServerDependencies, services: [any Service] = [],
     logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(dependencies: dependencies)
+    let router = buildRouter(configuration: configuration, dependencies: dependencies)
     return Application(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: router),

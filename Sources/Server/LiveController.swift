@@ -29,7 +29,7 @@ struct LiveController {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await message in messages {
-                    let data = try encoder.encode(APIModels.LiveEvent(message))
+                    let data = try encoder.encode(message)
                     try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
                 }
             }

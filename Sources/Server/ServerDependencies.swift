@@ -9,14 +9,21 @@ public struct ServerDependencies: Sendable {
     public var live: any LiveStateStore
     public var bus: any EventBus
     public var metrics: PrometheusCollectorRegistry
+    /// Where detections pushed by smart cameras go.
+    public var inbox: any DetectionInbox
+    /// Shared request counters for the API's rate limit.
+    public var rateLimiter: any RateLimiter
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
-                metrics: PrometheusCollectorRegistry, clock: @escaping @Sendable () -> Date = Date.init) {
+                metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
+                rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.live = live
         self.bus = bus
         self.metrics = metrics
+        self.inbox = inbox
+        self.rateLimiter = rateLimiter
         self.clock = clock
     }
 }

@@ -24,5 +24,13 @@ public protocol CountStore: Sendable {
     func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries
 }
 
+/// What each camera did: its status changes and their reasons.
+public protocol CameraEventStore: Sendable {
+    /// Stores one status change (its reason cut to `CameraEvent.maximumReasonLength`).
+    func insertCameraEvent(_ event: CameraEvent) async throws
+    /// A camera's events with `from <= time < to`, newest first, at most `limit`.
+    func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) async throws -> [CameraEvent]
+}
+
 /// Everything Footfall keeps in its system of record.
-public typealias FootfallStore = CameraStore & CountStore
+public typealias FootfallStore = CameraStore & CountStore & CameraEventStore

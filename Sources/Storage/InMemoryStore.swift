@@ -1,11 +1,12 @@
 import Foundation
 
 /// A store that keeps everything in memory: for tests and throw-away runs.
-public actor InMemoryStore: CameraStore, CountStore {
+public actor InMemoryStore: CameraStore, CountStore, CameraEventStore {
     private var camerasByID: [String: Camera] = [:]
     private var crossingIDs: Set<String> = []
     private var crossingRows: [CrossingRecord] = []
     private var results: [ResultKey: CountingResult] = [:]
+    private var events: [CameraEvent] = []
 
     private struct ResultKey: Hashable {
         var cameraID: String
@@ -64,5 +65,17 @@ public actor InMemoryStore: CameraStore, CountStore {
     public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) -> CountSeries {
         let rows = results.values.filter { $0.cameraID == cameraID && $0.minute >= from && $0.minute < to }
         return CountSeries.grouping(rows, by: bucket)
+    }
+
+    public func insertCameraEvent(_ event: CameraEvent) throws {
+        guard camerasByID[event.cameraID] != nil else {
+            throw StorageError.invalidInput(field: "event.cameraID", reason: "no camera with id \"\(event.cameraID)\"")
+        }
+        events.append(event.trimmed)
+    }
+
+    public func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) -> [CameraEvent] {
+        Array(events.filter { $0.cameraID == cameraID && $0.time >= from && $0.time < to }
+            .sorted { $0.time > $1.time }.prefix(max(0, limit)))
     }
 }

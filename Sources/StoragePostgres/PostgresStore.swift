@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// It is a `Service`: its connection pools run while the service runs. With a read replica
 /// configured, the analytics reads (count history, crossings, site series) go to the replica.
-public final class PostgresStore: CameraStore, CountStore, Service {
+public final class PostgresStore: CameraStore, CountStore, CameraEventStore, Service {
     public let configuration: PostgresStoreConfiguration
     let client: PostgresClient
     private let readClient: PostgresClient?
@@ -339,6 +339,35 @@ public final class PostgresStore: CameraStore, CountStore, Service {
     }
 
     // MARK: Partitions
+
+    // MARK: Camera events
+
+    public func insertCameraEvent(_ event: CameraEvent) async throws {
+        let event = event.trimmed
+        let tenant = configuration.tenantID
+        try await transaction("store a camera event") { [self] connection in
+            try await requireCameras([event.cameraID], connection: connection) { _ in "event.cameraID" }
+            try await ensurePartitions("camera_events", for: [event.time], connection: connection)
+            _ = try await connection.query("""
+                INSERT INTO camera_events (tenant_id, camera_id, time, status, reason)
+                VALUES (\(tenant), \(event.cameraID), \(event.time), \(event.status.rawValue), \(event.reason))
+                """, logger: logger).collect()
+        }
+    }
+
+    public func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) async throws -> [CameraEvent] {
+        let tenant = configuration.tenantID
+        let rows = try await transaction("read camera events", reading: true) { [self] connection in
+            try await connection.query("""
+                SELECT time, status, reason FROM camera_events
+                WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND time >= \(from) AND time < \(to)
+                ORDER BY time DESC LIMIT \(Int64(max(0, limit)))
+                """, logger: logger).collect().map { try $0.decode((Date, String, String?).self) }
+        }
+        return rows.map {
+            CameraEvent(cameraID: cameraID, time: $0.0, status: CameraStatus(rawValue: $0.1) ?? .offline, reason: $0.2)
+        }
+    }
 
     /// Makes sure the monthly partitions holding `times` exist, asking the database only once per month.
     func ensurePartitions(_ table: String, for times: [Date], connection: PostgresConnection) async throws {

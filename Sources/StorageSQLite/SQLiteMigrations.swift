@@ -51,6 +51,15 @@ enum SQLiteMigrations {
                 PRIMARY KEY (camera_id, minute, kind, name)
             ) WITHOUT ROWID;
             """),
+        SQLiteMigration(version: 2, name: "camera events", sql: """
+            CREATE TABLE camera_events (
+                camera_id TEXT NOT NULL REFERENCES cameras(id),
+                time_ms INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('connecting', 'online', 'stalled', 'offline', 'failed')),
+                reason TEXT
+            );
+            CREATE INDEX camera_events_camera_time ON camera_events (camera_id, time_ms);
+            """),
     ]
 
     /// Applies what is missing, each migration in its own transaction; returns the versions applied.

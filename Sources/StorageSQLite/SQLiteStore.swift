@@ -6,7 +6,7 @@ import Storage
 ///
 /// What SQLite cannot do (row-level security, partitions) is left out, not imitated;
 /// see `docs/storage.md`.
-public actor SQLiteStore: CameraStore, CountStore {
+public actor SQLiteStore: CameraStore, CountStore, CameraEventStore {
     private let connection: SQLiteConnection
     public nonisolated let path: String
 
@@ -157,5 +157,27 @@ public actor SQLiteStore: CameraStore, CountStore {
     // Minutes are whole seconds: `minute >= from` for a fractional `from` is `minute >= ceil(from)`.
     private static func ceilSeconds(_ date: Date) -> Int64 {
         Int64(date.timeIntervalSince1970.rounded(.up))
+    }
+
+    // MARK: Camera events
+
+    public func insertCameraEvent(_ event: CameraEvent) throws {
+        let event = event.trimmed
+        try requireCameras([event.cameraID]) { _ in "event.cameraID" }
+        try connection.query(
+            "INSERT INTO camera_events (camera_id, time_ms, status, reason) VALUES (?, ?, ?, ?)",
+            [.text(event.cameraID), .integer(Self.milliseconds(event.time)), .text(event.status.rawValue),
+             event.reason.map { .text($0) } ?? .null])
+    }
+
+    public func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) throws -> [CameraEvent] {
+        try connection.query("""
+            SELECT time_ms, status, reason FROM camera_events
+            WHERE camera_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, rowid DESC LIMIT ?
+            """, [.text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to)),
+                  .integer(Int64(max(0, limit)))]).map { row in
+            CameraEvent(cameraID: cameraID, time: Date(timeIntervalSince1970: Double(row[0].int64 ?? 0) / 1000),
+                        status: CameraStatus(rawValue: row[1].string ?? "") ?? .offline, reason: row[2].string)
+        }
     }
 }

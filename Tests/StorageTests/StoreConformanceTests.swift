@@ -182,4 +182,32 @@ struct StoreConformanceTests {
             }
         }
     }
+
+    @Test(arguments: Backend.available)
+    func cameraEventsAreKeptNewestFirstWithLongReasonsCut(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            let statuses: [CameraStatus] = [.connecting, .online, .stalled, .connecting, .online]
+            for (i, status) in statuses.enumerated() {
+                try await store.insertCameraEvent(CameraEvent(
+                    cameraID: "door-1", time: Self.minute0.addingTimeInterval(Double(i)), status: status,
+                    reason: status == .stalled ? "no frame for 15 s" : nil))
+            }
+            try await store.insertCameraEvent(CameraEvent(
+                cameraID: "door-1", time: Self.minute0.addingTimeInterval(10), status: .failed,
+                reason: String(repeating: "x", count: 5_000)))
+            let recent = try await store.cameraEvents(cameraID: "door-1", from: Self.minute0,
+                                                      to: Self.minute0.addingTimeInterval(60), limit: 4)
+            #expect(recent.map(\.status) == [.failed, .online, .connecting, .stalled])
+            #expect(recent[0].reason?.count == CameraEvent.maximumReasonLength)
+            #expect(recent[3].reason == "no frame for 15 s")
+            #expect(recent[1].time == Self.minute0.addingTimeInterval(4))
+            let window = try await store.cameraEvents(cameraID: "door-1", from: Self.minute0.addingTimeInterval(1),
+                                                      to: Self.minute0.addingTimeInterval(3), limit: 100)
+            #expect(window.map(\.status) == [.stalled, .online])
+            await #expect(throws: StorageError.self) {
+                try await store.insertCameraEvent(CameraEvent(cameraID: "ghost", time: Self.minute0, status: .online))
+            }
+        }
+    }
 }

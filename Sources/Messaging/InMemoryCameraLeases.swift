@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+
+/// The embedded lease table: one process, so leases only guard against its own mistakes.
+public final class InMemoryCameraLeases: CameraLeases {
+    private struct Entry {
+        var lease: CameraLease
+        var expires: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var lastToken: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    /// - Parameter now: the clock that expires leases (tests pass their own).
+    public init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.now = now
+    }
+
+    public func acquire(cameraID: String, owner: String, duration: Duration) -> CameraLease? {
+        let now = now()
+        return state.withLock { state in
+            if let entry = state.entries[cameraID], entry.expires > now { return nil }
+            state.lastToken += 1
+            let lease = CameraLease(cameraID: cameraID, owner: owner, token: state.lastToken)
+            state.entries[cameraID] = Entry(lease: lease, expires: now + duration)
+            return lease
+        }
+    }
+
+    public func renew(_ lease: CameraLease, duration: Duration) -> Bool {
+        let now = now()
+        return state.withLock { state in
+            guard let entry = state.entries[lease.cameraID], entry.lease == lease, entry.expires > now else { return false }
+            state.entries[lease.cameraID]?.expires = now + duration
+            return true
+        }
+    }
+
+    public func release(_ lease: CameraLease) {
+        state.withLock { state in
+            if state.entries[lease.cameraID]?.lease == lease { state.entries[lease.cameraID] = nil }
+        }
+    }
+
+    public func holder(cameraID: String) -> CameraLease? {
+        let now = now()
+        return state.withLock { state in
+            guard let entry = state.entries[cameraID], entry.expires > now else { return nil }
+            return entry.lease
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import CountingCore
+import Foundation
+import Storage
+
+/// The wire shape of a live message: one flat JSON object with a `type`, shared by the
+/// WebSocket API and the broker fan-out between processes.
+extension LiveMessage: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case type, camera, time, line, direction, track, `in`, out, zone, occupancy, status, reason
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cameraID, forKey: .camera)
+        switch self {
+        case .crossing(let crossing):
+            try container.encode("crossing", forKey: .type)
+            try container.encode(crossing.time, forKey: .time)
+            try container.encode(crossing.line, forKey: .line)
+            try container.encode(crossing.direction, forKey: .direction)
+            try container.encode(crossing.trackID, forKey: .track)
+            try container.encode(crossing.totalIn, forKey: .in)
+            try container.encode(crossing.totalOut, forKey: .out)
+        case .occupancy(let occupancy):
+            try container.encode("occupancy", forKey: .type)
+            try container.encode(occupancy.time, forKey: .time)
+            try container.encode(occupancy.zone, forKey: .zone)
+            try container.encode(occupancy.occupancy, forKey: .occupancy)
+        case .status(let status):
+            try container.encode("status", forKey: .type)
+            try container.encode(status.time, forKey: .time)
+            try container.encode(status.status, forKey: .status)
+            try container.encodeIfPresent(status.reason, forKey: .reason)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let camera = try container.decode(String.self, forKey: .camera)
+        let time = try container.decode(Date.self, forKey: .time)
+        let type = try container.decode(String.self, forKey: .type)
+        switch type {
+        case "crossing":
+            self = .crossing(.init(
+                cameraID: camera, line: try container.decode(String.self, forKey: .line),
+                direction: try container.decode(CrossingDirection.self, forKey: .direction),
+                trackID: try container.decode(Int.self, forKey: .track), time: time,
+                totalIn: try container.decode(Int.self, forKey: .in), totalOut: try container.decode(Int.self, forKey: .out)))
+        case "occupancy":
+            self = .occupancy(.init(cameraID: camera, zone: try container.decode(String.self, forKey: .zone),
+                                    occupancy: try container.decode(Int.self, forKey: .occupancy), time: time))
+        case "status":
+            self = .status(.init(cameraID: camera, status: try container.decode(CameraStatus.self, forKey: .status),
+                                 reason: try container.decodeIfPresent(String.self, forKey: .reason), time: time))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: container,
+                                                   debugDescription: "unknown live message type '\(type)'")
+        }
+    }
+}

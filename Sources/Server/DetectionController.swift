@@ -1,0 +1,133 @@
+import CountingCore
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Messaging
+
+/// `POST /api/v1/cameras/:id/detections`: people found by a smart camera, pushed to Footfall.
+///
+/// Body: `{"frames":[{"time":"2026-11-25T10:00:00.100Z","people":[{"x":10,"y":20,"width":40,"height":90,"confidence":0.8}]}]}`
+/// with boxes in the camera's pixels. Answers 202 once the frames are queued for the camera's
+/// pipeline, whose tracker and counters treat them like any detector's.
+struct DetectionController {
+    let dependencies: ServerDependencies
+    /// Frames accepted in one request, so one request cannot hold the pipeline up for long.
+    static let maximumFrames = 1_000
+    static let maximumPeople = 500
+
+    struct Body: Decodable {
+        struct Frame: Decodable {
+            var time: Date
+            var people: [Person]
+        }
+
+        struct Person: Decodable {
+            var x: Double
+            var y: Double
+            var width: Double
+            var height: Double
+            var confidence: Double?
+        }
+
+        var frames: [Frame]
+    }
+
+    func addRoutes(to group: RouterGroup<BasicWebSocketRequestContext>) {
+        group.post("cameras/:id/detections", use: push)
+    }
+
+    @Sendable func push(_ request: Request, context: some RequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard try await dependencies.store.camera(id: id) != nil else { throw APIError.notFound(camera: id) }
+        let buffer = try await request.body.collect(upTo: 4 << 20)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
+                return date
+            }
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO 8601 time")
+        }
+        let body: Body
+        do {
+            body = try decoder.decode(Body.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, field: error.fieldPath, message: "invalid detections: \(error.reason)")
+        }
+        let batches = try Self.validate(body)
+        do {
+            try await dependencies.inbox.push(cameraID: id, batches: batches)
+        } catch MessagingError.noReceiver {
+            throw APIError(.conflict, field: "id", message: "camera \"\(id)\" is not counting pushed detections now")
+        }
+        return try JSONResponse.make(Accepted(frames: batches.count), status: .accepted)
+    }
+
+    private struct Accepted: Encodable {
+        var frames: Int
+    }
+
+    /// Frames in time order with sane boxes; the error names the first bad field.
+    static func validate(_ body: Body) throws -> [DetectionBatch] {
+        guard !body.frames.isEmpty, body.frames.count <= maximumFrames else {
+            throw APIError(.badRequest, field: "frames", message: "send 1 to \(maximumFrames) frames")
+        }
+        var batches: [DetectionBatch] = []
+        for (f, frame) in body.frames.enumerated() {
+            if let previous = batches.last, frame.time < previous.time {
+                throw APIError(.badRequest, field: "frames[\(f)].time", message: "frames must be in time order")
+            }
+            guard frame.people.count <= maximumPeople else {
+                throw APIError(.badRequest, field: "frames[\(f)].people", message: "at most \(maximumPeople) people a frame")
+            }
+            var detections: [Detection] = []
+            for (p, person) in frame.people.enumerated() {
+                let field = "frames[\(f)].people[\(p)]"
+                for (name, value) in [("x", person.x), ("y", person.y)] where !value.isFinite {
+                    throw APIError(.badRequest, field: "\(field).\(name)", message: "must be a finite number")
+                }
+                for (name, value) in [("width", person.width), ("height", person.height)]
+                where !(value.isFinite && value > 0) {
+                    throw APIError(.badRequest, field: "\(field).\(name)", message: "must be a positive number")
+                }
+                let confidence = person.confidence ?? 1
+                guard (0...1).contains(confidence) else {
+                    throw APIError(.badRequest, field: "\(field).confidence", message: "must be between 0 and 1")
+                }
+                detections.append(Detection(box: Box(x: person.x, y: person.y, width: person.width, height: person.height),
+                                            confidence: confidence))
+            }
+            batches.append(DetectionBatch(time: frame.time, detections: detections))
+        }
+        return batches
+    }
+}
+
+extension DecodingError {
+    /// The JSON path of the bad value, e.g. `frames[0].people[2].width`.
+    var fieldPath: String {
+        let path: [any CodingKey] = switch self {
+        case .keyNotFound(let key, let context): context.codingPath + [key]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context.codingPath
+        @unknown default: []
+        }
+        var text = ""
+        for key in path {
+            if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
+        return text.isEmpty ? "body" : text
+    }
+
+    /// What was wrong, in words.
+    var reason: String {
+        switch self {
+        case .keyNotFound: "missing"
+        case .typeMismatch(let type, _): "expected \(type)"
+        case .valueNotFound(let type, _): "expected \(type), found null"
+        case .dataCorrupted(let context): context.debugDescription
+        @unknown default: "unreadable"
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import CountingCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Messaging
+import Prometheus
+import Server
+import Storage
+import Testing
+
+/// Detections pushed by smart cameras: validated, then queued for the camera's pipeline.
+struct DetectionControllerTests {
+    let store = InMemoryStore()
+    let inbox = InProcessDetectionInbox()
+
+    func app() -> some ApplicationProtocol {
+        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: InProcessEventBus(),
+                                              metrics: PrometheusCollectorRegistry(), inbox: inbox)
+        return buildApplication(configuration: .init(port: 0), dependencies: dependencies, logger: .init(label: "test"))
+    }
+
+    func seed() async throws {
+        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: "external", geometry: Geometry()))
+    }
+
+    func post(_ client: some TestClientProtocol, _ body: String, camera: String = "smart") async throws
+        -> (HTTPResponse.Status, [String: Any])
+    {
+        try await client.execute(uri: "/api/v1/cameras/\(camera)/detections", method: .post,
+                                 headers: [.contentType: "application/json"], body: ByteBuffer(string: body)) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+    }
+
+    static func field(_ object: [String: Any]) -> String? {
+        (object["error"] as? [String: Any])?["field"] as? String
+    }
+
+    @Test func acceptedFramesReachTheCamerasReceiver() async throws {
+        try await seed()
+        let received = inbox.receive(cameraID: "smart")
+        try await app().test(.router) { client in
+            let (status, body) = try await post(client, """
+                {"frames":[{"time":"2026-11-25T10:00:00.100Z","people":[{"x":10,"y":20,"width":40,"height":90,"confidence":0.8}]},
+                           {"time":"2026-11-25T10:00:00.200Z","people":[]}]}
+                """)
+            #expect(status == .accepted)
+            #expect(body["frames"] as? Int == 2)
+        }
+        var iterator = received.makeAsyncIterator()
+        let first = try #require(await iterator.next())
+        #expect(first.detections == [Detection(box: Box(x: 10, y: 20, width: 40, height: 90), confidence: 0.8)])
+        #expect(abs(first.time.timeIntervalSince1970 - 1_795_600_800.1) < 1e-3)
+        let second = try #require(await iterator.next())
+        #expect(second.detections.isEmpty)
+    }
+
+    @Test func badFramesAreRefusedNamingTheField() async throws {
+        try await seed()
+        let receiver = inbox.receive(cameraID: "smart")
+        _ = receiver
+        try await app().test(.router) { client in
+            let cases: [(String, String)] = [
+                (#"{"frames":[]}"#, "frames"),
+                (#"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[{"x":1,"y":2,"width":-4,"height":9}]}]}"#,
+                 "frames[0].people[0].width"),
+                (#"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[{"x":1,"y":2,"width":4,"height":9,"confidence":2}]}]}"#,
+                 "frames[0].people[0].confidence"),
+                (#"{"frames":[{"time":"2026-11-25T10:00:01Z","people":[]},{"time":"2026-11-25T10:00:00Z","people":[]}]}"#,
+                 "frames[1].time"),
+                (#"{"frames":[{"time":"yesterday","people":[]}]}"#, "frames[0].time"),
+                (#"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[{"x":1,"width":4,"height":9}]}]}"#,
+                 "frames[0].people[0].y"),
+            ]
+            for (body, field) in cases {
+                let (status, object) = try await post(client, body)
+                #expect(status == .badRequest, "\(body)")
+                #expect(Self.field(object) == field, "\(body)")
+            }
+        }
+    }
+
+    @Test func unknownCameraIs404AndACameraNobodyCountsIs409() async throws {
+        try await seed()
+        try await app().test(.router) { client in
+            let body = #"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[]}]}"#
+            let (missing, _) = try await post(client, body, camera: "nope")
+            #expect(missing == .notFound)
+            let (idle, object) = try await post(client, body)
+            #expect(idle == .conflict)
+            #expect(Self.field(object) == "id")
+        }
+    }
+
+    @Test func rateLimitAnswers429AfterTheLimit() async throws {
+        try await seed()
+        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: InProcessEventBus(),
+                                              metrics: PrometheusCollectorRegistry())
+        let app = buildApplication(configuration: .init(port: 0, requestsPerMinute: 3), dependencies: dependencies,
+                                   logger: .init(label: "test"))
+        try await app.test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                statuses.append(try await client.execute(uri: "/api/v1/cameras", method: .get) { $0.status })
+            }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests])
+            // Health and the dashboard are not API calls and stay reachable.
+            #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts a throw-away Redis server on loopback for the tests and prints the URL to reach it.
+#   scripts/redis.sh start DIR PORT   — create DIR and start the server (no persistence)
+#   scripts/redis.sh stop DIR PORT    — stop it and remove DIR
+set -euo pipefail
+
+command="${1:?start or stop}"
+dir="${2:?directory}"
+port="${3:?port}"
+
+case "$command" in
+  start)
+    mkdir -p "$dir"
+    redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+      --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null
+    for _ in $(seq 1 100); do
+      if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
+        echo "redis://127.0.0.1:$port/0"
+        exit 0
+      fi
+      sleep 0.1
+    done
+    echo "redis did not start; see $dir/redis.log" >&2
+    exit 1
+    ;;
+  stop)
+    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: $0 start DIR PORT | stop DIR PORT" >&2
+    exit 2
+    ;;
+esac
