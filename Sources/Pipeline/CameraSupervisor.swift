@@ -1,17 +1,38 @@
 import Logging
+import Messaging
 import ServiceLifecycle
 
 /// Runs every camera pipeline and restarts one that fails (or whose live stream ends), with
 /// exponential backoff and jitter, without touching the others.
+///
+/// With leasing, a pipeline runs only while this worker holds the camera's lease, so that
+/// several workers can be given every camera and each camera is counted by exactly one.
 public struct CameraSupervisor: Service {
+    /// How cameras are shared with other workers.
+    public struct Leasing: Sendable {
+        public var leases: any CameraLeases
+        /// This worker's name in the lease table.
+        public var owner: String
+        /// How long a lease lasts unless renewed; renewed every third of it.
+        public var duration: Duration
+
+        public init(leases: any CameraLeases, owner: String, duration: Duration = .seconds(10)) {
+            self.leases = leases
+            self.owner = owner
+            self.duration = duration
+        }
+    }
+
     public let pipelines: [CameraPipeline]
+    private let leasing: Leasing?
     private let logger: Logger
     private let initialDelay: Duration
     private let maximumDelay: Duration
 
-    public init(pipelines: [CameraPipeline], logger: Logger, initialDelay: Duration = .seconds(1),
-                maximumDelay: Duration = .seconds(30)) {
+    public init(pipelines: [CameraPipeline], leasing: Leasing? = nil, logger: Logger,
+                initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30)) {
         self.pipelines = pipelines
+        self.leasing = leasing
         self.logger = logger
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay
@@ -31,7 +52,18 @@ public struct CameraSupervisor: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = clock.now
             do {
-                try await pipeline.run()
+                if let leasing {
+                    guard let lease = await acquire(pipeline.camera.id, leasing: leasing) else { return }
+                    do {
+                        try await run(pipeline, holding: lease, leasing: leasing)
+                    } catch {
+                        await release(lease, leasing: leasing)
+                        throw error
+                    }
+                    await release(lease, leasing: leasing)
+                } else {
+                    try await pipeline.run()
+                }
                 guard pipeline.configuration.restartWhenEnded else { return }
                 logger.info("camera.stream_ended", metadata: ["camera.id": "\(pipeline.camera.id)"])
                 delay = initialDelay
@@ -51,6 +83,68 @@ public struct CameraSupervisor: Service {
                 return
             }
             delay = min(delay * 2, maximumDelay)
+        }
+    }
+
+    /// Waits until this worker holds the camera's lease; nil at shutdown.
+    private func acquire(_ cameraID: String, leasing: Leasing) async -> CameraLease? {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if let lease = try await leasing.leases.acquire(cameraID: cameraID, owner: leasing.owner,
+                                                                duration: leasing.duration) {
+                    logger.info("camera.lease_acquired", metadata: ["camera.id": "\(cameraID)", "lease.token": "\(lease.token)"])
+                    return lease
+                }
+            } catch {
+                logger.warning("camera.lease_unavailable", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: leasing.duration / 3 * Double.random(in: 0.8...1.2)) }
+            } catch {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// Runs the pipeline while renewing its lease; stops it when the lease cannot be renewed
+    /// within half its duration, before another worker could be given the camera.
+    private func run(_ pipeline: CameraPipeline, holding lease: CameraLease, leasing: Leasing) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run(lease: lease) }
+            group.addTask {
+                let clock = ContinuousClock()
+                var renewed = clock.now
+                while true {
+                    try await Task.sleep(for: leasing.duration / 3)
+                    do {
+                        guard try await leasing.leases.renew(lease, duration: leasing.duration) else {
+                            throw PipelineError.leaseLost(cameraID: lease.cameraID)
+                        }
+                        renewed = clock.now
+                    } catch let error as PipelineError {
+                        throw error
+                    } catch {
+                        logger.warning("camera.lease_renew_failed", metadata: ["camera.id": "\(lease.cameraID)", "error": "\(error)"])
+                        if renewed.duration(to: clock.now) > leasing.duration / 2 {
+                            throw PipelineError.leaseLost(cameraID: lease.cameraID)
+                        }
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            // The first to end decides: the pipeline (ended or failed) or the lost lease.
+            try await group.next()
+        }
+    }
+
+    /// Gives the camera up at once; if that fails (say, at shutdown) the lease simply expires.
+    private func release(_ lease: CameraLease, leasing: Leasing) async {
+        do {
+            try await leasing.leases.release(lease)
+            logger.info("camera.lease_released", metadata: ["camera.id": "\(lease.cameraID)"])
+        } catch {
+            logger.warning("camera.lease_release_failed", metadata: ["camera.id": "\(lease.cameraID)", "error": "\(error)"])
         }
     }
 }

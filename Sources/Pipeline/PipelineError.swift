@@ -10,12 +10,15 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case invalidGeometry(field: String, reason: String)
     /// The camera pushes its detections, but the pipeline was given nowhere to receive them.
     case noDetectionInbox(cameraID: String)
+    /// This worker could not renew the camera's lease in time and stopped counting it.
+    case leaseLost(cameraID: String)
 
     public var description: String {
         switch self {
         case .vision(let error): error.description
         case .stalled(let seconds): "no frame for \(seconds) s"
         case .invalidGeometry(let field, let reason): "invalid geometry: \(field): \(reason)"
+        case .leaseLost(let camera): "lost the lease of camera \(camera)"
         case .noDetectionInbox(let camera): "camera \(camera) pushes detections but this process does not receive them"
         }
     }

@@ -96,4 +96,15 @@ enum APIModels {
         var lines: [LineSeries]
         var zones: [ZoneSeries]
     }
+
+    struct CameraEvents: Encodable {
+        struct Event: Encodable {
+            var time: Date
+            var status: CameraStatus
+            var reason: String?
+        }
+
+        var camera: String
+        var events: [Event]
+    }
 }

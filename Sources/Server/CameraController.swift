@@ -11,6 +11,7 @@ struct CameraController {
         group.get("cameras", use: list)
         group.get("cameras/:id/counts", use: counts)
         group.get("cameras/:id/snapshot.jpg", use: snapshot)
+        group.get("cameras/:id/events", use: events)
     }
 
     @Sendable func list(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -50,5 +51,21 @@ struct CameraController {
         }
         return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
+    }
+
+    /// Status changes of a camera, newest first: `?limit=` (1–1000, default 100).
+    @Sendable func events(_ request: Request, context: some RequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard try await dependencies.store.camera(id: id) != nil else { throw APIError.notFound(camera: id) }
+        var limit = 100
+        if let text = request.uri.queryParameters["limit"] {
+            guard let value = Int(text), (1...1_000).contains(value) else {
+                throw APIError(.badRequest, field: "limit", message: "limit must be a whole number from 1 to 1000")
+            }
+            limit = value
+        }
+        let events = try await dependencies.store.cameraEvents(cameraID: id, from: .distantPast, to: .distantFuture, limit: limit)
+        return try JSONResponse.make(APIModels.CameraEvents(
+            camera: id, events: events.map { .init(time: $0.time, status: $0.status, reason: $0.reason) }))
     }
 }

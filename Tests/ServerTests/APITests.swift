@@ -179,6 +179,32 @@ struct APITests {
         }
     }
 
+    @Test func cameraEventsNewestFirstWithALimit() async throws {
+        let fixture = Fixture()
+        try await fixture.seed()
+        for (i, status) in [CameraStatus.connecting, .online, .stalled].enumerated() {
+            try await fixture.store.insertCameraEvent(CameraEvent(
+                cameraID: "door", time: APITests.now.addingTimeInterval(Double(i)), status: status,
+                reason: status == .stalled ? "no frame for 15 s" : nil))
+        }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/cameras/door/events?limit=2", method: .get) { response in
+                #expect(response.status == .ok)
+                let events = try #require(try json(response.body)["events"] as? [[String: Any]])
+                #expect(events.map { $0["status"] as? String } == ["stalled", "online"])
+                #expect(events.first?["reason"] as? String == "no frame for 15 s")
+            }
+            try await client.execute(uri: "/api/v1/cameras/door/events?limit=0", method: .get) { response in
+                #expect(response.status == .badRequest)
+                let field = try errorField(response.body).field
+                #expect(field == "limit")
+            }
+            try await client.execute(uri: "/api/v1/cameras/nope/events", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test func healthMetricsAndDashboard() async throws {
         let fixture = Fixture()
         fixture.registry.makeCounter(name: "footfall_test_total").increment(by: Int64(3))
