@@ -24,11 +24,25 @@ public struct CountSummary: Hashable, Sendable, Codable {
         public var peak: Int
         /// Occupancy averaged over all frames.
         public var mean: Double
+        /// Occupancy at the frames asked for.
+        public var samples: [OccupancySample]
 
-        public init(name: String, peak: Int, mean: Double) {
+        public init(name: String, peak: Int, mean: Double, samples: [OccupancySample] = []) {
             self.name = name
             self.peak = peak
             self.mean = mean
+            self.samples = samples
+        }
+    }
+
+    /// A zone's occupancy at one frame (0-based).
+    public struct OccupancySample: Hashable, Sendable, Codable {
+        public var frame: Int
+        public var occupancy: Int
+
+        public init(frame: Int, occupancy: Int) {
+            self.frame = frame
+            self.occupancy = occupancy
         }
     }
 

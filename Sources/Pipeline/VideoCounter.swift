@@ -13,9 +13,11 @@ public struct VideoCounter {
     }
 
     /// Runs on the calling thread (it blocks while reading). `progress` gets frames done and,
-    /// when the container says, the total.
+    /// when the container says, the total. Zone occupancy is also kept at `sampleFrames`
+    /// (0-based frame numbers), to compare with counts made by eye.
     public func count(
-        video: String, geometry: Geometry, progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
+        video: String, geometry: Geometry, sampleFrames: Set<Int> = [],
+        progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
     ) throws(PipelineError) -> CountSummary {
         do throws(CountingCoreError) {
             try geometry.validate()
@@ -34,13 +36,15 @@ public struct VideoCounter {
             var frames = 0
             var peaks = [Int](repeating: 0, count: geometry.zones.count)
             var sums = [Double](repeating: 0, count: geometry.zones.count)
+            var samples = [[CountSummary.OccupancySample]](repeating: [], count: geometry.zones.count)
             while let frame = try reader.next() {
                 _ = try analyzer.analyze(frame)
-                frames += 1
                 for (i, occupancy) in analyzer.occupancies.enumerated() {
                     peaks[i] = max(peaks[i], occupancy)
                     sums[i] += Double(occupancy)
+                    if sampleFrames.contains(frames) { samples[i].append(.init(frame: frames, occupancy: occupancy)) }
                 }
+                frames += 1
                 if frames % 10 == 0 { progress(frames, total) }
             }
             progress(frames, total)
@@ -52,7 +56,8 @@ public struct VideoCounter {
                     .init(name: $0.line.name, countIn: $0.totalIn, countOut: $0.totalOut)
                 },
                 zones: geometry.zones.indices.map { i in
-                    .init(name: geometry.zones[i].name, peak: peaks[i], mean: frames > 0 ? sums[i] / Double(frames) : 0)
+                    .init(name: geometry.zones[i].name, peak: peaks[i], mean: frames > 0 ? sums[i] / Double(frames) : 0,
+                          samples: samples[i])
                 })
         } catch {
             throw .vision(error)

@@ -2,7 +2,7 @@ import COpenCV
 import CountingCore
 
 /// The weight-free default detector: background subtraction (MOG2), morphology, and one box
-/// per moving blob.
+/// per moving blob — or, given the expected person size, one per person in a blob.
 public final class MotionDetector: PersonDetector {
     public let name = "motion"
     public let configuration: MotionDetectorConfiguration
@@ -35,8 +35,10 @@ public final class MotionDetector: PersonDetector {
         guard found >= 0 else {
             throw .detectorFailed(detector: name, reason: String(errorBuffer: error))
         }
-        return boxes.prefix(Int(min(found, capacity))).map {
-            Detection(box: Box(x: Double($0.x), y: Double($0.y), width: Double($0.width), height: Double($0.height)))
+        let blobs = boxes.prefix(Int(min(found, capacity))).map {
+            Box(x: Double($0.x), y: Double($0.y), width: Double($0.width), height: Double($0.height))
         }
+        let people = configuration.personSize.map { BlobSplitter(personSize: $0).split(blobs) } ?? blobs
+        return people.map { Detection(box: $0) }
     }
 }

@@ -9,11 +9,15 @@ public struct MotionDetectorConfiguration: Hashable, Sendable {
     public var scale: Double
     /// Blobs smaller than this many source pixels are ignored.
     public var minimumArea: Double
+    /// How big a person looks across the image; when set, blobs of several people are split.
+    public var personSize: PersonSize?
 
-    public init(history: Int = 300, varianceThreshold: Double = 32, scale: Double = 0.5, minimumArea: Double = 400) {
+    public init(history: Int = 300, varianceThreshold: Double = 32, scale: Double = 0.5, minimumArea: Double = 400,
+                personSize: PersonSize? = nil) {
         self.history = history
         self.varianceThreshold = varianceThreshold
         self.scale = scale
         self.minimumArea = minimumArea
+        self.personSize = personSize
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Evaluation
 import FootfallApp
 import Pipeline
 import Vision
@@ -43,6 +44,12 @@ struct Count: ParsableCommand {
     @Flag(help: "Run the hog or onnx detector only on frames where something moves.")
     var motionGate = false
 
+    @Option(help: "Expected person size for splitting motion blobs: FAR_Y:WxH,NEAR_Y:WxH (feet row, box size), e.g. 150:20x55,365:37x100.")
+    var personSize: String?
+
+    @Option(help: "Counts made by eye (Fixtures/vtest-eye-counts.json): count their lines and zones too, and print the error.")
+    var truth: String?
+
     @Flag(help: "Print exactly one JSON object on stdout instead of a table.")
     var json = false
 
@@ -52,6 +59,9 @@ struct Count: ParsableCommand {
         }
         if detector == "onnx" && model == nil { throw ValidationError("--detector onnx needs --model FILE.onnx") }
         guard YOLODecoder.Family(rawValue: family) != nil else { throw ValidationError("--family: use v5, v8 or v11") }
+        if let personSize, PersonSize(personSize) == nil {
+            throw ValidationError("--person-size: expected FAR_Y:WxH,NEAR_Y:WxH, e.g. 150:20x55,365:37x100")
+        }
     }
 
     var specification: DetectorSpecification {
@@ -64,14 +74,23 @@ struct Count: ParsableCommand {
         case "hog": .hog(upscale: hogUpscale)
         case "onnx": .onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,
                            confidenceThreshold: 0.25)
-        default: .motion(.init())
+        default: .motion(.init(personSize: personSize.flatMap(PersonSize.init)))
         }
     }
 
     func run() throws {
-        let geometry = try GeometryFile.load(path: lines)
+        var geometry = try GeometryFile.load(path: lines)
+        let manual = try truth.map(ManualCountsFile.load)
+        if let manual {
+            // Count the lines counted by eye as well, if the geometry file does not have them.
+            for line in manual.geometry.lines where !geometry.lines.contains(where: { $0.name == line.name }) {
+                geometry.lines.append(line)
+            }
+        }
         let showProgress = isatty(STDERR_FILENO) == 1
-        let summary = try VideoCounter(detector: specification).count(video: video, geometry: geometry) { done, total in
+        let summary = try VideoCounter(detector: specification).count(
+            video: video, geometry: geometry, sampleFrames: manual?.sampleFrames ?? []
+        ) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }
@@ -86,6 +105,25 @@ struct Count: ParsableCommand {
             for zone in summary.zones {
                 print("zone \(zone.name): peak \(zone.peak), mean \(String(format: "%.2f", zone.mean))")
             }
+        }
+        if let manual {
+            let comparison = manual.compare(
+                lines: Dictionary(uniqueKeysWithValues: summary.lines.map { ($0.name, ($0.countIn, $0.countOut)) }),
+                zones: Dictionary(uniqueKeysWithValues: summary.zones.map { zone in
+                    (zone.name, Dictionary(uniqueKeysWithValues: zone.samples.map { ($0.frame, $0.occupancy) }))
+                }))
+            // On stderr with --json, so stdout stays one JSON object.
+            let report = { (text: String) in
+                if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+            }
+            for line in comparison.lines {
+                report("by eye, line \(line.name): in \(line.manualIn) (counted \(line.automaticIn)), out \(line.manualOut) (counted \(line.automaticOut))")
+            }
+            for sample in comparison.zoneSamples {
+                report("by eye, zone \(sample.zone) at frame \(sample.frame): \(sample.manual) (counted \(sample.automatic))")
+            }
+            report(String(format: "line count error %.1f %%, zone occupancy mean absolute error %.2f people",
+                          comparison.lineError * 100, comparison.occupancyMeanAbsoluteError))
         }
     }
 }
