@@ -21,7 +21,20 @@ struct BenchVision: ParsableCommand {
     @Option(help: "Geometry file for the counting stage.")
     var lines = "Fixtures/vtest-geometry.json"
 
+    @Flag(help: "Also time HOG with frames scaled to 640 and 320 pixels wide.")
+    var hog = false
+
+    @Option(help: "Also time a YOLO ONNX model: PATH:SIZE (repeat for several; make one with scripts/bench_onnx.sh).")
+    var onnx: [String] = []
+
+    @Option(help: "Frames for the slow detectors (HOG, ONNX).")
+    var slowFrames = 60
+
+    @Option(help: "OpenCV threads (the targets are for one core).")
+    var threads = 1
+
     func run() throws {
+        OpenCVThreads.set(threads)
         let clock = ContinuousClock()
         func seconds(_ duration: Duration) -> Double {
             Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -51,5 +64,33 @@ struct BenchVision: ParsableCommand {
         let counted = Double(frames) / seconds(whole), detected = Double(frames) / seconds(detect)
         print(String(format: "tracking and counting cost %.1f %% of decode + detect", 100 * (1 - counted / detected)))
         if let summary { print("counts: " + summary.jsonLine()) }
+
+        // Slow detectors: decoded frames first, so only detection is timed.
+        guard hog || !onnx.isEmpty else { return }
+        var sample: [Frame] = []
+        let reader = try FFmpegFrameReader(source: video)
+        while sample.count < slowFrames, let frame = try reader.next() { sample.append(frame) }
+        reader.close()
+        guard let width = sample.first?.width else { return }
+        var slow: [(String, any PersonDetector)] = []
+        if hog {
+            for size in [640, 320] {
+                slow.append(("HOG at \(size)", try HOGDetector(upscale: Double(size) / Double(width))))
+            }
+        }
+        for entry in onnx {
+            let parts = entry.split(separator: ":")
+            guard parts.count == 2, let size = Int(parts[1]) else {
+                throw ValidationError("--onnx: expected PATH:SIZE, got '\(entry)'")
+            }
+            slow.append(("ONNX \(URL(fileURLWithPath: String(parts[0])).lastPathComponent) at \(size)",
+                         try ONNXDetector(modelPath: String(parts[0]), inputSize: size, decoder: YOLODecoder(family: .v8))))
+        }
+        for (name, detector) in slow {
+            let duration = try clock.measure { for frame in sample { _ = try detector.detect(frame) } }
+            let fps = Double(sample.count) / seconds(duration)
+            print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                  + String(format: "%8.1f frames/s  %6.1f ms/frame  (detection only, %d frames)", fps, 1000 / fps, sample.count))
+        }
     }
 }

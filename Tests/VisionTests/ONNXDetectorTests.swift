@@ -46,20 +46,51 @@ struct ONNXDetectorTests {
         } throws: { error in
             "\(error)".contains("cannot load") && "\(error)".contains(garbage)
         }
+        // A wrong output shape is found when the detector is made, before any camera frame.
         let flat = try ONNXFixtures.model(shape: [1, 6], values: [Float](repeating: 0.5, count: 6))
         defer { try? FileManager.default.removeItem(atPath: flat) }
-        let detector = try ONNXDetector(modelPath: flat, inputSize: 64, decoder: YOLODecoder(family: .v8))
         #expect {
-            try detector.detect(frame)
+            try ONNXDetector(modelPath: flat, inputSize: 64, decoder: YOLODecoder(family: .v8))
         } throws: { error in
-            "\(error)".contains("expected an output of shape [1, rows, columns]")
+            "\(error)".contains("expected an output of shape [1, rows, columns]") && "\(error)".contains("does not run")
         }
+    }
+
+    /// YOLOv8-shaped exports with what OpenCV 4.6 cannot run: the error says how to prepare
+    /// them, and the prepared model runs and gives the same output as a clean export.
+    @Test(arguments: ["identity", "mul"])
+    func anExportOpenCVCannotRunSaysHowToPrepareIt(fault: String) throws {
+        let broken = try ONNXFixtures.yoloLike(size: 64, broken: fault)
+        let prepared = broken + ".prepared.onnx"
+        let clean = try ONNXFixtures.yoloLike(size: 64, broken: nil)
+        defer { for path in [broken, prepared, clean] { try? FileManager.default.removeItem(atPath: path) } }
+        #expect {
+            try ONNXDetector(modelPath: broken, inputSize: 64, decoder: YOLODecoder(family: .v8))
+        } throws: { error in
+            "\(error)".contains("scripts/prepare_onnx_model.py \(broken)")
+        }
+        try ONNXFixtures.run(["python3", ONNXFixtures.scripts + "/prepare_onnx_model.py", broken, prepared])
+        let decoder = YOLODecoder(family: .v8, confidenceThreshold: 0.01)
+        let fixed = try ONNXDetector(modelPath: prepared, inputSize: 64, decoder: decoder)
+        let reference = try ONNXDetector(modelPath: clean, inputSize: 64, decoder: decoder)
+        let frame = Frame(width: 96, height: 64, pixels: (0..<(96 * 64 * 3)).map { UInt8(($0 * 7) % 256) }, index: 0, time: 0)
+        #expect(try fixed.detect(frame) == reference.detect(frame))
     }
 }
 
 enum ONNXFixtures {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/fixtures/make_yolo_onnx.py").path
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts").path
+    static let script = scripts + "/fixtures/make_yolo_onnx.py"
+
+    /// A random-weight network shaped like YOLOv8n; `broken` adds what OpenCV 4.6 cannot run
+    /// (`identity` or `mul`), as real exports have.
+    static func yoloLike(size: Int, broken: String?) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-yolo-like-\(UUID().uuidString).onnx").path
+        try run(["python3", scripts + "/fixtures/make_yolo_like_onnx.py", path, "--size", String(size)]
+                + (broken.map { ["--broken", $0] } ?? []))
+        return path
+    }
 
     /// In CI the package must be there; elsewhere the tests are skipped without it.
     static var available: Bool {
