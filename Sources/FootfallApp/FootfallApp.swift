@@ -57,25 +57,55 @@ public enum FootfallApp {
         }
         let store = setup.store
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
-        let live = InMemoryLiveState()
-        let bus = InProcessEventBus()
+        let messaging = try openMessaging(configuration: configuration, logger: logger)
+        logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
-        // One pipeline per stored camera (the demo camera among them when asked for). A file
-        // plays as a live camera would: in real time, looped; a stream is read as it comes.
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let pipelines = cameras.map { camera in
-            let isFile = !camera.source.contains("://")
+        let pipelines = configuration.runCameras
+            ? self.pipelines(for: cameras, store: store, messaging: messaging, metrics: metrics, logger: logger) : []
+        let dependencies = ServerDependencies(store: store, live: messaging.live, bus: messaging.bus, metrics: registry,
+                                              inbox: messaging.inbox, rateLimiter: messaging.rateLimiter)
+        let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
+        // Services start in order and stop in reverse: the store and the brokers outlive the
+        // pipelines, so crossings still in flight at shutdown reach them.
+        let services: [any Service] = setup.services + messaging.services + ingest
+            + (pipelines.isEmpty ? [] : [CameraSupervisor(pipelines: pipelines, leasing: messaging.leasing, logger: logger)])
+        return buildApplication(
+            configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
+                                               requestsPerMinute: configuration.requestsPerMinute),
+            dependencies: dependencies, services: services, logger: logger)
+    }
+
+    /// `footfall worker`: camera pipelines only, no HTTP. Each camera is counted by whichever
+    /// worker holds its lease (shared through Redis when configured), so any number of workers
+    /// can be started with the same configuration.
+    public static func buildWorker(configuration: FootfallConfiguration, logger: Logger) async throws -> ServiceGroup {
+        let (setup, cameras) = try await openStore(
+            configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
+        ) { store in try await store.cameras() }
+        logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
+        let messaging = try openMessaging(configuration: configuration, logger: logger)
+        logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
+        let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
+        let pipelines = self.pipelines(for: cameras, store: setup.store, messaging: messaging, metrics: metrics, logger: logger)
+        let leasing = messaging.leasing
+            ?? CameraSupervisor.Leasing(leases: InMemoryCameraLeases(), owner: configuration.workerName)
+        let services: [any Service] = setup.services + messaging.services
+            + [CameraSupervisor(pipelines: pipelines, leasing: leasing, logger: logger)]
+        return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    }
+
+    /// One pipeline per camera. A file plays as a live camera would: in real time, looped; a
+    /// stream is read as it comes and restarted when it ends.
+    static func pipelines(for cameras: [Camera], store: any FootfallStore, messaging: MessagingSetup,
+                          metrics: PipelineMetrics, logger: Logger) -> [CameraPipeline] {
+        cameras.map { camera in
+            let isFile = !camera.source.contains("://") && camera.source != CameraPipeline.externalSource
             return CameraPipeline(
                 camera: camera,
                 configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile, restartWhenEnded: !isFile),
-                store: store, bus: bus, live: live, metrics: metrics, logger: logger)
+                store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
+                metrics: metrics, logger: logger)
         }
-        let dependencies = ServerDependencies(store: store, live: live, bus: bus, metrics: registry)
-        // The store first: services start in order and stop in reverse, so it outlives the pipelines.
-        let services: [any Service] = setup.services
-            + (pipelines.isEmpty ? [] : [CameraSupervisor(pipelines: pipelines, logger: logger)])
-        return buildApplication(
-            configuration: ServerConfiguration(host: configuration.host, port: configuration.port),
-            dependencies: dependencies, services: services, logger: logger)
     }
 }

@@ -18,6 +18,23 @@ public struct FootfallConfiguration: Sendable {
     public var secretKey: [UInt8]?
     /// Apply missing migrations when `serve` starts.
     public var migrateOnStart: Bool
+    /// `redis://…` for the shared live cache, fan-out, leases and rate limits; nil keeps them in process.
+    /// Holds a password: only from the environment or the file, never logged.
+    public var redisURL: String?
+    /// `amqp://…` to carry crossings and events through RabbitMQ; nil stores crossings directly.
+    /// Holds a password: only from the environment or the file, never logged.
+    public var amqpURL: String?
+    /// API requests one client may make per minute; 0 turns the limit off.
+    public var requestsPerMinute: Int
+    /// Run camera pipelines in this process (`serve`); off for an API-only process.
+    public var runCameras: Bool
+    /// This process's name in the camera lease table.
+    public var workerName: String
+
+    /// Host name and process id: unique among the workers of one site.
+    public static var defaultWorkerName: String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
 
     /// Resolves the configuration: command line > environment > file (`--config`/`FOOTFALL_CONFIG`) > defaults.
     public static func load(commandLine: [String: String], environment: [String: String])
@@ -62,6 +79,11 @@ public struct FootfallConfiguration: Sendable {
             databaseURL: databaseURL,
             databaseReadURL: reader.value("database-read-url")?.text,
             secretKey: secretKey,
-            migrateOnStart: try reader.bool("migrate-on-start", default: true))
+            migrateOnStart: try reader.bool("migrate-on-start", default: true),
+            redisURL: reader.value("redis-url")?.text,
+            amqpURL: reader.value("amqp-url")?.text,
+            requestsPerMinute: try reader.int("requests-per-minute", default: 0, range: 0...1_000_000),
+            runCameras: try reader.bool("cameras", default: true),
+            workerName: reader.string("worker-name", default: defaultWorkerName))
     }
 }

@@ -11,7 +11,10 @@ struct Serve: AsyncParsableCommand {
             With no servers configured everything runs in this process: a SQLite database in the \
             data directory, an in-process cache and event bus. Every option can also be set by an \
             environment variable (FOOTFALL_ and the option name, e.g. FOOTFALL_DATA_DIR) or in a \
-            JSON configuration file; the command line wins over the environment, which wins over the file.
+            JSON configuration file; the command line wins over the environment, which wins over the file. \
+            FOOTFALL_REDIS_URL (redis://…) moves the live cache, fan-out, camera leases and rate limits \
+            to Redis; FOOTFALL_AMQP_URL (amqp://…) carries crossings and events through RabbitMQ. \
+            Both hold passwords, so they are read from the environment or the file only.
             """)
 
     @Option(help: "Directory for the database and local files. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
@@ -38,6 +41,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical. [env: FOOTFALL_LOG_LEVEL, default: info]")
     var logLevel: String?
 
+    @Option(help: "API requests one client may make per minute; 0 turns the limit off. [env: FOOTFALL_REQUESTS_PER_MINUTE, default: 0]")
+    var requestsPerMinute: Int?
+
+    @Flag(help: "Serve the API only; workers (`footfall worker`) count the cameras. [env: FOOTFALL_CAMERAS=false]")
+    var noCameras = false
+
     func run() async throws {
         var given: [String: String] = [:]
         given["data-dir"] = dataDir
@@ -48,6 +57,8 @@ struct Serve: AsyncParsableCommand {
         given["config"] = config
         given["log-level"] = logLevel
         given["database-url"] = databaseURL
+        given["requests-per-minute"] = requestsPerMinute.map(String.init)
+        given["cameras"] = noCameras ? "false" : nil
         let configuration = try FootfallConfiguration.load(
             commandLine: given, environment: ProcessInfo.processInfo.environment)
         var logger = Logger(label: "footfall")

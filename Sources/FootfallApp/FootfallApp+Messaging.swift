@@ -1,0 +1,71 @@
+import Logging
+import Messaging
+import MessagingRabbitMQ
+import MessagingRedis
+import NIOPosix
+import Pipeline
+import ServiceLifecycle
+import Storage
+
+extension FootfallApp {
+    /// The live cache, event bus, leases and crossing path chosen by configuration, and the
+    /// services they need running.
+    public struct MessagingSetup: Sendable {
+        public var live: any LiveStateStore
+        public var bus: any EventBus
+        public var rateLimiter: any RateLimiter
+        public var inbox: any DetectionInbox
+        /// Where pipelines hand their crossings; nil: straight into the store.
+        public var sink: (any CrossingSink)?
+        /// Shared camera leases when several processes count cameras; nil in one process.
+        public var leasing: CameraSupervisor.Leasing?
+        /// Connections and consumers, to run before anything that uses them.
+        public var services: [any Service]
+        /// The RabbitMQ client, when configured (for the ingest consumer and dead letters).
+        public var amqp: AMQPClient?
+        /// Where live state and events go, for logs (no password).
+        public var description: String
+    }
+
+    /// Redis when `redis-url` is set (live cache, fan-out, leases, rate limits), RabbitMQ when
+    /// `amqp-url` is set (crossings and events); whatever is not configured stays in process.
+    public static func openMessaging(configuration: FootfallConfiguration, logger: Logger) throws -> MessagingSetup {
+        var setup = MessagingSetup(
+            live: InMemoryLiveState(), bus: InProcessEventBus(), rateLimiter: InMemoryRateLimiter(),
+            inbox: InProcessDetectionInbox(), sink: nil, leasing: nil, services: [], amqp: nil, description: "in process")
+        var parts: [String] = []
+        if let url = configuration.redisURL {
+            let redis: RedisConfiguration
+            do {
+                redis = try RedisConfiguration(url: url)
+            } catch {
+                throw ConfigurationError.invalidValue(key: "redis-url", source: "FOOTFALL_REDIS_URL", reason: error.description)
+            }
+            let client = RedisClient(configuration: redis, logger: logger)
+            let subscriber = RedisSubscriber(configuration: redis, logger: logger)
+            let bus = RedisEventBus(client: client, subscriber: subscriber, logger: logger)
+            setup.live = RedisLiveState(client: client, logger: logger)
+            setup.bus = bus
+            setup.rateLimiter = RedisRateLimiter(client: client)
+            setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
+            setup.services += [client, subscriber, bus]
+            parts.append("redis \(redis.description)")
+        }
+        if let url = configuration.amqpURL {
+            let amqp: AMQPConfiguration
+            do {
+                amqp = try AMQPConfiguration(url: url)
+            } catch {
+                throw ConfigurationError.invalidValue(key: "amqp-url", source: "FOOTFALL_AMQP_URL", reason: "\(error)")
+            }
+            let client = AMQPClient(configuration: amqp, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            setup.sink = AMQPCrossingSink(client: client)
+            setup.bus = AMQPEventForwarder(wrapping: setup.bus, client: client, logger: logger)
+            setup.amqp = client
+            setup.services.append(client)
+            parts.append("rabbitmq \(amqp.description)")
+        }
+        if !parts.isEmpty { setup.description = parts.joined(separator: ", ") }
+        return setup
+    }
+}
