@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
@@ -61,6 +63,31 @@ let package = Package(
         ),
 
         .target(name: "Messaging", dependencies: ["CountingCore", "Storage"]),
+        // Footfall's own AMQP 0-9-1 client (SwiftNIO) and what Footfall builds on it: the crossing
+        // sink, the ingest consumer, dead letters, status events.
+        .target(
+            name: "MessagingRabbitMQ",
+            dependencies: [
+                "Messaging", "Storage", "CountingCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Footfall's own Redis client (RESP, SwiftNIO) and the live cache, fan-out, leases and
+        // rate limits on it.
+        .target(
+            name: "MessagingRedis",
+            dependencies: [
+                "Messaging", "Storage", "CountingCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         .target(
             name: "Pipeline",
@@ -88,7 +115,8 @@ let package = Package(
             name: "FootfallApp",
             dependencies: [
                 "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "StoragePostgres", "Messaging", "Pipeline",
-                "Server",
+                "Server", "MessagingRedis", "MessagingRabbitMQ",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +126,11 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "FootfallApp", "Evaluation", "CountingCore", "Pipeline", "Storage", "StoragePostgres", "Vision",
+                "FootfallApp", "Evaluation", "CountingCore", "Pipeline", "Storage", "StoragePostgres", "Vision", "Messaging",
+                "MessagingRedis", "MessagingRabbitMQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -116,6 +148,29 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore", "Storage"]),
+        .testTarget(
+            name: "MessagingRabbitMQTests",
+            dependencies: [
+                "MessagingRabbitMQ", "Messaging", "Storage", "CountingCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "MessagingRedisTests",
+            dependencies: [
+                "MessagingRedis", "Messaging", "Storage", "CountingCore", "Pipeline",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [

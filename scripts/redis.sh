@@ -24,7 +24,17 @@ case "$command" in
     exit 1
     ;;
   stop)
+    pid="$(cat "$dir/redis.pid" 2>/dev/null || true)"
     redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    # Wait until it has let go of the port, so a restart on the same port can bind it.
+    if [ -n "$pid" ]; then
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "redis on port $port did not shut down; killing it" >&2
+        kill -9 "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+      fi
+    fi
     rm -rf "$dir"
     ;;
   *)

@@ -15,11 +15,11 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config)
-# The tests also need a PostgreSQL 15 server (only the server binaries; nothing is started here).
-# and GStreamer's RTSP server, which the reconnect tests run on loopback.
+# The tests also need PostgreSQL 15, Redis and RabbitMQ servers (only the packages; nothing is
+# started here) and GStreamer's RTSP server, which the reconnect tests run on loopback.
 if [ "$for_tests" = 1 ]; then
-  packages+=(postgresql-15 gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-base
-             gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+  packages+=(postgresql-15 redis-server redis-tools rabbitmq-server gir1.2-gst-rtsp-server-1.0 python3-gi
+             gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -5,11 +5,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 
-# A PostgreSQL server on loopback for the PostgreSQL backend's tests; each test makes its own database.
+# Real servers on loopback: PostgreSQL (each test makes its own database), Redis and RabbitMQ
+# (each test uses its own keys and queues; tests that restart a server start their own).
 pg_dir="$(mktemp -d /tmp/footfall-test-pg.XXXXXX)"
 pg_port="${FOOTFALL_TEST_POSTGRES_PORT:-54329}"
-trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
+redis_dir="$(mktemp -d /tmp/footfall-test-redis.XXXXXX)"
+redis_port="${FOOTFALL_TEST_REDIS_PORT:-56379}"
+rabbit_dir="$(mktemp -d /tmp/footfall-test-rabbitmq.XXXXXX)"
+rabbit_port="${FOOTFALL_TEST_AMQP_PORT:-56672}"
+cleanup() {
+  bash scripts/postgres.sh stop "$pg_dir"
+  bash scripts/redis.sh stop "$redis_dir" "$redis_port"
+  bash scripts/rabbitmq.sh stop "$rabbit_dir" "$rabbit_port"
+}
+trap cleanup EXIT
 FOOTFALL_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$pg_dir" "$pg_port")"
-export FOOTFALL_TEST_POSTGRES_URL
+FOOTFALL_TEST_REDIS_URL="$(bash scripts/redis.sh start "$redis_dir" "$redis_port")"
+FOOTFALL_TEST_AMQP_URL="$(bash scripts/rabbitmq.sh start "$rabbit_dir" "$rabbit_port")"
+export FOOTFALL_TEST_POSTGRES_URL FOOTFALL_TEST_REDIS_URL FOOTFALL_TEST_AMQP_URL
 
 swift test "$@"

@@ -47,7 +47,8 @@ extension FootfallApp {
             setup.live = RedisLiveState(client: client, logger: logger)
             setup.bus = bus
             setup.rateLimiter = RedisRateLimiter(client: client)
-            setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
+            let leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
+            setup.leasing = leasing
             setup.services += [client, subscriber, bus]
             parts.append("redis \(redis.description)")
         }

@@ -56,9 +56,15 @@ public struct CameraPipeline: Service {
     /// Runs the pipeline; with a lease, its fencing token names the run, so crossings counted
     /// under an older lease can be told from newer ones.
     public func run(lease: CameraLease?) async throws {
+        let start = clock()
+        // Today's totals so far come first, so the first state anyone sees already has them.
+        let totals = await storedTotals(on: start)
         var state = CameraLiveState(
             cameraID: camera.id, status: .connecting,
-            lines: camera.geometry.lines.map { .init(name: $0.name) },
+            lines: camera.geometry.lines.map { line in
+                let base = totals.base[line.name] ?? (0, 0)
+                return .init(name: line.name, countIn: base.in, countOut: base.out)
+            },
             zones: camera.geometry.zones.map { .init(name: $0.name) })
         var status = StatusTracker()
         await setStatus(.connecting, reason: nil, state: &state, tracker: &status)
@@ -74,11 +80,10 @@ public struct CameraPipeline: Service {
             logger.error("camera.detector_failed", metadata: ["error": "\(error)"])
             throw PipelineError.vision(error)
         }
-        let start = clock()
         var run = RunState(analyzer: analyzer, camera: camera, start: start,
                            runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)))
         run.status = status
-        await seedTotals(&run, state: &state)
+        run.totals = totals
         if isExternal {
             try await runExternal(run: &run, state: &state)
         } else {
@@ -163,6 +168,9 @@ public struct CameraPipeline: Service {
                         } else if lastBatch.duration(to: clock.now) > timeout {
                             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
                             throw PipelineError.stalled(seconds: seconds)
+                        } else {
+                            // A quiet camera still shows it is alive (the shared cache's heartbeat).
+                            await live.put(state)
                         }
                     }
                 } onGracefulShutdown: {
@@ -193,25 +201,19 @@ public struct CameraPipeline: Service {
 
     /// Live line totals count from the start of the current UTC day: the crossings already
     /// stored today (by an earlier run or another worker) are the starting point.
-    private func seedTotals(_ run: inout RunState, state: inout CameraLiveState) async {
-        let day = Self.utcDay(of: run.start)
-        run.totals.day = day
+    private func storedTotals(on start: Date) async -> LineTotals {
+        var totals = LineTotals(day: Self.utcDay(of: start))
         do {
-            let stored = try await store.crossings(cameraID: camera.id, from: day, to: run.start.addingTimeInterval(1))
-            for crossing in stored {
+            for crossing in try await store.crossings(cameraID: camera.id, from: totals.day, to: start.addingTimeInterval(1)) {
                 switch crossing.direction {
-                case .in: run.totals.base[crossing.line, default: (0, 0)].in += 1
-                case .out: run.totals.base[crossing.line, default: (0, 0)].out += 1
+                case .in: totals.base[crossing.line, default: (0, 0)].in += 1
+                case .out: totals.base[crossing.line, default: (0, 0)].out += 1
                 }
             }
         } catch {
             logger.warning("camera.totals_unavailable", metadata: ["error": "\(error)"])
         }
-        for index in state.lines.indices {
-            let base = run.totals.base[state.lines[index].name] ?? (0, 0)
-            state.lines[index].countIn = base.in
-            state.lines[index].countOut = base.out
-        }
+        return totals
     }
 
     static func utcDay(of date: Date) -> Date {

@@ -44,7 +44,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             defer { group.cancelAll() }
-            try await client.declare(FootfallTopology.topology)
+            try await client.declare(FootfallTopology().declarations)
             if action == "list" {
                 let entries = try await deadLetters.list(limit: limit)
                 for entry in entries {

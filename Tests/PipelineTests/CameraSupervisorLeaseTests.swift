@@ -22,7 +22,7 @@ struct CameraSupervisorLeaseTests {
         let camera = Camera(id: "smart", name: "Smart", source: CameraPipeline.externalSource, geometry: Geometry())
         try await store.saveCamera(camera)
         let leases = InMemoryCameraLeases()
-        let duration = Duration.milliseconds(600)
+        let duration = Duration.seconds(2)
         let first = CameraSupervisor(pipelines: [Self.pipeline(store: store, camera: camera)],
                                      leasing: .init(leases: leases, owner: "worker-a", duration: duration),
                                      logger: Logger(label: "a"), initialDelay: .milliseconds(50))
@@ -37,7 +37,7 @@ struct CameraSupervisorLeaseTests {
         try await Task.sleep(for: .milliseconds(200))
         let b = Task { try await second.run() }
         // Several lease periods: the first keeps renewing, the second never gets in.
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: .seconds(5))
         #expect(leases.holder(cameraID: "smart")?.owner == "worker-a")
         #expect(try await starts() == 1)
 

@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import Messaging
+import NIOCore
+import ServiceLifecycle
+import Storage
+import Synchronization
+
+/// Stores the crossings arriving on `footfall.ingest.crossings`, in batches, acknowledging
+/// each message only after the store committed it.
+///
+/// The store drops crossings it already has, so a message delivered twice (its consumer died
+/// after the commit, before the ack) is stored once. A batch the store refuses is retried
+/// message by message, so one bad crossing cannot hold up the others: a crossing that can
+/// never be stored (unreadable, unknown camera) goes to the dead-letter queue at once with the
+/// reason; one that fails for a passing reason (the database is down) waits in the retry queue
+/// and comes back, up to `maximumAttempts` times, then goes to the dead-letter queue too.
+public struct CrossingIngestService: Service {
+    public struct Configuration: Sendable {
+        /// Crossings stored in one transaction at most.
+        public var batchSize: Int
+        /// How long a batch may wait to fill up.
+        public var batchWindow: Duration
+        public var maximumAttempts: Int
+        /// Wait before the first retry; doubled for each further attempt.
+        public var retryDelay: Duration
+
+        public init(batchSize: Int = 1_000, batchWindow: Duration = .milliseconds(20), maximumAttempts: Int = 5,
+                    retryDelay: Duration = .seconds(1)) {
+            self.batchSize = batchSize
+            self.batchWindow = batchWindow
+            self.maximumAttempts = maximumAttempts
+            self.retryDelay = retryDelay
+        }
+    }
+
+    private let client: AMQPClient
+    private let store: any CountStore
+    private let topology: FootfallTopology
+    private let configuration: Configuration
+    private let logger: Logger
+
+    public init(client: AMQPClient, store: any CountStore, topology: FootfallTopology = .init(),
+                configuration: Configuration = .init(), logger: Logger) {
+        self.client = client
+        self.store = store
+        self.topology = topology
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Deliveries waiting to be stored, filled by the consumer task.
+    private final class Pending: Sendable {
+        let deliveries = Mutex<[AMQPDelivery]>([])
+    }
+
+    public func run() async throws {
+        try await client.declare(topology.declarations)
+        let consumer = try await client.consume(
+            queue: topology.ingestQueue, prefetch: UInt16(clamping: configuration.batchSize * 2))
+        let pending = Pending()
+        // A tick asks for a flush: when a batch is full, and every batch window.
+        let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let batchSize = configuration.batchSize
+        let window = configuration.batchWindow
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await delivery in consumer {
+                    let count = pending.deliveries.withLock { deliveries in
+                        deliveries.append(delivery)
+                        return deliveries.count
+                    }
+                    if count >= batchSize { tick.yield() }
+                }
+                tick.finish()
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: window)
+                    tick.yield()
+                }
+            }
+            defer { group.cancelAll() }
+            try await withGracefulShutdownHandler {
+                for await _ in ticks {
+                    let batch = pending.deliveries.withLock { deliveries in
+                        defer { deliveries.removeAll(keepingCapacity: true) }
+                        return deliveries
+                    }
+                    if !batch.isEmpty { await store(batch) }
+                }
+            } onGracefulShutdown: {
+                // Unacknowledged deliveries go back to the queue when the channel closes.
+                tick.finish()
+            }
+        }
+        await consumer.cancel()
+    }
+
+    /// Stores one batch and settles every message in it.
+    private func store(_ batch: [AMQPDelivery]) async {
+        var readable: [(delivery: AMQPDelivery, crossing: CrossingRecord)] = []
+        for delivery in batch {
+            do throws(MessagingError) {
+                readable.append((delivery, try CrossingMessage.crossing(from: delivery.body)))
+            } catch {
+                await deadLetter(delivery, reason: error.description)
+            }
+        }
+        guard !readable.isEmpty else { return }
+        do {
+            try await store.insertCrossings(readable.map(\.crossing))
+            try await readable.last?.delivery.ack(multiple: true)
+            return
+        } catch let error as StorageError where error.isInvalidInput {
+            // One bad crossing refuses the whole batch: find it by storing them one by one.
+            logger.warning("ingest.batch_refused", metadata: ["error": "\(error)", "batch": "\(readable.count)"])
+        } catch {
+            logger.error("ingest.store_failed", metadata: ["error": "\(error)", "batch": "\(readable.count)"])
+            for item in readable { await retry(item.delivery, error: error) }
+            return
+        }
+        for item in readable {
+            do {
+                try await store.insertCrossings([item.crossing])
+                try await item.delivery.ack()
+            } catch let error as StorageError where error.isInvalidInput {
+                await deadLetter(item.delivery, reason: error.description)
+            } catch {
+                await retry(item.delivery, error: error)
+            }
+        }
+    }
+
+    /// Sends a message to wait in the retry queue, or to the dead letters after the last attempt.
+    private func retry(_ delivery: AMQPDelivery, error: any Error) async {
+        let attempts = delivery.attempts + 1
+        guard attempts < configuration.maximumAttempts else {
+            await deadLetter(delivery, reason: "failed \(attempts) times; last: \(error)")
+            return
+        }
+        var properties = delivery.properties
+        var headers = properties.headers ?? [:]
+        headers[FootfallTopology.Header.attempts] = .int32(Int32(attempts))
+        headers[FootfallTopology.Header.routingKey] = .string(delivery.originalRoutingKey)
+        properties.headers = headers
+        let delay = configuration.retryDelay * (1 << min(attempts - 1, 10))
+        properties.expiration = String(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        await settle(delivery, by: AMQPMessage(exchange: "", routingKey: topology.retryQueue, body: delivery.body,
+                                               properties: properties))
+    }
+
+    private func deadLetter(_ delivery: AMQPDelivery, reason: String) async {
+        logger.error("ingest.dead_letter", metadata: ["message.id": "\(delivery.properties.messageID ?? "")", "reason": "\(reason)"])
+        var properties = delivery.properties
+        var headers = properties.headers ?? [:]
+        headers[FootfallTopology.Header.reason] = .string(String(reason.prefix(1_000)))
+        headers[FootfallTopology.Header.routingKey] = .string(delivery.originalRoutingKey)
+        headers[FootfallTopology.Header.attempts] = .int32(Int32(delivery.attempts + 1))
+        properties.headers = headers
+        properties.expiration = nil
+        await settle(delivery, by: AMQPMessage(exchange: "", routingKey: topology.deadLetterQueue,
+                                               body: delivery.body, properties: properties))
+    }
+
+    /// Publishes the message that replaces `delivery`, then acknowledges it: if either fails the
+    /// delivery stays unacknowledged and comes back, so nothing is lost (a copy may be doubled,
+    /// which the store's de-duplication absorbs).
+    private func settle(_ delivery: AMQPDelivery, by message: AMQPMessage) async {
+        do {
+            try await client.publish(message)
+            try await delivery.ack()
+        } catch {
+            logger.warning("ingest.settle_failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension AMQPDelivery {
+    /// Attempts already made, from the retry header.
+    var attempts: Int {
+        switch properties.headers?[FootfallTopology.Header.attempts] {
+        case .int32(let value): Int(value)
+        case .int64(let value): Int(value)
+        case .int16(let value): Int(value)
+        case .int8(let value): Int(value)
+        case .uint8(let value): Int(value)
+        case .uint16(let value): Int(value)
+        case .uint32(let value): Int(value)
+        default: 0
+        }
+    }
+
+    /// The routing key the message was first published with (retries and dead letters keep it).
+    var originalRoutingKey: String {
+        if case .string(let key) = properties.headers?[FootfallTopology.Header.routingKey] { return key }
+        return routingKey
+    }
+}
+
+extension StorageError {
+    /// The input itself is wrong: trying again cannot help.
+    var isInvalidInput: Bool {
+        if case .invalidInput = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,44 @@
+/// Footfall's exchanges and queues in RabbitMQ.
+///
+/// Events go to the topic exchange `footfall.events` with routing keys
+/// `camera.<id>.crossing`, `camera.<id>.status` and `alert.<severity>`. Crossings are stored
+/// by the ingest consumer from `footfall.ingest.crossings`; a batch that fails is retried
+/// through `footfall.ingest.retry` (each message waits there, then returns to the ingest
+/// queue), and after the last attempt, or at once when it can never succeed, lands in
+/// `footfall.dead-letters` with the reason in its headers. Another `namespace` gives another
+/// set of names on the same broker (tests, or two sites sharing one).
+public struct FootfallTopology: Sendable, Hashable {
+    public var namespace: String
+
+    public init(namespace: String = "footfall") {
+        self.namespace = namespace
+    }
+
+    public var events: String { namespace + ".events" }
+    public var ingestQueue: String { namespace + ".ingest.crossings" }
+    public var retryQueue: String { namespace + ".ingest.retry" }
+    public var deadLetterQueue: String { namespace + ".dead-letters" }
+
+    /// Header names the ingest consumer adds.
+    public enum Header {
+        public static let attempts = "x-footfall-attempts"
+        public static let reason = "x-footfall-reason"
+        public static let routingKey = "x-footfall-routing-key"
+    }
+
+    public static func crossingKey(camera: String) -> String { "camera.\(camera).crossing" }
+    public static func statusKey(camera: String) -> String { "camera.\(camera).status" }
+    public static func alertKey(severity: String) -> String { "alert.\(severity)" }
+
+    /// Everything declared (durable: it all survives a broker restart).
+    public var declarations: AMQPTopology {
+        AMQPTopology(
+            exchanges: [.init(name: events, kind: .topic)],
+            queues: [
+                .init(name: ingestQueue),
+                .init(name: retryQueue, deadLetterExchange: "", deadLetterRoutingKey: ingestQueue),
+                .init(name: deadLetterQueue),
+            ],
+            bindings: [.init(queue: ingestQueue, exchange: events, routingKey: "camera.*.crossing")])
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import Messaging
+import NIOCore
+import Synchronization
+
+/// The shared live cache in Redis: every API process sees the state each worker writes.
+///
+/// Keys (all under `prefix`): `cameras` (a set of ids), `state:<id>` (the last state as JSON),
+/// `heartbeat:<id>` (expires after `heartbeatTimeout`) and `snapshot:<id>` (the latest JPEG).
+/// A camera whose heartbeat expired — its worker stopped or lost the network — reads as
+/// offline, whatever its last state said. A worker writes when something an operator sees
+/// changes (status, counts, occupancy) and otherwise once per `heartbeatInterval`, so a busy
+/// camera costs Redis a few writes a second, not one per frame. After a Redis restart each
+/// worker's next write puts its whole state back.
+public final class RedisLiveState: LiveStateStore {
+    private let client: RedisClient
+    private let prefix: String
+    private let heartbeatTimeout: Duration
+    private let heartbeatInterval: Duration
+    private let logger: Logger
+    private let lastWritten = Mutex<[String: (state: CameraLiveState, at: ContinuousClock.Instant)]>([:])
+
+    public init(client: RedisClient, prefix: String = "footfall:live:", heartbeatTimeout: Duration = .seconds(5),
+                heartbeatInterval: Duration = .seconds(1), logger: Logger) {
+        self.client = client
+        self.prefix = prefix
+        self.heartbeatTimeout = heartbeatTimeout
+        self.heartbeatInterval = heartbeatInterval
+        self.logger = logger
+    }
+
+    public func put(_ state: CameraLiveState) async {
+        let now = ContinuousClock.now
+        let due = lastWritten.withLock { written -> Bool in
+            guard let last = written[state.cameraID] else { return true }
+            let seen = last.state.status == state.status && last.state.lines == state.lines && last.state.zones == state.zones
+            return !seen || last.at.duration(to: now) >= heartbeatInterval
+        }
+        guard due else { return }
+        do {
+            let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+            let milliseconds = String(heartbeatTimeout.milliseconds)
+            let replies = try await client.pipeline([
+                ["SADD", prefix + "cameras", state.cameraID],
+                ["SET", prefix + "state:" + state.cameraID, json],
+                ["SET", prefix + "heartbeat:" + state.cameraID, "1", "PX", milliseconds],
+            ])
+            for reply in replies {
+                if case .error(let message) = reply { throw RedisError.server(message) }
+            }
+            lastWritten.withLock { $0[state.cameraID] = (state, now) }
+        } catch {
+            logger.warning("live.put_failed", metadata: ["camera.id": "\(state.cameraID)", "error": "\(error)"])
+        }
+    }
+
+    public func states() async -> [CameraLiveState] {
+        do {
+            let ids = try await client.send(["SMEMBERS", prefix + "cameras"]).array?.compactMap(\.string) ?? []
+            return try await read(ids.sorted())
+        } catch {
+            logger.warning("live.read_failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    public func state(cameraID: String) async -> CameraLiveState? {
+        do {
+            return try await read([cameraID]).first
+        } catch {
+            logger.warning("live.read_failed", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// States of `ids` in order (those never written are skipped); no heartbeat means offline.
+    private func read(_ ids: [String]) async throws -> [CameraLiveState] {
+        guard !ids.isEmpty else { return [] }
+        let commands: [RedisCommand] = ids.flatMap { id -> [RedisCommand] in
+            [["GET", prefix + "state:" + id], ["EXISTS", prefix + "heartbeat:" + id]]
+        }
+        let replies = try await client.pipeline(commands)
+        var states: [CameraLiveState] = []
+        for index in ids.indices {
+            guard let json = replies[2 * index].string,
+                  var state = try? JSONDecoder().decode(CameraLiveState.self, from: Data(json.utf8))
+            else { continue }
+            if replies[2 * index + 1].int != 1 {
+                state.status = .offline
+                state.framesPerSecond = 0
+            }
+            states.append(state)
+        }
+        return states
+    }
+
+    public func putSnapshot(cameraID: String, jpeg: [UInt8]) async {
+        do {
+            let command = RedisCommand(bytes: [
+                ByteBuffer(string: "SET"), ByteBuffer(string: prefix + "snapshot:" + cameraID), ByteBuffer(bytes: jpeg),
+                ByteBuffer(string: "PX"), ByteBuffer(string: String(heartbeatTimeout.milliseconds * 12)),
+            ])
+            _ = try await client.send(command)
+        } catch {
+            logger.warning("live.snapshot_failed", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
+        }
+    }
+
+    public func snapshot(cameraID: String) async -> [UInt8]? {
+        do {
+            return try await client.send(["GET", prefix + "snapshot:" + cameraID]).bytes
+        } catch {
+            logger.warning("live.snapshot_read_failed", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
+            return nil
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (at least 1), as Redis expiry arguments want.
+    var milliseconds: Int64 {
+        max(1, components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+@testable import MessagingRabbitMQ
+
+@Suite struct AMQPConfigurationTests {
+    @Test func parsesEveryPart() throws {
+        let configuration = try AMQPConfiguration(url: "amqp://footfall:s%40cret@broker.local:5673/%2F")
+        #expect(configuration.user == "footfall")
+        #expect(configuration.password == "s@cret")
+        #expect(configuration.host == "broker.local")
+        #expect(configuration.port == 5673)
+        #expect(configuration.virtualHost == "/")
+    }
+
+    @Test func percentDecodesTheVirtualHost() throws {
+        #expect(try AMQPConfiguration(url: "amqp://u:p@h/site%2Fa").virtualHost == "site/a")
+        #expect(try AMQPConfiguration(url: "amqp://u:p@h/counts").virtualHost == "counts")
+    }
+
+    @Test func defaultsApplyWhenPartsAreMissing() throws {
+        let configuration = try AMQPConfiguration(url: "amqp://rabbit")
+        #expect(configuration.user == "guest")
+        #expect(configuration.password == "guest")
+        #expect(configuration.port == 5672)
+        #expect(configuration.virtualHost == "/")
+        #expect(try AMQPConfiguration(url: "amqp://[::1]:5679/").port == 5679)
+        #expect(try AMQPConfiguration(url: "amqp://[::1]:5679/").host == "::1")
+    }
+
+    @Test func badURLsNameTheField() {
+        #expect(throws: AMQPError.badURL(field: "scheme", reason: "'http' is not supported; expected amqp")) {
+            try AMQPConfiguration(url: "http://h")
+        }
+        #expect(throws: AMQPError.badURL(field: "port", reason: "'abc' is not a port number")) {
+            try AMQPConfiguration(url: "amqp://h:abc/")
+        }
+        #expect(throws: AMQPError.badURL(field: "host", reason: "is empty")) { try AMQPConfiguration(url: "amqp://u:p@/") }
+        #expect(throws: AMQPError.badURL(field: "vhost", reason: "has an invalid percent escape")) {
+            try AMQPConfiguration(url: "amqp://h/%zz")
+        }
+        #expect(throws: AMQPError.badURL(field: "scheme", reason: "is missing; expected amqp://")) { try AMQPConfiguration(url: "rabbit") }
+    }
+
+    @Test func descriptionHidesThePassword() throws {
+        let configuration = try AMQPConfiguration(url: "amqp://footfall:topsecret@h:5672/%2F")
+        #expect(!configuration.description.contains("topsecret"))
+        #expect(!"\(configuration)".contains("topsecret"))
+        #expect(configuration.description.contains("footfall:***@h:5672"))
+        do {
+            _ = try AMQPConfiguration(url: "amqp://footfall:top%zzsecret@h/")
+            Issue.record("expected an error")
+        } catch {
+            #expect(!"\(error)".contains("secret"))
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Logging
+import NIOPosix
+import Testing
+@testable import MessagingRabbitMQ
+
+@Suite(.enabled(if: AMQPTestServer.available, "needs RabbitMQ at FOOTFALL_TEST_AMQP_URL (scripts/rabbitmq.sh start)"))
+struct AMQPConnectionTests {
+    @Test func handshakeNegotiatesLimitsAndClosesGracefully() async throws {
+        var configuration = try AMQPTestServer.configuration(heartbeat: 7)
+        configuration.frameMax = 65_536
+        let connection = try await AMQPConnection.connect(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                                          logger: AMQPTestServer.logger)
+        let negotiated = try await connection.negotiated()
+        #expect(negotiated.heartbeat == 7)
+        #expect(negotiated.frameMax == 65_536)
+        #expect(negotiated.channelMax > 0)
+        let channel = try await connection.openChannel()
+        #expect(await channel.isOpen)
+        try await connection.close().get()
+        let reason = try await connection.closed.get()
+        #expect(reason == .connectionClosed(reason: "the client closed the connection"))
+        #expect(!connection.isOpen)
+    }
+
+    @Test func wrongPasswordIsRefusedWithoutShowingIt() async throws {
+        var configuration = try AMQPTestServer.configuration()
+        configuration.password = "not-the-password"
+        do {
+            _ = try await AMQPConnection.connect(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                                 logger: AMQPTestServer.logger)
+            Issue.record("login should fail")
+        } catch let error as AMQPError {
+            #expect(error == .authenticationFailed(user: configuration.user))
+            #expect(!error.description.contains("not-the-password"))
+        }
+    }
+
+    @Test func connectionRefusedIsAConnectionError() async throws {
+        var configuration = try AMQPTestServer.configuration()
+        configuration.port = 1
+        await #expect(throws: AMQPError.self) {
+            _ = try await AMQPConnection.connect(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                                 logger: AMQPTestServer.logger)
+        }
+    }
+
+    @Test func shortHeartbeatKeepsAnIdleConnectionAlive() async throws {
+        let configuration = try AMQPTestServer.configuration(heartbeat: 1)
+        let connection = try await AMQPConnection.connect(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                                          logger: AMQPTestServer.logger)
+        #expect(try await connection.negotiated().heartbeat == 1)
+        // Idle for three heartbeat intervals: without heartbeats both ways the broker or the client would drop it.
+        try await Task.sleep(for: .seconds(3.5))
+        #expect(connection.isOpen)
+        let channel = try await connection.openChannel()
+        let queue = AMQPTestServer.uniqueName("heartbeat")
+        let response = try await channel.call(.queueDeclare(queue: queue, passive: false, durable: false, exclusive: true,
+                                                            autoDelete: false, noWait: false, arguments: [:]))
+        #expect(response.method == .queueDeclareOk(queue: queue, messageCount: 0, consumerCount: 0))
+        try await connection.close().get()
+    }
+}

@@ -1,0 +1,229 @@
+import CountingCore
+import Foundation
+import Logging
+import Messaging
+import NIOCore
+import NIOPosix
+import Storage
+import Synchronization
+import Testing
+@testable import MessagingRabbitMQ
+
+/// Crossings through a real RabbitMQ into the store: batches, acks after commit, retries,
+/// dead letters and their replay, redelivery after a consumer dies, and a broker restart.
+@Suite(.enabled(if: AMQPTestServer.available, "needs FOOTFALL_TEST_AMQP_URL (scripts/test.sh starts RabbitMQ)"))
+struct CrossingIngestServiceTests {
+    static let camera = Camera(id: "door", name: "Door", source: "external",
+                               geometry: Geometry(lines: [CountingLine(name: "entrance", a: Point(x: 0, y: 0), b: Point(x: 0, y: 9))]))
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func crossings(_ count: Int, camera: String = "door", from first: Int = 0) -> [CrossingRecord] {
+        (first..<(first + count)).map { i in
+            CrossingRecord(id: "c\(i)", cameraID: camera, line: "entrance", direction: i % 3 == 0 ? .out : .in,
+                           trackID: i, time: start.addingTimeInterval(Double(i) / 10))
+        }
+    }
+
+    static func storedIDs(_ store: InMemoryStore, camera: String = "door") async throws -> [String] {
+        try await store.crossings(cameraID: camera, from: start.addingTimeInterval(-1), to: start.addingTimeInterval(1e6)).map(\.id)
+    }
+
+    static let fastRetries = CrossingIngestService.Configuration(
+        batchSize: 200, batchWindow: .milliseconds(10), maximumAttempts: 3, retryDelay: .milliseconds(100))
+
+    @Test func crossingsAreStoredOnceAndAcknowledged() async throws {
+        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("ingest"))
+        let store = InMemoryStore()
+        try await store.saveCamera(Self.camera)
+        try await AMQPTestServer.withClient { client in
+            let ingest = CrossingIngestService(client: client, store: store, topology: topology,
+                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await ingest.run() }
+                defer { group.cancelAll() }
+                try await client.declare(topology.declarations)
+                let sink = AMQPCrossingSink(client: client, topology: topology)
+                let crossings = Self.crossings(1_000)
+                for batch in stride(from: 0, to: crossings.count, by: 100) {
+                    try await sink.deliver(Array(crossings[batch..<(batch + 100)]))
+                }
+                // The same crossings again (a publisher retrying after a lost confirm): stored once.
+                try await sink.deliver(Array(crossings[0..<100]))
+                try await AMQPTestServer.eventually("1000 crossings stored") { try await Self.storedIDs(store).count == 1_000 }
+                try await AMQPTestServer.eventually("queue drained") {
+                    try await client.messageCount(queue: topology.ingestQueue) == 0
+                }
+                #expect(try await Set(Self.storedIDs(store)) == Set(crossings.map(\.id)))
+                #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 0)
+            }
+        }
+    }
+
+    @Test func poisonGoesToTheDeadLettersWithItsReasonAndReplayWorks() async throws {
+        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("poison"))
+        let store = InMemoryStore()
+        try await store.saveCamera(Self.camera)
+        try await AMQPTestServer.withClient { client in
+            let ingest = CrossingIngestService(client: client, store: store, topology: topology,
+                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await ingest.run() }
+                defer { group.cancelAll() }
+                try await client.declare(topology.declarations)
+                // Unreadable, a camera nobody added yet, and a good one, in one batch.
+                try await client.publish(AMQPMessage(exchange: topology.events, routingKey: "camera.door.crossing",
+                                                     body: #"{"id":"x","camera":"door""#))
+                let good = Self.crossings(1)
+                let stranger = Self.crossings(1, camera: "hall", from: 5)
+                try await AMQPCrossingSink(client: client, topology: topology).deliver(good + stranger)
+                try await AMQPTestServer.eventually("two dead letters") {
+                    try await client.messageCount(queue: topology.deadLetterQueue) == 2
+                }
+                #expect(try await Self.storedIDs(store) == ["c0"])
+
+                let deadLetters = DeadLetters(client: client, topology: topology)
+                let entries = try await deadLetters.list(limit: 10)
+                #expect(entries.count == 2)
+                #expect(entries.contains { $0.reason.contains("invalid message") && $0.routingKey == "camera.door.crossing" })
+                #expect(entries.contains { $0.messageID == "c5" && $0.reason.contains("no camera with id \"hall\"") })
+                // Listing leaves them in the queue.
+                #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 2)
+
+                // The cause is fixed: the camera exists now. Replay stores the crossing; the
+                // unreadable message comes back to the dead letters, still unreadable.
+                try await store.saveCamera(Camera(id: "hall", name: "Hall", source: "external", geometry: Self.camera.geometry))
+                #expect(try await deadLetters.replay(limit: 10) == 2)
+                try await AMQPTestServer.eventually("the replayed crossing stored") {
+                    try await Self.storedIDs(store, camera: "hall") == ["c5"]
+                }
+                try await AMQPTestServer.eventually("the unreadable one back") {
+                    try await client.messageCount(queue: topology.deadLetterQueue) == 1
+                }
+            }
+        }
+    }
+
+    /// A store that fails while `failing` is set, as a database that is down.
+    final class FlakyStore: CountStore {
+        let inner: InMemoryStore
+        let failing = Mutex(true)
+        let attempts = Mutex(0)
+
+        init(inner: InMemoryStore) { self.inner = inner }
+
+        func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+            attempts.withLock { $0 += 1 }
+            if failing.withLock({ $0 }) { throw StorageError.backend(operation: "store crossings", reason: "connection refused") }
+            return try await inner.insertCrossings(crossings)
+        }
+
+        func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
+            try await inner.crossings(cameraID: cameraID, from: from, to: to)
+        }
+
+        func addCountingResults(_ results: [CountingResult]) async throws {
+            try await inner.addCountingResults(results)
+        }
+
+        func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
+            try await inner.countSeries(cameraID: cameraID, from: from, to: to, bucket: bucket)
+        }
+    }
+
+    @Test func aStoreThatIsDownIsRetriedThenDeadLettered() async throws {
+        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("retry"))
+        let inner = InMemoryStore()
+        try await inner.saveCamera(Self.camera)
+        let store = FlakyStore(inner: inner)
+        try await AMQPTestServer.withClient { client in
+            let ingest = CrossingIngestService(client: client, store: store, topology: topology,
+                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await ingest.run() }
+                defer { group.cancelAll() }
+                try await client.declare(topology.declarations)
+                let sink = AMQPCrossingSink(client: client, topology: topology)
+                // Comes back after the store does: retried, then stored.
+                try await sink.deliver(Self.crossings(1))
+                try await AMQPTestServer.eventually("a second attempt") { store.attempts.withLock { $0 } >= 2 }
+                store.failing.withLock { $0 = false }
+                try await AMQPTestServer.eventually("stored after a retry") { try await Self.storedIDs(inner) == ["c0"] }
+                // The store stays down: after three attempts, a dead letter that says why.
+                store.failing.withLock { $0 = true }
+                try await sink.deliver(Self.crossings(1, from: 1))
+                try await AMQPTestServer.eventually("dead-lettered") {
+                    try await client.messageCount(queue: topology.deadLetterQueue) == 1
+                }
+                let entry = try #require(try await DeadLetters(client: client, topology: topology).list(limit: 1).first)
+                #expect(entry.attempts == 3)
+                #expect(entry.reason.contains("failed 3 times") && entry.reason.contains("connection refused"))
+            }
+        }
+    }
+
+    /// A store whose first commit is the consumer's last act: the consumer dies before it acks.
+    final class CommitThenHang: CountStore {
+        let inner: InMemoryStore
+        let committed = Mutex(0)
+
+        init(inner: InMemoryStore) { self.inner = inner }
+
+        func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+            let count = try await inner.insertCrossings(crossings)
+            committed.withLock { $0 += crossings.count }
+            // Never returns: the consumer is killed here, between commit and ack.
+            try await Task.sleep(for: .seconds(3_600))
+            return count
+        }
+
+        func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
+            try await inner.crossings(cameraID: cameraID, from: from, to: to)
+        }
+
+        func addCountingResults(_ results: [CountingResult]) async throws {}
+
+        func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
+            try await inner.countSeries(cameraID: cameraID, from: from, to: to, bucket: bucket)
+        }
+    }
+
+    @Test func aConsumerKilledMidBatchLeavesTheSameTotals() async throws {
+        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("kill"))
+        let store = InMemoryStore()
+        try await store.saveCamera(Self.camera)
+        let crossings = Self.crossings(500)
+        try await AMQPTestServer.withClient { publisher in
+            try await publisher.declare(topology.declarations)
+            try await AMQPCrossingSink(client: publisher, topology: topology).deliver(crossings)
+        }
+        // The first consumer commits a batch and dies before acknowledging it.
+        let hanging = CommitThenHang(inner: store)
+        try await AMQPTestServer.withClient { client in
+            let ingest = CrossingIngestService(client: client, store: hanging, topology: topology,
+                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await ingest.run() }
+                defer { group.cancelAll() }
+                try await AMQPTestServer.eventually("a committed batch") { hanging.committed.withLock { $0 } > 0 }
+            }
+        }
+        let committedBeforeDying = hanging.committed.withLock { $0 }
+        #expect(committedBeforeDying > 0 && committedBeforeDying < 500)
+        // A new consumer gets everything unacknowledged again, the committed batch included.
+        try await AMQPTestServer.withClient { client in
+            let ingest = CrossingIngestService(client: client, store: store, topology: topology,
+                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await ingest.run() }
+                defer { group.cancelAll() }
+                try await AMQPTestServer.eventually("all stored") { try await Self.storedIDs(store).count == 500 }
+                try await AMQPTestServer.eventually("queue drained") {
+                    try await client.messageCount(queue: topology.ingestQueue) == 0
+                }
+            }
+        }
+        let stored = try await store.crossings(cameraID: "door", from: Self.start.addingTimeInterval(-1), to: Self.start.addingTimeInterval(1e6))
+        #expect(stored.count == 500)
+        #expect(stored.filter { $0.direction == .in }.count == crossings.filter { $0.direction == .in }.count)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import MessagingRedis
+import ServiceLifecycle
+import Testing
+
+/// The Redis server for the tests: `FOOTFALL_TEST_REDIS_URL` (for example `redis://127.0.0.1:56391/0`).
+/// Without it the server tests are skipped — except in CI (`CI=true`), where they must run.
+enum TestRedis {
+    static let url = ProcessInfo.processInfo.environment["FOOTFALL_TEST_REDIS_URL"]
+    static var available: Bool { url != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
+    static let logger = Logger(label: "test.redis")
+
+    static func configuration(protocolVersion: RedisConfiguration.ProtocolVersion = .resp2) throws -> RedisConfiguration {
+        guard let url else {
+            throw RedisError.invalidConfiguration(field: "FOOTFALL_TEST_REDIS_URL", reason: "not set; start Redis with scripts/redis.sh")
+        }
+        var configuration = try RedisConfiguration(url: url)
+        configuration.protocolVersion = protocolVersion
+        return configuration
+    }
+
+    /// A key prefix no other test uses, so tests can run in parallel on one server.
+    static func prefix(_ name: String = #function) -> String {
+        "footfall-test:\(name.prefix(while: { $0 != "(" })):\(UUID().uuidString.prefix(8)):"
+    }
+
+    /// Runs `body` while `service` runs, then stops it by cancelling its task.
+    static func withRunning<S: Service, T: Sendable>(_ service: S, _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            do {
+                let result = try await body()
+                group.cancelAll()
+                try await group.waitForAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with a running client on `configuration`.
+    static func withClient<T: Sendable>(_ configuration: RedisConfiguration, _ body: (RedisClient) async throws -> T)
+        async throws -> T
+    {
+        let client = RedisClient(configuration: configuration, logger: logger)
+        return try await withRunning(client) { try await body(client) }
+    }
+
+    /// Fails instead of hanging when `body` takes longer than `seconds`.
+    static func within<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1_000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let result = try await group.next()!  else {
+                throw RedisError.timeout(command: "test step")
+            }
+            return result
+        }
+    }
+}
