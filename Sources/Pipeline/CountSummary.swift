@@ -33,6 +33,19 @@ public struct CountSummary: Hashable, Sendable, Codable {
             self.mean = mean
             self.samples = samples
         }
+
+        // The JSON line leaves samples out when there are none.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            peak = try container.decode(Int.self, forKey: .peak)
+            mean = try container.decode(Double.self, forKey: .mean)
+            samples = try container.decodeIfPresent([OccupancySample].self, forKey: .samples) ?? []
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, peak, mean, samples
+        }
     }
 
     /// A zone's occupancy at one frame (0-based).

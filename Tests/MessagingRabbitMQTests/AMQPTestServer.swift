@@ -20,6 +20,8 @@ enum AMQPTestServer {
         configuration.heartbeat = heartbeat
         configuration.reconnectInitialDelay = .milliseconds(50)
         configuration.reconnectMaxDelay = .milliseconds(500)
+        // A broker on a machine busy with the other tests (and nodes starting) can be slow to accept.
+        configuration.connectionWaitTimeout = .seconds(30)
         return configuration
     }
 
