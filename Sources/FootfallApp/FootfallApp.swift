@@ -81,16 +81,23 @@ public enum FootfallApp {
     /// worker holds its lease (shared through Redis when configured), so any number of workers
     /// can be started with the same configuration.
     public static func buildWorker(configuration: FootfallConfiguration, logger: Logger) async throws -> ServiceGroup {
-        let (setup, cameras) = try await openStore(
+        // Without shared leases each worker would count every camera: refuse rather than double count.
+        guard configuration.redisURL != nil else {
+            throw ConfigurationError.invalidValue(
+                key: "redis-url", source: "default",
+                reason: "workers share cameras through Redis leases: set FOOTFALL_REDIS_URL (or count cameras with `serve`)")
+        }
+        let (setup, allCameras) = try await openStore(
             configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
         ) { store in try await store.cameras() }
+        // Smart cameras push their detections to an API process, which counts them there.
+        let cameras = allCameras.filter { $0.source != CameraPipeline.externalSource }
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
         let messaging = try openMessaging(configuration: configuration, logger: logger)
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
         let pipelines = self.pipelines(for: cameras, store: setup.store, messaging: messaging, metrics: metrics, logger: logger)
         let leasing = messaging.leasing
-            ?? CameraSupervisor.Leasing(leases: InMemoryCameraLeases(), owner: configuration.workerName)
         let services: [any Service] = setup.services + messaging.services
             + [CameraSupervisor(pipelines: pipelines, leasing: leasing, logger: logger)]
         return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -18,7 +18,8 @@ public final class InProcessDetectionInbox: DetectionInbox {
     private let state = Mutex(State())
     private let bufferSize: Int
 
-    public init(bufferSize: Int = 256) {
+    /// - Parameter bufferSize: batches held per camera; at least what one API request may carry.
+    public init(bufferSize: Int = 4_096) {
         self.bufferSize = bufferSize
     }
 

@@ -54,7 +54,30 @@ public struct CrossingIngestService: Service {
         let deliveries = Mutex<[AMQPDelivery]>([])
     }
 
+    /// Consumes until shutdown. A consumer the broker ends (its queue deleted, its channel
+    /// closed) or a topology that cannot be declared yet (the broker is still starting) is
+    /// tried again after a pause, so ingest never stops silently.
     public func run() async throws {
+        var delay = Duration.milliseconds(500)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await consume()
+                return
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("ingest.consumer_failed", metadata: ["error": "\(error)", "ingest.retry_in": "\(delay)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { [delay] in try await Task.sleep(for: delay) }
+            } catch {
+                return
+            }
+            delay = min(delay * 2, .seconds(30))
+        }
+    }
+
+    private func consume() async throws {
         try await client.declare(topology.declarations)
         let consumer = try await client.consume(
             queue: topology.ingestQueue, prefetch: UInt16(clamping: configuration.batchSize * 2))
@@ -65,6 +88,8 @@ public struct CrossingIngestService: Service {
         let window = configuration.batchWindow
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // Whatever ends the consumer ends the flushing loop too, and its error is rethrown below.
+                defer { tick.finish() }
                 for try await delivery in consumer {
                     let count = pending.deliveries.withLock { deliveries in
                         deliveries.append(delivery)
@@ -72,16 +97,14 @@ public struct CrossingIngestService: Service {
                     }
                     if count >= batchSize { tick.yield() }
                 }
-                tick.finish()
             }
             group.addTask {
-                while true {
-                    try await Task.sleep(for: window)
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: window)
                     tick.yield()
                 }
             }
-            defer { group.cancelAll() }
-            try await withGracefulShutdownHandler {
+            await withGracefulShutdownHandler {
                 for await _ in ticks {
                     let batch = pending.deliveries.withLock { deliveries in
                         defer { deliveries.removeAll(keepingCapacity: true) }
@@ -93,8 +116,10 @@ public struct CrossingIngestService: Service {
                 // Unacknowledged deliveries go back to the queue when the channel closes.
                 tick.finish()
             }
+            group.cancelAll()
+            await consumer.cancel()
+            while let _ = try await group.next() {}
         }
-        await consumer.cancel()
     }
 
     /// Stores one batch and settles every message in it.
@@ -108,16 +133,28 @@ public struct CrossingIngestService: Service {
             }
         }
         guard !readable.isEmpty else { return }
+        let stored: Bool
         do {
             try await store.insertCrossings(readable.map(\.crossing))
-            try await readable.last?.delivery.ack(multiple: true)
-            return
+            stored = true
         } catch let error as StorageError where error.isInvalidInput {
             // One bad crossing refuses the whole batch: find it by storing them one by one.
-            logger.warning("ingest.batch_refused", metadata: ["error": "\(error)", "batch": "\(readable.count)"])
+            stored = false
+            logger.warning("ingest.batch_refused", metadata: ["error": "\(error)", "ingest.batch": "\(readable.count)"])
         } catch {
-            logger.error("ingest.store_failed", metadata: ["error": "\(error)", "batch": "\(readable.count)"])
+            logger.error("ingest.store_failed", metadata: ["error": "\(error)", "ingest.batch": "\(readable.count)"])
             for item in readable { await retry(item.delivery, error: error) }
+            return
+        }
+        if stored {
+            // Every earlier delivery of this channel is settled by now (acked, or republished
+            // and acked, or nacked back), so one ack covers the batch.
+            do {
+                try await readable.last?.delivery.ack(multiple: true)
+            } catch {
+                // The channel is gone: the broker redelivers the batch and the store drops the copies.
+                logger.warning("ingest.ack_failed", metadata: ["error": "\(error)"])
+            }
             return
         }
         for item in readable {
@@ -151,7 +188,7 @@ public struct CrossingIngestService: Service {
     }
 
     private func deadLetter(_ delivery: AMQPDelivery, reason: String) async {
-        logger.error("ingest.dead_letter", metadata: ["message.id": "\(delivery.properties.messageID ?? "")", "reason": "\(reason)"])
+        logger.error("ingest.dead_letter", metadata: ["message.id": "\(delivery.properties.messageID ?? "")", "ingest.reason": "\(reason)"])
         var properties = delivery.properties
         var headers = properties.headers ?? [:]
         headers[FootfallTopology.Header.reason] = .string(String(reason.prefix(1_000)))
@@ -163,45 +200,19 @@ public struct CrossingIngestService: Service {
                                                body: delivery.body, properties: properties))
     }
 
-    /// Publishes the message that replaces `delivery`, then acknowledges it: if either fails the
-    /// delivery stays unacknowledged and comes back, so nothing is lost (a copy may be doubled,
-    /// which the store's de-duplication absorbs).
+    /// Publishes the message that replaces `delivery` (mandatory: a copy nobody would receive
+    /// is an error, not a silent drop), then acknowledges it. If either fails, the delivery
+    /// goes back to the queue, so nothing is lost (a copy may be doubled, which the store's
+    /// de-duplication absorbs) and no later batch ack can cover it.
     private func settle(_ delivery: AMQPDelivery, by message: AMQPMessage) async {
+        var message = message
+        message.mandatory = true
         do {
             try await client.publish(message)
             try await delivery.ack()
         } catch {
             logger.warning("ingest.settle_failed", metadata: ["error": "\(error)"])
+            try? await delivery.nack(requeue: true)
         }
-    }
-}
-
-extension AMQPDelivery {
-    /// Attempts already made, from the retry header.
-    var attempts: Int {
-        switch properties.headers?[FootfallTopology.Header.attempts] {
-        case .int32(let value): Int(value)
-        case .int64(let value): Int(value)
-        case .int16(let value): Int(value)
-        case .int8(let value): Int(value)
-        case .uint8(let value): Int(value)
-        case .uint16(let value): Int(value)
-        case .uint32(let value): Int(value)
-        default: 0
-        }
-    }
-
-    /// The routing key the message was first published with (retries and dead letters keep it).
-    var originalRoutingKey: String {
-        if case .string(let key) = properties.headers?[FootfallTopology.Header.routingKey] { return key }
-        return routingKey
-    }
-}
-
-extension StorageError {
-    /// The input itself is wrong: trying again cannot help.
-    var isInvalidInput: Bool {
-        if case .invalidInput = self { return true }
-        return false
     }
 }

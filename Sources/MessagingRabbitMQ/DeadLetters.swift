@@ -49,7 +49,7 @@ public struct DeadLetters: Sendable {
             properties.headers?[FootfallTopology.Header.attempts] = nil
             properties.headers?[FootfallTopology.Header.routingKey] = nil
             try await client.publish(AMQPMessage(exchange: topology.events, routingKey: delivery.originalRoutingKey,
-                                                 body: delivery.body, properties: properties))
+                                                 body: delivery.body, properties: properties, mandatory: true))
             try await delivery.ack()
             replayed += 1
         }

@@ -169,7 +169,9 @@ public struct CameraPipeline: Service {
                             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
                             throw PipelineError.stalled(seconds: seconds)
                         } else {
-                            // A quiet camera still shows it is alive (the shared cache's heartbeat).
+                            // A quiet camera still shows it is alive (the shared cache's heartbeat),
+                            // and its totals still start again at midnight.
+                            rollOverDay(at: self.clock(), counting: [], run: &run, state: &state)
                             await live.put(state)
                         }
                     }
@@ -329,6 +331,7 @@ public struct CameraPipeline: Service {
         if state.status != .online {
             await setStatus(.online, reason: nil, state: &state, tracker: &run.status)
         }
+        rollOverDay(at: now, counting: events, run: &run, state: &state)
 
         var messages: [LiveMessage] = []
         for event in events {
@@ -340,7 +343,6 @@ public struct CameraPipeline: Service {
                     cameraID: camera.id, line: crossing.line, direction: crossing.direction,
                     trackID: crossing.trackID, time: time))
                 run.minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
-                rollOverDay(at: time, run: &run, state: state)
                 let base = run.totals.base[crossing.line] ?? (0, 0)
                 let totalIn = base.in + crossing.totalIn
                 let totalOut = base.out + crossing.totalOut
@@ -384,27 +386,46 @@ public struct CameraPipeline: Service {
         for message in messages { await bus.publish(message) }
     }
 
-    /// At midnight (UTC) live totals start again from zero: the engine's totals so far become
-    /// the negative base.
-    private func rollOverDay(at time: Date, run: inout RunState, state: CameraLiveState) {
-        let day = Self.utcDay(of: time)
+    /// At midnight (UTC) every line's live totals start again from zero: the engine's totals
+    /// before this frame's crossings become the negative base, and this frame's crossings
+    /// are the new day's first.
+    private func rollOverDay(at now: Date, counting events: [CountingEvent], run: inout RunState,
+                             state: inout CameraLiveState) {
+        let day = Self.utcDay(of: now)
         guard day > run.totals.day else { return }
-        for line in state.lines {
-            let base = run.totals.base[line.name] ?? (0, 0)
-            run.totals.base[line.name] = (-(line.countIn - base.in), -(line.countOut - base.out))
-        }
         run.totals.day = day
+        for (index, counter) in run.analyzer.engine.lineCounters.enumerated() {
+            var before = (in: counter.totalIn, out: counter.totalOut)
+            for case .crossing(let crossing) in events where crossing.line == counter.line.name {
+                if crossing.direction == .in { before.in -= 1 } else { before.out -= 1 }
+            }
+            run.totals.base[counter.line.name] = (-before.in, -before.out)
+            if state.lines.indices.contains(index) {
+                state.lines[index].countIn = 0
+                state.lines[index].countOut = 0
+            }
+        }
     }
 
     private func storeCrossings(_ pending: inout [CrossingRecord]) async {
         do {
             try await sink.deliver(pending)
             pending.removeAll()
+        } catch let error as StorageError where error.isInvalidInput {
+            // Trying again cannot help (the camera was deleted, say), and would hold up every
+            // later crossing: count them as dropped and say why.
+            metrics.storeErrors(camera: camera.id).increment()
+            metrics.crossingsDropped(camera: camera.id).increment(by: pending.count)
+            logger.error("camera.crossings_refused", metadata: ["error": "\(error)", "camera.crossings": "\(pending.count)"])
+            pending.removeAll()
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
             logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "crossings": "\(pending.count)"])
             // Keep them for the next frame's attempt, but never grow without bound.
-            if pending.count > 10_000 { pending.removeFirst(pending.count - 10_000) }
+            if pending.count > 10_000 {
+                metrics.crossingsDropped(camera: camera.id).increment(by: pending.count - 10_000)
+                pending.removeFirst(pending.count - 10_000)
+            }
         }
     }
 

@@ -107,28 +107,47 @@ public struct CameraSupervisor: Service {
         return nil
     }
 
-    /// Runs the pipeline while renewing its lease; stops it when the lease cannot be renewed
-    /// within half its duration, before another worker could be given the camera.
+    /// Runs the pipeline while renewing its lease every third of its duration; stops it when
+    /// no renewal succeeded for half the duration (a renewal that hangs counts as failed), well
+    /// before another worker could be given the camera.
     private func run(_ pipeline: CameraPipeline, holding lease: CameraLease, leasing: Leasing) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run(lease: lease) }
             group.addTask {
                 let clock = ContinuousClock()
+                // When the last renewal that succeeded was sent: the lease runs at least until
+                // then + duration, so stopping by then + duration / 2 leaves a margin.
                 var renewed = clock.now
                 while true {
                     try await Task.sleep(for: leasing.duration / 3)
-                    do {
-                        guard try await leasing.leases.renew(lease, duration: leasing.duration) else {
-                            throw PipelineError.leaseLost(cameraID: lease.cameraID)
+                    let sent = clock.now
+                    let deadline = renewed + leasing.duration / 2
+                    let outcome = try await withThrowingTaskGroup(of: Bool?.self) { race in
+                        race.addTask {
+                            do {
+                                return try await leasing.leases.renew(lease, duration: leasing.duration)
+                            } catch is CancellationError {
+                                throw CancellationError()
+                            } catch {
+                                logger.warning("camera.lease_renew_failed",
+                                               metadata: ["camera.id": "\(lease.cameraID)", "error": "\(error)"])
+                                return nil
+                            }
                         }
-                        renewed = clock.now
-                    } catch let error as PipelineError {
-                        throw error
-                    } catch {
-                        logger.warning("camera.lease_renew_failed", metadata: ["camera.id": "\(lease.cameraID)", "error": "\(error)"])
-                        if renewed.duration(to: clock.now) > leasing.duration / 2 {
-                            throw PipelineError.leaseLost(cameraID: lease.cameraID)
+                        // A renewal that hangs must not outlive the margin.
+                        race.addTask {
+                            try await clock.sleep(until: deadline)
+                            return false
                         }
+                        defer { race.cancelAll() }
+                        return try await race.next()!
+                    }
+                    switch outcome {
+                    case true?: renewed = sent
+                    case false?: throw PipelineError.leaseLost(cameraID: lease.cameraID)
+                    case nil:
+                        // Failed fast: try again next round unless the margin is used up.
+                        if clock.now >= deadline { throw PipelineError.leaseLost(cameraID: lease.cameraID) }
                     }
                 }
             }

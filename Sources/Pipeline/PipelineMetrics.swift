@@ -9,6 +9,7 @@ public struct PipelineMetrics: Sendable {
         public static let crossings = "footfall_crossings_total"
         public static let occupancy = "footfall_zone_occupancy"
         public static let storeErrors = "footfall_store_errors_total"
+        public static let crossingsDropped = "footfall_crossings_dropped_total"
         public static let analysisSeconds = "footfall_frame_analysis_seconds"
     }
 
@@ -33,6 +34,11 @@ public struct PipelineMetrics: Sendable {
 
     func occupancy(camera: String, zone: String) -> Gauge {
         Gauge(label: Name.occupancy, dimensions: [("camera", camera), ("zone", zone)], factory: factory)
+    }
+
+    /// Crossings given up on: refused by the store, or beyond what a camera may hold back.
+    func crossingsDropped(camera: String) -> Counter {
+        Counter(label: Name.crossingsDropped, dimensions: [("camera", camera)], factory: factory)
     }
 
     func storeErrors(camera: String) -> Counter {

@@ -5,17 +5,18 @@ import ServiceLifecycle
 
 /// Builds the router with every route of the API and the dashboard.
 public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies)
-    -> Router<BasicWebSocketRequestContext>
+    -> Router<FootfallRequestContext>
 {
-    let router = Router(context: BasicWebSocketRequestContext.self)
+    let router = Router(context: FootfallRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    // Smart cameras push many times a second: their route is outside the rate limit.
+    DetectionController(dependencies: dependencies).addRoutes(to: router.group("api/v1"))
     let api = router.group("api/v1")
     if configuration.requestsPerMinute > 0 {
         api.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter,
                                                 requestsPerMinute: configuration.requestsPerMinute))
     }
     CameraController(dependencies: dependencies).addRoutes(to: api)
-    DetectionController(dependencies: dependencies).addRoutes(to: api)
     LiveController(dependencies: dependencies).addRoutes(to: api)
     HealthController(dependencies: dependencies).addRoutes(to: router)
     DashboardController().addRoutes(to: router)

@@ -7,7 +7,7 @@ import Storage
 struct CameraController {
     let dependencies: ServerDependencies
 
-    func addRoutes(to group: RouterGroup<BasicWebSocketRequestContext>) {
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>) {
         group.get("cameras", use: list)
         group.get("cameras/:id/counts", use: counts)
         group.get("cameras/:id/snapshot.jpg", use: snapshot)

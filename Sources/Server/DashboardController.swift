@@ -21,7 +21,7 @@ struct DashboardController {
         self.files = files
     }
 
-    func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
+    func addRoutes(to router: Router<FootfallRequestContext>) {
         router.get("/") { _, _ in try serve("index.html") }
         router.get("app.js") { _, _ in try serve("app.js") }
         router.get("style.css") { _, _ in try serve("style.css") }

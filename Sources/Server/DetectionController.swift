@@ -32,7 +32,7 @@ struct DetectionController {
         var frames: [Frame]
     }
 
-    func addRoutes(to group: RouterGroup<BasicWebSocketRequestContext>) {
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>) {
         group.post("cameras/:id/detections", use: push)
     }
 

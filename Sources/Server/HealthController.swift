@@ -5,7 +5,7 @@ import HummingbirdWebSocket
 struct HealthController {
     let dependencies: ServerDependencies
 
-    func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
+    func addRoutes(to router: Router<FootfallRequestContext>) {
         router.get("healthz") { _, _ in
             try JSONResponse.make(["status": "ok"])
         }

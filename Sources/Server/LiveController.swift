@@ -8,7 +8,7 @@ import Messaging
 struct LiveController {
     let dependencies: ServerDependencies
 
-    func addRoutes(to group: RouterGroup<BasicWebSocketRequestContext>) {
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>) {
         group.get("live", use: live)
         group.ws("live/ws") { inbound, outbound, context in
             try await stream(inbound: inbound, outbound: outbound, logger: context.logger)

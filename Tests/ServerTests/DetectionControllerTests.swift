@@ -96,11 +96,13 @@ struct DetectionControllerTests {
 
     @Test func rateLimitAnswers429AfterTheLimit() async throws {
         try await seed()
+        let limiter = InMemoryRateLimiter()
         let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: InProcessEventBus(),
-                                              metrics: PrometheusCollectorRegistry())
+                                              metrics: PrometheusCollectorRegistry(), rateLimiter: limiter)
         let app = buildApplication(configuration: .init(port: 0, requestsPerMinute: 3), dependencies: dependencies,
                                    logger: .init(label: "test"))
-        try await app.test(.router) { client in
+        // Over real sockets, so the limit is counted for the client's address.
+        try await app.test(.live) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<5 {
                 statuses.append(try await client.execute(uri: "/api/v1/cameras", method: .get) { $0.status })
@@ -109,5 +111,7 @@ struct DetectionControllerTests {
             // Health and the dashboard are not API calls and stay reachable.
             #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
         }
+        // The counter was kept under the client's address.
+        #expect(!(try await limiter.allow(key: "api:127.0.0.1", limit: 5, window: .seconds(60))))
     }
 }
