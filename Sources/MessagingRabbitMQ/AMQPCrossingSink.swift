@@ -25,6 +25,6 @@ public final class AMQPCrossingSink: CrossingSink {
             try await client.declare(topology.declarations)
             declared.withLock { $0 = true }
         }
-        try await client.publish(batch: crossings.map { CrossingMessage.message(for: $0, exchange: topology.events) })
+        try await client.publish(batch: CrossingMessage.messages(for: crossings, exchange: topology.events))
     }
 }

@@ -7,12 +7,12 @@ import Storage
 import Synchronization
 
 /// Stores the crossings arriving on `footfall.ingest.crossings`, in batches, acknowledging
-/// each message only after the store committed it.
+/// each message only after the store committed its crossings.
 ///
 /// The store drops crossings it already has, so a message delivered twice (its consumer died
 /// after the commit, before the ack) is stored once. A batch the store refuses is retried
-/// message by message, so one bad crossing cannot hold up the others: a crossing that can
-/// never be stored (unreadable, unknown camera) goes to the dead-letter queue at once with the
+/// message by message, so one bad message cannot hold up the others: a message that can never
+/// be stored (unreadable, an unknown camera) goes to the dead-letter queue at once with the
 /// reason; one that fails for a passing reason (the database is down) waits in the retry queue
 /// and comes back, up to `maximumAttempts` times, then goes to the dead-letter queue too.
 public struct CrossingIngestService: Service {
@@ -124,10 +124,10 @@ public struct CrossingIngestService: Service {
 
     /// Stores one batch and settles every message in it.
     private func store(_ batch: [AMQPDelivery]) async {
-        var readable: [(delivery: AMQPDelivery, crossing: CrossingRecord)] = []
+        var readable: [(delivery: AMQPDelivery, crossings: [CrossingRecord])] = []
         for delivery in batch {
             do throws(MessagingError) {
-                readable.append((delivery, try CrossingMessage.crossing(from: delivery.body)))
+                readable.append((delivery, try CrossingMessage.crossings(from: delivery.body)))
             } catch {
                 await deadLetter(delivery, reason: error.description)
             }
@@ -135,10 +135,10 @@ public struct CrossingIngestService: Service {
         guard !readable.isEmpty else { return }
         let stored: Bool
         do {
-            try await store.insertCrossings(readable.map(\.crossing))
+            try await store.insertCrossings(readable.flatMap(\.crossings))
             stored = true
         } catch let error as StorageError where error.isInvalidInput {
-            // One bad crossing refuses the whole batch: find it by storing them one by one.
+            // One bad crossing refuses the whole batch: find its message by storing them one by one.
             stored = false
             logger.warning("ingest.batch_refused", metadata: ["error": "\(error)", "ingest.batch": "\(readable.count)"])
         } catch {
@@ -159,12 +159,18 @@ public struct CrossingIngestService: Service {
         }
         for item in readable {
             do {
-                try await store.insertCrossings([item.crossing])
-                try await item.delivery.ack()
+                try await store.insertCrossings(item.crossings)
             } catch let error as StorageError where error.isInvalidInput {
                 await deadLetter(item.delivery, reason: error.description)
+                continue
             } catch {
                 await retry(item.delivery, error: error)
+                continue
+            }
+            do {
+                try await item.delivery.ack()
+            } catch {
+                logger.warning("ingest.ack_failed", metadata: ["error": "\(error)"])
             }
         }
     }

@@ -4,8 +4,18 @@ import Messaging
 import NIOCore
 import Storage
 
-/// A crossing on the wire: one JSON object per message, its id also the message id.
+/// Crossings on the wire: one message per camera and hand-over, `{"crossings":[…]}` with up to
+/// `maximumCrossings` crossings, the first crossing's id as the message id. Packing a frame's
+/// (or a backlog's) crossings into one message spares the broker per-message work; the store
+/// still drops each crossing it already has.
 public enum CrossingMessage {
+    /// Crossings per message at most.
+    public static let maximumCrossings = 500
+
+    private struct Envelope: Codable {
+        var crossings: [Body]
+    }
+
     private struct Body: Codable {
         var id: String
         var camera: String
@@ -16,32 +26,51 @@ public enum CrossingMessage {
         var time: Int64
     }
 
-    /// The message that carries `crossing` to the ingest consumer.
-    public static func message(for crossing: CrossingRecord, exchange: String) -> AMQPMessage {
-        let body = Body(id: crossing.id, camera: crossing.cameraID, line: crossing.line, direction: crossing.direction,
-                        track: crossing.trackID, time: Int64((crossing.time.timeIntervalSince1970 * 1000).rounded()))
-        // Encoding a plain struct of strings and numbers cannot fail.
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        var properties = AMQPBasicProperties()
-        properties.contentType = "application/json"
-        properties.deliveryMode = AMQPBasicProperties.persistent
-        properties.messageID = crossing.id
-        return AMQPMessage(exchange: exchange, routingKey: FootfallTopology.crossingKey(camera: crossing.cameraID),
-                           body: ByteBuffer(bytes: data), properties: properties, mandatory: true)
+    /// The messages that carry `crossings` to the ingest consumer: one per camera (in order of
+    /// first appearance) and per `maximumCrossings`.
+    public static func messages(for crossings: [CrossingRecord], exchange: String) -> [AMQPMessage] {
+        var cameras: [String] = []
+        var byCamera: [String: [CrossingRecord]] = [:]
+        for crossing in crossings {
+            if byCamera[crossing.cameraID] == nil { cameras.append(crossing.cameraID) }
+            byCamera[crossing.cameraID, default: []].append(crossing)
+        }
+        var messages: [AMQPMessage] = []
+        for camera in cameras {
+            let all = byCamera[camera] ?? []
+            for start in stride(from: 0, to: all.count, by: maximumCrossings) {
+                let chunk = all[start..<min(all.count, start + maximumCrossings)]
+                let envelope = Envelope(crossings: chunk.map {
+                    Body(id: $0.id, camera: $0.cameraID, line: $0.line, direction: $0.direction, track: $0.trackID,
+                         time: Int64(($0.time.timeIntervalSince1970 * 1000).rounded()))
+                })
+                // Encoding plain structs of strings and numbers cannot fail.
+                let data = (try? JSONEncoder().encode(envelope)) ?? Data()
+                var properties = AMQPBasicProperties()
+                properties.contentType = "application/json"
+                properties.deliveryMode = AMQPBasicProperties.persistent
+                properties.messageID = chunk.first?.id
+                messages.append(AMQPMessage(exchange: exchange, routingKey: FootfallTopology.crossingKey(camera: camera),
+                                            body: ByteBuffer(bytes: data), properties: properties, mandatory: true))
+            }
+        }
+        return messages
     }
 
-    /// Reads a crossing; the error names what is wrong.
-    public static func crossing(from body: ByteBuffer) throws(MessagingError) -> CrossingRecord {
-        let decoded: Body
+    /// Reads the crossings of one message; the error names what is wrong.
+    public static func crossings(from body: ByteBuffer) throws(MessagingError) -> [CrossingRecord] {
+        let decoded: Envelope
         do {
-            decoded = try JSONDecoder().decode(Body.self, from: Data(body.readableBytesView))
+            decoded = try JSONDecoder().decode(Envelope.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
             throw .invalidMessage(field: error.path, reason: error.reason)
         } catch {
             throw .invalidMessage(field: "body", reason: "\(error)")
         }
-        return CrossingRecord(id: decoded.id, cameraID: decoded.camera, line: decoded.line, direction: decoded.direction,
-                              trackID: decoded.track, time: Date(timeIntervalSince1970: Double(decoded.time) / 1000))
+        return decoded.crossings.map {
+            CrossingRecord(id: $0.id, cameraID: $0.camera, line: $0.line, direction: $0.direction, trackID: $0.track,
+                           time: Date(timeIntervalSince1970: Double($0.time) / 1000))
+        }
     }
 }
 
@@ -52,7 +81,7 @@ extension DecodingError {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context
         @unknown default: nil
         }
-        let keys = context?.codingPath.map(\.stringValue).joined(separator: ".") ?? ""
+        let keys = context?.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") ?? ""
         return keys.isEmpty ? "body" : keys
     }
 

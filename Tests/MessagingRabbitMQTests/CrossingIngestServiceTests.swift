@@ -194,13 +194,19 @@ struct CrossingIngestServiceTests {
         let crossings = Self.crossings(500)
         try await AMQPTestServer.withClient { publisher in
             try await publisher.declare(topology.declarations)
-            try await AMQPCrossingSink(client: publisher, topology: topology).deliver(crossings)
+            // Ten messages of fifty crossings, as ten frames would hand them over.
+            let sink = AMQPCrossingSink(client: publisher, topology: topology)
+            for start in stride(from: 0, to: crossings.count, by: 50) {
+                try await sink.deliver(Array(crossings[start..<(start + 50)]))
+            }
         }
         // The first consumer commits a batch and dies before acknowledging it.
         let hanging = CommitThenHang(inner: store)
         try await AMQPTestServer.withClient { client in
+            // Batches of three messages: the first commit holds 150 of the 500 crossings.
             let ingest = CrossingIngestService(client: client, store: hanging, topology: topology,
-                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+                                               configuration: .init(batchSize: 3, batchWindow: .milliseconds(10)),
+                                               logger: AMQPTestServer.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await ingest.run() }
                 defer { group.cancelAll() }

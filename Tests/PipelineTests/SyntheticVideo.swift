@@ -36,7 +36,7 @@ enum SyntheticVideo {
          "zones":[{"name":"right","polygon":[[170,0],[320,0],[320,240],[170,240]]}]}
         """
 
-    private static func run(_ arguments: [String]) throws {
+    static func run(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
