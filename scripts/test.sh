@@ -14,9 +14,9 @@ redis_port="${FOOTFALL_TEST_REDIS_PORT:-56379}"
 rabbit_dir="$(mktemp -d /tmp/footfall-test-rabbitmq.XXXXXX)"
 rabbit_port="${FOOTFALL_TEST_AMQP_PORT:-56672}"
 cleanup() {
-  bash scripts/postgres.sh stop "$pg_dir"
-  bash scripts/redis.sh stop "$redis_dir" "$redis_port"
-  bash scripts/rabbitmq.sh stop "$rabbit_dir" "$rabbit_port"
+  bash scripts/postgres.sh stop "$pg_dir" || true
+  bash scripts/redis.sh stop "$redis_dir" "$redis_port" || true
+  bash scripts/rabbitmq.sh stop "$rabbit_dir" "$rabbit_port" || true
 }
 trap cleanup EXIT
 FOOTFALL_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$pg_dir" "$pg_port")"

@@ -63,35 +63,13 @@ public enum CrossingMessage {
         do {
             decoded = try JSONDecoder().decode(Envelope.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
-            throw .invalidMessage(field: error.path, reason: error.reason)
+            throw .invalidMessage(field: error.fieldPath, reason: error.reason)
         } catch {
             throw .invalidMessage(field: "body", reason: "\(error)")
         }
         return decoded.crossings.map {
             CrossingRecord(id: $0.id, cameraID: $0.camera, line: $0.line, direction: $0.direction, trackID: $0.track,
                            time: Date(timeIntervalSince1970: Double($0.time) / 1000))
-        }
-    }
-}
-
-extension DecodingError {
-    fileprivate var path: String {
-        let context: Context? = switch self {
-        case .keyNotFound(let key, let context): Context(codingPath: context.codingPath + [key], debugDescription: "")
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): context
-        @unknown default: nil
-        }
-        let keys = context?.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") ?? ""
-        return keys.isEmpty ? "body" : keys
-    }
-
-    fileprivate var reason: String {
-        switch self {
-        case .keyNotFound: "missing"
-        case .typeMismatch(let type, _): "expected \(type)"
-        case .valueNotFound(let type, _): "expected \(type), found null"
-        case .dataCorrupted(let context): context.debugDescription.isEmpty ? "not JSON" : context.debugDescription
-        @unknown default: "unreadable"
         }
     }
 }

@@ -31,31 +31,40 @@ struct CrossingIngestServiceTests {
     static let fastRetries = CrossingIngestService.Configuration(
         batchSize: 200, batchWindow: .milliseconds(10), maximumAttempts: 3, retryDelay: .milliseconds(100))
 
-    @Test func crossingsAreStoredOnceAndAcknowledged() async throws {
-        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("ingest"))
-        let store = InMemoryStore()
-        try await store.saveCamera(Self.camera)
+    /// Runs `body` with a client whose ingest consumer stores into `store`, the topology declared.
+    static func withIngest(_ topology: FootfallTopology, store: any CountStore,
+                           configuration: CrossingIngestService.Configuration = fastRetries,
+                           _ body: @escaping @Sendable (AMQPClient) async throws -> Void) async throws {
         try await AMQPTestServer.withClient { client in
             let ingest = CrossingIngestService(client: client, store: store, topology: topology,
-                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
+                                               configuration: configuration, logger: AMQPTestServer.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await ingest.run() }
                 defer { group.cancelAll() }
                 try await client.declare(topology.declarations)
-                let sink = AMQPCrossingSink(client: client, topology: topology)
-                let crossings = Self.crossings(1_000)
-                for batch in stride(from: 0, to: crossings.count, by: 100) {
-                    try await sink.deliver(Array(crossings[batch..<(batch + 100)]))
-                }
-                // The same crossings again (a publisher retrying after a lost confirm): stored once.
-                try await sink.deliver(Array(crossings[0..<100]))
-                try await AMQPTestServer.eventually("1000 crossings stored") { try await Self.storedIDs(store).count == 1_000 }
-                try await AMQPTestServer.eventually("queue drained") {
-                    try await client.messageCount(queue: topology.ingestQueue) == 0
-                }
-                #expect(try await Set(Self.storedIDs(store)) == Set(crossings.map(\.id)))
-                #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 0)
+                try await body(client)
             }
+        }
+    }
+
+    @Test func crossingsAreStoredOnceAndAcknowledged() async throws {
+        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("ingest"))
+        let store = InMemoryStore()
+        try await store.saveCamera(Self.camera)
+        try await Self.withIngest(topology, store: store) { client in
+            let sink = AMQPCrossingSink(client: client, topology: topology)
+            let crossings = Self.crossings(1_000)
+            for batch in stride(from: 0, to: crossings.count, by: 100) {
+                try await sink.deliver(Array(crossings[batch..<(batch + 100)]))
+            }
+            // The same crossings again (a publisher retrying after a lost confirm): stored once.
+            try await sink.deliver(Array(crossings[0..<100]))
+            try await AMQPTestServer.eventually("1000 crossings stored") { try await Self.storedIDs(store).count == 1_000 }
+            try await AMQPTestServer.eventually("queue drained") {
+                try await client.messageCount(queue: topology.ingestQueue) == 0
+            }
+            #expect(try await Set(Self.storedIDs(store)) == Set(crossings.map(\.id)))
+            #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 0)
         }
     }
 
@@ -63,42 +72,35 @@ struct CrossingIngestServiceTests {
         let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("poison"))
         let store = InMemoryStore()
         try await store.saveCamera(Self.camera)
-        try await AMQPTestServer.withClient { client in
-            let ingest = CrossingIngestService(client: client, store: store, topology: topology,
-                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await ingest.run() }
-                defer { group.cancelAll() }
-                try await client.declare(topology.declarations)
-                // Unreadable, a camera nobody added yet, and a good one, in one batch.
-                try await client.publish(AMQPMessage(exchange: topology.events, routingKey: "camera.door.crossing",
-                                                     body: #"{"id":"x","camera":"door""#))
-                let good = Self.crossings(1)
-                let stranger = Self.crossings(1, camera: "hall", from: 5)
-                try await AMQPCrossingSink(client: client, topology: topology).deliver(good + stranger)
-                try await AMQPTestServer.eventually("two dead letters") {
-                    try await client.messageCount(queue: topology.deadLetterQueue) == 2
-                }
-                #expect(try await Self.storedIDs(store) == ["c0"])
+        try await Self.withIngest(topology, store: store) { client in
+            // Unreadable, a camera nobody added yet, and a good one, in one batch.
+            try await client.publish(AMQPMessage(exchange: topology.events, routingKey: "camera.door.crossing",
+                                                 body: #"{"id":"x","camera":"door""#))
+            let good = Self.crossings(1)
+            let stranger = Self.crossings(1, camera: "hall", from: 5)
+            try await AMQPCrossingSink(client: client, topology: topology).deliver(good + stranger)
+            try await AMQPTestServer.eventually("two dead letters") {
+                try await client.messageCount(queue: topology.deadLetterQueue) == 2
+            }
+            #expect(try await Self.storedIDs(store) == ["c0"])
 
-                let deadLetters = DeadLetters(client: client, topology: topology)
-                let entries = try await deadLetters.list(limit: 10)
-                #expect(entries.count == 2)
-                #expect(entries.contains { $0.reason.contains("invalid message") && $0.routingKey == "camera.door.crossing" })
-                #expect(entries.contains { $0.messageID == "c5" && $0.reason.contains("no camera with id \"hall\"") })
-                // Listing leaves them in the queue.
-                #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 2)
+            let deadLetters = DeadLetters(client: client, topology: topology)
+            let entries = try await deadLetters.list(limit: 10)
+            #expect(entries.count == 2)
+            #expect(entries.contains { $0.reason.contains("invalid message") && $0.routingKey == "camera.door.crossing" })
+            #expect(entries.contains { $0.messageID == "c5" && $0.reason.contains("no camera with id \"hall\"") })
+            // Listing leaves them in the queue.
+            #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 2)
 
-                // The cause is fixed: the camera exists now. Replay stores the crossing; the
-                // unreadable message comes back to the dead letters, still unreadable.
-                try await store.saveCamera(Camera(id: "hall", name: "Hall", source: "external", geometry: Self.camera.geometry))
-                #expect(try await deadLetters.replay(limit: 10) == 2)
-                try await AMQPTestServer.eventually("the replayed crossing stored") {
-                    try await Self.storedIDs(store, camera: "hall") == ["c5"]
-                }
-                try await AMQPTestServer.eventually("the unreadable one back") {
-                    try await client.messageCount(queue: topology.deadLetterQueue) == 1
-                }
+            // The cause is fixed: the camera exists now. Replay stores the crossing; the
+            // unreadable message comes back to the dead letters, still unreadable.
+            try await store.saveCamera(Camera(id: "hall", name: "Hall", source: "external", geometry: Self.camera.geometry))
+            #expect(try await deadLetters.replay(limit: 10) == 2)
+            try await AMQPTestServer.eventually("the replayed crossing stored") {
+                try await Self.storedIDs(store, camera: "hall") == ["c5"]
+            }
+            try await AMQPTestServer.eventually("the unreadable one back") {
+                try await client.messageCount(queue: topology.deadLetterQueue) == 1
             }
         }
     }
@@ -135,29 +137,22 @@ struct CrossingIngestServiceTests {
         let inner = InMemoryStore()
         try await inner.saveCamera(Self.camera)
         let store = FlakyStore(inner: inner)
-        try await AMQPTestServer.withClient { client in
-            let ingest = CrossingIngestService(client: client, store: store, topology: topology,
-                                               configuration: Self.fastRetries, logger: AMQPTestServer.logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await ingest.run() }
-                defer { group.cancelAll() }
-                try await client.declare(topology.declarations)
-                let sink = AMQPCrossingSink(client: client, topology: topology)
-                // Comes back after the store does: retried, then stored.
-                try await sink.deliver(Self.crossings(1))
-                try await AMQPTestServer.eventually("a second attempt") { store.attempts.withLock { $0 } >= 2 }
-                store.failing.withLock { $0 = false }
-                try await AMQPTestServer.eventually("stored after a retry") { try await Self.storedIDs(inner) == ["c0"] }
-                // The store stays down: after three attempts, a dead letter that says why.
-                store.failing.withLock { $0 = true }
-                try await sink.deliver(Self.crossings(1, from: 1))
-                try await AMQPTestServer.eventually("dead-lettered") {
-                    try await client.messageCount(queue: topology.deadLetterQueue) == 1
-                }
-                let entry = try #require(try await DeadLetters(client: client, topology: topology).list(limit: 1).first)
-                #expect(entry.attempts == 3)
-                #expect(entry.reason.contains("failed 3 times") && entry.reason.contains("connection refused"))
+        try await Self.withIngest(topology, store: store) { client in
+            let sink = AMQPCrossingSink(client: client, topology: topology)
+            // Comes back after the store does: retried, then stored.
+            try await sink.deliver(Self.crossings(1))
+            try await AMQPTestServer.eventually("a second attempt") { store.attempts.withLock { $0 } >= 2 }
+            store.failing.withLock { $0 = false }
+            try await AMQPTestServer.eventually("stored after a retry") { try await Self.storedIDs(inner) == ["c0"] }
+            // The store stays down: after three attempts, a dead letter that says why.
+            store.failing.withLock { $0 = true }
+            try await sink.deliver(Self.crossings(1, from: 1))
+            try await AMQPTestServer.eventually("dead-lettered") {
+                try await client.messageCount(queue: topology.deadLetterQueue) == 1
             }
+            let entry = try #require(try await DeadLetters(client: client, topology: topology).list(limit: 1).first)
+            #expect(entry.attempts == 3)
+            #expect(entry.reason.contains("failed 3 times") && entry.reason.contains("connection refused"))
         }
     }
 

@@ -33,7 +33,7 @@ struct CrossingMessageTests {
         do {
             _ = try CrossingMessage.crossings(from: body)
         } catch {
-            #expect(error.description.contains("crossings.0.direction"))
+            #expect(error.description.contains("crossings[0].direction"))
         }
     }
 }
