@@ -11,14 +11,25 @@ port="${3:?port}"
 case "$command" in
   start)
     mkdir -p "$dir"
-    redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
-      --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null
-    for _ in $(seq 1 100); do
-      if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
-        echo "redis://127.0.0.1:$port/0"
-        exit 0
+    # The port can still be held for a moment after a stop on the same port: try again a few times.
+    for _ in $(seq 1 20); do
+      redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+        --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null
+      for _ in $(seq 1 50); do
+        if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
+          echo "redis://127.0.0.1:$port/0"
+          exit 0
+        fi
+        if grep -q "Address already in use" "$dir/redis.log" 2>/dev/null; then break; fi
+        sleep 0.1
+      done
+      if grep -q "Address already in use" "$dir/redis.log" 2>/dev/null; then
+        echo "port $port busy: $(ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2 | tr -s ' ')" >&2
+        : > "$dir/redis.log"
+        sleep 0.5
+        continue
       fi
-      sleep 0.1
+      break
     done
     echo "redis did not start; see $dir/redis.log" >&2
     exit 1

@@ -54,8 +54,9 @@ public struct CameraPipeline: Service {
     }
 
     /// Runs the pipeline; with a lease, its fencing token names the run, so crossings counted
-    /// under an older lease can be told from newer ones.
-    public func run(lease: CameraLease?) async throws {
+    /// under an older lease can be told from newer ones. `stop` ends the run early, as the end
+    /// of the stream would (nothing held is lost), with its reason in the last status.
+    public func run(lease: CameraLease?, stop: PipelineStopSignal? = nil) async throws {
         let start = clock()
         // Today's totals so far come first, so the first state anyone sees already has them.
         let totals = await storedTotals(on: start)
@@ -85,13 +86,13 @@ public struct CameraPipeline: Service {
         run.status = status
         run.totals = totals
         if isExternal {
-            try await runExternal(run: &run, state: &state)
+            try await runExternal(run: &run, state: &state, stop: stop)
         } else {
-            try await runVideo(run: &run, state: &state)
+            try await runVideo(run: &run, state: &state, stop: stop)
         }
     }
 
-    private func runVideo(run: inout RunState, state: inout CameraLiveState) async throws {
+    private func runVideo(run: inout RunState, state: inout CameraLiveState, stop: PipelineStopSignal?) async throws {
         let queue = FrameQueue(capacity: configuration.queueCapacity,
                                policy: configuration.latestFrameWins ? .latestWins : .blocking)
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
@@ -100,6 +101,7 @@ public struct CameraPipeline: Service {
             logger.info("camera.opened", metadata: ["video.width": "\(info.width)", "video.height": "\(info.height)",
                                                    "video.fps": "\(info.frameRate)"])
         }
+        stop?.onStop { reader.stop() }
         do {
             try await withGracefulShutdownHandler {
                 try await withTaskCancellationHandler {
@@ -129,12 +131,12 @@ public struct CameraPipeline: Service {
         }
         await reader.join()
         await finish(run: &run)
-        await setStatus(.offline, reason: "stream ended", state: &state, tracker: &run.status)
+        await setStatus(.offline, reason: stop?.reason ?? "stream ended", state: &state, tracker: &run.status)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
     }
 
     /// Counts the detections a smart camera pushes, until shutdown or a stall.
-    private func runExternal(run: inout RunState, state: inout CameraLiveState) async throws {
+    private func runExternal(run: inout RunState, state: inout CameraLiveState, stop: PipelineStopSignal?) async throws {
         guard let inbox else {
             let error = PipelineError.noDetectionInbox(cameraID: camera.id)
             await setStatus(.failed, reason: error.description, state: &state, tracker: &run.status)
@@ -144,6 +146,7 @@ public struct CameraPipeline: Service {
         // Batches and a once-a-second tick (nil) share one stream, so a camera that stops
         // pushing is noticed as stalled while the loop waits.
         let (events, events_) = AsyncStream.makeStream(of: DetectionBatch?.self)
+        stop?.onStop { events_.finish() }
         let timeout = configuration.stallTimeout
         let clock = ContinuousClock()
         do {
@@ -186,7 +189,7 @@ public struct CameraPipeline: Service {
             throw error
         }
         await finish(run: &run)
-        await setStatus(.offline, reason: "stopped", state: &state, tracker: &run.status)
+        await setStatus(.offline, reason: stop?.reason ?? "stopped", state: &state, tracker: &run.status)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
     }
 

@@ -107,53 +107,62 @@ public struct CameraSupervisor: Service {
         return nil
     }
 
-    /// Runs the pipeline while renewing its lease every third of its duration; stops it when
-    /// no renewal succeeded for half the duration (a renewal that hangs counts as failed), well
-    /// before another worker could be given the camera.
+    /// Runs the pipeline while renewing its lease every third of its duration. When no renewal
+    /// succeeded for half the duration (a renewal that hangs counts as failed), the pipeline is
+    /// asked to stop — handing over what it holds — and cancelled if it has not stopped a
+    /// quarter of the duration later, still before another worker could be given the camera.
     private func run(_ pipeline: CameraPipeline, holding lease: CameraLease, leasing: Leasing) async throws {
+        let stop = PipelineStopSignal()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pipeline.run(lease: lease) }
-            group.addTask {
-                let clock = ContinuousClock()
-                // When the last renewal that succeeded was sent: the lease runs at least until
-                // then + duration, so stopping by then + duration / 2 leaves a margin.
-                var renewed = clock.now
-                while true {
-                    try await Task.sleep(for: leasing.duration / 3)
-                    let sent = clock.now
-                    let deadline = renewed + leasing.duration / 2
-                    let outcome = try await withThrowingTaskGroup(of: Bool?.self) { race in
-                        race.addTask {
-                            do {
-                                return try await leasing.leases.renew(lease, duration: leasing.duration)
-                            } catch is CancellationError {
-                                throw CancellationError()
-                            } catch {
-                                logger.warning("camera.lease_renew_failed",
-                                               metadata: ["camera.id": "\(lease.cameraID)", "error": "\(error)"])
-                                return nil
-                            }
-                        }
-                        // A renewal that hangs must not outlive the margin.
-                        race.addTask {
-                            try await clock.sleep(until: deadline)
-                            return false
-                        }
-                        defer { race.cancelAll() }
-                        return try await race.next()!
-                    }
-                    switch outcome {
-                    case true?: renewed = sent
-                    case false?: throw PipelineError.leaseLost(cameraID: lease.cameraID)
-                    case nil:
-                        // Failed fast: try again next round unless the margin is used up.
-                        if clock.now >= deadline { throw PipelineError.leaseLost(cameraID: lease.cameraID) }
+            group.addTask { try await pipeline.run(lease: lease, stop: stop) }
+            group.addTask { try await keep(lease, leasing: leasing, stop: stop) }
+            defer { group.cancelAll() }
+            // The first to end decides: the pipeline (ended, failed or stopped) or the lost lease.
+            try await group.next()
+        }
+        if stop.reason != nil { throw PipelineError.leaseLost(cameraID: lease.cameraID) }
+    }
+
+    /// Renews until the lease is lost; then stops the pipeline and, after a last grace, throws.
+    private func keep(_ lease: CameraLease, leasing: Leasing, stop: PipelineStopSignal) async throws {
+        let clock = ContinuousClock()
+        // When the last renewal that succeeded was sent: the lease runs at least until
+        // then + duration, so stopping by then + duration / 2 leaves a margin.
+        var renewed = clock.now
+        while true {
+            try await Task.sleep(for: leasing.duration / 3)
+            let sent = clock.now
+            let deadline = renewed + leasing.duration / 2
+            let outcome = try await withThrowingTaskGroup(of: Bool?.self) { race in
+                race.addTask {
+                    do {
+                        return try await leasing.leases.renew(lease, duration: leasing.duration)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        logger.warning("camera.lease_renew_failed",
+                                       metadata: ["camera.id": "\(lease.cameraID)", "error": "\(error)"])
+                        return nil
                     }
                 }
+                // A renewal that hangs must not outlive the margin.
+                race.addTask {
+                    try await clock.sleep(until: deadline)
+                    return false
+                }
+                defer { race.cancelAll() }
+                return try await race.next()!
             }
-            defer { group.cancelAll() }
-            // The first to end decides: the pipeline (ended or failed) or the lost lease.
-            try await group.next()
+            if outcome == true {
+                renewed = sent
+                continue
+            }
+            // Failed fast: try again next round unless the margin is used up.
+            if outcome == nil && clock.now < deadline { continue }
+            logger.warning("camera.lease_lost", metadata: ["camera.id": "\(lease.cameraID)", "lease.token": "\(lease.token)"])
+            stop.stop(reason: PipelineError.leaseLost(cameraID: lease.cameraID).description)
+            try await clock.sleep(until: renewed + leasing.duration * 3 / 4)
+            throw PipelineError.leaseLost(cameraID: lease.cameraID)
         }
     }
 

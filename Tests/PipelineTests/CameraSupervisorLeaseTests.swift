@@ -104,6 +104,7 @@ struct CameraSupervisorLeaseTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(try await events().first?.status == .offline)
+        #expect(try await events().first?.reason?.contains("lost the lease") == true)
         #expect(try await leases.holder(cameraID: "smart") == lease, "the lease had already expired")
         task.cancel()
         _ = await task.result
