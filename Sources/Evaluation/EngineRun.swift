@@ -60,7 +60,7 @@ public struct EngineRun {
         result.lineCounts = engine.lineCounters.map { ($0.totalIn, $0.totalOut) }
         result.frames = detections.count
         result.zoneMeans = occupancySums.map { detections.isEmpty ? 0 : $0 / Double(detections.count) }
-        result.engineSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        result.engineSeconds = elapsed.inSeconds
         return result
     }
 }

@@ -18,7 +18,7 @@ public enum TrackerBenchmark {
             var fastest = Double.infinity
             for _ in 0..<max(1, repeats) {
                 let elapsed = clock.measure(body)
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let seconds = elapsed.inSeconds
                 fastest = min(fastest, seconds)
             }
             return fastest > 0 ? Double(frames.count) / fastest : .infinity

@@ -1,3 +1,4 @@
+import CountingCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -108,7 +109,7 @@ public final class AMQPClient: Service, Sendable {
             }
             attempt += 1
             let delay = backoff(attempt: attempt)
-            logger.info("amqp.reconnect", metadata: ["amqp.attempt": "\(attempt)", "amqp.delay_ms": "\(delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+            logger.info("amqp.reconnect", metadata: ["amqp.attempt": "\(attempt)", "amqp.delay_ms": "\(delay.inMilliseconds)"])
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
         }
         let (consumers, waiters) = state.withLock { state in

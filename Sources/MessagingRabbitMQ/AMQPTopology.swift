@@ -1,3 +1,4 @@
+import CountingCore
 /// Exchanges, queues and bindings the client declares, remembers, and declares again after every reconnect.
 public struct AMQPTopology: Sendable, Hashable {
     /// An exchange to declare.
@@ -58,8 +59,7 @@ public struct AMQPTopology: Sendable, Hashable {
             if let deadLetterExchange { arguments["x-dead-letter-exchange"] = .string(deadLetterExchange) }
             if let deadLetterRoutingKey { arguments["x-dead-letter-routing-key"] = .string(deadLetterRoutingKey) }
             if let messageTTL {
-                let (seconds, attoseconds) = messageTTL.components
-                arguments["x-message-ttl"] = .int64(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+                arguments["x-message-ttl"] = .int64(messageTTL.inMilliseconds)
             }
             if let maxLength { arguments["x-max-length"] = .int64(Int64(maxLength)) }
             if let queueType { arguments["x-queue-type"] = .string(queueType) }

@@ -1,3 +1,4 @@
+import CountingCore
 import Foundation
 import Logging
 import Messaging
@@ -188,7 +189,7 @@ public struct CrossingIngestService: Service {
         headers[FootfallTopology.Header.routingKey] = .string(delivery.originalRoutingKey)
         properties.headers = headers
         let delay = configuration.retryDelay * (1 << min(attempts - 1, 10))
-        properties.expiration = String(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        properties.expiration = String(delay.inMilliseconds)
         await settle(delivery, by: AMQPMessage(exchange: "", routingKey: topology.retryQueue, body: delivery.body,
                                                properties: properties))
     }

@@ -1,3 +1,4 @@
+import CountingCore
 import Messaging
 
 /// Camera leases in Redis, shared by every worker.
@@ -61,14 +62,14 @@ public struct RedisCameraLeases: CameraLeases {
 
     public func acquire(cameraID: String, owner: String, duration: Duration) async throws -> CameraLease? {
         let reply = try await client.eval(Self.acquireScript, keys: keys(cameraID),
-                                          arguments: [owner, String(duration.milliseconds), String(gracePeriod.milliseconds)])
+                                          arguments: [owner, String(max(1, duration.inMilliseconds)), String(max(1, gracePeriod.inMilliseconds))])
         guard let text = reply.string, let token = Int64(text) else { return nil }
         return CameraLease(cameraID: cameraID, owner: owner, token: token)
     }
 
     public func renew(_ lease: CameraLease, duration: Duration) async throws -> Bool {
         let reply = try await client.eval(Self.renewScript, keys: [keys(lease.cameraID)[0]],
-                                          arguments: [Self.value(lease), String(duration.milliseconds)])
+                                          arguments: [Self.value(lease), String(max(1, duration.inMilliseconds))])
         return reply.int == 1
     }
 

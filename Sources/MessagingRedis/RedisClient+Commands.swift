@@ -1,3 +1,4 @@
+import CountingCore
 /// Typed helpers for the commands Footfall uses; anything else goes through ``RedisClient/send(_:)-(RedisCommand)``.
 extension RedisClient {
     /// When `SET` may write.
@@ -178,7 +179,6 @@ extension RedisClient {
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+        duration.inMilliseconds
     }
 }

@@ -1,3 +1,4 @@
+import CountingCore
 import Foundation
 import Logging
 import Messaging
@@ -40,7 +41,7 @@ public final class RedisLiveState: LiveStateStore {
         guard due else { return }
         do {
             let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-            let milliseconds = String(heartbeatTimeout.milliseconds)
+            let milliseconds = String(max(1, heartbeatTimeout.inMilliseconds))
             let replies = try await client.pipeline([
                 ["SADD", prefix + "cameras", state.cameraID],
                 ["SET", prefix + "state:" + state.cameraID, json],
@@ -99,7 +100,7 @@ public final class RedisLiveState: LiveStateStore {
         do {
             let command = RedisCommand(bytes: [
                 ByteBuffer(string: "SET"), ByteBuffer(string: prefix + "snapshot:" + cameraID), ByteBuffer(bytes: jpeg),
-                ByteBuffer(string: "PX"), ByteBuffer(string: String(heartbeatTimeout.milliseconds * 12)),
+                ByteBuffer(string: "PX"), ByteBuffer(string: String(max(1, heartbeatTimeout.inMilliseconds) * 12)),
             ])
             _ = try await client.send(command)
         } catch {
@@ -114,12 +115,5 @@ public final class RedisLiveState: LiveStateStore {
             logger.warning("live.snapshot_read_failed", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             return nil
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds (at least 1), as Redis expiry arguments want.
-    var milliseconds: Int64 {
-        max(1, components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
     }
 }

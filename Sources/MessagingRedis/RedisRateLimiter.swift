@@ -1,3 +1,4 @@
+import CountingCore
 import Messaging
 
 /// Fixed-window request counters in Redis, shared by every API process.
@@ -19,7 +20,7 @@ public struct RedisRateLimiter: RateLimiter {
         """)
 
     public func allow(key: String, limit: Int, window: Duration) async throws -> Bool {
-        let count = try await client.eval(Self.script, keys: [prefix + key], arguments: [String(window.milliseconds)])
+        let count = try await client.eval(Self.script, keys: [prefix + key], arguments: [String(max(1, window.inMilliseconds))])
         return (count.int ?? Int.max) <= limit
     }
 }

@@ -49,7 +49,7 @@ public struct VideoCounter {
             }
             progress(frames, total)
             let elapsed = started.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.inSeconds
             return CountSummary(
                 frames: frames, seconds: seconds, fps: seconds > 0 ? Double(frames) / seconds : 0,
                 lines: analyzer.engine.lineCounters.map {

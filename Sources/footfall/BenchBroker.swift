@@ -42,7 +42,6 @@ struct BenchBroker: AsyncParsableCommand {
         let camera = Camera(id: "bench", name: "Bench", source: "external",
                             geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 0, y: 9))]))
         let clock = ContinuousClock()
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
         let direct = InMemoryStore()
         try await direct.saveCamera(camera)
@@ -86,15 +85,15 @@ struct BenchBroker: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let done = clock.now
-            print(String(format: "published and confirmed       %9.0f crossings/s", Double(count) / seconds(begin.duration(to: published))))
+            print(String(format: "published and confirmed       %9.0f crossings/s", Double(count) / begin.duration(to: published).inSeconds))
             for queue in [topology.ingestQueue, topology.retryQueue, topology.deadLetterQueue] {
                 _ = try? await consumer.deleteQueue(queue)
             }
             try? await consumer.deleteExchange(topology.events)
             return begin.duration(to: done)
         }
-        let directRate = Double(count) / seconds(directTime)
-        let brokerRate = Double(count) / seconds(brokerTime)
+        let directRate = Double(count) / directTime.inSeconds
+        let brokerRate = Double(count) / brokerTime.inSeconds
         print(String(format: "straight into the store       %9.0f crossings/s (baseline)", directRate))
         print(String(format: "through RabbitMQ, stored+acked %9.0f crossings/s  ×%.3f of the baseline (target ≥ 20,000/s)",
                      brokerRate, brokerRate / directRate))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountingCore
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -152,7 +153,7 @@ struct BenchFanout: AsyncParsableCommand {
             guard number >= 0, let start = sent.withLock({ $0.indices.contains(number) ? $0[number] : nil }) else { return }
             let duration = start.duration(to: arrived)
             latencies.withLock {
-                $0.append(Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18)
+                $0.append(duration.inSeconds)
             }
         }
     }

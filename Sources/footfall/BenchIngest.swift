@@ -78,7 +78,7 @@ struct BenchIngest: AsyncParsableCommand {
             }
             let again = try await store.insertCrossings((0..<min(rows, batch)).map { crossing($0, prefix: "b") })
             func perSecond(_ count: Int, _ duration: Duration) -> Double {
-                Double(count) / (Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18)
+                Double(count) / (duration.inSeconds)
             }
             let fast = perSecond(stored, batched), slow = perSecond(naiveStored, naive)
             print(String(format: "batched (%d per batch, %d at once): %d rows, %.0f rows/s", batch, concurrency, stored, fast))

@@ -69,14 +69,14 @@ struct BenchQueries: AsyncParsableCommand {
             let rollup = try await clock.measure { try await store.refreshRollups(from: start, to: end) }
             try await store.execute("ANALYZE analytics_rollups")
             print(String(format: "loaded %d minute rows in %.0f s; rollups of the whole range in %.1f s", rowCount,
-                         Self.seconds(load), Self.seconds(rollup)))
+                         load.inSeconds, rollup.inSeconds))
 
             func time(_ name: String, _ body: () async throws -> Int) async throws {
                 var samples: [Double] = []
                 var rows = 0
                 for _ in 0..<runs {
                     let elapsed = try await clock.measure { rows = try await body() }
-                    samples.append(Self.seconds(elapsed) * 1000)
+                    samples.append(elapsed.inSeconds * 1000)
                 }
                 samples.sort()
                 let p50 = samples[samples.count / 2], p99 = samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]
@@ -92,7 +92,7 @@ struct BenchQueries: AsyncParsableCommand {
             let baseline = try await clock.measure {
                 _ = try await store.countSeries(cameraID: "cam-1", from: end.addingTimeInterval(-365 * 86_400), to: end, bucket: .day)
             }
-            print(String(format: "baseline, 12 months by day for one camera from minute rows: %.0f ms", Self.seconds(baseline) * 1000))
+            print(String(format: "baseline, 12 months by day for one camera from minute rows: %.0f ms", baseline.inSeconds * 1000))
             print("plan, last 24 h by hour:")
             print(try await store.explain("""
                 SELECT kind, name, date_trunc('hour', minute, 'UTC'), sum(count_in) FROM counting_results
@@ -108,10 +108,6 @@ struct BenchQueries: AsyncParsableCommand {
                 GROUP BY 1, 2
                 """))
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     static func iso(_ date: Date) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountingCore
 import Foundation
 import Logging
 import MessagingRedis
@@ -74,7 +75,7 @@ struct BenchRedis: AsyncParsableCommand {
         }
         let elapsed = started.duration(to: .now)
         return Double(rounds * connections * depth)
-            / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            / (elapsed.inSeconds)
     }
 
     /// Requests per second by command, as redis-benchmark prints them with -q.

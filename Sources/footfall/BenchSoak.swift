@@ -51,7 +51,7 @@ struct BenchSoak: ParsableCommand {
                          counter.totalIn, counter.totalOut, crowd.crossedRightToLeft, crowd.crossedLeftToRight))
         }
         let elapsed = started.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         print(String(format: "%.0f frames in %.1f s: %.0f frames/s", hours * 3600 * fps, seconds, hours * 3600 * fps / seconds))
     }
 

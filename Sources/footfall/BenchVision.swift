@@ -36,9 +36,6 @@ struct BenchVision: ParsableCommand {
     func run() throws {
         OpenCVThreads.set(threads)
         let clock = ContinuousClock()
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
         var frames = 0
         let decode = try clock.measure {
             let reader = try FFmpegFrameReader(source: video)
@@ -54,14 +51,14 @@ struct BenchVision: ParsableCommand {
         let geometry = try GeometryFile.load(path: lines)
         var summary: CountSummary?
         let whole = try clock.measure { summary = try VideoCounter().count(video: video, geometry: geometry) }
-        let base = Double(frames) / seconds(decode)
+        let base = Double(frames) / decode.inSeconds
         for (name, duration) in [("decode only (baseline)", decode), ("decode + motion detector", detect),
                                  ("decode + detect + track + count", whole)] {
-            let fps = Double(frames) / seconds(duration)
+            let fps = Double(frames) / duration.inSeconds
             print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
         }
-        let counted = Double(frames) / seconds(whole), detected = Double(frames) / seconds(detect)
+        let counted = Double(frames) / whole.inSeconds, detected = Double(frames) / detect.inSeconds
         print(String(format: "tracking and counting cost %.1f %% of decode + detect", 100 * (1 - counted / detected)))
         if let summary { print("counts: " + summary.jsonLine()) }
 
@@ -88,7 +85,7 @@ struct BenchVision: ParsableCommand {
         }
         for (name, detector) in slow {
             let duration = try clock.measure { for frame in sample { _ = try detector.detect(frame) } }
-            let fps = Double(sample.count) / seconds(duration)
+            let fps = Double(sample.count) / duration.inSeconds
             print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  %6.1f ms/frame  (detection only, %d frames)", fps, 1000 / fps, sample.count))
         }
