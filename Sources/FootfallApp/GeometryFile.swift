@@ -14,7 +14,7 @@ public enum GeometryFile {
         do {
             geometry = try JSONDecoder().decode(Geometry.self, from: data)
         } catch {
-            throw .unreadableFile(key: "lines", path: path, reason: describe(error))
+            throw .unreadableFile(key: "lines", path: path, reason: ConfigurationError.reason(decoding: error))
         }
         do throws(CountingCoreError) {
             try geometry.validate()
@@ -22,19 +22,5 @@ public enum GeometryFile {
             throw .invalidValue(key: "lines", source: path, reason: error.description)
         }
         return geometry
-    }
-
-    /// A decoding error as a sentence that names the JSON path.
-    private static func describe(_ error: any Error) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "" : "at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys): "
-        }
-        switch error as? DecodingError {
-        case .dataCorrupted(let context): return path(context) + context.debugDescription
-        case .keyNotFound(let key, let context): return path(context) + "missing \"\(key.stringValue)\""
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return path(context) + context.debugDescription
-        default: return "\(error)"
-        }
     }
 }

@@ -13,7 +13,7 @@ public enum ManualCountsFile {
         do {
             return try JSONDecoder().decode(ManualCounts.self, from: data)
         } catch {
-            throw .unreadableFile(key: "truth", path: path, reason: "\(error)")
+            throw .unreadableFile(key: "truth", path: path, reason: ConfigurationError.reason(decoding: error))
         }
     }
 }

@@ -38,8 +38,7 @@ struct CountsQuery {
 
     private static func date(_ parameters: Parameters, _ name: String) throws -> Date? {
         guard let text = parameters.get(name), !text.isEmpty else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = ISO8601Time.parse(text) { return date }
         throw APIError(.badRequest, field: name,
                        message: "\"\(text.prefix(64))\" is not an ISO 8601 date-time such as 2026-11-25T14:00:00Z")
     }

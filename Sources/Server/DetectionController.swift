@@ -43,11 +43,7 @@ struct DetectionController {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) {
-                return date
-            }
-            if let date = try? Date(text, strategy: .iso8601) { return date }
+            if let date = ISO8601Time.parse(try container.decode(String.self)) { return date }
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO 8601 time")
         }
         let body: Body
