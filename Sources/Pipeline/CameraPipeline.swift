@@ -169,7 +169,7 @@ public struct CameraPipeline: Service {
                             lastBatch = clock.now
                             try await process(batch, run: &run, state: &state)
                         } else if lastBatch.duration(to: clock.now) > timeout {
-                            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+                            let seconds = timeout.inSeconds
                             throw PipelineError.stalled(seconds: seconds)
                         } else {
                             // A quiet camera still shows it is alive (the shared cache's heartbeat),
@@ -209,12 +209,8 @@ public struct CameraPipeline: Service {
     private func storedTotals(on start: Date) async -> LineTotals {
         var totals = LineTotals(day: Self.utcDay(of: start))
         do {
-            for crossing in try await store.crossings(cameraID: camera.id, from: totals.day, to: start.addingTimeInterval(1)) {
-                switch crossing.direction {
-                case .in: totals.base[crossing.line, default: (0, 0)].in += 1
-                case .out: totals.base[crossing.line, default: (0, 0)].out += 1
-                }
-            }
+            let stored = try await store.crossingTotals(cameraID: camera.id, from: totals.day, to: start.addingTimeInterval(1))
+            for (line, counts) in stored { totals.base[line] = (counts.countIn, counts.countOut) }
         } catch {
             logger.warning("camera.totals_unavailable", metadata: ["error": "\(error)"])
         }
@@ -277,7 +273,7 @@ public struct CameraPipeline: Service {
             if case .some(let frame) = try await group.next()! { return frame }
             // Stalled: stopping the reader also ends the pending `next()`.
             reader.stop()
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+            let seconds = timeout.inSeconds
             throw PipelineError.stalled(seconds: seconds)
         }
     }

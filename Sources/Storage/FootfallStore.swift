@@ -1,3 +1,4 @@
+import CountingCore
 import Foundation
 
 /// Cameras and their configuration.
@@ -18,6 +19,9 @@ public protocol CountStore: Sendable {
     func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int
     /// Crossings of a camera with `from <= time < to`, oldest first.
     func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord]
+    /// Crossings of a camera with `from <= time < to` counted per line and direction, by the
+    /// store (a pipeline starting mid-day needs the day's totals, not the day's rows).
+    func crossingTotals(cameraID: String, from: Date, to: Date) async throws -> [String: CrossingTotals]
     /// Adds per-minute results in one transaction (see `CountingResult` for the merge rule).
     func addCountingResults(_ results: [CountingResult]) async throws
     /// Results of a camera with `from <= minute < to`, grouped into buckets of `bucket`.
@@ -34,3 +38,17 @@ public protocol CameraEventStore: Sendable {
 
 /// Everything Footfall keeps in its system of record.
 public typealias FootfallStore = CameraStore & CountStore & CameraEventStore
+
+extension CountStore {
+    /// Counts the crossings one by one; backends with a query language count in the query.
+    public func crossingTotals(cameraID: String, from: Date, to: Date) async throws -> [String: CrossingTotals] {
+        var totals: [String: CrossingTotals] = [:]
+        for crossing in try await crossings(cameraID: cameraID, from: from, to: to) {
+            switch crossing.direction {
+            case .in: totals[crossing.line, default: .init()].countIn += 1
+            case .out: totals[crossing.line, default: .init()].countOut += 1
+            }
+        }
+        return totals
+    }
+}

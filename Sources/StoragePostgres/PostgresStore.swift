@@ -267,6 +267,26 @@ public final class PostgresStore: CameraStore, CountStore, CameraEventStore, Ser
         }
     }
 
+    public func crossingTotals(cameraID: String, from: Date, to: Date) async throws -> [String: CrossingTotals] {
+        let tenant = configuration.tenantID
+        let rows = try await transaction("count crossings", reading: true) { [self] connection in
+            try await connection.query("""
+                SELECT line, direction, count(*) FROM crossing_events
+                WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND time >= \(from) AND time < \(to)
+                GROUP BY line, direction
+                """, logger: logger).collect().map { try $0.decode((String, String, Int64).self) }
+        }
+        var totals: [String: CrossingTotals] = [:]
+        for (line, direction, count) in rows {
+            if direction == CrossingDirection.in.rawValue {
+                totals[line, default: .init()].countIn = Int(count)
+            } else {
+                totals[line, default: .init()].countOut = Int(count)
+            }
+        }
+        return totals
+    }
+
     public func addCountingResults(_ results: [CountingResult]) async throws {
         for result in results { try result.validate() }
         guard !results.isEmpty else { return }

@@ -91,6 +91,22 @@ public actor SQLiteStore: CameraStore, CountStore, CameraEventStore {
         }
     }
 
+    public func crossingTotals(cameraID: String, from: Date, to: Date) throws -> [String: CrossingTotals] {
+        var totals: [String: CrossingTotals] = [:]
+        for row in try connection.query("""
+            SELECT line, direction, count(*) FROM crossing_events
+            WHERE camera_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY line, direction
+            """, [.text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to))]) {
+            let line = row[0].string ?? "", count = Int(row[2].int64 ?? 0)
+            if row[1].string == CrossingDirection.in.rawValue {
+                totals[line, default: .init()].countIn = count
+            } else {
+                totals[line, default: .init()].countOut = count
+            }
+        }
+        return totals
+    }
+
     public func addCountingResults(_ results: [CountingResult]) throws {
         for result in results { try result.validate() }
         try connection.transaction { () throws(StorageError) in

@@ -103,6 +103,23 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func crossingTotalsCountEachLineAndDirectionInTheWindow(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            var side = crossing("s", seconds: 4)
+            side.line = "side"
+            try await store.insertCrossings([
+                crossing("a", seconds: 1), crossing("b", seconds: 2), crossing("a", seconds: 1),
+                crossing("c", seconds: 3, direction: .out), side, crossing("late", seconds: 90),
+            ])
+            let totals = try await store.crossingTotals(cameraID: "door-1", from: Self.minute0, to: Self.minute0.addingTimeInterval(60))
+            #expect(totals == ["door": CrossingTotals(countIn: 2, countOut: 1), "side": CrossingTotals(countIn: 1, countOut: 0)])
+            let none = try await store.crossingTotals(cameraID: "door-1", from: Self.minute0.addingTimeInterval(-60), to: Self.minute0)
+            #expect(none.isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func aBadCrossingRejectsTheWholeBatch(backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.saveCamera(camera)
