@@ -97,9 +97,8 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
         let pipelines = self.pipelines(for: cameras, store: setup.store, messaging: messaging, metrics: metrics, logger: logger)
-        let leasing = messaging.leasing
         let services: [any Service] = setup.services + messaging.services
-            + [CameraSupervisor(pipelines: pipelines, leasing: leasing, logger: logger)]
+            + [CameraSupervisor(pipelines: pipelines, leasing: messaging.leasing, logger: logger)]
         return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     }
 
