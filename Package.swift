@@ -27,8 +27,10 @@ let package = Package(
     targets: [
         // Pure counting logic: geometry, detections, tracker, counters. Standard library only.
         .target(name: "CountingCore"),
+        // Time and retry helpers every service shares: Duration units, Backoff, withTimeout. Standard library only.
+        .target(name: "FootfallSupport"),
         // Scoring against ground truth (CLEAR-MOT, IDF1) and counting from trajectories; pure Swift.
-        .target(name: "Evaluation", dependencies: ["CountingCore"]),
+        .target(name: "Evaluation", dependencies: ["CountingCore", "FootfallSupport"]),
 
         // OpenCV behind a plain C header, so Swift needs no C++ interop.
         .target(
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "StoragePostgres",
             dependencies: [
-                "Storage", "CountingCore",
+                "Storage", "CountingCore", "FootfallSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,13 +64,13 @@ let package = Package(
             ]
         ),
 
-        .target(name: "Messaging", dependencies: ["CountingCore", "Storage"]),
+        .target(name: "Messaging", dependencies: ["CountingCore", "FootfallSupport", "Storage"]),
         // Footfall's own AMQP 0-9-1 client (SwiftNIO) and what Footfall builds on it: the crossing
         // sink, the ingest consumer, dead letters, status events.
         .target(
             name: "MessagingRabbitMQ",
             dependencies: [
-                "Messaging", "Storage", "CountingCore",
+                "Messaging", "Storage", "CountingCore", "FootfallSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,7 +82,7 @@ let package = Package(
         .target(
             name: "MessagingRedis",
             dependencies: [
-                "Messaging", "Storage", "CountingCore",
+                "Messaging", "Storage", "CountingCore", "FootfallSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -92,7 +94,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "CountingCore", "Vision", "Storage", "Messaging",
+                "CountingCore", "FootfallSupport", "Vision", "Storage", "Messaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "footfall",
             dependencies: [
-                "FootfallApp", "Evaluation", "CountingCore", "Pipeline", "Storage", "StoragePostgres", "Vision", "Messaging",
+                "FootfallApp", "Evaluation", "CountingCore", "FootfallSupport", "Pipeline", "Storage", "StoragePostgres", "Vision", "Messaging",
                 "MessagingRedis", "MessagingRabbitMQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -137,21 +139,27 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "CountingCoreTests", dependencies: ["CountingCore"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "CountingCore"]),
-        .testTarget(name: "VisionTests", dependencies: ["Vision", "CountingCore"]),
+        // Test helpers shared by every test target: a manual clock, `eventually`, child processes, free ports.
+        .target(name: "FootfallTestSupport", path: "Tests/FootfallTestSupport"),
+
+        .testTarget(name: "CountingCoreTests", dependencies: ["FootfallTestSupport", "CountingCore"]),
+        .testTarget(name: "FootfallSupportTests", dependencies: ["FootfallSupport", "FootfallTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["FootfallTestSupport", "Evaluation", "CountingCore"]),
+        .testTarget(name: "VisionTests", dependencies: ["FootfallTestSupport", "Vision", "CountingCore"]),
         .testTarget(
             name: "StorageTests",
             dependencies: [
+                "FootfallTestSupport",
                 "Storage", "StorageSQLite", "StoragePostgres", "CountingCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "CountingCore", "Storage"]),
+        .testTarget(name: "MessagingTests", dependencies: ["FootfallTestSupport", "Messaging", "CountingCore", "Storage"]),
         .testTarget(
             name: "MessagingRabbitMQTests",
             dependencies: [
+                "FootfallTestSupport",
                 "MessagingRabbitMQ", "Messaging", "Storage", "CountingCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -163,6 +171,7 @@ let package = Package(
         .testTarget(
             name: "MessagingRedisTests",
             dependencies: [
+                "FootfallTestSupport",
                 "MessagingRedis", "Messaging", "Storage", "CountingCore", "Pipeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -175,6 +184,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
+                "FootfallTestSupport",
                 "Server", "Storage", "Messaging", "CountingCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -182,6 +192,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
+                "FootfallTestSupport",
                 "Pipeline", "Vision", "Storage", "StorageSQLite", "Messaging", "CountingCore", "FootfallApp", "Server",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
@@ -190,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FootfallAppTests",
-            dependencies: ["FootfallApp", "CountingCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["FootfallTestSupport", "FootfallApp", "CountingCore", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     cxxLanguageStandard: .cxx17

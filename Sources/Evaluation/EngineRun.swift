@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 
 /// Runs the counting engine over per-frame detections and keeps what it reports.
 public struct EngineRun {

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 
 /// Timing of the tracker and counters on fixed detections, with a baseline measured in the
 /// same process: computing every IoU between consecutive frames' detections, the least work

@@ -2,10 +2,12 @@ import Foundation
 import Synchronization
 
 /// The embedded lease table: one process, so leases only guard against its own mistakes.
-public final class InMemoryCameraLeases: CameraLeases {
+///
+/// Leases expire by `clock`, so tests can move time by hand.
+public final class InMemoryCameraLeases<C: Clock>: CameraLeases where C.Duration == Duration {
     private struct Entry {
         var lease: CameraLease
-        var expires: ContinuousClock.Instant
+        var expires: C.Instant
     }
 
     private struct State {
@@ -14,29 +16,29 @@ public final class InMemoryCameraLeases: CameraLeases {
     }
 
     private let state = Mutex(State())
-    private let now: @Sendable () -> ContinuousClock.Instant
+    private let clock: C
 
-    /// - Parameter now: the clock that expires leases (tests pass their own).
-    public init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
-        self.now = now
+    /// - Parameter clock: the clock that expires leases.
+    public init(clock: C) {
+        self.clock = clock
     }
 
     public func acquire(cameraID: String, owner: String, duration: Duration) -> CameraLease? {
-        let now = now()
+        let now = clock.now
         return state.withLock { state in
             if let entry = state.entries[cameraID], entry.expires > now { return nil }
             state.lastToken += 1
             let lease = CameraLease(cameraID: cameraID, owner: owner, token: state.lastToken)
-            state.entries[cameraID] = Entry(lease: lease, expires: now + duration)
+            state.entries[cameraID] = Entry(lease: lease, expires: now.advanced(by: duration))
             return lease
         }
     }
 
     public func renew(_ lease: CameraLease, duration: Duration) -> Bool {
-        let now = now()
+        let now = clock.now
         return state.withLock { state in
             guard let entry = state.entries[lease.cameraID], entry.lease == lease, entry.expires > now else { return false }
-            state.entries[lease.cameraID]?.expires = now + duration
+            state.entries[lease.cameraID]?.expires = now.advanced(by: duration)
             return true
         }
     }
@@ -48,10 +50,17 @@ public final class InMemoryCameraLeases: CameraLeases {
     }
 
     public func holder(cameraID: String) -> CameraLease? {
-        let now = now()
+        let now = clock.now
         return state.withLock { state in
             guard let entry = state.entries[cameraID], entry.expires > now else { return nil }
             return entry.lease
         }
+    }
+}
+
+extension InMemoryCameraLeases where C == ContinuousClock {
+    /// Leases that expire in real time.
+    public convenience init() {
+        self.init(clock: ContinuousClock())
     }
 }

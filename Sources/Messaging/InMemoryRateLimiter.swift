@@ -1,29 +1,36 @@
 import Synchronization
 
-/// The embedded rate limiter: fixed windows counted in this process.
-public final class InMemoryRateLimiter: RateLimiter {
+/// The embedded rate limiter: fixed windows counted in this process, timed by `clock`.
+public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration == Duration {
     private struct Window {
-        var start: ContinuousClock.Instant
+        var start: C.Instant
         var count: Int
     }
 
     private let windows = Mutex<[String: Window]>([:])
-    private let now: @Sendable () -> ContinuousClock.Instant
+    private let clock: C
 
-    public init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
-        self.now = now
+    public init(clock: C) {
+        self.clock = clock
     }
 
     public func allow(key: String, limit: Int, window: Duration) -> Bool {
-        let now = now()
+        let now = clock.now
         return windows.withLock { windows in
             // Forget expired windows now and then, so idle keys do not pile up.
-            if windows.count > 10_000 { windows = windows.filter { now - $0.value.start < window } }
+            if windows.count > 10_000 { windows = windows.filter { $0.value.start.duration(to: now) < window } }
             var current = windows[key] ?? Window(start: now, count: 0)
-            if now - current.start >= window { current = Window(start: now, count: 0) }
+            if current.start.duration(to: now) >= window { current = Window(start: now, count: 0) }
             current.count += 1
             windows[key] = current
             return current.count <= limit
         }
+    }
+}
+
+extension InMemoryRateLimiter where C == ContinuousClock {
+    /// Windows in real time.
+    public convenience init() {
+        self.init(clock: ContinuousClock())
     }
 }

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 import Logging
 import NIOCore
 import ServiceLifecycle

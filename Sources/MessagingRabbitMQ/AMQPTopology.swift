@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 /// Exchanges, queues and bindings the client declares, remembers, and declares again after every reconnect.
 public struct AMQPTopology: Sendable, Hashable {
     /// An exchange to declare.

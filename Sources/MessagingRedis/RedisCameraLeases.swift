@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 import Messaging
 
 /// Camera leases in Redis, shared by every worker.

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 /// Typed helpers for the commands Footfall uses; anything else goes through ``RedisClient/send(_:)-(RedisCommand)``.
 extension RedisClient {
     /// When `SET` may write.

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 import Foundation
 import Logging
 import Messaging

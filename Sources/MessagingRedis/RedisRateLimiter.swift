@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 import Messaging
 
 /// Fixed-window request counters in Redis, shared by every API process.

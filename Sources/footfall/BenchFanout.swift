@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountingCore
+import FootfallSupport
 import Foundation
 import HummingbirdWSClient
 import Logging

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CountingCore
 import Evaluation
+import FootfallSupport
 import Foundation
 
 struct BenchSoak: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import CountingCore
-import Foundation
 import FootfallApp
+import FootfallSupport
+import Foundation
 import Pipeline
 import Vision
 

@@ -1,18 +1,11 @@
+import FootfallTestSupport
 import Messaging
-import Synchronization
 import Testing
 
 struct InMemoryCameraLeasesTests {
-    /// A clock the test moves by hand.
-    final class ManualClock: Sendable {
-        let instant = Mutex(ContinuousClock.now)
-        func advance(by duration: Duration) { instant.withLock { $0 += duration } }
-        var now: ContinuousClock.Instant { instant.withLock { $0 } }
-    }
-
     @Test func oneOwnerAtATimeWithGrowingTokens() throws {
         let clock = ManualClock()
-        let leases = InMemoryCameraLeases(now: { clock.now })
+        let leases = InMemoryCameraLeases(clock: clock)
         let first = try #require(leases.acquire(cameraID: "door", owner: "worker-a", duration: .seconds(10)))
         #expect(leases.acquire(cameraID: "door", owner: "worker-b", duration: .seconds(10)) == nil)
         #expect(leases.acquire(cameraID: "hall", owner: "worker-b", duration: .seconds(10)) != nil)
@@ -35,8 +28,8 @@ struct InMemoryCameraLeasesTests {
 
 struct InMemoryRateLimiterTests {
     @Test func countsPerKeyInFixedWindows() {
-        let clock = InMemoryCameraLeasesTests.ManualClock()
-        let limiter = InMemoryRateLimiter(now: { clock.now })
+        let clock = ManualClock()
+        let limiter = InMemoryRateLimiter(clock: clock)
         let first = (0..<4).map { _ in limiter.allow(key: "a", limit: 3, window: .seconds(60)) }
         #expect(first == [true, true, true, false])
         #expect(limiter.allow(key: "b", limit: 3, window: .seconds(60)))
