@@ -1,13 +1,14 @@
+import FootfallSupport
 import Foundation
 import Synchronization
 
 /// The embedded lease table: one process, so leases only guard against its own mistakes.
 ///
 /// Leases expire by `clock`, so tests can move time by hand.
-public final class InMemoryCameraLeases<C: Clock>: CameraLeases where C.Duration == Duration {
+public final class InMemoryCameraLeases: CameraLeases {
     private struct Entry {
         var lease: CameraLease
-        var expires: C.Instant
+        var expires: AnyClock.Instant
     }
 
     private struct State {
@@ -16,11 +17,11 @@ public final class InMemoryCameraLeases<C: Clock>: CameraLeases where C.Duration
     }
 
     private let state = Mutex(State())
-    private let clock: C
+    private let clock: AnyClock
 
     /// - Parameter clock: the clock that expires leases.
-    public init(clock: C) {
-        self.clock = clock
+    public init(clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = AnyClock(clock)
     }
 
     public func acquire(cameraID: String, owner: String, duration: Duration) -> CameraLease? {
@@ -55,12 +56,5 @@ public final class InMemoryCameraLeases<C: Clock>: CameraLeases where C.Duration
             guard let entry = state.entries[cameraID], entry.expires > now else { return nil }
             return entry.lease
         }
-    }
-}
-
-extension InMemoryCameraLeases where C == ContinuousClock {
-    /// Leases that expire in real time.
-    public convenience init() {
-        self.init(clock: ContinuousClock())
     }
 }

@@ -1,17 +1,18 @@
+import FootfallSupport
 import Synchronization
 
 /// The embedded rate limiter: fixed windows counted in this process, timed by `clock`.
-public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration == Duration {
+public final class InMemoryRateLimiter: RateLimiter {
     private struct Window {
-        var start: C.Instant
+        var start: AnyClock.Instant
         var count: Int
     }
 
     private let windows = Mutex<[String: Window]>([:])
-    private let clock: C
+    private let clock: AnyClock
 
-    public init(clock: C) {
-        self.clock = clock
+    public init(clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = AnyClock(clock)
     }
 
     public func allow(key: String, limit: Int, window: Duration) -> Bool {
@@ -25,12 +26,5 @@ public final class InMemoryRateLimiter<C: Clock>: RateLimiter where C.Duration =
             windows[key] = current
             return current.count <= limit
         }
-    }
-}
-
-extension InMemoryRateLimiter where C == ContinuousClock {
-    /// Windows in real time.
-    public convenience init() {
-        self.init(clock: ContinuousClock())
     }
 }

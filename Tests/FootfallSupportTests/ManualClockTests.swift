@@ -1,3 +1,4 @@
+import FootfallSupport
 import FootfallTestSupport
 import Testing
 
@@ -40,5 +41,22 @@ struct ManualClockTests {
         clock.advance(by: .seconds(5))
         clock.advance(to: ManualClock.Instant(offset: .seconds(1)))
         #expect(clock.now == ManualClock.Instant(offset: .seconds(5)))
+    }
+}
+
+struct AnyClockTests {
+    @Test func wrapsAClockWithoutChangingItsTime() async throws {
+        let manual = ManualClock()
+        manual.advance(by: .seconds(7))
+        let clock = AnyClock(manual)
+        let start = clock.now
+        let sleeper = Task { try await clock.sleep(until: start.advanced(by: .seconds(2))) }
+        try await eventually("the sleeper on the manual clock") { manual.sleepers == 1 }
+        manual.advance(by: .seconds(1))
+        #expect(start.duration(to: clock.now) == .seconds(1))
+        #expect(manual.sleepers == 1)
+        manual.advance(by: .seconds(1))
+        try await sleeper.value
+        #expect(AnyClock(clock).now == clock.now, "wrapping twice keeps the same origin")
     }
 }
