@@ -17,6 +17,15 @@ public struct LineCrossing: Hashable, Sendable {
     public var totalIn: Int
     public var totalOut: Int
 
+    public init(line: String, direction: CrossingDirection, trackID: Int, time: Double, totalIn: Int, totalOut: Int) {
+        self.line = line
+        self.direction = direction
+        self.trackID = trackID
+        self.time = time
+        self.totalIn = totalIn
+        self.totalOut = totalOut
+    }
+
     /// A stable identifier for storage to de-duplicate on: the same crossing always gets the
     /// same id, and two crossings never share one. `run` tells apart pipeline runs, whose
     /// track ids both start at 1; `streamStart` is the wall-clock time (seconds since 1970)

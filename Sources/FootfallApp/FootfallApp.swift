@@ -84,14 +84,14 @@ public enum FootfallApp {
         // Without shared leases each worker would count every camera: refuse rather than double count.
         guard configuration.redisURL != nil else {
             throw ConfigurationError.invalidValue(
-                key: "redis-url", source: "default",
+                key: Settings.redisURL.key, source: "default",
                 reason: "workers share cameras through Redis leases: set FOOTFALL_REDIS_URL (or count cameras with `serve`)")
         }
         let (setup, allCameras) = try await openStore(
             configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
         ) { store in try await store.cameras() }
         // Smart cameras push their detections to an API process, which counts them there.
-        let cameras = allCameras.filter { $0.source != CameraPipeline.externalSource }
+        let cameras = allCameras.filter { $0.sourceKind != .external }
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
         let messaging = try openMessaging(configuration: configuration, logger: logger)
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
@@ -107,7 +107,7 @@ public enum FootfallApp {
     static func pipelines(for cameras: [Camera], store: any FootfallStore, messaging: MessagingSetup,
                           metrics: PipelineMetrics, logger: Logger) -> [CameraPipeline] {
         cameras.map { camera in
-            let isFile = !camera.source.contains("://") && camera.source != CameraPipeline.externalSource
+            let isFile = if case .file = camera.sourceKind { true } else { false }
             return CameraPipeline(
                 camera: camera,
                 configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile, restartWhenEnded: !isFile),

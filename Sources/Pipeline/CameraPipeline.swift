@@ -9,17 +9,16 @@ import Vision
 
 /// One camera: decode → detect → track → count → store and publish, as a `Service`.
 ///
-/// Crossings go to the crossing sink as they happen (idempotently, keyed by camera, line,
-/// run, track and time), and stay queued until the sink takes them; per-minute results are
-/// stored when each minute closes and at shutdown; status changes are stored as camera events.
-/// A camera whose source is `external` reads the detections a smart camera pushes through the
-/// API instead of decoding video.
+/// The counting state of a run lives in `CameraRun` (a value type); this service feeds it
+/// frames and carries out what it returns. Crossings go to the crossing sink as they happen
+/// (idempotently, keyed by camera, line, run, track and time) and stay in the run's outbox
+/// until the sink takes them; per-minute results are stored when each minute closes and at
+/// shutdown; status changes are stored as camera events. A camera whose source is `external`
+/// reads the detections a smart camera pushes through the API instead of decoding video.
 public struct CameraPipeline: Service {
-    /// The source of a camera that pushes its own detections.
-    public static let externalSource = "external"
-
     public let camera: Camera
     public let configuration: CameraPipelineConfiguration
+    private let source: CameraSource
     private let store: any CountStore & CameraEventStore
     private let sink: any CrossingSink
     private let inbox: (any DetectionInbox)?
@@ -27,17 +26,21 @@ public struct CameraPipeline: Service {
     private let live: any LiveStateStore
     private let metrics: PipelineMetrics
     private let logger: Logger
-    private let clock: @Sendable () -> Date
+    private let clock: AnyClock
+    private let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - sink: where crossings go; by default straight into `store`.
     ///   - inbox: where pushed detections arrive, for `external` cameras.
+    ///   - clock: times stalls and the quiet camera's heartbeat (tests pass a manual clock).
+    ///   - now: the wall clock that dates events and decides when a day ends.
     public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore & CameraEventStore,
                 sink: (any CrossingSink)? = nil, inbox: (any DetectionInbox)? = nil,
                 bus: any EventBus, live: any LiveStateStore, metrics: PipelineMetrics, logger: Logger,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init) {
         self.camera = camera
         self.configuration = configuration
+        self.source = camera.sourceKind
         self.store = store
         self.sink = sink ?? DirectCrossingSink(store: store)
         self.inbox = inbox
@@ -47,7 +50,8 @@ public struct CameraPipeline: Service {
         var logger = logger
         logger[metadataKey: "camera.id"] = "\(camera.id)"
         self.logger = logger
-        self.clock = clock
+        self.clock = AnyClock(clock)
+        self.now = now
     }
 
     public func run() async throws {
@@ -58,42 +62,28 @@ public struct CameraPipeline: Service {
     /// under an older lease can be told from newer ones. `stop` ends the run early, as the end
     /// of the stream would (nothing held is lost), with its reason in the last status.
     public func run(lease: CameraLease?, stop: PipelineStopSignal? = nil) async throws {
-        let start = clock()
+        let start = now()
         // Today's totals so far come first, so the first state anyone sees already has them.
-        let totals = await storedTotals(on: start)
-        var state = CameraLiveState(
-            cameraID: camera.id, status: .connecting,
-            lines: camera.geometry.lines.map { line in
-                let base = totals.base[line.name] ?? (0, 0)
-                return .init(name: line.name, countIn: base.in, countOut: base.out)
-            },
-            zones: camera.geometry.zones.map { .init(name: $0.name) })
-        var status = StatusTracker()
-        await setStatus(.connecting, reason: nil, state: &state, tracker: &status)
+        var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
+                            start: start, storedToday: await storedTotals(on: start))
+        await report(.connecting, reason: nil, run: &run)
         logger.info("camera.starting", metadata: ["camera.source": "\(VideoInfo.redacted(camera.source))"])
-
-        let isExternal = camera.source == Self.externalSource
-        let analyzer: FrameAnalyzer
+        var analyzer: FrameAnalyzer
         do {
-            let detector: any PersonDetector = isExternal ? PushedDetections() : try configuration.detector.makeDetector()
+            let detector: any PersonDetector = source == .external ? PushedDetections() : try configuration.detector.makeDetector()
             analyzer = FrameAnalyzer(detector: detector, geometry: camera.geometry, counting: configuration.counting)
         } catch {
-            await setStatus(.failed, reason: error.description, state: &state, tracker: &status)
+            await report(.failed, reason: error.description, run: &run)
             logger.error("camera.detector_failed", metadata: ["error": "\(error)"])
             throw PipelineError.vision(error)
         }
-        var run = RunState(analyzer: analyzer, camera: camera, start: start,
-                           runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)))
-        run.status = status
-        run.totals = totals
-        if isExternal {
-            try await runExternal(run: &run, state: &state, stop: stop)
-        } else {
-            try await runVideo(run: &run, state: &state, stop: stop)
+        switch source {
+        case .external: try await runExternal(run: &run, analyzer: &analyzer, stop: stop)
+        case .file, .stream: try await runVideo(run: &run, analyzer: &analyzer, stop: stop)
         }
     }
 
-    private func runVideo(run: inout RunState, state: inout CameraLiveState, stop: PipelineStopSignal?) async throws {
+    private func runVideo(run: inout CameraRun, analyzer: inout FrameAnalyzer, stop: PipelineStopSignal?) async throws {
         let queue = FrameQueue(capacity: configuration.queueCapacity,
                                policy: configuration.latestFrameWins ? .latestWins : .blocking)
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
@@ -111,7 +101,7 @@ public struct CameraPipeline: Service {
                             continue
                         }
                         run.lastAnalysed = frame.time
-                        try await process(frame, run: &run, state: &state)
+                        try await process(frame, run: &run, analyzer: &analyzer)
                         let dropped = queue.dropped
                         if dropped > run.droppedReported {
                             metrics.framesDropped(camera: camera.id).increment(by: dropped - run.droppedReported)
@@ -127,20 +117,20 @@ public struct CameraPipeline: Service {
         } catch {
             reader.stop()
             await reader.join()
-            await fail(with: error, run: &run, state: &state)
+            await fail(with: error, run: &run)
             throw error
         }
         await reader.join()
         await finish(run: &run)
-        await setStatus(.offline, reason: stop?.reason ?? "stream ended", state: &state, tracker: &run.status)
+        await report(.offline, reason: stop?.reason ?? "stream ended", run: &run)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
     }
 
     /// Counts the detections a smart camera pushes, until shutdown or a stall.
-    private func runExternal(run: inout RunState, state: inout CameraLiveState, stop: PipelineStopSignal?) async throws {
+    private func runExternal(run: inout CameraRun, analyzer: inout FrameAnalyzer, stop: PipelineStopSignal?) async throws {
         guard let inbox else {
             let error = PipelineError.noDetectionInbox(cameraID: camera.id)
-            await setStatus(.failed, reason: error.description, state: &state, tracker: &run.status)
+            await report(.failed, reason: error.description, run: &run)
             throw error
         }
         let batches = inbox.receive(cameraID: camera.id)
@@ -149,7 +139,7 @@ public struct CameraPipeline: Service {
         let (events, events_) = AsyncStream.makeStream(of: DetectionBatch?.self)
         stop?.onStop { events_.finish() }
         let timeout = configuration.stallTimeout
-        let clock = ContinuousClock()
+        let clock = self.clock
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -158,7 +148,7 @@ public struct CameraPipeline: Service {
                 }
                 group.addTask {
                     while true {
-                        try await Task.sleep(for: .seconds(1))
+                        try await clock.sleep(for: .seconds(1))
                         events_.yield(nil)
                     }
                 }
@@ -168,15 +158,14 @@ public struct CameraPipeline: Service {
                     for await event in events {
                         if let batch = event {
                             lastBatch = clock.now
-                            try await process(batch, run: &run, state: &state)
+                            try await process(batch, run: &run, analyzer: &analyzer)
                         } else if lastBatch.duration(to: clock.now) > timeout {
-                            let seconds = timeout.inSeconds
-                            throw PipelineError.stalled(seconds: seconds)
+                            throw PipelineError.stalled(seconds: timeout.inSeconds)
                         } else {
                             // A quiet camera still shows it is alive (the shared cache's heartbeat),
                             // and its totals still start again at midnight.
-                            rollOverDay(at: self.clock(), counting: [], run: &run, state: &state)
-                            await live.put(state)
+                            run.startNewDayIfDue(at: now(), engine: analyzer.engine)
+                            await live.put(run.live)
                         }
                     }
                 } onGracefulShutdown: {
@@ -186,122 +175,71 @@ public struct CameraPipeline: Service {
         } catch is CancellationError {
             // Shutdown: finish as a video camera does at the end of its stream.
         } catch {
-            await fail(with: error, run: &run, state: &state)
+            await fail(with: error, run: &run)
             throw error
         }
         await finish(run: &run)
-        await setStatus(.offline, reason: stop?.reason ?? "stopped", state: &state, tracker: &run.status)
+        await report(.offline, reason: stop?.reason ?? "stopped", run: &run)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
     }
 
-    private func fail(with error: any Error, run: inout RunState, state: inout CameraLiveState) async {
+    private func fail(with error: any Error, run: inout CameraRun) async {
         await finish(run: &run)
         let status: CameraStatus = switch error {
         case PipelineError.stalled: .stalled
         case is PipelineError: .failed
         default: .offline
         }
-        await setStatus(status, reason: "\(error)", state: &state, tracker: &run.status)
+        await report(status, reason: "\(error)", run: &run)
         logger.error("camera.source_failed", metadata: ["error": "\(error)"])
     }
 
-    /// Live line totals count from the start of the current UTC day: the crossings already
-    /// stored today (by an earlier run or another worker) are the starting point.
-    private func storedTotals(on start: Date) async -> LineTotals {
-        var totals = LineTotals(day: Self.utcDay(of: start))
+    /// The crossings already stored today (by an earlier run or another worker), per line.
+    private func storedTotals(on start: Date) async -> [String: CrossingTotals] {
         do {
-            let stored = try await store.crossingTotals(cameraID: camera.id, from: totals.day, to: start.addingTimeInterval(1))
-            for (line, counts) in stored { totals.base[line] = (counts.countIn, counts.countOut) }
+            return try await store.crossingTotals(cameraID: camera.id, from: LiveTotals.utcDay(of: start),
+                                                  to: start.addingTimeInterval(1))
         } catch {
             logger.warning("camera.totals_unavailable", metadata: ["error": "\(error)"])
+            return [:]
         }
-        return totals
-    }
-
-    static func utcDay(of date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
-    }
-
-    /// What one run of the pipeline keeps between frames.
-    private struct RunState {
-        var analyzer: FrameAnalyzer
-        var minutes: MinuteAccumulator
-        let start: Date
-        let runID: String
-        var frames = 0
-        var lastSnapshot = -Double.infinity
-        var rateWindowStart: Date
-        var rateWindowFrames = 0
-        var pendingCrossings: [CrossingRecord] = []
-        var droppedReported = 0
-        var lastAnalysed = -Double.infinity
-        var detectorFailuresInARow = 0
-        var status = StatusTracker()
-        var totals = LineTotals()
-
-        init(analyzer: FrameAnalyzer, camera: Camera, start: Date, runID: String) {
-            self.analyzer = analyzer
-            self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
-            self.start = start
-            self.runID = runID
-            self.rateWindowStart = start
-        }
-    }
-
-    /// The last status stored, so that only changes become camera events.
-    struct StatusTracker {
-        var last: CameraStatus?
-        var lastReason: String?
-    }
-
-    /// Today's totals per line: the engine counts since the run started; `base` holds what
-    /// came before (stored crossings of the day, or minus the engine's totals at midnight).
-    struct LineTotals {
-        var day = Date(timeIntervalSince1970: 0)
-        var base: [String: (in: Int, out: Int)] = [:]
     }
 
     /// The next frame, or nil at the end; throws `stalled` when none comes within the stall timeout.
     private func nextFrame(_ queue: FrameQueue, reader: FrameReaderThread) async throws -> Frame? {
         let timeout = configuration.stallTimeout
-        return try await withThrowingTaskGroup(of: Frame??.self) { group in
-            group.addTask { .some(try await queue.next()) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .none
-            }
-            defer { group.cancelAll() }
-            if case .some(let frame) = try await group.next()! { return frame }
+        do {
+            return try await withTimeout(timeout, clock: clock) { try await queue.next() }
+        } catch is TimeoutError {
             // Stalled: stopping the reader also ends the pending `next()`.
             reader.stop()
-            let seconds = timeout.inSeconds
-            throw PipelineError.stalled(seconds: seconds)
+            throw PipelineError.stalled(seconds: timeout.inSeconds)
         }
     }
 
     /// Detector failures in a row after which the run ends and the supervisor takes over.
     static let maximumDetectorFailures = 25
 
-    private func process(_ frame: Frame, run: inout RunState, state: inout CameraLiveState) async throws {
+    private func process(_ frame: Frame, run: inout CameraRun, analyzer: inout FrameAnalyzer) async throws {
         let events: [CountingEvent]
         do {
-            events = try run.analyzer.analyze(frame)
+            events = try analyzer.analyze(frame)
             run.detectorFailuresInARow = 0
         } catch {
             run.detectorFailuresInARow += 1
             logger.error("camera.detect_failed", metadata: ["error": "\(error)"])
             if run.detectorFailuresInARow >= Self.maximumDetectorFailures {
-                await setStatus(.failed, reason: error.description, state: &state, tracker: &run.status)
+                await report(.failed, reason: error.description, run: &run)
                 throw PipelineError.vision(error)
             }
             return
         }
-        try await handle(events, streamTime: frame.time, run: &run, state: &state)
+        await publish(run.record(events, streamTime: frame.time, engine: analyzer.engine), run: &run)
 
         if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
             run.lastSnapshot = frame.time
             do {
-                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: camera.geometry, tracks: run.analyzer.engine.tracks)
+                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: camera.geometry, tracks: analyzer.engine.tracks)
                 await live.putSnapshot(cameraID: camera.id, jpeg: jpeg)
             } catch {
                 logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
@@ -311,121 +249,56 @@ public struct CameraPipeline: Service {
 
     /// One pushed frame: its time is the camera's clock; a batch older than the last is dropped,
     /// since the tracker only moves forward.
-    private func process(_ batch: DetectionBatch, run: inout RunState, state: inout CameraLiveState) async throws {
+    private func process(_ batch: DetectionBatch, run: inout CameraRun, analyzer: inout FrameAnalyzer) async throws {
         let time = batch.time.timeIntervalSince(run.start)
         guard time > run.lastAnalysed else {
             metrics.framesDropped(camera: camera.id).increment()
             return
         }
         run.lastAnalysed = time
-        let events = run.analyzer.step(detections: batch.detections, time: time)
-        try await handle(events, streamTime: time, run: &run, state: &state)
+        let events = analyzer.step(detections: batch.detections, time: time)
+        await publish(run.record(events, streamTime: time, engine: analyzer.engine), run: &run)
     }
 
-    /// Counts, stores and publishes what one analysed frame produced.
-    private func handle(_ events: [CountingEvent], streamTime: Double, run: inout RunState,
-                        state: inout CameraLiveState) async throws {
-        run.frames += 1
+    /// Carries out what one analysed frame produced: stores, publishes, counts metrics.
+    private func publish(_ output: CameraRun.FrameOutput, run: inout CameraRun) async {
         metrics.framesAnalysed(camera: camera.id).increment()
-        let now = run.start.addingTimeInterval(streamTime)
-        if state.status != .online {
-            await setStatus(.online, reason: nil, state: &state, tracker: &run.status)
+        if output.cameOnline {
+            await recordStatusChange(.online, reason: nil)
         }
-        rollOverDay(at: now, counting: events, run: &run, state: &state)
-
-        var messages: [LiveMessage] = []
-        for event in events {
-            switch event {
+        for message in output.messages {
+            switch message {
             case .crossing(let crossing):
-                let time = run.start.addingTimeInterval(crossing.time)
-                run.pendingCrossings.append(CrossingRecord(
-                    id: crossing.eventID(camera: camera.id, run: run.runID, streamStart: run.start.timeIntervalSince1970),
-                    cameraID: camera.id, line: crossing.line, direction: crossing.direction,
-                    trackID: crossing.trackID, time: time))
-                run.minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
-                let base = run.totals.base[crossing.line] ?? (0, 0)
-                let totalIn = base.in + crossing.totalIn
-                let totalOut = base.out + crossing.totalOut
-                if let index = state.lines.firstIndex(where: { $0.name == crossing.line }) {
-                    state.lines[index].countIn = totalIn
-                    state.lines[index].countOut = totalOut
-                }
                 metrics.crossings(camera: camera.id, line: crossing.line, direction: crossing.direction.rawValue).increment()
-                messages.append(.crossing(.init(cameraID: camera.id, line: crossing.line, direction: crossing.direction,
-                                                trackID: crossing.trackID, time: time,
-                                                totalIn: totalIn, totalOut: totalOut)))
             case .occupancy(let occupancy):
-                if let index = state.zones.firstIndex(where: { $0.name == occupancy.zone }) {
-                    state.zones[index].occupancy = occupancy.occupancy
-                }
                 metrics.occupancy(camera: camera.id, zone: occupancy.zone).record(occupancy.occupancy)
-                messages.append(.occupancy(.init(cameraID: camera.id, zone: occupancy.zone,
-                                                 occupancy: occupancy.occupancy, time: now)))
-            case .zoneEntered, .zoneExited:
-                // Visits are folded into occupancy for now; dwell statistics come with their storage.
+            case .status:
                 break
             }
         }
-        run.minutes.addFrame(occupancies: run.analyzer.occupancies, at: now)
-
-        if !run.pendingCrossings.isEmpty {
-            await storeCrossings(&run.pendingCrossings)
-        }
-        let closed = run.minutes.drainMinutes(endingBy: now)
-        if !closed.isEmpty { await storeResults(closed) }
-
-        run.rateWindowFrames += 1
-        let window = now.timeIntervalSince(run.rateWindowStart)
-        if window >= 2 {
-            state.framesPerSecond = Double(run.rateWindowFrames) / window
-            run.rateWindowStart = now
-            run.rateWindowFrames = 0
-        }
-        state.updated = now
-        await live.put(state)
-        for message in messages { await bus.publish(message) }
+        if !run.outbox.isEmpty { await deliverCrossings(&run.outbox) }
+        if !output.closedMinutes.isEmpty { await storeResults(output.closedMinutes) }
+        await live.put(run.live)
+        for message in output.messages { await bus.publish(message) }
     }
 
-    /// At midnight (UTC) every line's live totals start again from zero: the engine's totals
-    /// before this frame's crossings become the negative base, and this frame's crossings
-    /// are the new day's first.
-    private func rollOverDay(at now: Date, counting events: [CountingEvent], run: inout RunState,
-                             state: inout CameraLiveState) {
-        let day = Self.utcDay(of: now)
-        guard day > run.totals.day else { return }
-        run.totals.day = day
-        for (index, counter) in run.analyzer.engine.lineCounters.enumerated() {
-            var before = (in: counter.totalIn, out: counter.totalOut)
-            for case .crossing(let crossing) in events where crossing.line == counter.line.name {
-                if crossing.direction == .in { before.in -= 1 } else { before.out -= 1 }
-            }
-            run.totals.base[counter.line.name] = (-before.in, -before.out)
-            if state.lines.indices.contains(index) {
-                state.lines[index].countIn = 0
-                state.lines[index].countOut = 0
-            }
-        }
-    }
-
-    private func storeCrossings(_ pending: inout [CrossingRecord]) async {
+    private func deliverCrossings(_ outbox: inout CrossingOutbox) async {
         do {
-            try await sink.deliver(pending)
-            pending.removeAll()
+            try await sink.deliver(outbox.pending)
+            outbox.delivered()
         } catch let error as StorageError where error.isInvalidInput {
             // Trying again cannot help (the camera was deleted, say), and would hold up every
             // later crossing: count them as dropped and say why.
+            let refused = outbox.refused()
             metrics.storeErrors(camera: camera.id).increment()
-            metrics.crossingsDropped(camera: camera.id).increment(by: pending.count)
-            logger.error("camera.crossings_refused", metadata: ["error": "\(error)", "camera.crossings": "\(pending.count)"])
-            pending.removeAll()
+            metrics.crossingsDropped(camera: camera.id).increment(by: refused)
+            logger.error("camera.crossings_refused", metadata: ["error": "\(error)", "camera.crossings": "\(refused)"])
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
-            logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "crossings": "\(pending.count)"])
-            // Keep them for the next frame's attempt, but never grow without bound.
-            if pending.count > 10_000 {
-                metrics.crossingsDropped(camera: camera.id).increment(by: pending.count - 10_000)
-                pending.removeFirst(pending.count - 10_000)
-            }
+            logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "camera.crossings": "\(outbox.pending.count)"])
+            // Kept for the next frame's attempt, but never beyond the outbox's capacity.
+            let dropped = outbox.failed()
+            if dropped > 0 { metrics.crossingsDropped(camera: camera.id).increment(by: dropped) }
         }
     }
 
@@ -438,23 +311,29 @@ public struct CameraPipeline: Service {
         }
     }
 
-    private func finish(run: inout RunState) async {
-        if !run.pendingCrossings.isEmpty { await storeCrossings(&run.pendingCrossings) }
-        let rest = run.minutes.drainAll()
+    private func finish(run: inout CameraRun) async {
+        if !run.outbox.isEmpty { await deliverCrossings(&run.outbox) }
+        let rest = run.drainMinutes()
         if !rest.isEmpty { await storeResults(rest) }
     }
 
-    private func setStatus(_ status: CameraStatus, reason: String?, state: inout CameraLiveState,
-                           tracker: inout StatusTracker) async {
-        state.status = status
-        await live.put(state)
-        let now = clock()
-        await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: now)))
-        guard tracker.last != status || tracker.lastReason != reason else { return }
-        tracker.last = status
-        tracker.lastReason = reason
+    /// Sets the status: live at once, published always, stored as an event only when it changed.
+    private func report(_ status: CameraStatus, reason: String?, run: inout CameraRun) async {
+        let changed = run.setStatus(status, reason: reason)
+        await live.put(run.live)
+        await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: now())))
+        if changed { await storeEvent(status, reason: reason) }
+    }
+
+    /// A status change the run already made live (coming online with a frame): publish and store it.
+    private func recordStatusChange(_ status: CameraStatus, reason: String?) async {
+        await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: now())))
+        await storeEvent(status, reason: reason)
+    }
+
+    private func storeEvent(_ status: CameraStatus, reason: String?) async {
         do {
-            try await store.insertCameraEvent(CameraEvent(cameraID: camera.id, time: now, status: status, reason: reason))
+            try await store.insertCameraEvent(CameraEvent(cameraID: camera.id, time: now(), status: status, reason: reason))
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
             logger.error("camera.store_event_failed", metadata: ["error": "\(error)", "camera.status": "\(status.rawValue)"])

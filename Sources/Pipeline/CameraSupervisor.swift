@@ -1,3 +1,4 @@
+import FootfallSupport
 import Logging
 import Messaging
 import ServiceLifecycle
@@ -7,6 +8,8 @@ import ServiceLifecycle
 ///
 /// With leasing, a pipeline runs only while this worker holds the camera's lease, so that
 /// several workers can be given every camera and each camera is counted by exactly one.
+/// Every wait — backoff, lease retries, renewals and their deadlines — is on the injected
+/// clock, so tests drive them with a manual clock.
 public struct CameraSupervisor: Service {
     /// How cameras are shared with other workers.
     public struct Leasing: Sendable {
@@ -26,16 +29,24 @@ public struct CameraSupervisor: Service {
     public let pipelines: [CameraPipeline]
     private let leasing: Leasing?
     private let logger: Logger
-    private let initialDelay: Duration
-    private let maximumDelay: Duration
+    private let backoff: Backoff
+    private let clock: AnyClock
 
+    /// A run longer than this counts as healthy: the next failure waits only the initial delay again.
+    static let healthyRun = Duration.seconds(60)
+
+    /// - Parameters:
+    ///   - initialDelay: the wait before the first restart; each later one doubles, up to `maximumDelay`.
+    ///   - clock: the clock every wait is measured on (tests pass a manual clock).
     public init(pipelines: [CameraPipeline], leasing: Leasing? = nil, logger: Logger,
-                initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30)) {
+                initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30),
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.pipelines = pipelines
         self.leasing = leasing
         self.logger = logger
-        self.initialDelay = initialDelay
-        self.maximumDelay = maximumDelay
+        // Jitter: cameras that failed together (a switch rebooted) do not all retry in step.
+        self.backoff = Backoff(initial: initialDelay, maximum: maximumDelay, jitter: .proportional(0.2))
+        self.clock = AnyClock(clock)
     }
 
     public func run() async throws {
@@ -47,8 +58,7 @@ public struct CameraSupervisor: Service {
     }
 
     private func supervise(_ pipeline: CameraPipeline) async {
-        var delay = initialDelay
-        let clock = ContinuousClock()
+        var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = clock.now
             do {
@@ -66,23 +76,28 @@ public struct CameraSupervisor: Service {
                 }
                 guard pipeline.configuration.restartWhenEnded else { return }
                 logger.info("camera.stream_ended", metadata: ["camera.id": "\(pipeline.camera.id)"])
-                delay = initialDelay
+                attempt = 0
             } catch {
                 // A camera that ran for a while before failing starts again from a short wait.
-                if started.duration(to: clock.now) > .seconds(60) { delay = initialDelay }
+                if started.duration(to: clock.now) > Self.healthyRun { attempt = 0 }
                 guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
                 logger.warning("camera.restarting", metadata: [
-                    "camera.id": "\(pipeline.camera.id)", "error": "\(error)", "delay": "\(delay)",
+                    "camera.id": "\(pipeline.camera.id)", "error": "\(error)",
+                    "delay": "\(backoff.baseDelay(attempt: attempt + 1))",
                 ])
             }
-            // Jitter: cameras that failed together (a switch rebooted) do not all retry in step.
-            let wait = delay * Double.random(in: 0.8...1.2)
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-            } catch {
-                return
-            }
-            delay = min(delay * 2, maximumDelay)
+            attempt += 1
+            guard await pause(backoff.delay(attempt: attempt)) else { return }
+        }
+    }
+
+    /// Sleeps on the clock; false when shutdown or cancellation ended the wait.
+    private func pause(_ delay: Duration) async -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
+            return true
+        } catch {
+            return false
         }
     }
 
@@ -98,11 +113,7 @@ public struct CameraSupervisor: Service {
             } catch {
                 logger.warning("camera.lease_unavailable", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: leasing.duration / 3 * Double.random(in: 0.8...1.2)) }
-            } catch {
-                return nil
-            }
+            guard await pause(leasing.duration / 3 * Double.random(in: 0.8...1.2)) else { return nil }
         }
         return nil
     }
@@ -125,16 +136,18 @@ public struct CameraSupervisor: Service {
 
     /// Renews until the lease is lost; then stops the pipeline and, after a last grace, throws.
     private func keep(_ lease: CameraLease, leasing: Leasing, stop: PipelineStopSignal) async throws {
-        let clock = ContinuousClock()
+        let clock = self.clock
         // When the last renewal that succeeded was sent: the lease runs at least until
         // then + duration, so stopping by then + duration / 2 leaves a margin.
         var renewed = clock.now
         while true {
-            try await Task.sleep(for: leasing.duration / 3)
+            try await clock.sleep(for: leasing.duration / 3)
             let sent = clock.now
-            let deadline = renewed + leasing.duration / 2
-            let outcome = try await withThrowingTaskGroup(of: Bool?.self) { race in
-                race.addTask {
+            let deadline = renewed.advanced(by: leasing.duration / 2)
+            let outcome: Bool?
+            do {
+                // A renewal that hangs must not outlive the margin.
+                outcome = try await withDeadline(deadline, clock: clock) { () async throws -> Bool? in
                     do {
                         return try await leasing.leases.renew(lease, duration: leasing.duration)
                     } catch is CancellationError {
@@ -145,13 +158,8 @@ public struct CameraSupervisor: Service {
                         return nil
                     }
                 }
-                // A renewal that hangs must not outlive the margin.
-                race.addTask {
-                    try await clock.sleep(until: deadline)
-                    return false
-                }
-                defer { race.cancelAll() }
-                return try await race.next()!
+            } catch is TimeoutError {
+                outcome = false
             }
             if outcome == true {
                 renewed = sent
@@ -161,7 +169,7 @@ public struct CameraSupervisor: Service {
             if outcome == nil && clock.now < deadline { continue }
             logger.warning("camera.lease_lost", metadata: ["camera.id": "\(lease.cameraID)", "lease.token": "\(lease.token)"])
             stop.stop(reason: PipelineError.leaseLost(cameraID: lease.cameraID).description)
-            try await clock.sleep(until: renewed + leasing.duration * 3 / 4)
+            try await clock.sleep(until: renewed.advanced(by: leasing.duration * 3 / 4))
             throw PipelineError.leaseLost(cameraID: lease.cameraID)
         }
     }

@@ -28,7 +28,7 @@ struct RedisRestartTests {
         var configuration = try RedisConfiguration(url: server.url)
         configuration.commandTimeout = .seconds(1)
         let store = InMemoryStore()
-        let camera = Camera(id: "smart", name: "Smart", source: CameraPipeline.externalSource,
+        let camera = Camera(id: "smart", name: "Smart", source: CameraSource.externalText,
                             geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 0, y: 100))]))
         try await store.saveCamera(camera)
         try await store.insertCrossings([

@@ -37,7 +37,7 @@ struct CameraPipelineEndToEndTests {
             camera: camera,
             configuration: CameraPipelineConfiguration(realTime: false, loop: false, latestFrameWins: false),
             store: store, bus: bus, live: live, metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
-            logger: Logger(label: "test"), clock: { Self.start })
+            logger: Logger(label: "test"), now: { Self.start })
         let app = buildApplication(
             configuration: .init(host: "127.0.0.1", port: 0),
             dependencies: ServerDependencies(store: store, live: live, bus: bus, metrics: registry, clock: { Self.start }),

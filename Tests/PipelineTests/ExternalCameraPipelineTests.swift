@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallTestSupport
 import Foundation
 import Logging
 import Messaging
@@ -31,7 +32,7 @@ struct ExternalCameraPipelineTests {
     @Test func pushedDetectionsAreCountedAndNothingIsLostWhileTheSinkFails() async throws {
         let store = InMemoryStore()
         let geometry = Geometry(lines: [CountingLine(name: "door", a: Point(x: 100, y: 0), b: Point(x: 100, y: 300))])
-        let camera = Camera(id: "smart", name: "Smart", source: CameraPipeline.externalSource, geometry: geometry)
+        let camera = Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: geometry)
         try await store.saveCamera(camera)
         let start = Date()
         // One crossing already stored today: live totals start from it.
@@ -59,10 +60,8 @@ struct ExternalCameraPipelineTests {
                 try inbox.push(cameraID: "smart", batches: [batch])
                 try await Task.sleep(for: .milliseconds(2))
             }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while try await store.crossings(cameraID: "smart", from: start, to: start.addingTimeInterval(60)).isEmpty,
-                  ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+            try await eventually("the crossing stored") {
+                try await !store.crossings(cameraID: "smart", from: start, to: start.addingTimeInterval(60)).isEmpty
             }
             group.cancelAll()
         }
@@ -76,7 +75,7 @@ struct ExternalCameraPipelineTests {
 
     @Test func aPushedCameraWithoutAnInboxFailsClearly() async throws {
         let store = InMemoryStore()
-        let camera = Camera(id: "smart", name: "Smart", source: CameraPipeline.externalSource, geometry: Geometry())
+        let camera = Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Geometry())
         try await store.saveCamera(camera)
         let pipeline = CameraPipeline(
             camera: camera, configuration: CameraPipelineConfiguration(), store: store, bus: InProcessEventBus(),
@@ -87,5 +86,41 @@ struct ExternalCameraPipelineTests {
         let events = try await store.cameraEvents(cameraID: "smart", from: .distantPast, to: .distantFuture, limit: 10)
         #expect(events.first?.status == .failed)
         #expect(events.first?.reason?.contains("pushes detections") == true)
+    }
+
+    @Test func aCameraThatStopsPushingIsStalledAfterTheTimeoutOnItsClock() async throws {
+        let store = InMemoryStore()
+        let camera = Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Geometry())
+        try await store.saveCamera(camera)
+        let clock = ManualClock()
+        let inbox = InProcessDetectionInbox()
+        let live = InMemoryLiveState()
+        let pipeline = CameraPipeline(
+            camera: camera, configuration: CameraPipelineConfiguration(stallTimeout: .seconds(15)), store: store,
+            inbox: inbox, bus: InProcessEventBus(), live: live,
+            metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
+            logger: Logger(label: "test"), clock: clock)
+        let run = Task { try await pipeline.run() }
+        try await eventually("the pipeline receiving pushes") { (try? inbox.push(cameraID: "smart", batches: [])) != nil }
+        try inbox.push(cameraID: "smart", batches: [DetectionBatch(time: Date(), detections: [])])
+        try await eventually("the camera online and its tick asleep") {
+            live.state(cameraID: "smart")?.status == .online && clock.sleepers == 1
+        }
+        // Fifteen quiet seconds, one tick at a time: still online.
+        for second in 1...15 {
+            clock.advance(by: .seconds(1))
+            try await eventually("tick \(second)") {
+                clock.sleepers == 1 && clock.nextDeadline == clock.now.advanced(by: .seconds(1))
+            }
+        }
+        #expect(live.state(cameraID: "smart")?.status == .online)
+        // The sixteenth: more than the timeout without a batch.
+        clock.advance(by: .seconds(1))
+        await #expect(throws: PipelineError.self) { try await run.value }
+        let event = try #require(try await store.cameraEvents(cameraID: "smart", from: .distantPast, to: .distantFuture,
+                                                              limit: 1).first)
+        #expect(event.status == .stalled)
+        #expect(event.reason == "no frame for 15.0 s")
+        #expect(live.state(cameraID: "smart")?.status == .stalled)
     }
 }

@@ -1,0 +1,131 @@
+import CountingCore
+import Foundation
+import Messaging
+import Storage
+
+/// One run of a camera's pipeline without its I/O: today's line totals, the crossings waiting
+/// for delivery, the minutes not yet stored, the status history filter and the live state
+/// operators see. The pipeline feeds it what the counting engine reports and carries out what
+/// it returns, so everything here is tested synchronously.
+struct CameraRun {
+    let cameraID: String
+    /// Names the run in crossing ids: the lease's fencing token, or the start time.
+    let runID: String
+    /// Wall-clock time at stream time 0.
+    let start: Date
+    private(set) var live: CameraLiveState
+    private(set) var totals: LiveTotals
+    var outbox: CrossingOutbox
+    private var minutes: MinuteAccumulator
+    private var statuses = StatusChangeFilter()
+    private var rate: FrameRateMeter
+    /// Frames analysed so far.
+    private(set) var frames = 0
+    /// Stream time of the last analysed frame.
+    var lastAnalysed = -Double.infinity
+    /// Stream time of the last rendered snapshot.
+    var lastSnapshot = -Double.infinity
+    /// Dropped frames already counted in the metrics.
+    var droppedReported = 0
+    var detectorFailuresInARow = 0
+
+    /// What one analysed frame produced for the outside world.
+    struct FrameOutput: Equatable {
+        /// Live messages to publish, in order.
+        var messages: [LiveMessage] = []
+        /// Per-minute results of minutes that ended with this frame.
+        var closedMinutes: [CountingResult] = []
+        /// The camera came online with this frame (a status change to store and publish).
+        var cameOnline = false
+    }
+
+    /// A run of `camera` starting at `start`, with the crossings already stored today.
+    init(camera: Camera, runID: String, start: Date, storedToday: [String: CrossingTotals],
+         outboxCapacity: Int = 10_000) {
+        self.cameraID = camera.id
+        self.runID = runID
+        self.start = start
+        self.totals = LiveTotals(start: start, stored: storedToday)
+        self.live = CameraLiveState(
+            cameraID: camera.id, status: .connecting,
+            lines: camera.geometry.lines.map { line in
+                let today = storedToday[line.name] ?? CrossingTotals()
+                return .init(name: line.name, countIn: today.countIn, countOut: today.countOut)
+            },
+            zones: camera.geometry.zones.map { .init(name: $0.name) })
+        self.outbox = CrossingOutbox(capacity: outboxCapacity)
+        self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
+        self.rate = FrameRateMeter(start: start)
+    }
+
+    /// Sets the live status; returns whether it is a change to record as a camera event.
+    mutating func setStatus(_ status: CameraStatus, reason: String?) -> Bool {
+        live.status = status
+        return statuses.isChange(status, reason: reason)
+    }
+
+    /// Records what the engine reported for one frame at `streamTime`: crossings go to the
+    /// outbox and today's totals, occupancy to the zones, both to the minute results; returns
+    /// the live messages and the minutes that closed.
+    mutating func record(_ events: [CountingEvent], streamTime: Double, engine: CountingEngine) -> FrameOutput {
+        var output = FrameOutput()
+        frames += 1
+        let now = start.addingTimeInterval(streamTime)
+        if live.status != .online {
+            output.cameOnline = setStatus(.online, reason: nil)
+        }
+        startNewDayIfDue(at: now, engine: engine, events: events)
+        for event in events {
+            switch event {
+            case .crossing(let crossing):
+                let time = start.addingTimeInterval(crossing.time)
+                outbox.add(CrossingRecord(
+                    id: crossing.eventID(camera: cameraID, run: runID, streamStart: start.timeIntervalSince1970),
+                    cameraID: cameraID, line: crossing.line, direction: crossing.direction,
+                    trackID: crossing.trackID, time: time))
+                minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
+                let today = totals.today(line: crossing.line, engineIn: crossing.totalIn, engineOut: crossing.totalOut)
+                if let index = live.lines.firstIndex(where: { $0.name == crossing.line }) {
+                    live.lines[index].countIn = today.countIn
+                    live.lines[index].countOut = today.countOut
+                }
+                output.messages.append(.crossing(.init(cameraID: cameraID, line: crossing.line, direction: crossing.direction,
+                                                       trackID: crossing.trackID, time: time,
+                                                       totalIn: today.countIn, totalOut: today.countOut)))
+            case .occupancy(let occupancy):
+                if let index = live.zones.firstIndex(where: { $0.name == occupancy.zone }) {
+                    live.zones[index].occupancy = occupancy.occupancy
+                }
+                output.messages.append(.occupancy(.init(cameraID: cameraID, zone: occupancy.zone,
+                                                        occupancy: occupancy.occupancy, time: now)))
+            case .zoneEntered, .zoneExited:
+                // Visits are folded into occupancy for now; dwell statistics come with their storage.
+                break
+            }
+        }
+        minutes.addFrame(occupancies: engine.zoneCounters.map(\.occupancy), at: now)
+        output.closedMinutes = minutes.drainMinutes(endingBy: now)
+        if let framesPerSecond = rate.frame(at: now) { live.framesPerSecond = framesPerSecond }
+        live.updated = now
+        return output
+    }
+
+    /// At midnight (UTC) every line's live totals start again from zero, this frame's crossings
+    /// being the new day's first. A quiet camera calls this with no events on its ticks.
+    mutating func startNewDayIfDue(at now: Date, engine: CountingEngine, events: [CountingEvent] = []) {
+        let crossings = events.compactMap { event -> LineCrossing? in
+            if case .crossing(let crossing) = event { return crossing }
+            return nil
+        }
+        guard totals.rollOver(at: now, engine: engine.lineCounters, crossings: crossings) else { return }
+        for index in live.lines.indices {
+            live.lines[index].countIn = 0
+            live.lines[index].countOut = 0
+        }
+    }
+
+    /// Everything not yet stored, the current partial minute included; the run is over.
+    mutating func drainMinutes() -> [CountingResult] {
+        minutes.drainAll()
+    }
+}

@@ -1,0 +1,91 @@
+import CountingCore
+import Foundation
+import Messaging
+import Storage
+import Testing
+
+@testable import Pipeline
+
+/// The counting state of one run, without any I/O: fed engine events, checked synchronously.
+struct CameraRunTests {
+    static let geometry = Geometry(lines: [CountingLine(name: "door", a: Point(x: 100, y: 0), b: Point(x: 100, y: 300))],
+                                   zones: [Zone(name: "hall", polygon: [Point(x: 0, y: 0), Point(x: 90, y: 0),
+                                                                        Point(x: 90, y: 300), Point(x: 0, y: 300)])])
+    static let camera = Camera(id: "door-cam", name: "Door", source: CameraSource.externalText, geometry: geometry)
+    /// 23:59:00 UTC.
+    static let start = Date(timeIntervalSince1970: 1_800_000_000 - 1_800_000_000.truncatingRemainder(dividingBy: 86_400) + 86_340)
+
+    /// One person walking left to right across the door at 10 frames/s, 4 px a frame.
+    static func walk(frames: Int) -> [(Double, [Detection])] {
+        (0..<frames).map { i in
+            (Double(i) * 0.1, [Detection(box: Box(x: 10 + Double(i) * 4, y: 90, width: 30, height: 60), confidence: 0.9)])
+        }
+    }
+
+    @Test func aCrossingGoesToTheOutboxTheTotalsTheLiveStateAndAMessage() {
+        var engine = CountingEngine(geometry: Self.geometry)
+        var run = CameraRun(camera: Self.camera, runID: "L7", start: Self.start,
+                            storedToday: ["door": CrossingTotals(countIn: 2, countOut: 5)])
+        #expect(run.live.lines == [.init(name: "door", countIn: 2, countOut: 5)])
+        let connecting = run.setStatus(.connecting, reason: nil)
+        #expect(connecting)
+        var outputs: [CameraRun.FrameOutput] = []
+        for (time, detections) in Self.walk(frames: 45) {
+            outputs.append(run.record(engine.step(detections: detections, time: time), streamTime: time, engine: engine))
+        }
+        #expect(outputs.first?.cameOnline == true)
+        #expect(outputs.dropFirst().allSatisfy { !$0.cameOnline })
+        #expect(run.live.status == .online)
+        let crossings = outputs.flatMap(\.messages).compactMap { message -> LiveMessage.Crossing? in
+            if case .crossing(let crossing) = message { return crossing }
+            return nil
+        }
+        #expect(crossings.map(\.direction) == [.out])
+        #expect(crossings.first.map { ($0.totalIn, $0.totalOut) } ?? (0, 0) == (2, 6))
+        #expect(run.live.lines == [.init(name: "door", countIn: 2, countOut: 6)])
+        #expect(run.outbox.pending.count == 1)
+        #expect(run.outbox.pending.first?.id.contains("/L7-") == true, "the run's id names the crossing")
+        #expect(run.frames == 45)
+        #expect(run.live.framesPerSecond > 9 && run.live.framesPerSecond < 11)
+    }
+
+    @Test func minutesCloseAsTimePassesAndTheRestDrainsAtTheEnd() {
+        var engine = CountingEngine(geometry: Self.geometry)
+        var run = CameraRun(camera: Self.camera, runID: "r", start: Self.start, storedToday: [:])
+        let closed = Self.walk(frames: 45).map { time, detections in
+            run.record(engine.step(detections: detections, time: time), streamTime: time, engine: engine).closedMinutes
+        }
+        #expect(closed.allSatisfy { $0.isEmpty }, "all 4.5 s fall in one minute")
+        let later = run.record(engine.step(detections: [], time: 61), streamTime: 61, engine: engine)
+        #expect(Set(later.closedMinutes.map(\.name)) == ["door", "hall"])
+        #expect(later.closedMinutes.first { $0.name == "door" }?.countOut == 1)
+        let rest = run.drainMinutes()
+        #expect(Set(rest.map(\.name)) == ["door", "hall"])
+        let nothing = run.drainMinutes()
+        #expect(nothing.isEmpty)
+    }
+
+    @Test func aQuietCameraStartsANewDayAtMidnight() {
+        let engine = CountingEngine(geometry: Self.geometry)
+        var run = CameraRun(camera: Self.camera, runID: "r", start: Self.start,
+                            storedToday: ["door": CrossingTotals(countIn: 2, countOut: 5)])
+        run.startNewDayIfDue(at: Self.start.addingTimeInterval(30), engine: engine)
+        #expect(run.live.lines == [.init(name: "door", countIn: 2, countOut: 5)])
+        run.startNewDayIfDue(at: Self.start.addingTimeInterval(61), engine: engine)
+        #expect(run.live.lines == [.init(name: "door", countIn: 0, countOut: 0)])
+    }
+
+    @Test func occupancyIsShownAndPublished() {
+        var engine = CountingEngine(geometry: Self.geometry)
+        var run = CameraRun(camera: Self.camera, runID: "r", start: Self.start, storedToday: [:])
+        var messages: [LiveMessage] = []
+        // Someone standing in the hall long enough to count.
+        for frame in 0..<40 {
+            let time = Double(frame) * 0.1
+            let detections = [Detection(box: Box(x: 30, y: 100, width: 30, height: 60), confidence: 0.9)]
+            messages += run.record(engine.step(detections: detections, time: time), streamTime: time, engine: engine).messages
+        }
+        #expect(run.live.zones == [.init(name: "hall", occupancy: 1)])
+        #expect(messages.contains { if case .occupancy(let o) = $0 { o.zone == "hall" && o.occupancy == 1 } else { false } })
+    }
+}
