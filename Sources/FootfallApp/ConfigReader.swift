@@ -41,20 +41,36 @@ public struct ConfigReader: Sendable {
         "FOOTFALL_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
-    public func value(_ key: String) -> Value? {
-        if let text = commandLine[key] { return Value(text: text, source: "--\(key)") }
+    /// The value of `setting`, from the first place that has it; a secret is never taken from
+    /// the command line.
+    public func value(_ setting: Setting) -> Value? {
+        value(setting.key, fromCommandLine: !setting.isSecret)
+    }
+
+    public func string(_ setting: Setting, default defaultValue: String) -> String {
+        value(setting)?.text ?? defaultValue
+    }
+
+    public func int(_ setting: Setting, default defaultValue: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        try int(setting.key, value: value(setting), default: defaultValue, range: range)
+    }
+
+    public func bool(_ setting: Setting, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+        try bool(setting.key, value: value(setting), default: defaultValue)
+    }
+
+    private func value(_ key: String, fromCommandLine: Bool) -> Value? {
+        if fromCommandLine, let text = commandLine[key] { return Value(text: text, source: "--\(key)") }
         let variable = Self.environmentName(key)
         if let text = environment[variable], !text.isEmpty { return Value(text: text, source: variable) }
         if let text = file[key], let filePath { return Value(text: text, source: filePath) }
         return nil
     }
 
-    public func string(_ key: String, default defaultValue: String) -> String {
-        value(key)?.text ?? defaultValue
-    }
-
-    public func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard let value = value(key) else { return defaultValue }
+    private func int(_ key: String, value: Value?, default defaultValue: Int, range: ClosedRange<Int>)
+        throws(ConfigurationError) -> Int
+    {
+        guard let value else { return defaultValue }
         guard let number = Int(value.text), range.contains(number) else {
             throw .invalidValue(key: key, source: value.source,
                                 reason: "\"\(value.text)\" is not a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -62,8 +78,8 @@ public struct ConfigReader: Sendable {
         return number
     }
 
-    public func bool(_ key: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
-        guard let value = value(key) else { return defaultValue }
+    private func bool(_ key: String, value: Value?, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+        guard let value else { return defaultValue }
         switch value.text.lowercased() {
         case "1", "true", "yes", "on": return true
         case "0", "false", "no", "off": return false

@@ -39,7 +39,7 @@ extension FootfallApp {
             do {
                 redis = try RedisConfiguration(url: url)
             } catch {
-                throw ConfigurationError.invalidValue(key: "redis-url", source: "FOOTFALL_REDIS_URL", reason: error.description)
+                throw ConfigurationError.invalidValue(key: Settings.redisURL.key, source: Settings.redisURL.environmentVariable, reason: error.description)
             }
             let client = RedisClient(configuration: redis, logger: logger)
             let subscriber = RedisSubscriber(configuration: redis, logger: logger)
@@ -56,7 +56,7 @@ extension FootfallApp {
             do {
                 amqp = try AMQPConfiguration(url: url)
             } catch {
-                throw ConfigurationError.invalidValue(key: "amqp-url", source: "FOOTFALL_AMQP_URL", reason: "\(error)")
+                throw ConfigurationError.invalidValue(key: Settings.amqpURL.key, source: Settings.amqpURL.environmentVariable, reason: "\(error)")
             }
             let client = AMQPClient(configuration: amqp, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
             setup.sink = AMQPCrossingSink(client: client)

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-/// Everything `footfall serve` can be told. See the README's configuration table.
+/// Everything the `footfall` commands can be told; ``Settings`` lists each setting.
 public struct FootfallConfiguration: Sendable {
     public var dataDirectory: String
     public var host: String
@@ -42,48 +42,48 @@ public struct FootfallConfiguration: Sendable {
     {
         let bootstrap = try ConfigReader(commandLine: commandLine, environment: environment)
         var file: (String, Data)?
-        if let path = bootstrap.value("config") {
+        if let path = bootstrap.value(Settings.configFile) {
             do {
                 file = (path.text, try Data(contentsOf: URL(fileURLWithPath: path.text)))
             } catch {
-                throw .unreadableFile(key: "config", path: path.text, reason: error.localizedDescription)
+                throw .unreadableFile(key: Settings.configFile.key, path: path.text, reason: error.localizedDescription)
             }
         }
         let reader = try ConfigReader(commandLine: commandLine, environment: environment, file: file)
-        let dataDirectory = reader.string("data-dir", default: "./footfall-data")
-        let levelText = reader.value("log-level")
+        let dataDirectory = reader.string(Settings.dataDirectory, default: "./footfall-data")
+        let levelText = reader.value(Settings.logLevel)
         guard let logLevel = Logger.Level(rawValue: levelText?.text ?? "info") else {
-            throw .invalidValue(key: "log-level", source: levelText?.source ?? "default",
+            throw .invalidValue(key: Settings.logLevel.key, source: levelText?.source ?? "default",
                                 reason: "use trace, debug, info, notice, warning, error or critical")
         }
         var secretKey: [UInt8]?
-        if let value = reader.value("secret-key") {
+        if let value = reader.value(Settings.secretKey) {
             guard let data = Data(base64Encoded: value.text), data.count == 32 else {
-                throw .invalidValue(key: "secret-key", source: value.source,
+                throw .invalidValue(key: Settings.secretKey.key, source: value.source,
                                     reason: "must be 32 bytes in base64 (try: openssl rand -base64 32)")
             }
             secretKey = [UInt8](data)
         }
-        let databaseURL = reader.value("database-url")?.text
+        let databaseURL = reader.value(Settings.databaseURL)?.text
         if databaseURL != nil && secretKey == nil {
-            throw .invalidValue(key: "secret-key", source: "default",
+            throw .invalidValue(key: Settings.secretKey.key, source: "default",
                                 reason: "PostgreSQL needs a key to seal camera stream URLs: set FOOTFALL_SECRET_KEY")
         }
         return FootfallConfiguration(
             dataDirectory: dataDirectory,
-            host: reader.string("host", default: "127.0.0.1"),
-            port: try reader.int("port", default: 8080, range: 0...65_535),
-            demo: try reader.bool("demo", default: false),
-            demoVideo: reader.string("demo-video", default: dataDirectory + "/samples/vtest.avi"),
+            host: reader.string(Settings.host, default: "127.0.0.1"),
+            port: try reader.int(Settings.port, default: 8080, range: 0...65_535),
+            demo: try reader.bool(Settings.demo, default: false),
+            demoVideo: reader.string(Settings.demoVideo, default: dataDirectory + "/samples/vtest.avi"),
             logLevel: logLevel,
             databaseURL: databaseURL,
-            databaseReadURL: reader.value("database-read-url")?.text,
+            databaseReadURL: reader.value(Settings.databaseReadURL)?.text,
             secretKey: secretKey,
-            migrateOnStart: try reader.bool("migrate-on-start", default: true),
-            redisURL: reader.value("redis-url")?.text,
-            amqpURL: reader.value("amqp-url")?.text,
-            requestsPerMinute: try reader.int("requests-per-minute", default: 0, range: 0...1_000_000),
-            runCameras: try reader.bool("cameras", default: true),
-            workerName: reader.string("worker-name", default: defaultWorkerName))
+            migrateOnStart: try reader.bool(Settings.migrateOnStart, default: true),
+            redisURL: reader.value(Settings.redisURL)?.text,
+            amqpURL: reader.value(Settings.amqpURL)?.text,
+            requestsPerMinute: try reader.int(Settings.requestsPerMinute, default: 0, range: 0...1_000_000),
+            runCameras: try reader.bool(Settings.cameras, default: true),
+            workerName: reader.string(Settings.workerName, default: defaultWorkerName))
     }
 }

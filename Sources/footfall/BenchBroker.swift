@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountingCore
+import FootfallApp
 import FootfallSupport
 import Foundation
 import Logging
@@ -20,6 +21,8 @@ struct BenchBroker: AsyncParsableCommand {
             straight into the store.
             """)
 
+    @OptionGroup var common: CommonOptions
+
     @Option(help: "Crossings to send.")
     var count = 200_000
 
@@ -30,8 +33,8 @@ struct BenchBroker: AsyncParsableCommand {
     var publishers = 4
 
     func run() async throws {
-        guard let url = ProcessInfo.processInfo.environment["FOOTFALL_AMQP_URL"] else {
-            throw ValidationError("set FOOTFALL_AMQP_URL (scripts/rabbitmq.sh start DIR PORT prints one)")
+        guard let url = try common.load().amqpURL else {
+            throw ValidationError("set \(Settings.amqpURL.environmentVariable) (scripts/rabbitmq.sh start DIR PORT prints one)")
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning

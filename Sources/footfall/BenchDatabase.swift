@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FootfallApp
+import Foundation
 import Logging
 import StoragePostgres
 
@@ -12,9 +12,13 @@ enum BenchDatabase {
     static func withMigratedStore(
         url: String?, statementTimeoutMilliseconds: Int? = nil, _ body: @escaping @Sendable (PostgresStore) async throws -> Void
     ) async throws {
+        // A secret is read from the environment only, never from the command line.
+        var environment = ProcessInfo.processInfo.environment
+        if environment[Settings.secretKey.environmentVariable] == nil {
+            environment[Settings.secretKey.environmentVariable] = benchmarkKey
+        }
         let configuration = try FootfallConfiguration.load(
-            commandLine: url.map { ["database-url": $0, "secret-key": benchmarkKey] } ?? ["secret-key": benchmarkKey],
-            environment: ProcessInfo.processInfo.environment)
+            commandLine: url.map { [Settings.databaseURL.key: $0] } ?? [:], environment: environment)
         guard var url = configuration.databaseURL else {
             throw ValidationError("--database-url: a PostgreSQL URL is needed")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountingCore
+import FootfallApp
 import FootfallSupport
 import Foundation
 import HummingbirdWSClient
@@ -20,6 +21,8 @@ struct BenchFanout: AsyncParsableCommand {
             alone: this process publishing to itself.
             """)
 
+    @OptionGroup var common: CommonOptions
+
     @Option(help: "Crossings per second.")
     var rate = 1_000
 
@@ -30,8 +33,8 @@ struct BenchFanout: AsyncParsableCommand {
     var port = 18_091
 
     func run() async throws {
-        guard let url = ProcessInfo.processInfo.environment["FOOTFALL_REDIS_URL"] else {
-            throw ValidationError("set FOOTFALL_REDIS_URL (scripts/redis.sh start DIR PORT prints one)")
+        guard let url = try common.load().redisURL else {
+            throw ValidationError("set \(Settings.redisURL.environmentVariable) (scripts/redis.sh start DIR PORT prints one)")
         }
         let configuration = try RedisConfiguration(url: url)
         var logger = Logger(label: "bench")

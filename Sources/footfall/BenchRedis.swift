@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountingCore
+import FootfallApp
 import FootfallSupport
 import Foundation
 import Logging
@@ -16,6 +17,8 @@ struct BenchRedis: AsyncParsableCommand {
             application code would. Prints both and the ratio (target: within 2×).
             """)
 
+    @OptionGroup var common: CommonOptions
+
     @Option(help: "Requests per command.")
     var requests = 1_000_000
 
@@ -26,8 +29,8 @@ struct BenchRedis: AsyncParsableCommand {
     var depth = 16
 
     func run() async throws {
-        guard let url = ProcessInfo.processInfo.environment["FOOTFALL_REDIS_URL"] else {
-            throw ValidationError("set FOOTFALL_REDIS_URL (scripts/redis.sh start DIR PORT prints one)")
+        guard let url = try common.load().redisURL else {
+            throw ValidationError("set \(Settings.redisURL.environmentVariable) (scripts/redis.sh start DIR PORT prints one)")
         }
         var configuration = try RedisConfiguration(url: url)
         configuration.poolSize = connections

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CountingCore
 import Evaluation
-import Foundation
 import FootfallApp
+import Foundation
 
 struct BenchTracker: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -15,28 +15,28 @@ struct DeadLettersCommand: AsyncParsableCommand {
             camera) and removes each once the broker confirmed its copy. Needs FOOTFALL_AMQP_URL.
             """)
 
-    @Argument(help: "list or replay")
-    var action: String
+    enum Action: String, CaseIterable, ExpressibleByArgument {
+        case list, replay
+    }
+
+    @Argument(help: "What to do with the dead letters.")
+    var action: Action
 
     @Option(help: "At most this many messages.")
     var limit = 100
 
-    @Option(help: "JSON configuration file. [env: FOOTFALL_CONFIG]")
-    var config: String?
+    @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard ["list", "replay"].contains(action) else { throw ValidationError("use list or replay") }
         guard limit > 0 else { throw ValidationError("--limit must be positive") }
     }
 
     func run() async throws {
-        var given: [String: String] = [:]
-        given["config"] = config
-        let configuration = try FootfallConfiguration.load(commandLine: given, environment: ProcessInfo.processInfo.environment)
+        let configuration = try common.load()
         guard let url = configuration.amqpURL else {
-            throw ValidationError("set FOOTFALL_AMQP_URL (amqp://user:password@host:port/vhost)")
+            throw ValidationError("set \(Settings.amqpURL.environmentVariable) (amqp://user:password@host:port/vhost)")
         }
-        let logger = Logger(label: "footfall")
+        let logger = CommonOptions.logger(configuration)
         let client = AMQPClient(configuration: try AMQPConfiguration(url: url),
                                 eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
         let deadLetters = DeadLetters(client: client)
@@ -45,7 +45,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
             group.addTask { try await client.run() }
             defer { group.cancelAll() }
             try await client.declare(FootfallTopology().declarations)
-            if action == "list" {
+            if action == .list {
                 let entries = try await deadLetters.list(limit: limit)
                 for entry in entries {
                     print("\(entry.messageID ?? "-")  \(entry.routingKey)  attempts \(entry.attempts)  \(entry.reason)")

@@ -12,22 +12,11 @@ struct Migrate: AsyncParsableCommand {
             error: restore it and add a new migration instead. `serve` also migrates at start-up.
             """)
 
-    @Option(help: "Directory that holds the SQLite database. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
-    var dataDir: String?
-
-    @Option(help: "PostgreSQL URL (postgres://user:password@host:port/db?sslmode=require) to migrate instead. [env: FOOTFALL_DATABASE_URL]")
-    var databaseURL: String?
-
-    @Option(help: "JSON configuration file. [env: FOOTFALL_CONFIG]")
-    var config: String?
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        var given: [String: String] = [:]
-        given["data-dir"] = dataDir
-        given["database-url"] = databaseURL
-        given["config"] = config
-        let configuration = try FootfallConfiguration.load(commandLine: given, environment: ProcessInfo.processInfo.environment)
-        let applied = try await FootfallApp.migrate(configuration: configuration, logger: Logger(label: "footfall"))
+        let configuration = try common.load()
+        let applied = try await FootfallApp.migrate(configuration: configuration, logger: CommonOptions.logger(configuration))
         let path = configuration.databaseURL == nil
             ? FootfallApp.databasePath(dataDirectory: configuration.dataDirectory) : "PostgreSQL"
         if applied.isEmpty {

@@ -14,27 +14,14 @@ struct Worker: AsyncParsableCommand {
             RabbitMQ (FOOTFALL_AMQP_URL) to the ingest consumer of `serve`, or straight into the store.
             """)
 
-    @Option(help: "Directory for the SQLite database. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
-    var dataDir: String?
+    @OptionGroup var common: CommonOptions
 
-    @Option(help: "JSON configuration file. [env: FOOTFALL_CONFIG]")
-    var config: String?
-
-    @Option(help: "This worker's name in the lease table. [env: FOOTFALL_WORKER_NAME, default: host-pid]")
+    @Option(help: ArgumentHelp(Settings.workerName.optionHelp))
     var workerName: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: FOOTFALL_LOG_LEVEL, default: info]")
-    var logLevel: String?
-
     func run() async throws {
-        var given: [String: String] = [:]
-        given["data-dir"] = dataDir
-        given["config"] = config
-        given["worker-name"] = workerName
-        given["log-level"] = logLevel
-        let configuration = try FootfallConfiguration.load(commandLine: given, environment: ProcessInfo.processInfo.environment)
-        var logger = Logger(label: "footfall")
-        logger.logLevel = configuration.logLevel
+        let configuration = try common.load([Settings.workerName: workerName])
+        var logger = CommonOptions.logger(configuration)
         logger[metadataKey: "worker"] = "\(configuration.workerName)"
         try await FootfallApp.buildWorker(configuration: configuration, logger: logger).run()
     }

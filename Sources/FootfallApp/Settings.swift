@@ -1,0 +1,81 @@
+import Foundation
+
+/// Every setting Footfall reads, in one table (see ``Setting``).
+public enum Settings {
+    public static let dataDirectory = Setting(
+        key: "data-dir", defaultText: "./footfall-data", help: "database (`footfall.sqlite`) and local files")
+    public static let host = Setting(key: "host", defaultText: "127.0.0.1", help: "address to listen on")
+    public static let port = Setting(key: "port", defaultText: "8080", help: "port to listen on")
+    public static let demo = Setting(
+        key: "demo", defaultText: "off", help: "add the demo camera (stored cameras always run)")
+    public static let demoVideo = Setting(
+        key: "demo-video", defaultText: "<data-dir>/samples/vtest.avi", help: "video the demo camera plays, looped in real time")
+    public static let databaseURL = Setting(
+        key: "database-url", defaultText: "none (SQLite)",
+        help: "`postgres://user:password@host:port/db?sslmode=require`: PostgreSQL as the system of record")
+    public static let databaseReadURL = Setting(
+        key: "database-read-url", defaultText: "none", help: "optional PostgreSQL read replica for count history",
+        isSecret: true)
+    public static let secretKey = Setting(
+        key: "secret-key", defaultText: "none",
+        help: "32 bytes, base64: seals camera stream URLs in PostgreSQL (required with it; never logged)", isSecret: true)
+    public static let migrateOnStart = Setting(
+        key: "migrate-on-start", onCommandLine: false, defaultText: "true", help: "apply missing migrations when `serve` starts")
+    public static let redisURL = Setting(
+        key: "redis-url", defaultText: "none (in process)",
+        help: "`redis://[user:password@]host:port/db`: live cache, fan-out, camera leases, rate limits in Redis",
+        isSecret: true)
+    public static let amqpURL = Setting(
+        key: "amqp-url", defaultText: "none (direct)",
+        help: "`amqp://user:password@host:port/vhost`: crossings and events through RabbitMQ", isSecret: true)
+    public static let requestsPerMinute = Setting(
+        key: "requests-per-minute", defaultText: "0 (off)", help: "API requests one client may make per minute (429 beyond)")
+    public static let cameras = Setting(
+        key: "cameras", commandLine: "--no-cameras", defaultText: "true",
+        help: "count cameras in this process; `--no-cameras` (or `false`) serves the API only and `footfall worker` processes count")
+    public static let workerName = Setting(
+        key: "worker-name", commandLine: "--worker-name", defaultText: "host-pid",
+        help: "this process's name in the camera lease table (`footfall worker`)")
+    public static let configFile = Setting(key: "config", defaultText: "none", help: "JSON configuration file")
+    public static let logLevel = Setting(
+        key: "log-level", defaultText: "info", help: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`")
+
+    /// Every setting, in the order the README lists them.
+    public static let all: [Setting] = [
+        dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, configFile, logLevel,
+    ]
+
+    /// The README's configuration table, in Markdown.
+    public static func markdownTable() -> String {
+        var lines = ["| option | environment | default | meaning |", "|---|---|---|---|"]
+        for setting in all {
+            let option = setting.commandLine.map { "`\($0)`" } ?? "—"
+            lines.append("| \(option) | `\(setting.environmentVariable)` | `\(setting.defaultText)` | \(setting.help) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Settings {
+    /// Where each setting's value comes from, for `footfall config`: the value (secrets shown
+    /// only as set or not) and its source (`--port`, `FOOTFALL_PORT`, the file's path or `default`).
+    public static func explain(commandLine: [String: String], environment: [String: String])
+        throws(ConfigurationError) -> [(setting: Setting, value: String, source: String)]
+    {
+        let bootstrap = try ConfigReader(commandLine: commandLine, environment: environment)
+        var file: (String, Data)?
+        if let path = bootstrap.value(configFile) {
+            do {
+                file = (path.text, try Data(contentsOf: URL(fileURLWithPath: path.text)))
+            } catch {
+                throw .unreadableFile(key: configFile.key, path: path.text, reason: error.localizedDescription)
+            }
+        }
+        let reader = try ConfigReader(commandLine: commandLine, environment: environment, file: file)
+        return all.map { setting in
+            guard let value = reader.value(setting) else { return (setting, setting.defaultText, "default") }
+            return (setting, setting.isSecret ? "(set)" : value.text, value.source)
+        }
+    }
+}
