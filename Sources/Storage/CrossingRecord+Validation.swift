@@ -10,5 +10,8 @@ extension CrossingRecord {
         if crossing.line.isEmpty || crossing.line.count > 100 {
             throw .invalidInput(field: "crossings[\(index)].line", reason: "must have 1 to 100 characters")
         }
+        if crossing.geometryVersion < 1 {
+            throw .invalidInput(field: "crossings[\(index)].geometryVersion", reason: "versions start at 1")
+        }
     }
 }

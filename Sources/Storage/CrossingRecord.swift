@@ -10,13 +10,17 @@ public struct CrossingRecord: Hashable, Sendable {
     public var direction: CrossingDirection
     public var trackID: Int
     public var time: Date
+    /// The version of the camera's lines and zones the crossing was counted with.
+    public var geometryVersion: Int
 
-    public init(id: String, cameraID: String, line: String, direction: CrossingDirection, trackID: Int, time: Date) {
+    public init(id: String, cameraID: String, line: String, direction: CrossingDirection, trackID: Int, time: Date,
+                geometryVersion: Int = 1) {
         self.id = id
         self.cameraID = cameraID
         self.line = line
         self.direction = direction
         self.trackID = trackID
         self.time = time
+        self.geometryVersion = geometryVersion
     }
 }

@@ -1,13 +1,29 @@
 import CountingCore
 import Foundation
 
-/// Cameras and their configuration.
+/// Cameras, their configuration and the versions of their lines and zones, in one tenant.
+///
+/// Changes made through the API carry an `AuditEntry`, written in the same transaction: either
+/// both the change and its audit row are stored, or neither.
 public protocol CameraStore: Sendable {
-    /// Inserts or replaces the camera with the same id.
+    /// Inserts or replaces the camera with the same id, without an audit entry: for the demo
+    /// camera and for tests. A changed geometry becomes a new version.
     func saveCamera(_ camera: Camera) async throws
-    /// All cameras, ordered by id.
+    /// All cameras (deleted ones left out), ordered by id.
     func cameras() async throws -> [Camera]
     func camera(id: String) async throws -> Camera?
+    /// Adds a camera; its geometry is version 1. `conflict` if the id is taken (a deleted
+    /// camera's id may be used again: it comes back with the new settings and its history).
+    func createCamera(_ camera: Camera, audit: AuditEntry) async throws
+    /// Changes a camera's settings (name, source, site, detector, analysis rate, enabled); its
+    /// geometry is left as it is (see `setGeometry`). `notFound` if there is no such camera.
+    func updateCamera(_ camera: Camera, audit: AuditEntry) async throws
+    /// Removes a camera from use; its counts stay for history. `notFound` if there is none.
+    func deleteCamera(id: String, audit: AuditEntry) async throws
+    /// Stores `geometry` as the camera's next version and makes it current.
+    func setGeometry(cameraID: String, geometry: Geometry, audit: AuditEntry) async throws -> GeometryVersion
+    /// Every version of a camera's geometry, oldest first.
+    func geometryVersions(cameraID: String) async throws -> [GeometryVersion]
 }
 
 /// Crossing events and per-minute counting results.
@@ -36,8 +52,72 @@ public protocol CameraEventStore: Sendable {
     func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) async throws -> [CameraEvent]
 }
 
+/// The sites of one tenant.
+public protocol SiteStore: Sendable {
+    /// All sites, ordered by id.
+    func sites() async throws -> [Site]
+    func site(id: String) async throws -> Site?
+    /// Adds or changes a site.
+    func saveSite(_ site: Site, audit: AuditEntry) async throws
+    /// Removes a site; `conflict` while cameras still belong to it, `notFound` if there is none.
+    func deleteSite(id: String, audit: AuditEntry) async throws
+}
+
+/// The users of one tenant and their credentials (sessions and API tokens).
+public protocol UserStore: Sendable {
+    /// All users of the tenant, ordered by username.
+    func users() async throws -> [User]
+    func user(id: UUID) async throws -> User?
+    /// Adds a user; `conflict` if the username is taken anywhere in the installation.
+    func createUser(_ user: User, audit: AuditEntry) async throws
+    /// Changes a user's password hash, role or sites; `notFound` if there is none.
+    func updateUser(_ user: User, audit: AuditEntry) async throws
+    /// Removes a user and every credential of theirs; their audit entries stay.
+    func deleteUser(id: UUID, audit: AuditEntry) async throws
+    /// Stores a new session or API token (audited when `audit` is given).
+    func createCredential(_ credential: Credential, audit: AuditEntry?) async throws
+    /// A user's credentials, newest first.
+    func credentials(userID: UUID) async throws -> [Credential]
+    /// Revokes one credential; `notFound` if the user has none with that id.
+    func deleteCredential(id: UUID, userID: UUID, audit: AuditEntry?) async throws
+    /// Revokes every credential of a user (of one kind, or all); returns the hashes revoked,
+    /// so caches can forget them.
+    func deleteCredentials(userID: UUID, kind: Credential.Kind?, audit: AuditEntry?) async throws -> [[UInt8]]
+}
+
+/// The audit trail of one tenant: append-only.
+public protocol AuditStore: Sendable {
+    /// Entries matching `query`, newest first, at most `query.limit`.
+    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+}
+
+/// Signing in, which comes before the tenant is known: these look across every tenant.
+public protocol AccountStore: Sendable {
+    /// The user with this username, in whichever tenant.
+    func user(username: String) async throws -> User?
+    /// The credential whose secret hashes to `tokenHash`, with its user, if it is valid at `now`.
+    func authenticate(tokenHash: [UInt8], at now: Date) async throws -> (credential: Credential, user: User)?
+    /// Whether any user exists at all (a new installation has none).
+    func hasUsers() async throws -> Bool
+    /// Removes credentials that expired before `date`; returns how many.
+    func deleteExpiredCredentials(before date: Date) async throws -> Int
+}
+
+/// The tenants of the installation, and a store's view of one of them.
+public protocol TenantStore: Sendable {
+    /// The tenant this store reads and writes.
+    var tenantID: UUID { get }
+    func tenants() async throws -> [Tenant]
+    /// Adds or renames a tenant.
+    func saveTenant(_ tenant: Tenant) async throws
+    /// The same store, reading and writing `tenantID`'s rows only; it shares this store's
+    /// connections, so only the original is run as a service.
+    func scoped(to tenantID: UUID) -> any FootfallStore
+}
+
 /// Everything Footfall keeps in its system of record.
-public typealias FootfallStore = CameraStore & CountStore & CameraEventStore
+public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & SiteStore & UserStore & AuditStore
+    & AccountStore & TenantStore
 
 extension CountStore {
     /// Counts the crossings one by one; backends with a query language count in the query.

@@ -1,7 +1,9 @@
 extension StorageError {
     /// The input itself is wrong (a bad field, an unknown camera): trying again cannot help.
     public var isInvalidInput: Bool {
-        if case .invalidInput = self { return true }
-        return false
+        switch self {
+        case .invalidInput, .notFound, .conflict: true
+        case .backend, .migrationChanged: false
+        }
     }
 }

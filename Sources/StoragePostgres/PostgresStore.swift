@@ -1,5 +1,6 @@
 import CountingCore
 import Crypto
+import FootfallSupport
 import Foundation
 import Logging
 import PostgresNIO
@@ -12,7 +13,7 @@ import Synchronization
 ///
 /// It is a `Service`: its connection pools run while the service runs. With a read replica
 /// configured, the analytics reads (count history, crossings, site series) go to the replica.
-public final class PostgresStore: CameraStore, CountStore, CameraEventStore, Service {
+public final class PostgresStore: FootfallStore, Service {
     public let configuration: PostgresStoreConfiguration
     let client: PostgresClient
     private let readClient: PostgresClient?
@@ -71,23 +72,18 @@ public final class PostgresStore: CameraStore, CountStore, CameraEventStore, Ser
         let pool = reading ? (readClient ?? client) : client
         let deadline = configuration.connectTimeout + .milliseconds(configuration.statementTimeoutMilliseconds)
         do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask {
-                    try await pool.withTransaction(logger: self.logger) { [self] connection in
-                        _ = try await connection.query(
-                            "SELECT set_config('footfall.tenant_id', \(self.configuration.tenantID.uuidString), true)",
-                            logger: self.logger
-                        ).collect()
-                        return try await body(connection)
-                    }
+            return try await withTimeout(deadline) {
+                try await pool.withTransaction(logger: self.logger) { [self] connection in
+                    _ = try await connection.query(
+                        "SELECT set_config('footfall.tenant_id', \(self.configuration.tenantID.uuidString), true)",
+                        logger: self.logger
+                    ).collect()
+                    return try await body(connection)
                 }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    throw StorageError.backend(operation: operation, reason: "the database did not answer within \(deadline)")
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
             }
+        } catch is TimeoutError {
+            forgetPartitions()
+            throw StorageError.backend(operation: operation, reason: "the database did not answer within \(deadline)")
         } catch {
             // A rolled-back transaction may have created (and so cached) a partition that does not exist.
             forgetPartitions()

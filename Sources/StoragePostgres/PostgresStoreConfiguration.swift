@@ -30,7 +30,7 @@ public struct PostgresStoreConfiguration: Sendable {
     public var secretKey: [UInt8]
 
     /// The tenant that a single-organisation installation uses.
-    public static let defaultTenantID = UUID(uuidString: "00000000-0000-4000-8000-000000000001")!
+    public static let defaultTenantID = Tenant.defaultID
 
     public init(url: String, secretKey: [UInt8], tenantID: UUID = Self.defaultTenantID) throws(StorageError) {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {

@@ -6,7 +6,7 @@ import Storage
 ///
 /// What SQLite cannot do (row-level security, partitions) is left out, not imitated;
 /// see `docs/storage.md`.
-public actor SQLiteStore: CameraStore, CountStore, CameraEventStore {
+public actor SQLiteStore: FootfallStore {
     private let connection: SQLiteConnection
     public nonisolated let path: String
 
