@@ -5,7 +5,7 @@
 /// State for a track is dropped when the tracker removes it, so memory stays bounded by the
 /// people in view however long the stream runs.
 public struct CountingEngine: Sendable {
-    public let geometry: Geometry
+    public private(set) var geometry: Geometry
     public let configuration: CountingConfiguration
     public private(set) var tracker: Tracker
     public private(set) var lineCounters: [LineCounter]
@@ -78,5 +78,29 @@ public struct CountingEngine: Sendable {
             events.append(.occupancy(ZoneOccupancy(zone: counter.zone.name, occupancy: counter.occupancy, time: time)))
         }
         return events
+    }
+
+    /// Changes the lines and zones from the next step on, as an operator's edit does on a
+    /// running camera. Tracks carry on. A line or zone that is unchanged (same name and shape)
+    /// keeps its state and totals, so someone crossing it at that moment is still counted; a
+    /// new or changed one starts from zero. Crossings held back for unconfirmed tracks are kept
+    /// for the lines that remain.
+    public mutating func setGeometry(_ newGeometry: Geometry) {
+        let oldLines = geometry.lines
+        let keptLines = newGeometry.lines.map { line in lineCounters.first { $0.line == line } ?? LineCounter(line: line) }
+        var held: [Int: [(line: Int, direction: CrossingDirection, time: Double)]] = [:]
+        for (track, crossings) in pending {
+            let remapped = crossings.compactMap { crossing -> (line: Int, direction: CrossingDirection, time: Double)? in
+                guard let index = newGeometry.lines.firstIndex(of: oldLines[crossing.line]) else { return nil }
+                return (index, crossing.direction, crossing.time)
+            }
+            if !remapped.isEmpty { held[track] = remapped }
+        }
+        zoneCounters = newGeometry.zones.map { zone in
+            zoneCounters.first { $0.zone == zone } ?? ZoneCounter(zone: zone, minimumDwell: configuration.zoneMinimumDwell)
+        }
+        lineCounters = keptLines
+        pending = held
+        geometry = newGeometry
     }
 }

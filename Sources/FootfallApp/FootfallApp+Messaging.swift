@@ -15,6 +15,8 @@ extension FootfallApp {
         public var bus: any EventBus
         public var rateLimiter: any RateLimiter
         public var inbox: any DetectionInbox
+        /// Recently checked sessions and API tokens.
+        public var sessions: any SessionCache
         /// Where pipelines hand their crossings; nil: straight into the store.
         public var sink: (any CrossingSink)?
         /// Shared camera leases when several processes count cameras; nil in one process.
@@ -32,7 +34,7 @@ extension FootfallApp {
     public static func openMessaging(configuration: FootfallConfiguration, logger: Logger) throws -> MessagingSetup {
         var setup = MessagingSetup(
             live: InMemoryLiveState(), bus: InProcessEventBus(), rateLimiter: InMemoryRateLimiter(),
-            inbox: InProcessDetectionInbox(), sink: nil, leasing: nil, services: [], amqp: nil, description: "in process")
+            inbox: InProcessDetectionInbox(), sessions: InMemorySessionCache(), sink: nil, leasing: nil, services: [], amqp: nil, description: "in process")
         var parts: [String] = []
         if let url = configuration.redisURL {
             let redis: RedisConfiguration

@@ -50,11 +50,14 @@ public enum FootfallApp {
             }
             demoCamera = DemoCamera.camera(video: configuration.demoVideo)
         }
-        let (setup, cameras) = try await openStore(
+        let authentication = Authenticator.Settings()
+        let (setup, _) = try await openStore(
             configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
         ) { [demoCamera] store in
             if let demoCamera { try await store.saveCamera(demoCamera) }
-            return try await store.cameras()
+            if let password = configuration.adminPassword {
+                try await createFirstAdministrator(password: password, store: store, settings: authentication, logger: logger)
+            }
         }
         let store = setup.store
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
@@ -62,18 +65,22 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let pipelines = configuration.runCameras
-            ? self.pipelines(for: cameras, store: store, messaging: messaging, metrics: metrics, logger: logger) : []
         let dependencies = ServerDependencies(store: store, live: messaging.live, bus: messaging.bus, metrics: registry,
-                                              inbox: messaging.inbox, rateLimiter: messaging.rateLimiter)
+                                              inbox: messaging.inbox, rateLimiter: messaging.rateLimiter,
+                                              sessions: messaging.sessions)
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.
-        let services: [any Service] = setup.services + messaging.services + ingest
-            + (pipelines.isEmpty ? [] : [CameraSupervisor(pipelines: pipelines, leasing: messaging.leasing, logger: logger)])
+        let cameras: [any Service] = configuration.runCameras
+            ? [cameraSupervisor(store: store, messaging: messaging, metrics: metrics, includeExternal: true,
+                                dataDirectory: configuration.dataDirectory, logger: logger)]
+            : []
+        let services: [any Service] = setup.services + messaging.services + ingest + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
-                                               requestsPerMinute: configuration.requestsPerMinute),
+                                               requestsPerMinute: configuration.requestsPerMinute,
+                                               mediaDirectory: configuration.mediaDirectory,
+                                               secureCookies: configuration.secureCookies, authentication: authentication),
             dependencies: dependencies, services: services, logger: logger)
     }
 
@@ -87,32 +94,49 @@ public enum FootfallApp {
                 key: Settings.redisURL.key, source: "default",
                 reason: "workers share cameras through Redis leases: set FOOTFALL_REDIS_URL (or count cameras with `serve`)")
         }
-        let (setup, allCameras) = try await openStore(
+        let (setup, _) = try await openStore(
             configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
-        ) { store in try await store.cameras() }
-        // Smart cameras push their detections to an API process, which counts them there.
-        let cameras = allCameras.filter { $0.sourceKind != .external }
+        ) { _ in () }
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
         let messaging = try openMessaging(configuration: configuration, logger: logger)
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
-        let pipelines = self.pipelines(for: cameras, store: setup.store, messaging: messaging, metrics: metrics, logger: logger)
-        let services: [any Service] = setup.services + messaging.services
-            + [CameraSupervisor(pipelines: pipelines, leasing: messaging.leasing, logger: logger)]
+        // Smart cameras push their detections to an API process, which counts them there.
+        let supervisor = cameraSupervisor(store: setup.store, messaging: messaging, metrics: metrics, includeExternal: false,
+                                          dataDirectory: configuration.dataDirectory, logger: logger)
+        let services: [any Service] = setup.services + messaging.services + [supervisor]
         return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     }
 
-    /// One pipeline per camera. A file plays as a live camera would: in real time, looped; a
+    /// How often the cameras are read again when no change notice arrives (changes made by the
+    /// command line to the embedded store, or a notice lost while a broker restarted).
+    static let cameraRefreshInterval = Duration.seconds(5)
+
+    /// The supervisor of every camera in the store, following changes as they are made.
+    static func cameraSupervisor(store: any FootfallStore, messaging: MessagingSetup, metrics: PipelineMetrics,
+                                 includeExternal: Bool, dataDirectory: String, logger: Logger) -> CameraSupervisor {
+        CameraSupervisor(
+            directory: StoreCameraDirectory(store: store, includeExternal: includeExternal),
+            makePipeline: { managed in
+                pipeline(for: managed, store: store.scoped(to: managed.tenantID), messaging: messaging, metrics: metrics,
+                         dataDirectory: dataDirectory, logger: logger)
+            },
+            changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing, logger: logger)
+    }
+
+    /// A camera's pipeline. A file plays as a live camera would: in real time, looped; a
     /// stream is read as it comes and restarted when it ends.
-    static func pipelines(for cameras: [Camera], store: any FootfallStore, messaging: MessagingSetup,
-                          metrics: PipelineMetrics, logger: Logger) -> [CameraPipeline] {
-        cameras.map { camera in
-            let isFile = if case .file = camera.sourceKind { true } else { false }
-            return CameraPipeline(
-                camera: camera,
-                configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile, restartWhenEnded: !isFile),
-                store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
-                metrics: metrics, logger: logger)
-        }
+    static func pipeline(for managed: ManagedCamera, store: any FootfallStore, messaging: MessagingSetup,
+                         metrics: PipelineMetrics, dataDirectory: String, logger: Logger) -> CameraPipeline {
+        let camera = managed.camera
+        let isFile = if case .file = camera.sourceKind { true } else { false }
+        return CameraPipeline(
+            camera: camera,
+            configuration: CameraPipelineConfiguration(
+                realTime: isFile, loop: isFile,
+                detector: DetectorChoice.specification(for: camera.detector, dataDirectory: dataDirectory),
+                analysisRate: camera.analysisRate, restartWhenEnded: !isFile),
+            store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
+            metrics: metrics, logger: logger)
     }
 }

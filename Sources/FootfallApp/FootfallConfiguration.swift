@@ -30,6 +30,12 @@ public struct FootfallConfiguration: Sendable {
     public var runCameras: Bool
     /// This process's name in the camera lease table.
     public var workerName: String
+    /// Where video files that cameras added through the API may play live.
+    public var mediaDirectory: String
+    /// Mark the session cookie Secure.
+    public var secureCookies: Bool
+    /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
+    public var adminPassword: String?
 
     /// Host name and process id: unique among the workers of one site.
     public static var defaultWorkerName: String {
@@ -84,6 +90,9 @@ public struct FootfallConfiguration: Sendable {
             amqpURL: reader.value(Settings.amqpURL)?.text,
             requestsPerMinute: try reader.int(Settings.requestsPerMinute, default: 0, range: 0...1_000_000),
             runCameras: try reader.bool(Settings.cameras, default: true),
-            workerName: reader.string(Settings.workerName, default: defaultWorkerName))
+            workerName: reader.string(Settings.workerName, default: defaultWorkerName),
+            mediaDirectory: reader.string(Settings.mediaDirectory, default: dataDirectory + "/media"),
+            secureCookies: try reader.bool(Settings.secureCookies, default: false),
+            adminPassword: reader.value(Settings.adminPassword)?.text)
     }
 }

@@ -36,6 +36,14 @@ public enum Settings {
     public static let workerName = Setting(
         key: "worker-name", commandLine: "--worker-name", defaultText: "host-pid",
         help: "this process's name in the camera lease table (`footfall worker`)")
+    public static let mediaDirectory = Setting(
+        key: "media-dir", defaultText: "<data-dir>/media", help: "video files cameras added through the API may play")
+    public static let secureCookies = Setting(
+        key: "secure-cookies", onCommandLine: false, defaultText: "false",
+        help: "mark the session cookie Secure (Footfall is reached over HTTPS, as behind a proxy)")
+    public static let adminPassword = Setting(
+        key: "admin-password", defaultText: "none",
+        help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
     public static let configFile = Setting(key: "config", defaultText: "none", help: "JSON configuration file")
     public static let logLevel = Setting(
         key: "log-level", defaultText: "info", help: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`")
@@ -43,7 +51,8 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, configFile, logLevel,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, adminPassword,
+        configFile, logLevel,
     ]
 
     /// The README's configuration table, in Markdown.

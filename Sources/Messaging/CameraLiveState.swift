@@ -34,14 +34,23 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
     public var updated: Date?
     public var lines: [LineTotals]
     public var zones: [ZoneState]
+    /// The size of the camera's frames, once the first one arrived (lines and zones are drawn in it).
+    public var frameWidth: Int?
+    public var frameHeight: Int?
+    /// The version of the lines and zones being counted.
+    public var geometryVersion: Int?
 
     public init(cameraID: String, status: CameraStatus = .connecting, framesPerSecond: Double = 0,
-                updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = []) {
+                updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = [], frameWidth: Int? = nil,
+                frameHeight: Int? = nil, geometryVersion: Int? = nil) {
         self.cameraID = cameraID
         self.status = status
         self.framesPerSecond = framesPerSecond
         self.updated = updated
         self.lines = lines
         self.zones = zones
+        self.frameWidth = frameWidth
+        self.frameHeight = frameHeight
+        self.geometryVersion = geometryVersion
     }
 }

@@ -6,7 +6,7 @@ import Storage
 /// WebSocket API and the broker fan-out between processes.
 extension LiveMessage: Codable {
     private enum CodingKeys: String, CodingKey {
-        case type, camera, time, line, direction, track, `in`, out, zone, occupancy, status, reason
+        case type, camera, time, line, direction, track, `in`, out, zone, occupancy, status, reason, tenant, change, version
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -31,6 +31,12 @@ extension LiveMessage: Codable {
             try container.encode(status.time, forKey: .time)
             try container.encode(status.status, forKey: .status)
             try container.encodeIfPresent(status.reason, forKey: .reason)
+        case .camera(let change):
+            try container.encode("camera", forKey: .type)
+            try container.encode(change.time, forKey: .time)
+            try container.encode(change.tenantID, forKey: .tenant)
+            try container.encode(change.change, forKey: .change)
+            try container.encode(change.geometryVersion, forKey: .version)
         }
     }
 
@@ -52,6 +58,10 @@ extension LiveMessage: Codable {
         case "status":
             self = .status(.init(cameraID: camera, status: try container.decode(CameraStatus.self, forKey: .status),
                                  reason: try container.decodeIfPresent(String.self, forKey: .reason), time: time))
+        case "camera":
+            self = .camera(.init(cameraID: camera, tenantID: try container.decode(UUID.self, forKey: .tenant),
+                                 change: try container.decode(CameraChange.Change.self, forKey: .change),
+                                 geometryVersion: try container.decode(Int.self, forKey: .version), time: time))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: container,
                                                    debugDescription: "unknown live message type '\(type)'")

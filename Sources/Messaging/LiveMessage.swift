@@ -7,6 +7,9 @@ public enum LiveMessage: Hashable, Sendable {
     case crossing(Crossing)
     case occupancy(Occupancy)
     case status(Status)
+    /// A camera's settings or its lines and zones changed: pipelines pick the change up at
+    /// once, dashboards reload it.
+    case camera(CameraChange)
 
     /// A track crossed a line; `totalIn`/`totalOut` are the line's running totals.
     public struct Crossing: Hashable, Sendable {
@@ -60,12 +63,38 @@ public enum LiveMessage: Hashable, Sendable {
         }
     }
 
+    /// A camera was added, changed or removed.
+    public struct CameraChange: Hashable, Sendable {
+        public enum Change: String, Hashable, Sendable, Codable {
+            case created, updated, deleted
+            /// New lines and zones.
+            case geometry
+        }
+
+        public var cameraID: String
+        /// The tenant the camera belongs to.
+        public var tenantID: UUID
+        public var change: Change
+        /// The camera's geometry version after the change.
+        public var geometryVersion: Int
+        public var time: Date
+
+        public init(cameraID: String, tenantID: UUID, change: Change, geometryVersion: Int, time: Date) {
+            self.cameraID = cameraID
+            self.tenantID = tenantID
+            self.change = change
+            self.geometryVersion = geometryVersion
+            self.time = time
+        }
+    }
+
     /// The camera the message is about.
     public var cameraID: String {
         switch self {
         case .crossing(let message): message.cameraID
         case .occupancy(let message): message.cameraID
         case .status(let message): message.cameraID
+        case .camera(let message): message.cameraID
         }
     }
 }

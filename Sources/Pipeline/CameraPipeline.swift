@@ -28,16 +28,20 @@ public struct CameraPipeline: Service {
     private let logger: Logger
     private let clock: AnyClock
     private let now: @Sendable () -> Date
+    /// Where a change of lines and zones arrives while the pipeline runs.
+    public let geometryFeed: GeometryFeed
 
     /// - Parameters:
     ///   - sink: where crossings go; by default straight into `store`.
     ///   - inbox: where pushed detections arrive, for `external` cameras.
     ///   - clock: times stalls and the quiet camera's heartbeat (tests pass a manual clock).
     ///   - now: the wall clock that dates events and decides when a day ends.
+    ///   - geometryFeed: where changed lines and zones arrive; one is made from `camera` if none is given.
     public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore & CameraEventStore,
                 sink: (any CrossingSink)? = nil, inbox: (any DetectionInbox)? = nil,
                 bus: any EventBus, live: any LiveStateStore, metrics: PipelineMetrics, logger: Logger,
-                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init) {
+                clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
+                geometryFeed: GeometryFeed? = nil) {
         self.camera = camera
         self.configuration = configuration
         self.source = camera.sourceKind
@@ -52,6 +56,7 @@ public struct CameraPipeline: Service {
         self.logger = logger
         self.clock = AnyClock(clock)
         self.now = now
+        self.geometryFeed = geometryFeed ?? GeometryFeed(version: camera.geometryVersion, geometry: camera.geometry)
     }
 
     public func run() async throws {
@@ -63,6 +68,9 @@ public struct CameraPipeline: Service {
     /// of the stream would (nothing held is lost), with its reason in the last status.
     public func run(lease: CameraLease?, stop: PipelineStopSignal? = nil) async throws {
         let start = now()
+        // The latest lines and zones, which may have changed since the camera was read.
+        var camera = self.camera
+        (camera.geometryVersion, camera.geometry) = geometryFeed.latest
         // Today's totals so far come first, so the first state anyone sees already has them.
         var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
                             start: start, storedToday: await storedTotals(on: start))
@@ -220,7 +228,21 @@ public struct CameraPipeline: Service {
     /// Detector failures in a row after which the run ends and the supervisor takes over.
     static let maximumDetectorFailures = 25
 
+    /// Switches to lines and zones changed since the last frame, if any.
+    private func followGeometry(run: inout CameraRun, analyzer: inout FrameAnalyzer) {
+        let latest = geometryFeed.latest
+        guard latest.version > run.geometryVersion else { return }
+        let before = analyzer.engine
+        analyzer.setGeometry(latest.geometry)
+        run.changeGeometry(latest.geometry, version: latest.version, before: before, after: analyzer.engine)
+        logger.info("camera.geometry_changed", metadata: ["camera.geometry_version": "\(latest.version)"])
+    }
+
     private func process(_ frame: Frame, run: inout CameraRun, analyzer: inout FrameAnalyzer) async throws {
+        followGeometry(run: &run, analyzer: &analyzer)
+        if run.live.frameWidth != frame.width || run.live.frameHeight != frame.height {
+            run.setFrameSize(width: frame.width, height: frame.height)
+        }
         let events: [CountingEvent]
         do {
             events = try analyzer.analyze(frame)
@@ -239,7 +261,7 @@ public struct CameraPipeline: Service {
         if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
             run.lastSnapshot = frame.time
             do {
-                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: camera.geometry, tracks: analyzer.engine.tracks)
+                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: analyzer.engine.geometry, tracks: analyzer.engine.tracks)
                 await live.putSnapshot(cameraID: camera.id, jpeg: jpeg)
             } catch {
                 logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
@@ -256,6 +278,7 @@ public struct CameraPipeline: Service {
             return
         }
         run.lastAnalysed = time
+        followGeometry(run: &run, analyzer: &analyzer)
         let events = analyzer.step(detections: batch.detections, time: time)
         await publish(run.record(events, streamTime: time, engine: analyzer.engine), run: &run)
     }
@@ -272,7 +295,7 @@ public struct CameraPipeline: Service {
                 metrics.crossings(camera: camera.id, line: crossing.line, direction: crossing.direction.rawValue).increment()
             case .occupancy(let occupancy):
                 metrics.occupancy(camera: camera.id, zone: occupancy.zone).record(occupancy.occupancy)
-            case .status:
+            case .status, .camera:
                 break
             }
         }

@@ -13,6 +13,8 @@ struct CameraRun {
     let runID: String
     /// Wall-clock time at stream time 0.
     let start: Date
+    /// The version of the lines and zones counted now; crossings are stamped with it.
+    private(set) var geometryVersion: Int
     private(set) var live: CameraLiveState
     private(set) var totals: LiveTotals
     var outbox: CrossingOutbox
@@ -45,6 +47,7 @@ struct CameraRun {
         self.cameraID = camera.id
         self.runID = runID
         self.start = start
+        self.geometryVersion = camera.geometryVersion
         self.totals = LiveTotals(start: start, stored: storedToday)
         self.live = CameraLiveState(
             cameraID: camera.id, status: .connecting,
@@ -52,7 +55,7 @@ struct CameraRun {
                 let today = storedToday[line.name] ?? CrossingTotals()
                 return .init(name: line.name, countIn: today.countIn, countOut: today.countOut)
             },
-            zones: camera.geometry.zones.map { .init(name: $0.name) })
+            zones: camera.geometry.zones.map { .init(name: $0.name) }, geometryVersion: camera.geometryVersion)
         self.outbox = CrossingOutbox(capacity: outboxCapacity)
         self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
         self.rate = FrameRateMeter(start: start)
@@ -82,7 +85,7 @@ struct CameraRun {
                 outbox.add(CrossingRecord(
                     id: crossing.eventID(camera: cameraID, run: runID, streamStart: start.timeIntervalSince1970),
                     cameraID: cameraID, line: crossing.line, direction: crossing.direction,
-                    trackID: crossing.trackID, time: time))
+                    trackID: crossing.trackID, time: time, geometryVersion: geometryVersion))
                 minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
                 let today = totals.today(line: crossing.line, engineIn: crossing.totalIn, engineOut: crossing.totalOut)
                 if let index = live.lines.firstIndex(where: { $0.name == crossing.line }) {
@@ -122,6 +125,31 @@ struct CameraRun {
             live.lines[index].countIn = 0
             live.lines[index].countOut = 0
         }
+    }
+
+    /// Counts with new lines and zones from the next frame on. `engine` is the engine before the
+    /// change and `changed` the same engine after `setGeometry`: lines that stayed keep today's
+    /// totals, and so do changed or new lines of a name counted before.
+    mutating func changeGeometry(_ geometry: Geometry, version: Int, before engine: CountingEngine, after changed: CountingEngine) {
+        var today: [String: CrossingTotals] = [:]
+        for counter in engine.lineCounters {
+            today[counter.line.name] = totals.today(line: counter.line.name, engineIn: counter.totalIn, engineOut: counter.totalOut)
+        }
+        totals.rebase(today: today, engine: changed.lineCounters)
+        minutes.geometry = geometry
+        geometryVersion = version
+        live.geometryVersion = version
+        live.lines = geometry.lines.map { line in
+            let total = today[line.name] ?? CrossingTotals()
+            return .init(name: line.name, countIn: total.countIn, countOut: total.countOut)
+        }
+        live.zones = changed.zoneCounters.map { .init(name: $0.zone.name, occupancy: $0.occupancy) }
+    }
+
+    /// Records the size of the camera's frames, which lines and zones must fit in.
+    mutating func setFrameSize(width: Int, height: Int) {
+        live.frameWidth = width
+        live.frameHeight = height
     }
 
     /// Everything not yet stored, the current partial minute included; the run is over.

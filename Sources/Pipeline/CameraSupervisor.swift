@@ -2,6 +2,7 @@ import FootfallSupport
 import Logging
 import Messaging
 import ServiceLifecycle
+import Storage
 
 /// Runs every camera pipeline and restarts one that fails (or whose live stream ends), with
 /// exponential backoff and jitter, without touching the others.
@@ -26,15 +27,29 @@ public struct CameraSupervisor: Service {
         }
     }
 
+    /// The cameras supervised from the start (a fixed list), if not read from a directory.
     public let pipelines: [CameraPipeline]
+    private let roster: Roster?
     private let leasing: Leasing?
     private let logger: Logger
     private let backoff: Backoff
     private let clock: AnyClock
 
+    /// Where a supervisor with a directory finds its cameras and makes their pipelines.
+    struct Roster: Sendable {
+        var directory: any CameraDirectory
+        var makePipeline: @Sendable (ManagedCamera) -> CameraPipeline
+        /// Camera change notices (`LiveMessage.camera`) arrive here.
+        var changes: (any EventBus)?
+        /// How often the directory is read even without a notice.
+        var refreshInterval: Duration
+    }
+
     /// A run longer than this counts as healthy: the next failure waits only the initial delay again.
     static let healthyRun = Duration.seconds(60)
 
+    /// Supervises a fixed list of pipelines.
+    ///
     /// - Parameters:
     ///   - initialDelay: the wait before the first restart; each later one doubles, up to `maximumDelay`.
     ///   - clock: the clock every wait is measured on (tests pass a manual clock).
@@ -42,6 +57,7 @@ public struct CameraSupervisor: Service {
                 initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30),
                 clock: any Clock<Duration> = ContinuousClock()) {
         self.pipelines = pipelines
+        self.roster = nil
         self.leasing = leasing
         self.logger = logger
         // Jitter: cameras that failed together (a switch rebooted) do not all retry in step.
@@ -49,38 +65,130 @@ public struct CameraSupervisor: Service {
         self.clock = AnyClock(clock)
     }
 
+    /// Supervises the cameras of `directory`, following its changes without a restart: a new
+    /// camera starts, a deleted or disabled one stops (handing over what it holds), a camera
+    /// whose settings changed restarts, and new lines and zones reach the running pipeline
+    /// before its next frame. The directory is read again on every camera notice from
+    /// `changes` and every `refreshInterval`.
+    public init(directory: any CameraDirectory, makePipeline: @escaping @Sendable (ManagedCamera) -> CameraPipeline,
+                changes: (any EventBus)? = nil, refreshInterval: Duration = .seconds(30), leasing: Leasing? = nil,
+                logger: Logger, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30),
+                clock: any Clock<Duration> = ContinuousClock()) {
+        self.pipelines = []
+        self.roster = Roster(directory: directory, makePipeline: makePipeline, changes: changes, refreshInterval: refreshInterval)
+        self.leasing = leasing
+        self.logger = logger
+        self.backoff = Backoff(initial: initialDelay, maximum: maximumDelay, jitter: .proportional(0.2))
+        self.clock = AnyClock(clock)
+    }
+
     public func run() async throws {
+        guard let roster else {
+            await withDiscardingTaskGroup { group in
+                for pipeline in pipelines {
+                    let handle = CameraHandle(camera: ManagedCamera(tenantID: Tenant.defaultID, camera: pipeline.camera),
+                                              pipeline: pipeline)
+                    group.addTask { await supervise(handle) }
+                }
+            }
+            return
+        }
+        await follow(roster)
+    }
+
+    /// Keeps the running cameras equal to the directory's, until graceful shutdown.
+    private func follow(_ roster: Roster) async {
+        let (triggers, trigger) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
-            for pipeline in pipelines {
-                group.addTask { await supervise(pipeline) }
+            group.addTask {
+                while await pause(roster.refreshInterval) { trigger.yield() }
+            }
+            if let bus = roster.changes {
+                let messages = bus.subscribe()
+                group.addTask {
+                    try? await cancelWhenGracefulShutdown {
+                        for await message in messages {
+                            if case .camera = message { trigger.yield() }
+                        }
+                    }
+                }
+            }
+            trigger.yield()
+            var running: [String: CameraHandle] = [:]
+            await withGracefulShutdownHandler {
+                for await _ in triggers {
+                    let desired: [ManagedCamera]
+                    do {
+                        desired = try await roster.directory.cameras()
+                    } catch {
+                        logger.warning("camera.directory_unavailable", metadata: ["error": "\(error)"])
+                        continue
+                    }
+                    reconcile(desired, running: &running, roster: roster, group: &group)
+                }
+            } onGracefulShutdown: {
+                trigger.finish()
             }
         }
     }
 
-    private func supervise(_ pipeline: CameraPipeline) async {
+    /// Starts, stops, restarts or updates cameras so that `running` matches `desired`.
+    private func reconcile(_ desired: [ManagedCamera], running: inout [String: CameraHandle], roster: Roster,
+                           group: inout DiscardingTaskGroup) {
+        let wanted = Dictionary(desired.map { ($0.camera.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for (id, handle) in running where wanted[id] == nil {
+            logger.info("camera.removed", metadata: ["camera.id": "\(id)"])
+            handle.retire(reason: "the camera was removed or disabled")
+            running[id] = nil
+        }
+        for (id, camera) in wanted.sorted(by: { $0.key < $1.key }) {
+            var previous: CameraHandle?
+            if let handle = running[id] {
+                guard handle.camera.needsRestart(for: camera) else {
+                    // The lines and zones may have changed: the pipeline follows before its next frame.
+                    handle.pipeline.geometryFeed.offer(version: camera.camera.geometryVersion, geometry: camera.camera.geometry)
+                    continue
+                }
+                logger.info("camera.settings_changed", metadata: ["camera.id": "\(id)"])
+                handle.retire(reason: "the camera's settings changed")
+                previous = handle
+            }
+            let handle = CameraHandle(camera: camera, pipeline: roster.makePipeline(camera))
+            running[id] = handle
+            group.addTask { [previous] in
+                // The old run hands over what it holds before the new one starts.
+                await previous?.waitUntilFinished()
+                await supervise(handle)
+            }
+        }
+    }
+
+    private func supervise(_ handle: CameraHandle) async {
+        defer { handle.markFinished() }
+        let pipeline = handle.pipeline
         var attempt = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil {
             let started = clock.now
             do {
                 if let leasing {
-                    guard let lease = await acquire(pipeline.camera.id, leasing: leasing) else { return }
+                    guard let lease = await acquire(pipeline.camera.id, leasing: leasing, handle: handle) else { return }
                     do {
-                        try await run(pipeline, holding: lease, leasing: leasing)
+                        try await run(pipeline, holding: lease, leasing: leasing, stop: handle.nextRun())
                     } catch {
                         await release(lease, leasing: leasing)
                         throw error
                     }
                     await release(lease, leasing: leasing)
                 } else {
-                    try await pipeline.run()
+                    try await pipeline.run(lease: nil, stop: handle.nextRun())
                 }
-                guard pipeline.configuration.restartWhenEnded else { return }
+                guard pipeline.configuration.restartWhenEnded, handle.retiredReason == nil else { return }
                 logger.info("camera.stream_ended", metadata: ["camera.id": "\(pipeline.camera.id)"])
                 attempt = 0
             } catch {
                 // A camera that ran for a while before failing starts again from a short wait.
                 if started.duration(to: clock.now) > Self.healthyRun { attempt = 0 }
-                guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
+                guard !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil else { return }
                 logger.warning("camera.restarting", metadata: [
                     "camera.id": "\(pipeline.camera.id)", "error": "\(error)",
                     "delay": "\(backoff.baseDelay(attempt: attempt + 1))",
@@ -101,9 +209,9 @@ public struct CameraSupervisor: Service {
         }
     }
 
-    /// Waits until this worker holds the camera's lease; nil at shutdown.
-    private func acquire(_ cameraID: String, leasing: Leasing) async -> CameraLease? {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+    /// Waits until this worker holds the camera's lease; nil at shutdown or once the camera is retired.
+    private func acquire(_ cameraID: String, leasing: Leasing, handle: CameraHandle) async -> CameraLease? {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil {
             do {
                 if let lease = try await leasing.leases.acquire(cameraID: cameraID, owner: leasing.owner,
                                                                 duration: leasing.duration) {
@@ -122,8 +230,9 @@ public struct CameraSupervisor: Service {
     /// succeeded for half the duration (a renewal that hangs counts as failed), the pipeline is
     /// asked to stop — handing over what it holds — and cancelled if it has not stopped a
     /// quarter of the duration later, still before another worker could be given the camera.
-    private func run(_ pipeline: CameraPipeline, holding lease: CameraLease, leasing: Leasing) async throws {
-        let stop = PipelineStopSignal()
+    private func run(_ pipeline: CameraPipeline, holding lease: CameraLease, leasing: Leasing, stop: PipelineStopSignal)
+        async throws
+    {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pipeline.run(lease: lease, stop: stop) }
             group.addTask { try await keep(lease, leasing: leasing, stop: stop) }
@@ -131,7 +240,8 @@ public struct CameraSupervisor: Service {
             // The first to end decides: the pipeline (ended, failed or stopped) or the lost lease.
             try await group.next()
         }
-        if stop.reason != nil { throw PipelineError.leaseLost(cameraID: lease.cameraID) }
+        let lost = PipelineError.leaseLost(cameraID: lease.cameraID)
+        if stop.reason == lost.description { throw lost }
     }
 
     /// Renews until the lease is lost; then stops the pipeline and, after a last grace, throws.

@@ -25,4 +25,9 @@ public struct FrameAnalyzer {
 
     /// Current occupancy of each zone, in geometry order.
     public var occupancies: [Int] { engine.zoneCounters.map(\.occupancy) }
+
+    /// Counts with new lines and zones from the next frame on (see `CountingEngine.setGeometry`).
+    public mutating func setGeometry(_ geometry: Geometry) {
+        engine.setGeometry(geometry)
+    }
 }

@@ -50,4 +50,16 @@ struct LiveTotals: Equatable {
         }
         return true
     }
+
+    /// After the lines changed: each line's base becomes what keeps its total for today where
+    /// it was: `today` (the totals just before the change) minus what the engine's counters now
+    /// hold (unchanged lines keep their counters; new or moved ones start from zero).
+    mutating func rebase(today: [String: CrossingTotals], engine counters: [LineCounter]) {
+        base = [:]
+        for counter in counters {
+            let before = today[counter.line.name] ?? CrossingTotals()
+            base[counter.line.name] = CrossingTotals(countIn: before.countIn - counter.totalIn,
+                                                     countOut: before.countOut - counter.totalOut)
+        }
+    }
 }

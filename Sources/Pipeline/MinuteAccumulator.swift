@@ -5,7 +5,8 @@ import Storage
 /// Folds counting events and per-frame occupancy samples into per-minute results.
 struct MinuteAccumulator {
     let cameraID: String
-    let geometry: Geometry
+    /// The lines and zones counted now; a change applies to the frames after it.
+    var geometry: Geometry
     private var minutes: [Date: [String: CountingResult]] = [:]
 
     init(cameraID: String, geometry: Geometry) {

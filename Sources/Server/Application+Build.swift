@@ -3,24 +3,41 @@ import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
+/// The router and the table of its API routes with the access each needs.
+public struct FootfallRouter {
+    public let router: Router<FootfallRequestContext>
+    /// Every API route: method, path and who may call it.
+    public let routes: [RouteSpec]
+}
+
 /// Builds the router with every route of the API and the dashboard.
-public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies)
-    -> Router<FootfallRequestContext>
-{
+public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies) -> FootfallRouter {
     let router = Router(context: FootfallRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: StorageErrorMiddleware())
+    let authenticator = Authenticator(store: dependencies.store, cache: dependencies.sessions, limiter: dependencies.rateLimiter,
+                                      settings: configuration.authentication, now: dependencies.clock)
+    router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+    let table = RouteTable(prefix: "/api/v1")
     // Smart cameras push many times a second: their route is outside the rate limit.
-    DetectionController(dependencies: dependencies).addRoutes(to: router.group("api/v1"))
+    DetectionController(dependencies: dependencies).addRoutes(to: router.group("api/v1"), table: table)
     let api = router.group("api/v1")
     if configuration.requestsPerMinute > 0 {
         api.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter,
                                                 requestsPerMinute: configuration.requestsPerMinute))
     }
-    CameraController(dependencies: dependencies).addRoutes(to: api)
-    LiveController(dependencies: dependencies).addRoutes(to: api)
+    SessionController(dependencies: dependencies, authenticator: authenticator, secureCookies: configuration.secureCookies)
+        .addRoutes(to: api, table: table)
+    UserController(dependencies: dependencies, authenticator: authenticator).addRoutes(to: api, table: table)
+    SiteController(dependencies: dependencies).addRoutes(to: api, table: table)
+    CameraController(dependencies: dependencies, sources: CameraSourcePolicy(mediaDirectory: configuration.mediaDirectory))
+        .addRoutes(to: api, table: table)
+    AuditController(dependencies: dependencies).addRoutes(to: api, table: table)
+    LiveController(dependencies: dependencies).addRoutes(to: api, table: table)
     HealthController(dependencies: dependencies).addRoutes(to: router)
+    OpenAPIController().addRoutes(to: router)
     DashboardController().addRoutes(to: router)
-    return router
+    return FootfallRouter(router: router, routes: table.all)
 }
 
 /// Builds the HTTP + WebSocket application; `services` run alongside it in one service group
@@ -29,7 +46,7 @@ public func buildApplication(
     configuration: ServerConfiguration, dependencies: ServerDependencies, services: [any Service] = [],
     logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    let router = buildRouter(configuration: configuration, dependencies: dependencies).router
     return Application(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: router),

@@ -32,13 +32,12 @@ struct DetectionController {
         var frames: [Frame]
     }
 
-    func addRoutes(to group: RouterGroup<FootfallRequestContext>) {
-        group.post("cameras/:id/detections", use: push)
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
+        table.add(group, .post, "cameras/:id/detections", .role(.operator), use: push)
     }
 
-    @Sendable func push(_ request: Request, context: some RequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard try await dependencies.store.camera(id: id) != nil else { throw APIError.notFound(camera: id) }
+    @Sendable func push(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let id = try await TenantView(dependencies, context).camera(try context.parameters.require("id")).id
         let buffer = try await request.body.collect(upTo: 4 << 20)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in

@@ -8,27 +8,54 @@ import Messaging
 struct LiveController {
     let dependencies: ServerDependencies
 
-    func addRoutes(to group: RouterGroup<FootfallRequestContext>) {
-        group.get("live", use: live)
-        group.ws("live/ws") { inbound, outbound, context in
-            try await stream(inbound: inbound, outbound: outbound, logger: context.logger)
-        }
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
+        table.add(group, .get, "live", .role(.viewer), use: live)
+        // The upgrade is checked before it happens; the stream then carries only the caller's cameras.
+        group.ws("live/ws", shouldUpgrade: { _, context in
+            try RouteTable.check(.role(.viewer), context)
+            return .upgrade([:])
+        }, onUpgrade: { inbound, outbound, context in
+            guard let caller = context.requestContext.identity else { return }
+            try await stream(inbound: inbound, outbound: outbound, caller: caller, logger: context.logger)
+        })
+        table.record(.get, "live/ws", .role(.viewer))
     }
 
-    @Sendable func live(_ request: Request, context: some RequestContext) async throws -> Response {
-        let states = await dependencies.live.states()
+    /// The current numbers of the cameras the caller may see.
+    @Sendable func live(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let visible = Set(try await TenantView(dependencies, context).cameras().map(\.id))
+        let states = await dependencies.live.states().filter { visible.contains($0.cameraID) }
         return try JSONResponse.make(APIModels.LiveList(cameras: states.map(APIModels.LiveCamera.init)))
     }
 
-    /// Sends `{"type":"hello"}` once subscribed, then one message per live event until the client leaves.
-    private func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+    /// The ids of the cameras `caller` may see now.
+    private func visibleCameras(_ caller: Identity) async -> Set<String> {
+        let store = dependencies.store.scoped(to: caller.user.tenantID)
+        let cameras = (try? await store.cameras()) ?? []
+        return Set(cameras.filter { caller.user.maySee(site: $0.siteID) }.map(\.id))
+    }
+
+    /// Sends `{"type":"hello"}` once subscribed, then one message per live event of the caller's
+    /// cameras until the client leaves.
+    private func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, caller: Identity,
+                        logger: Logger) async throws {
         let messages = dependencies.bus.subscribe()
+        let initial = await visibleCameras(caller)
         let encoder = JSONResponse.encoder()
         let hello = #"{"time":"\#(dependencies.clock().formatted(.iso8601))","type":"hello"}"#
         try await outbound.write(.text(hello))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                var visible = initial
                 for await message in messages {
+                    if case .camera(let change) = message {
+                        // Another tenant's cameras are none of this client's business.
+                        guard change.tenantID == caller.user.tenantID else { continue }
+                        visible = await visibleCameras(caller)
+                        guard visible.contains(change.cameraID) || change.change == .deleted else { continue }
+                    } else if !visible.contains(message.cameraID) {
+                        continue
+                    }
                     let data = try encoder.encode(message)
                     try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
                 }

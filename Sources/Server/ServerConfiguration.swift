@@ -1,14 +1,24 @@
-/// Where the HTTP server listens, and how much one client may ask of it.
-public struct ServerConfiguration: Hashable, Sendable {
+/// Where the HTTP server listens, and how it treats its clients.
+public struct ServerConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port (tests).
     public var port: Int
     /// API requests one client may make per minute (0: no limit). WebSocket streams count once.
     public var requestsPerMinute: Int
+    /// Where camera video files may be named through the API; nil: files only from the command line.
+    public var mediaDirectory: String?
+    /// Mark the session cookie Secure (Footfall is reached over HTTPS, say through a proxy).
+    public var secureCookies: Bool
+    /// Sign-in, session and token settings.
+    public var authentication: Authenticator.Settings
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0, mediaDirectory: String? = nil,
+                secureCookies: Bool = false, authentication: Authenticator.Settings = .init()) {
         self.host = host
         self.port = port
         self.requestsPerMinute = requestsPerMinute
+        self.mediaDirectory = mediaDirectory
+        self.secureCookies = secureCookies
+        self.authentication = authentication
     }
 }

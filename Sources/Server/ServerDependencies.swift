@@ -5,25 +5,30 @@ import Storage
 
 /// What the HTTP server reads from and listens to; built by the composition root.
 public struct ServerDependencies: Sendable {
+    /// The store; requests use its view of the caller's tenant.
     public var store: any FootfallStore
     public var live: any LiveStateStore
     public var bus: any EventBus
     public var metrics: PrometheusCollectorRegistry
     /// Where detections pushed by smart cameras go.
     public var inbox: any DetectionInbox
-    /// Shared request counters for the API's rate limit.
+    /// Shared request counters for the API's rate limit and sign-in throttling.
     public var rateLimiter: any RateLimiter
+    /// Recently checked sessions and tokens.
+    public var sessions: any SessionCache
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
-                rateLimiter: any RateLimiter = InMemoryRateLimiter(), clock: @escaping @Sendable () -> Date = Date.init) {
+                rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.live = live
         self.bus = bus
         self.metrics = metrics
         self.inbox = inbox
         self.rateLimiter = rateLimiter
+        self.sessions = sessions
         self.clock = clock
     }
 }

@@ -11,5 +11,5 @@ struct Footfall: AsyncParsableCommand {
             results and serves them over a REST + WebSocket API and a web dashboard.
             """,
         subcommands: [Serve.self, Worker.self, Count.self, Eval.self, Bench.self, Migrate.self, DeadLettersCommand.self,
-                      ConfigCommand.self])
+                      ConfigCommand.self, UserCommand.self, CameraCommand.self, GeometryCommand.self])
 }

@@ -93,4 +93,33 @@ struct CountingEngineTests {
         #expect(Set(found.map(\.direction)) == [.in, .out])
         #expect(Set(found.map(\.trackID)).count == 2)
     }
+
+    @Test func aGeometryChangeKeepsUnchangedLinesAndCountsNewOnesFromZero() {
+        var engine = CountingEngine(geometry: geometry)
+        var events: [CountingEvent] = []
+        // Walking right: halfway to the door, the operator adds a second line further right.
+        for frame in 0..<5 {
+            events += engine.step(detections: [person(atX: 40 + Double(frame) * 8)], time: Double(frame) / 10)
+        }
+        var edited = geometry
+        edited.lines.append(CountingLine(name: "exit", a: Point(x: 160, y: 0), b: Point(x: 160, y: 200)))
+        engine.setGeometry(edited)
+        #expect(engine.geometry == edited)
+        for frame in 5..<25 {
+            events += engine.step(detections: [person(atX: 40 + Double(frame) * 8)], time: Double(frame) / 10)
+        }
+        let found = crossings(events)
+        #expect(found.map(\.line) == ["door", "exit"])
+        #expect(found.map(\.totalOut) == [1, 1])
+        #expect(engine.zoneCounters[0].occupancy == 1, "the unchanged zone kept its visitor")
+
+        // Moving the door makes it a new line: its totals start again; removing the zone empties it.
+        var moved = edited
+        moved.lines[0].a.x = 120
+        moved.lines[0].b.x = 120
+        moved.zones = []
+        engine.setGeometry(moved)
+        #expect(engine.lineCounters.map(\.totalOut) == [0, 1])
+        #expect(engine.zoneCounters.isEmpty)
+    }
 }

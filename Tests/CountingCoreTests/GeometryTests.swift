@@ -1,3 +1,4 @@
+import Foundation
 import CountingCore
 import Testing
 
@@ -31,6 +32,43 @@ struct GeometryTests {
         let infinite = Geometry(lines: [CountingLine(name: "x", a: Point(x: .infinity, y: 0), b: Point(x: 1, y: 1))])
         #expect(throws: CountingCoreError.invalidGeometry(field: "lines[0].a", reason: "coordinates must be finite numbers")) {
             try infinite.validate()
+        }
+    }
+
+    @Test func zonesMustBeSimplePolygonsAndPointsInsideTheFrame() {
+        let bowTie = Geometry(zones: [Zone(name: "z", polygon: [Point(x: 0, y: 0), Point(x: 10, y: 10),
+                                                                 Point(x: 10, y: 0), Point(x: 0, y: 10)])])
+        #expect(throws: CountingCoreError.invalidGeometry(field: "zones[0].polygon",
+                                                          reason: "edges 0 and 2 cross: a zone must be a simple polygon")) {
+            try bowTie.validate()
+        }
+        let square = Geometry(zones: [Zone(name: "z", polygon: [Point(x: 0, y: 0), Point(x: 10, y: 0),
+                                                                 Point(x: 10, y: 10), Point(x: 0, y: 10)])])
+        #expect(throws: Never.self) { try square.validate() }
+        let concave = Geometry(zones: [Zone(name: "z", polygon: [Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 5, y: 5),
+                                                                  Point(x: 10, y: 10), Point(x: 0, y: 10)])])
+        #expect(throws: Never.self) { try concave.validate() }
+        let repeated = Geometry(zones: [Zone(name: "z", polygon: [Point(x: 0, y: 0), Point(x: 0, y: 0), Point(x: 5, y: 5)])])
+        #expect(throws: CountingCoreError.self) { try repeated.validate() }
+
+        let outside = Geometry(lines: [CountingLine(name: "door", a: Point(x: 10, y: 10), b: Point(x: 800, y: 10))])
+        #expect(throws: CountingCoreError.invalidGeometry(field: "lines[0].b", reason: "the point lies outside the 768×576 frame")) {
+            try outside.validate(frame: (768, 576))
+        }
+        #expect(throws: Never.self) { try outside.validate() }
+    }
+
+    @Test func hugeGeometriesAreRefused() {
+        let many = Geometry(lines: (0...Geometry.maximumLines).map {
+            CountingLine(name: "l\($0)", a: Point(x: 0, y: Double($0)), b: Point(x: 1, y: Double($0)))
+        })
+        #expect(throws: CountingCoreError.invalidGeometry(field: "lines", reason: "at most 50 lines")) { try many.validate() }
+        let circle = (0...Geometry.maximumPolygonPoints).map { k -> Point in
+            let angle = Double(k) / Double(Geometry.maximumPolygonPoints + 1) * 2 * .pi
+            return Point(x: 100 + 50 * cos(angle), y: 100 + 50 * sin(angle))
+        }
+        #expect(throws: CountingCoreError.invalidGeometry(field: "zones[0].polygon", reason: "a polygon may have at most 100 points")) {
+            try Geometry(zones: [Zone(name: "round", polygon: circle)]).validate()
         }
     }
 }

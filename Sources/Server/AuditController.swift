@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import Storage
+
+/// `GET /api/v1/audit`: who changed what, newest first, for administrators.
+/// Filters: `from`, `to` (ISO 8601), `user` (a user id), `action`, `target`, `limit` (1–1000, default 100).
+struct AuditController {
+    let dependencies: ServerDependencies
+
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
+        table.add(group, .get, "audit", .role(.admin), use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        var query = AuditQuery()
+        for (name, keyPath) in [("from", \AuditQuery.from), ("to", \AuditQuery.to)] {
+            if let text = parameters[Substring(name)] {
+                guard let date = ISO8601Time.parse(String(text)) else {
+                    throw APIError(.badRequest, field: name, message: "\"\(text.prefix(64))\" is not an ISO 8601 time")
+                }
+                query[keyPath: keyPath] = date
+            }
+        }
+        if let text = parameters["user"] {
+            guard let id = UUID(uuidString: String(text)) else {
+                throw APIError(.badRequest, field: "user", message: "\"\(text.prefix(64))\" is not a user id")
+            }
+            query.userID = id
+        }
+        query.action = parameters["action"].map(String.init)
+        query.target = parameters["target"].map(String.init)
+        if let text = parameters["limit"] {
+            guard let limit = Int(text), (1...1_000).contains(limit) else {
+                throw APIError(.badRequest, field: "limit", message: "limit must be a whole number from 1 to 1000")
+            }
+            query.limit = limit
+        }
+        let entries = try await view.store.auditEntries(query)
+        return try JSONResponse.make(APIModels.AuditList(entries: entries.map(APIModels.AuditItem.init)))
+    }
+}
