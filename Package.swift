@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "MessagingRedisTests",
             dependencies: [
-                "FootfallTestSupport",
+                "FootfallTestSupport", "FootfallSupport",
                 "MessagingRedis", "Messaging", "Storage", "CountingCore", "Pipeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

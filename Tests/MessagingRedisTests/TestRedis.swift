@@ -10,6 +10,9 @@ enum TestRedis {
     static let url = ProcessInfo.processInfo.environment["FOOTFALL_TEST_REDIS_URL"]
     static var available: Bool { url != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
     static let logger = Logger(label: "test.redis")
+    /// How long a step that must finish may take before the test fails instead of hanging: a guard,
+    /// not a verdict, so generous enough for a loaded two-core machine.
+    static let hangGuard = Duration.seconds(60)
 
     static func configuration(protocolVersion: RedisConfiguration.ProtocolVersion = .resp2) throws -> RedisConfiguration {
         guard let url else {
