@@ -13,7 +13,7 @@ import Testing
 @Suite(.enabled(if: TestRedis.available, "needs redis-server (scripts/test.sh)"))
 struct RedisRestartTests {
     @Test func leasesRecoverWithoutTwoOwnersAndLiveCountsComeBack() async throws {
-        let server = try await RedisServerProcess()
+        let server = try RedisServerProcess()
         try await server.start()
         do {
             try await run(on: server)

@@ -51,20 +51,4 @@ enum TestRedis {
         let client = RedisClient(configuration: configuration, logger: logger)
         return try await withRunning(client) { try await body(client) }
     }
-
-    /// Fails instead of hanging when `body` takes longer than `seconds`.
-    static func within<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1_000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let result = try await group.next()!  else {
-                throw RedisError.timeout(command: "test step")
-            }
-            return result
-        }
-    }
 }
