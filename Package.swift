@@ -155,7 +155,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MessagingTests", dependencies: ["FootfallTestSupport", "Messaging", "CountingCore", "Storage"]),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "FootfallTestSupport", "FootfallSupport",
+                "Messaging", "MessagingRedis", "CountingCore", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "MessagingRabbitMQTests",
             dependencies: [
