@@ -32,7 +32,7 @@ struct RedisRestartTests {
         let camera = Camera(id: "smart", name: "Smart", source: CameraPipeline.externalSource,
                             geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 0, y: 100))]))
         try await store.saveCamera(camera)
-        _ = try await store.insertCrossings([
+        try await store.insertCrossings([
             CrossingRecord(id: "one", cameraID: "smart", line: "door", direction: .in, trackID: 1, time: Date().addingTimeInterval(-2)),
             CrossingRecord(id: "two", cameraID: "smart", line: "door", direction: .out, trackID: 2, time: Date().addingTimeInterval(-1)),
         ])
