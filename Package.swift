@@ -159,7 +159,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MessagingTests", dependencies: ["FootfallTestSupport", "Messaging", "CountingCore", "Storage"]),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "FootfallTestSupport", "FootfallSupport",
+                "Messaging", "MessagingRedis", "CountingCore", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "MessagingRabbitMQTests",
             dependencies: [
@@ -175,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "MessagingRedisTests",
             dependencies: [
-                "FootfallTestSupport",
+                "FootfallTestSupport", "FootfallSupport",
                 "MessagingRedis", "Messaging", "Storage", "CountingCore", "Pipeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

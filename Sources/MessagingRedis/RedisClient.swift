@@ -15,25 +15,22 @@ public final class RedisClient: Service, Sendable {
     /// Where and how the client connects.
     public let configuration: RedisConfiguration
 
-    private enum Lease: Sendable {
-        case connection(RedisConnection)
-        case create
-    }
+    private typealias Machine = RedisPoolStateMachine<RedisConnection>
 
-    private struct Waiter {
-        var id: Int
-        var continuation: CheckedContinuation<Lease, any Error>
-    }
-
-    private struct State {
-        var idle: [RedisConnection] = []
-        var open = 0
-        var waiters: [Waiter] = []
+    /// The pool's state machine and the continuations of the callers waiting in line.
+    private struct Pool: Sendable {
+        var machine: Machine
+        var waiters: [Machine.WaiterID: CheckedContinuation<Machine.Verdict, Never>] = [:]
         var nextWaiterID = 0
-        var isShutDown = false
     }
 
-    private let state = Mutex(State())
+    /// What an action asks for once the lock is released: continuations to resume and connections to close.
+    private struct Work: Sendable {
+        var resume: [(CheckedContinuation<Machine.Verdict, Never>, Machine.Verdict)] = []
+        var close: [RedisConnection] = []
+    }
+
+    private let pool: Mutex<Pool>
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
 
@@ -41,6 +38,7 @@ public final class RedisClient: Service, Sendable {
     public init(configuration: RedisConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger) {
         self.configuration = configuration
+        self.pool = Mutex(Pool(machine: Machine(size: configuration.poolSize)))
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
@@ -88,107 +86,88 @@ public final class RedisClient: Service, Sendable {
     }
 
     private func lease() async throws(RedisError) -> RedisConnection {
-        // Fast path: an idle connection, without suspending.
-        let (idle, waiterID) = state.withLock { state -> (RedisConnection?, Int) in
-            while !state.isShutDown, let connection = state.idle.popLast() {
-                if connection.isActive { return (connection, 0) }
-                state.open -= 1
-            }
-            state.nextWaiterID += 1
-            return (nil, state.nextWaiterID)
+        let id = pool.withLock { pool in
+            pool.nextWaiterID += 1
+            return pool.nextWaiterID
         }
-        if let idle { return idle }
-        let lease: Lease
-        do {
-            lease = try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
-                    state.withLock { state in
-                        if state.isShutDown { return continuation.resume(throwing: RedisError.shutDown) }
-                        while let connection = state.idle.popLast() {
-                            if connection.isActive { return continuation.resume(returning: .connection(connection)) }
-                            state.open -= 1
-                        }
-                        if state.open < configuration.poolSize {
-                            state.open += 1
-                            return continuation.resume(returning: .create)
-                        }
-                        // Checked under the lock, so a cancellation that came before this waiter was registered is not lost.
-                        if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
-                        state.waiters.append(Waiter(id: waiterID, continuation: continuation))
-                    }
+        var verdict = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Machine.Verdict, Never>) in
+                let (own, work) = pool.withLock { pool in
+                    var action = pool.machine.leaseRequested(id, isAlive: { $0.isActive })
+                    let queued = !action.verdicts.contains { $0.waiter == id }
+                    // Checked under the lock, so a cancellation that came before the caller joined the line is not lost.
+                    if queued && Task.isCancelled { action.verdicts += pool.machine.waiterCancelled(id).verdicts }
+                    let (own, work) = Self.claim(action, in: &pool, caller: id)
+                    if own == nil { pool.waiters[id] = continuation }
+                    return (own, work)
                 }
-            } onCancel: {
-                let waiter = state.withLock { state -> Waiter? in
-                    guard let index = state.waiters.firstIndex(where: { $0.id == waiterID }) else { return nil }
-                    return state.waiters.remove(at: index)
-                }
-                waiter?.continuation.resume(throwing: CancellationError())
+                perform(work)
+                if let own { continuation.resume(returning: own) }
             }
-        } catch {
-            throw error as? RedisError ?? .connectionClosed
+        } onCancel: {
+            let (_, work) = pool.withLock { pool in Self.claim(pool.machine.waiterCancelled(id), in: &pool, caller: nil) }
+            perform(work)
         }
-        switch lease {
-        case .connection(let connection):
-            return connection
-        case .create:
-            do {
-                let connection = try await RedisConnection.connect(
-                    configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
-                logger.debug("redis.connection_opened")
+        while true {
+            switch verdict {
+            case .use(let connection):
                 return connection
-            } catch {
-                logger.warning("redis.connect_failed", metadata: ["redis.error": "\(error)"])
-                forget()
+            case .fail(let error):
                 throw error
+            case .cancelled:
+                throw .connectionClosed
+            case .create:
+                let connection: RedisConnection
+                do {
+                    connection = try await RedisConnection.connect(
+                        configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+                } catch {
+                    logger.warning("redis.connect_failed", metadata: ["redis.error": "\(error)"])
+                    settle { $0.creationFailed() }
+                    throw error
+                }
+                logger.debug("redis.connection_opened")
+                verdict = settle(caller: id) { $0.connectionCreated(connection, for: id) } ?? .fail(.shutDown)
             }
         }
     }
 
     private func release(_ connection: RedisConnection) {
-        let keep = state.withLock { state -> Bool in
-            guard !state.isShutDown, connection.isActive else {
-                state.open -= 1
-                if !state.isShutDown, let waiter = state.waiters.first {
-                    state.waiters.removeFirst()
-                    state.open += 1
-                    waiter.continuation.resume(returning: .create)
-                }
-                return false
-            }
-            if let waiter = state.waiters.first {
-                state.waiters.removeFirst()
-                waiter.continuation.resume(returning: .connection(connection))
-            } else {
-                state.idle.append(connection)
-            }
-            return true
-        }
-        if !keep { connection.close() }
-    }
-
-    /// Gives up a slot reserved for a connection that could not be opened, letting a waiter try instead.
-    private func forget() {
-        state.withLock { state in
-            state.open -= 1
-            if !state.isShutDown, let waiter = state.waiters.first {
-                state.waiters.removeFirst()
-                state.open += 1
-                waiter.continuation.resume(returning: .create)
-            }
-        }
+        let alive = connection.isActive
+        settle { $0.connectionReleased(connection, alive: alive) }
     }
 
     private func shutDown() {
-        let (idle, waiters) = state.withLock { state in
-            state.isShutDown = true
-            defer {
-                state.open -= state.idle.count
-                state.idle = []
-                state.waiters = []
+        settle { $0.shutDown() }
+    }
+
+    /// Feeds an event to the state machine and carries out the action; returns what it told `caller`.
+    @discardableResult
+    private func settle(caller: Machine.WaiterID? = nil, _ event: (inout Machine) -> Machine.Action) -> Machine.Verdict? {
+        let (own, work) = pool.withLock { pool in Self.claim(event(&pool.machine), in: &pool, caller: caller) }
+        perform(work)
+        return own
+    }
+
+    /// Takes, under the lock, the continuations an action resumes, so that each is resumed exactly once.
+    /// The verdict for `caller`, which is not waiting on a continuation, is returned instead.
+    private static func claim(_ action: Machine.Action, in pool: inout Pool, caller: Machine.WaiterID?)
+        -> (Machine.Verdict?, Work)
+    {
+        var own: Machine.Verdict?
+        var work = Work(close: action.close)
+        for (waiter, verdict) in action.verdicts {
+            if waiter == caller {
+                own = verdict
+            } else if let continuation = pool.waiters.removeValue(forKey: waiter) {
+                work.resume.append((continuation, verdict))
             }
-            return (state.idle, state.waiters)
         }
-        for waiter in waiters { waiter.continuation.resume(throwing: RedisError.shutDown) }
-        for connection in idle { connection.close() }
+        return (own, work)
+    }
+
+    private func perform(_ work: Work) {
+        for (continuation, verdict) in work.resume { continuation.resume(returning: verdict) }
+        for connection in work.close { connection.close() }
     }
 }

@@ -21,19 +21,25 @@ public final class RedisLiveState: LiveStateStore {
     private let heartbeatTimeout: Duration
     private let heartbeatInterval: Duration
     private let logger: Logger
-    private let lastWritten = Mutex<[String: (state: CameraLiveState, at: ContinuousClock.Instant)]>([:])
+    private let clock: AnyClock
+    private let lastWritten = Mutex<[String: (state: CameraLiveState, at: AnyClock.Instant)]>([:])
 
+    /// - Parameters:
+    ///   - heartbeatTimeout: how long after its last write a camera still reads as alive (a Redis expiry, so server time).
+    ///   - heartbeatInterval: how often an unchanged state is written again, to renew the heartbeat.
+    ///   - clock: the clock that times ``heartbeatInterval``.
     public init(client: RedisClient, prefix: String = "footfall:live:", heartbeatTimeout: Duration = .seconds(5),
-                heartbeatInterval: Duration = .seconds(1), logger: Logger) {
+                heartbeatInterval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.client = client
         self.prefix = prefix
         self.heartbeatTimeout = heartbeatTimeout
         self.heartbeatInterval = heartbeatInterval
+        self.clock = AnyClock(clock)
         self.logger = logger
     }
 
     public func put(_ state: CameraLiveState) async {
-        let now = ContinuousClock.now
+        let now = clock.now
         let due = lastWritten.withLock { written -> Bool in
             guard let last = written[state.cameraID] else { return true }
             let seen = last.state.status == state.status && last.state.lines == state.lines && last.state.zones == state.zones

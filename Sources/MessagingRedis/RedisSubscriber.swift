@@ -1,3 +1,4 @@
+import FootfallSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -51,15 +52,23 @@ public final class RedisSubscriber: Service, Sendable {
     private let configuration: RedisConfiguration
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
-    private let maximumBackoff: Duration
+    private let backoff: Backoff
+    private let clock: AnyClock
 
     /// Creates a subscriber; nothing connects until `run()`.
+    ///
+    /// - Parameters:
+    ///   - backoff: the delays between reconnection attempts; the first follows a lost connection
+    ///     or a failed attempt, and a successful connection starts the sequence again.
+    ///   - clock: the clock those delays are slept on.
     public init(configuration: RedisConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                bufferSize: Int = 10_000, maximumBackoff: Duration = .seconds(5), logger: Logger) {
+                bufferSize: Int = 10_000, backoff: Backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(5)),
+                clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
-        self.maximumBackoff = maximumBackoff
+        self.backoff = backoff
+        self.clock = AnyClock(clock)
         self.logger = logger
         (messages, continuation) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingNewest(bufferSize))
     }
@@ -120,11 +129,12 @@ public final class RedisSubscriber: Service, Sendable {
                 state.confirmedPatterns = []
             }
             attempt += 1
-            // Exponential backoff with jitter, so many Footfall instances do not reconnect in lockstep.
-            let base = min(Double(1 << min(attempt, 16)) * 0.05, Double(maximumBackoff.components.seconds) + 0.001)
-            let delay = Duration.milliseconds(Int64(base * 1_000 * Double.random(in: 0.5...1.0)))
+            let delay = backoff.delay(attempt: attempt)
+            logger.debug("redis.subscriber_reconnect_delay", metadata: [
+                "redis.attempt": "\(attempt)", "redis.delay_ms": "\(delay.inMilliseconds)",
+            ])
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                try await cancelWhenGracefulShutdown { [clock] in try await clock.sleep(for: delay) }
             } catch {
                 break
             }

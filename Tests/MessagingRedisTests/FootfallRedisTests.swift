@@ -1,4 +1,6 @@
 import CountingCore
+import FootfallSupport
+import FootfallTestSupport
 import Foundation
 import Logging
 import Messaging
@@ -10,10 +12,12 @@ import Testing
 /// Footfall's live cache, leases, rate limits and fan-out on a real Redis server.
 @Suite(.enabled(if: TestRedis.available, "needs FOOTFALL_TEST_REDIS_URL (scripts/test.sh starts Redis)"))
 struct FootfallRedisTests {
+    /// The heartbeat is a Redis expiry, so it runs on the server's time, not the test's: the
+    /// "online" read is made under a heartbeat no load can outlast, and the expiry is waited for.
     @Test func aCameraWhoseHeartbeatStopsReadsAsOffline() async throws {
         let prefix = TestRedis.prefix()
         try await TestRedis.withClient(try TestRedis.configuration()) { client in
-            let live = RedisLiveState(client: client, prefix: prefix, heartbeatTimeout: .seconds(2),
+            let live = RedisLiveState(client: client, prefix: prefix, heartbeatTimeout: .seconds(600),
                                       logger: TestRedis.logger)
             let state = CameraLiveState(cameraID: "door", status: .online, framesPerSecond: 10, updated: Date(),
                                         lines: [.init(name: "entrance", countIn: 4, countOut: 2)])
@@ -23,26 +27,41 @@ struct FootfallRedisTests {
             let reader = RedisLiveState(client: client, prefix: prefix, logger: TestRedis.logger)
             #expect(await reader.state(cameraID: "door") == state)
             #expect(await reader.snapshot(cameraID: "door") == [0xFF, 0xD8, 0x00, 0xFF])
-            try await Task.sleep(for: .milliseconds(2_500))
-            let stale = try #require(await reader.states().first)
-            #expect(stale.status == .offline)
-            #expect(stale.lines == state.lines)
+
+            // The worker's last write gives a short heartbeat, and then the worker stops.
+            let stopping = RedisLiveState(client: client, prefix: prefix, heartbeatTimeout: .milliseconds(300),
+                                          logger: TestRedis.logger)
+            await stopping.put(state)
+            var stale: CameraLiveState?
+            try await eventually("the camera to read as offline") {
+                stale = await reader.states().first
+                return stale?.status == .offline
+            }
+            #expect(stale?.status == .offline)
+            #expect(stale?.lines == state.lines)
         }
     }
 
+    /// Lease expiry is a Redis expiry too (server time): the lease is checked while its expiry is
+    /// far off, then given a short one, and its end is waited for.
     @Test func leasesHaveOneOwnerAndGrowingTokens() async throws {
         let prefix = TestRedis.prefix()
         try await TestRedis.withClient(try TestRedis.configuration()) { client in
             let leases = RedisCameraLeases(client: client, prefix: prefix, gracePeriod: .milliseconds(300))
             // A new (or emptied) Redis grants nothing for the grace period.
             #expect(try await leases.acquire(cameraID: "door", owner: "a", duration: .seconds(30)) == nil)
-            try await Task.sleep(for: .milliseconds(400))
-            let first = try #require(try await leases.acquire(cameraID: "door", owner: "a", duration: .seconds(30)))
+            var granted: CameraLease?
+            try await eventually("a lease once the grace period is over") {
+                granted = try await leases.acquire(cameraID: "door", owner: "a", duration: .seconds(30))
+                return granted != nil
+            }
+            let first = try #require(granted)
             #expect(try await leases.acquire(cameraID: "door", owner: "b", duration: .seconds(30)) == nil)
-            #expect(try await leases.renew(first, duration: .milliseconds(300)))
             #expect(try await leases.holder(cameraID: "door") == first)
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(try await leases.holder(cameraID: "door") == nil)
+            #expect(try await leases.renew(first, duration: .milliseconds(300)))
+            try await eventually("the lease renewed for 300 ms to expire") {
+                try await leases.holder(cameraID: "door") == nil
+            }
             #expect(try await !leases.renew(first, duration: .seconds(30)))
             let second = try #require(try await leases.acquire(cameraID: "door", owner: "b", duration: .seconds(30)))
             #expect(second.token > first.token)
@@ -91,7 +110,7 @@ struct FootfallRedisTests {
             defer { group.cancelAll() }
             let received = busses[1].subscribe()
             // Publish until the subscription is in place, then expect exactly the message.
-            let got = try await TestRedis.within(seconds: 10) {
+            let got = try await withTimeout(TestRedis.hangGuard) {
                 try await withThrowingTaskGroup(of: LiveMessage?.self) { inner in
                     inner.addTask {
                         var iterator = received.makeAsyncIterator()

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallTestSupport
 import Foundation
 import Logging
 import Messaging
@@ -13,7 +14,7 @@ import Testing
 @Suite(.enabled(if: TestRedis.available, "needs redis-server (scripts/test.sh)"))
 struct RedisRestartTests {
     @Test func leasesRecoverWithoutTwoOwnersAndLiveCountsComeBack() async throws {
-        let server = try await RedisServerProcess()
+        let server = try RedisServerProcess()
         try await server.start()
         do {
             try await run(on: server)
@@ -45,27 +46,29 @@ struct RedisRestartTests {
                     live: RedisLiveState(client: clients[i], heartbeatTimeout: .seconds(2), logger: logger),
                     metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
                     logger: logger)],
-                leasing: .init(leases: RedisCameraLeases(client: clients[i], gracePeriod: .seconds(2)), owner: "worker-\(i)",
-                               duration: .seconds(2)),
+                // Leases of a few seconds: a worker stops within half its lease of losing it, so
+                // the margin must outlast the pauses of a loaded machine.
+                leasing: .init(leases: RedisCameraLeases(client: clients[i], gracePeriod: .seconds(5)), owner: "worker-\(i)",
+                               duration: .seconds(5)),
                 logger: logger, initialDelay: .milliseconds(100))
         }
-        let leases = RedisCameraLeases(client: clients[2], gracePeriod: .seconds(2))
+        let leases = RedisCameraLeases(client: clients[2], gracePeriod: .seconds(5))
         let reader = RedisLiveState(client: clients[2], logger: logger)
         func waitForCounts() async throws -> CameraLiveState? {
-            let deadline = ContinuousClock.now + .seconds(15)
-            while ContinuousClock.now < deadline {
-                if let state = await reader.state(cameraID: "smart"), state.status != .offline { return state }
-                try await Task.sleep(for: .milliseconds(100))
+            var state: CameraLiveState?
+            try await eventually("the camera's live counts") {
+                state = await reader.state(cameraID: "smart")
+                return state.map { $0.status != .offline } ?? false
             }
-            return nil
+            return state
         }
         func waitForHolder(newerThan token: Int64) async throws -> CameraLease? {
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline {
-                if let lease = try? await leases.holder(cameraID: "smart"), lease.token > token { return lease }
-                try await Task.sleep(for: .milliseconds(100))
+            var lease: CameraLease?
+            try await eventually("a holder of the camera with a token above \(token)") {
+                lease = try? await leases.holder(cameraID: "smart")
+                return lease.map { $0.token > token } ?? false
             }
-            return nil
+            return lease
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in clients { group.addTask { try await client.run() } }

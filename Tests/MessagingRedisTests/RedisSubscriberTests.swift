@@ -1,3 +1,5 @@
+import FootfallSupport
+import FootfallTestSupport
 import Foundation
 import MessagingRedis
 import Testing
@@ -11,8 +13,8 @@ struct RedisSubscriberTests {
                                          logger: TestRedis.logger)
         try await TestRedis.withClient(try TestRedis.configuration()) { redis in
             try await TestRedis.withRunning(subscriber) {
-                try await TestRedis.within(seconds: 5) { try await subscriber.subscribe(prefix + "counts") }
-                try await TestRedis.within(seconds: 5) { try await subscriber.psubscribe(prefix + "site.*") }
+                try await withTimeout(TestRedis.hangGuard) { try await subscriber.subscribe(prefix + "counts") }
+                try await withTimeout(TestRedis.hangGuard) { try await subscriber.psubscribe(prefix + "site.*") }
 
                 #expect(try await redis.publish("entered", to: prefix + "counts") == 1)
                 #expect(try await redis.publish("left", to: prefix + "site.7") == 1)
@@ -38,12 +40,13 @@ struct RedisSubscriberTests {
         let name = "footfall-sub-\(UUID().uuidString.prefix(8).lowercased())"
         var configuration = try TestRedis.configuration(protocolVersion: version)
         configuration.clientName = name
-        let subscriber = RedisSubscriber(configuration: configuration, maximumBackoff: .milliseconds(200),
+        let subscriber = RedisSubscriber(configuration: configuration,
+                                         backoff: Backoff(initial: .milliseconds(100), maximum: .milliseconds(200)),
                                          logger: TestRedis.logger)
         try await TestRedis.withClient(try TestRedis.configuration()) { redis in
             try await TestRedis.withRunning(subscriber) {
-                try await TestRedis.within(seconds: 5) { try await subscriber.subscribe(prefix + "live") }
-                try await TestRedis.within(seconds: 5) { try await subscriber.psubscribe(prefix + "zone.*") }
+                try await withTimeout(TestRedis.hangGuard) { try await subscriber.subscribe(prefix + "live") }
+                try await withTimeout(TestRedis.hangGuard) { try await subscriber.psubscribe(prefix + "zone.*") }
                 #expect(try await redis.publish("before", to: prefix + "live") == 1)
                 #expect(try await Self.next(1, from: subscriber).first?.string == "before")
 
@@ -53,8 +56,10 @@ struct RedisSubscriberTests {
                 let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
                 #expect(try await redis.send("CLIENT", "KILL", "ID", String(id)) == .integer(1))
 
+                // One subscriber of the channel again means the new connection is up; subscribing to
+                // the pattern again returns once the new connection has it too.
                 try await Self.waitForReceivers(1, channel: prefix + "live", redis: redis)
-                // PSUBSCRIBE is written right after SUBSCRIBE on the same connection, so it is in by now.
+                try await withTimeout(TestRedis.hangGuard) { try await subscriber.psubscribe(prefix + "zone.*") }
                 #expect(try await redis.publish("after", to: prefix + "live") == 1)
                 #expect(try await redis.publish("zoned", to: prefix + "zone.3") == 1)
                 let messages = try await Self.next(2, from: subscriber)
@@ -67,9 +72,9 @@ struct RedisSubscriberTests {
     @Test func messagesFinishWhenRunEnds() async throws {
         let subscriber = RedisSubscriber(configuration: try TestRedis.configuration(), logger: TestRedis.logger)
         try await TestRedis.withRunning(subscriber) {
-            try await TestRedis.within(seconds: 5) { try await subscriber.subscribe(TestRedis.prefix() + "x") }
+            try await withTimeout(TestRedis.hangGuard) { try await subscriber.subscribe(TestRedis.prefix() + "x") }
         }
-        let remaining = try await TestRedis.within(seconds: 5) {
+        let remaining = try await withTimeout(TestRedis.hangGuard) {
             var count = 0
             for await _ in subscriber.messages { count += 1 }
             return count
@@ -78,9 +83,9 @@ struct RedisSubscriberTests {
         await #expect(throws: RedisError.shutDown) { try await subscriber.subscribe("too-late") }
     }
 
-    /// The next `count` messages, failing after five seconds.
+    /// The next `count` messages; fails (rather than hangs) if they never come.
     static func next(_ count: Int, from subscriber: RedisSubscriber) async throws -> [RedisSubscriber.Message] {
-        try await TestRedis.within(seconds: 5) {
+        try await withTimeout(TestRedis.hangGuard) {
             var received: [RedisSubscriber.Message] = []
             for await message in subscriber.messages {
                 received.append(message)
@@ -92,11 +97,8 @@ struct RedisSubscriberTests {
 
     /// Waits until Redis counts `expected` subscribers of `channel` (`PUBSUB NUMSUB`).
     static func waitForReceivers(_ expected: Int, channel: String, redis: RedisClient) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < deadline {
-            if try await redis.send("PUBSUB", "NUMSUB", channel).array?.last?.int == expected { return }
-            try await Task.sleep(for: .milliseconds(20))
+        try await eventually("\(channel) to have \(expected) subscribers") {
+            try await redis.send("PUBSUB", "NUMSUB", channel).array?.last?.int == expected
         }
-        Issue.record("\(channel) never had \(expected) subscribers")
     }
 }
