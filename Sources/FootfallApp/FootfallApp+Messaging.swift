@@ -49,6 +49,7 @@ extension FootfallApp {
             setup.live = RedisLiveState(client: client, logger: logger)
             setup.bus = bus
             setup.rateLimiter = RedisRateLimiter(client: client)
+            setup.sessions = RedisSessionCache(client: client, logger: logger)
             setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
             setup.services += [client, subscriber, bus]
             parts.append("redis \(redis.description)")

@@ -60,13 +60,14 @@ struct SessionController {
         }
         let (body, _) = try await RequestBody.decode(APIModels.PasswordChange.self, from: request,
                                                      shape: APIModels.PasswordChange.shape, limit: 16 << 10)
-        guard try await authenticator.verify(body.current, hash: caller.user.passwordHash) else {
+        // The stored user, not the cached one: caches keep no password hashes.
+        let store = dependencies.store.scoped(to: caller.user.tenantID)
+        guard var user = try await store.user(id: caller.user.id) else { throw APIError(.unauthorized, message: "sign in again") }
+        guard try await authenticator.verify(body.current, hash: user.passwordHash) else {
             throw APIError(.forbidden, field: "current", message: "the current password is wrong")
         }
         try PasswordPolicy.check(body.new, field: "new")
-        var user = caller.user
         user.passwordHash = try await authenticator.hashPassword(body.new)
-        let store = dependencies.store.scoped(to: user.tenantID)
         let audit = try Auditor(context, time: dependencies.clock())
         try await store.updateUser(user, audit: audit.entry("user.password", "user:\(user.username)",
                                                            after: APIModels.UserAudit(user, passwordChanged: true)))
