@@ -412,20 +412,13 @@ public final class AMQPClient: Service, Sendable {
         do {
             try await channel.qos(prefetchCount: record.prefetch)
             let continuation = record.continuation
-            let queue = record.queue
             let callbacks = AMQPConsumerCallbacks(
                 deliver: { message in
                     continuation.yield(AMQPDelivery(body: message.body, exchange: message.exchange, routingKey: message.routingKey,
                                                     properties: message.properties, redelivered: message.redelivered,
                                                     deliveryTag: message.deliveryTag, channel: channel))
                 },
-                cancelled: { [weak self] error in
-                    if case .consumerCancelled = error {
-                        self?.endConsumer(id: id, error: .consumerCancelled(queue: queue))
-                    } else {
-                        self?.endConsumer(id: id, error: error)
-                    }
-                })
+                cancelled: { [weak self] error in self?.endConsumer(id: id, error: error) })
             try await channel.consume(queue: record.queue, consumerTag: "footfall-consumer-\(id)", callbacks: callbacks)
             state.withLock { $0.consumers[id]?.channel = channel }
             logger.debug("amqp.consumer_started", metadata: ["amqp.queue": "\(record.queue)", "amqp.prefetch": "\(record.prefetch)"])

@@ -186,6 +186,20 @@ struct AMQPClientTests {
         }
     }
 
+    @Test func deletingTheQueueEndsItsConsumerWithTheQueuesName() async throws {
+        let names = Names()
+        try await AMQPTestServer.withClient { client in
+            try await client.declare(names.topology())
+            let consumer = try await client.consume(queue: names.queue, prefetch: 1)
+            try await DeliveryCollector.collecting(consumer) { collector in
+                try await client.deleteQueue(names.queue)
+                try await eventually("the consumer ended") { collector.ended.withLock { $0.0 } }
+                #expect(collector.ended.withLock { $0.1 as? AMQPError } == .consumerCancelled(queue: names.queue))
+            }
+            await names.cleanUp(client)
+        }
+    }
+
     @Test func basicGetFetchesOneMessageAtATime() async throws {
         let names = Names()
         try await AMQPTestServer.withClient { client in
