@@ -43,15 +43,24 @@ public final class AMQPClient: Service, Sendable {
     public let configuration: AMQPConfiguration
     private let eventLoopGroup: EventLoopGroup
     private let logger: Logger
+    private let clock: AnyClock
+    private let backoff: Backoff
     private let state = Mutex(State())
 
     /// Creates a client; nothing connects until `run()` is called.
-    public init(configuration: AMQPConfiguration, eventLoopGroup: EventLoopGroup, logger: Logger) {
+    ///
+    /// `clock` times the pauses between reconnection attempts and how long operations wait for a connection
+    /// (tests pass a manual clock); heartbeats and the handshake timeout run on the event loop.
+    public init(configuration: AMQPConfiguration, eventLoopGroup: EventLoopGroup, logger: Logger,
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         var logger = logger
         logger[metadataKey: "amqp.host"] = "\(configuration.host):\(configuration.port)"
         self.logger = logger
+        self.clock = AnyClock(clock)
+        // Equal jitter: half of each delay fixed, half random, so that clients cut off together spread out.
+        self.backoff = Backoff(initial: configuration.reconnectInitialDelay, maximum: configuration.reconnectMaxDelay, jitter: .equal)
     }
 
     /// True while a connection is established and set up.
@@ -109,9 +118,10 @@ public final class AMQPClient: Service, Sendable {
                 logger.warning("amqp.connect_failed", metadata: ["amqp.error": "\(error)", "amqp.attempt": "\(attempt + 1)"])
             }
             attempt += 1
-            let delay = backoff(attempt: attempt)
+            let delay = backoff.delay(attempt: attempt)
             logger.info("amqp.reconnect", metadata: ["amqp.attempt": "\(attempt)", "amqp.delay_ms": "\(delay.inMilliseconds)"])
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+            let clock = self.clock
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
         }
         let (consumers, waiters) = state.withLock { state in
             let result = (state.consumers, state.waiters)
@@ -123,13 +133,6 @@ public final class AMQPClient: Service, Sendable {
         for (_, consumer) in consumers { consumer.continuation.finish() }
         for (_, waiter) in waiters { waiter.resume(throwing: AMQPError.notConnected) }
         logger.info("amqp.stopped")
-    }
-
-    /// Exponential backoff with equal jitter: half the delay fixed, half random, so clients spread out.
-    private func backoff(attempt: Int) -> Duration {
-        let base = configuration.reconnectInitialDelay * (1 << min(attempt - 1, 20))
-        let capped = min(base, configuration.reconnectMaxDelay)
-        return capped / 2 + capped / 2 * Double.random(in: 0...1)
     }
 
     private func stop() {
@@ -186,6 +189,17 @@ public final class AMQPClient: Service, Sendable {
     private func currentConnection() async throws -> AMQPConnection {
         if let connection = state.withLock({ $0.connection }) { return connection }
         guard configuration.connectionWaitTimeout > .zero else { throw AMQPError.notConnected }
+        do {
+            return try await withTimeout(configuration.connectionWaitTimeout, clock: clock) {
+                try await self.waitForConnection()
+            }
+        } catch is TimeoutError {
+            throw AMQPError.notConnected
+        }
+    }
+
+    /// Waits until `setUp` publishes a connection; cancellation ends the wait.
+    private func waitForConnection() async throws -> AMQPConnection {
         let id = state.withLock { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
@@ -196,19 +210,15 @@ public final class AMQPClient: Service, Sendable {
                 let outcome = state.withLock { state -> Outcome in
                     if let connection = state.connection { return .ready(connection) }
                     if state.stopping { return .failed(AMQPError.notConnected) }
+                    // Checked under the lock, so a cancellation that came first is not lost.
                     if Task.isCancelled { return .failed(CancellationError()) }
                     state.waiters[id] = continuation
                     return .waiting
                 }
                 switch outcome {
-                case .ready(let connection):
-                    continuation.resume(returning: connection)
-                case .failed(let error):
-                    continuation.resume(throwing: error)
-                case .waiting:
-                    eventLoopGroup.next().scheduleTask(in: .init(configuration.connectionWaitTimeout)) {
-                        self.resumeWaiter(id: id, throwing: AMQPError.notConnected)
-                    }
+                case .ready(let connection): continuation.resume(returning: connection)
+                case .failed(let error): continuation.resume(throwing: error)
+                case .waiting: break
                 }
             }
         } onCancel: {
@@ -402,20 +412,13 @@ public final class AMQPClient: Service, Sendable {
         do {
             try await channel.qos(prefetchCount: record.prefetch)
             let continuation = record.continuation
-            let queue = record.queue
             let callbacks = AMQPConsumerCallbacks(
                 deliver: { message in
                     continuation.yield(AMQPDelivery(body: message.body, exchange: message.exchange, routingKey: message.routingKey,
                                                     properties: message.properties, redelivered: message.redelivered,
                                                     deliveryTag: message.deliveryTag, channel: channel))
                 },
-                cancelled: { [weak self] error in
-                    if case .consumerCancelled = error {
-                        self?.endConsumer(id: id, error: .consumerCancelled(queue: queue))
-                    } else {
-                        self?.endConsumer(id: id, error: error)
-                    }
-                })
+                cancelled: { [weak self] error in self?.endConsumer(id: id, error: error) })
             try await channel.consume(queue: record.queue, consumerTag: "footfall-consumer-\(id)", callbacks: callbacks)
             state.withLock { $0.consumers[id]?.channel = channel }
             logger.debug("amqp.consumer_started", metadata: ["amqp.queue": "\(record.queue)", "amqp.prefetch": "\(record.prefetch)"])

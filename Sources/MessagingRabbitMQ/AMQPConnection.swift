@@ -74,7 +74,8 @@ final class AMQPConnection: Sendable {
     /// The negotiated heartbeat, frame max and channel max.
     func negotiated() async throws -> (heartbeat: UInt16, frameMax: UInt32, channelMax: UInt16) {
         try await onLoop { handler, loop in
-            loop.makeSucceededFuture((handler.heartbeat, handler.frameMax, handler.channelMax))
+            let tuning = handler.tuning
+            return loop.makeSucceededFuture((tuning.heartbeat, tuning.frameMax, tuning.channelMax))
         }.get()
     }
 

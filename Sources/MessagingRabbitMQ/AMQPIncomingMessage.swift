@@ -1,7 +1,7 @@
 import NIOCore
 
 /// A message that arrived with content: a delivery, a basic.get-ok, or a returned message.
-struct AMQPIncomingMessage: Sendable {
+struct AMQPIncomingMessage: Sendable, Equatable {
     var deliveryTag: UInt64
     var redelivered: Bool
     var exchange: String

@@ -41,14 +41,21 @@ public struct CrossingIngestService: Service {
     private let topology: FootfallTopology
     private let configuration: Configuration
     private let logger: Logger
+    private let clock: AnyClock
 
+    /// Pauses before the consumer is started again, after the broker ended it or the topology could not be declared.
+    static let restartBackoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30), jitter: .none)
+
+    /// - Parameter clock: times the batch window and the pauses before restarting the consumer (tests pass a manual
+    ///   clock). The retry queue's delays are message TTLs, timed by RabbitMQ.
     public init(client: AMQPClient, store: any CountStore, topology: FootfallTopology = .init(),
-                configuration: Configuration = .init(), logger: Logger) {
+                configuration: Configuration = .init(), logger: Logger, clock: any Clock<Duration> = ContinuousClock()) {
         self.client = client
         self.store = store
         self.topology = topology
         self.configuration = configuration
         self.logger = logger
+        self.clock = AnyClock(clock)
     }
 
     /// Deliveries waiting to be stored, filled by the consumer task.
@@ -60,7 +67,7 @@ public struct CrossingIngestService: Service {
     /// closed) or a topology that cannot be declared yet (the broker is still starting) is
     /// tried again after a pause, so ingest never stops silently.
     public func run() async throws {
-        var delay = Duration.milliseconds(500)
+        var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await consume()
@@ -68,14 +75,16 @@ public struct CrossingIngestService: Service {
             } catch is CancellationError {
                 return
             } catch {
-                logger.error("ingest.consumer_failed", metadata: ["error": "\(error)", "ingest.retry_in": "\(delay)"])
+                attempt += 1
+                let delay = Self.restartBackoff.delay(attempt: attempt)
+                logger.error("ingest.consumer_failed", metadata: ["error": "\(error)", "ingest.retry_in_ms": "\(delay.inMilliseconds)"])
+                do {
+                    let clock = self.clock
+                    try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
+                } catch {
+                    return
+                }
             }
-            do {
-                try await cancelWhenGracefulShutdown { [delay] in try await Task.sleep(for: delay) }
-            } catch {
-                return
-            }
-            delay = min(delay * 2, .seconds(30))
         }
     }
 
@@ -88,6 +97,7 @@ public struct CrossingIngestService: Service {
         let (ticks, tick) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let batchSize = configuration.batchSize
         let window = configuration.batchWindow
+        let clock = self.clock
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Whatever ends the consumer ends the flushing loop too, and its error is rethrown below.
@@ -102,7 +112,7 @@ public struct CrossingIngestService: Service {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: window)
+                    try? await clock.sleep(for: window)
                     tick.yield()
                 }
             }

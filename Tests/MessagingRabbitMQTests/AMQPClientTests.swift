@@ -1,3 +1,4 @@
+import FootfallTestSupport
 import Foundation
 import NIOCore
 import Synchronization
@@ -44,7 +45,7 @@ struct AMQPClientTests {
             try await client.publish(batch: (1...5).map { AMQPMessage(exchange: names.exchange, routingKey: "count", body: "m\($0)") })
             // x-max-length 3 drops the oldest from the head, and dead-letters them.
             #expect(try await client.messageCount(queue: names.queue) == 3)
-            try await AMQPTestServer.eventually("overflow dead-lettered") {
+            try await eventually("overflow dead-lettered") {
                 try await client.messageCount(queue: names.deadLetterQueue) == 2
             }
             #expect(try await client.get(queue: names.queue)?.bodyString == "m3")
@@ -124,7 +125,7 @@ struct AMQPClientTests {
             try await DeliveryCollector.collecting(consumer) { collector in
                 try await collector.await(1)[0].nack(requeue: false)
             }
-            try await AMQPTestServer.eventually("dead-lettered") { try await client.messageCount(queue: names.deadLetterQueue) == 1 }
+            try await eventually("dead-lettered") { try await client.messageCount(queue: names.deadLetterQueue) == 1 }
             let dead = try #require(try await client.get(queue: names.deadLetterQueue))
             #expect(dead.bodyString == "poison")
             #expect(dead.routingKey == "dead")
@@ -166,11 +167,13 @@ struct AMQPClientTests {
             let consumer = try await client.consume(queue: names.queue, prefetch: 5)
             try await DeliveryCollector.collecting(consumer) { collector in
                 _ = try await collector.await(5)
-                try await Task.sleep(for: .milliseconds(500))
+                // The broker holds the other seven back until something is acknowledged; it answers the count
+                // only after it has sent whatever it was going to send.
+                #expect(try await client.messageCount(queue: names.queue) == 7)
                 #expect(collector.count == 5)
                 try await collector.all[4].ack(multiple: true)
                 let all = try await collector.await(10)
-                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await client.messageCount(queue: names.queue) == 2)
                 #expect(collector.count == 10)
                 #expect(all.map(\.bodyString) == (1...10).map { "\($0)" })
                 try await collector.all[9].ack(multiple: true)
@@ -179,6 +182,20 @@ struct AMQPClientTests {
             }
             await consumer.cancel()
             #expect(try await client.messageCount(queue: names.queue) == 0)
+            await names.cleanUp(client)
+        }
+    }
+
+    @Test func deletingTheQueueEndsItsConsumerWithTheQueuesName() async throws {
+        let names = Names()
+        try await AMQPTestServer.withClient { client in
+            try await client.declare(names.topology())
+            let consumer = try await client.consume(queue: names.queue, prefetch: 1)
+            try await DeliveryCollector.collecting(consumer) { collector in
+                try await client.deleteQueue(names.queue)
+                try await eventually("the consumer ended") { collector.ended.withLock { $0.0 } }
+                #expect(collector.ended.withLock { $0.1 as? AMQPError } == .consumerCancelled(queue: names.queue))
+            }
             await names.cleanUp(client)
         }
     }
@@ -212,7 +229,7 @@ struct AMQPClientTests {
         try await AMQPTestServer.withClient { client in
             try await client.declare(names.topology(messageTTL: .milliseconds(200)))
             try await client.publish(AMQPMessage(exchange: names.exchange, routingKey: "count", body: "stale"))
-            try await AMQPTestServer.eventually("expired to the DLQ") { try await client.messageCount(queue: names.deadLetterQueue) == 1 }
+            try await eventually("expired to the DLQ") { try await client.messageCount(queue: names.deadLetterQueue) == 1 }
             #expect(try await client.messageCount(queue: names.queue) == 0)
             let dead = try #require(try await client.get(queue: names.deadLetterQueue))
             #expect(dead.properties.headers?["x-death"]?.arrayValue?.first?.tableValue?["reason"]?.stringValue == "expired")
@@ -260,7 +277,7 @@ struct AMQPClientTests {
 
     @Test func consumerOfAMissingQueueFails() async throws {
         try await AMQPTestServer.withClient { client in
-            try await AMQPTestServer.eventually("connected") { client.isConnected }
+            try await eventually("connected") { client.isConnected }
             await #expect(throws: AMQPError.self) {
                 _ = try await client.consume(queue: AMQPTestServer.uniqueName("missing"), prefetch: 1)
             }

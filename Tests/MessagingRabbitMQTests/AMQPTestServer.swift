@@ -1,8 +1,6 @@
 import Foundation
 import Logging
 import NIOPosix
-import Synchronization
-import Testing
 @testable import MessagingRabbitMQ
 
 /// The RabbitMQ the server tests use: `FOOTFALL_TEST_AMQP_URL` (e.g. from `scripts/rabbitmq.sh start`).
@@ -20,8 +18,10 @@ enum AMQPTestServer {
         configuration.heartbeat = heartbeat
         configuration.reconnectInitialDelay = .milliseconds(50)
         configuration.reconnectMaxDelay = .milliseconds(500)
-        // A broker on a machine busy with the other tests (and nodes starting) can be slow to accept.
-        configuration.connectionWaitTimeout = .seconds(30)
+        // A broker on a machine busy with the other tests (and nodes starting) can be slow to accept and to answer
+        // the handshake; these only guard against a hang.
+        configuration.connectTimeout = .seconds(60)
+        configuration.connectionWaitTimeout = .seconds(60)
         return configuration
     }
 
@@ -42,15 +42,4 @@ enum AMQPTestServer {
         }
     }
 
-    /// Waits until `condition` holds, checking every 20 ms; fails the test after `timeout`.
-    static func eventually(timeout: Duration = .seconds(10), _ what: String,
-                           _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("timed out waiting for \(what)")
-        throw AMQPError.timeout(operation: what)
-    }
 }

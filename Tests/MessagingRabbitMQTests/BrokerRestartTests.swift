@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallTestSupport
 import Foundation
 import Logging
 import Messaging
@@ -34,6 +35,8 @@ struct BrokerRestartTests {
         var configuration = try AMQPConfiguration(url: node.url)
         configuration.reconnectInitialDelay = .milliseconds(100)
         configuration.reconnectMaxDelay = .milliseconds(500)
+        // Only a guard against a hang: the first connection to a node that has just started can be slow.
+        configuration.connectionWaitTimeout = .seconds(60)
         let store = InMemoryStore()
         try await store.saveCamera(CrossingIngestServiceTests.camera)
         let topology = FootfallTopology()
@@ -68,11 +71,11 @@ struct BrokerRestartTests {
                     try await Task.sleep(for: .milliseconds(5))
                 }
             }
-            try await AMQPTestServer.eventually(timeout: .seconds(30), "a quarter handed over") {
+            try await eventually("a quarter handed over") {
                 handedOver.value >= 1_000
             }
             try await node.restart()
-            try await AMQPTestServer.eventually(timeout: .seconds(90), "every crossing stored") {
+            try await eventually("every crossing stored", timeout: .seconds(180)) {
                 try await CrossingIngestServiceTests.storedIDs(store).count == crossings.count
             }
         }

@@ -1,3 +1,4 @@
+import FootfallTestSupport
 import Synchronization
 import Testing
 @testable import MessagingRabbitMQ
@@ -28,8 +29,8 @@ final class DeliveryCollector: Sendable {
     }
 
     /// Waits for `count` deliveries and returns them.
-    func await(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [AMQPDelivery] {
-        try await AMQPTestServer.eventually(timeout: timeout, "\(count) deliveries") { self.count >= count }
+    func await(_ count: Int) async throws -> [AMQPDelivery] {
+        try await eventually("\(count) deliveries") { self.count >= count }
         return all
     }
 }
