@@ -1,5 +1,6 @@
 import CountingCore
 import Storage
+import Vision
 
 /// The demo camera: OpenCV's sample pedestrian video played as a live camera.
 public enum DemoCamera {
@@ -17,7 +18,18 @@ public enum DemoCamera {
             Point(x: 768, y: 480), Point(x: 600, y: 430), Point(x: 440, y: 330),
         ])])
 
+    /// How big a person looks in the video: about 20×55 pixels with the feet at row 150,
+    /// 37×100 at row 365 (`--person-size 150:20x55,365:37x100`).
+    public static let personSize = PersonSize(far: .init(y: 150, width: 20, height: 55),
+                                              near: .init(y: 365, width: 37, height: 100))
+
     public static func camera(video: String) -> Camera {
         Camera(id: "demo", name: "Demo plaza (vtest.avi)", source: video, geometry: geometry)
+    }
+
+    /// The demo camera's detector: the trained ssd detector when its model is installed in the
+    /// data directory, motion otherwise; with a sentence for the log saying which and why.
+    public static func detector(dataDirectory: String) -> (specification: DetectorSpecification, reason: String) {
+        DefaultDetector.choose(dataDirectory: dataDirectory, geometry: geometry, personSize: personSize)
     }
 }

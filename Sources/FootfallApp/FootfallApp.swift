@@ -10,6 +10,7 @@ import Server
 import ServiceLifecycle
 import Storage
 import StorageSQLite
+import Vision
 
 /// The composition root: builds what each `footfall` subcommand runs. `main` only parses
 /// arguments and calls these; tests call them too.
@@ -62,8 +63,15 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var detectors: [String: DetectorSpecification] = [:]
+        if let demoCamera {
+            let (specification, reason) = DemoCamera.detector(dataDirectory: configuration.dataDirectory)
+            detectors[demoCamera.id] = specification
+            logger.info("demo.detector", metadata: ["detector": "\(reason)"])
+        }
         let pipelines = configuration.runCameras
-            ? self.pipelines(for: cameras, store: store, messaging: messaging, metrics: metrics, logger: logger) : []
+            ? self.pipelines(for: cameras, store: store, messaging: messaging, metrics: metrics, logger: logger,
+                             detectors: detectors) : []
         let dependencies = ServerDependencies(store: store, live: messaging.live, bus: messaging.bus, metrics: registry,
                                               inbox: messaging.inbox, rateLimiter: messaging.rateLimiter)
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
@@ -104,13 +112,16 @@ public enum FootfallApp {
 
     /// One pipeline per camera. A file plays as a live camera would: in real time, looped; a
     /// stream is read as it comes and restarted when it ends.
+    /// `detectors` gives some cameras (by id) another detector than motion.
     static func pipelines(for cameras: [Camera], store: any FootfallStore, messaging: MessagingSetup,
-                          metrics: PipelineMetrics, logger: Logger) -> [CameraPipeline] {
+                          metrics: PipelineMetrics, logger: Logger,
+                          detectors: [String: DetectorSpecification] = [:]) -> [CameraPipeline] {
         cameras.map { camera in
             let isFile = !camera.source.contains("://") && camera.source != CameraPipeline.externalSource
             return CameraPipeline(
                 camera: camera,
-                configuration: CameraPipelineConfiguration(realTime: isFile, loop: isFile, restartWhenEnded: !isFile),
+                configuration: CameraPipelineConfiguration(
+                    realTime: isFile, loop: isFile, detector: detectors[camera.id] ?? .motion(.init()), restartWhenEnded: !isFile),
                 store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
                 metrics: metrics, logger: logger)
         }
