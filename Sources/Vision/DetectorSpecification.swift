@@ -44,6 +44,16 @@ public enum DetectorSpecification: Hashable, Sendable {
         }
     }
 
+    /// The counting settings to run this detector with: the ssd detector's scores need lower
+    /// tracker thresholds (`SSDDetectorConfiguration.tracking`); other detectors keep the defaults.
+    public var recommendedCounting: CountingConfiguration {
+        switch self {
+        case .ssd: CountingConfiguration(tracker: SSDDetectorConfiguration.tracking)
+        case .motionGated(let inner): inner.recommendedCounting
+        default: CountingConfiguration()
+        }
+    }
+
     /// A short description for logs: `ssd (regions, models/ssdlite)`, `motion`.
     public var summary: String {
         switch self {

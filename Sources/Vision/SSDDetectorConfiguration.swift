@@ -16,7 +16,8 @@ public struct SSDDetectorConfiguration: Hashable, Sendable {
     /// An installed model's directory (`<data-dir>/models/ssdlite`).
     public var modelDirectory: String
     public var mode: Mode
-    /// People scored below this are dropped.
+    /// People scored below this are dropped (0.3: tuned on the first half of the demo video,
+    /// see `docs/accuracy.md`).
     public var scoreThreshold: Double
     /// How big a person looks across the image (the same settings blob splitting uses): boxes
     /// of another size are dropped, and regions are padded by it.
@@ -37,7 +38,7 @@ public struct SSDDetectorConfiguration: Hashable, Sendable {
     /// `.regions`: the motion detector that points at moving things.
     public var motion: MotionDetectorConfiguration
 
-    public init(modelDirectory: String, mode: Mode = .regions, scoreThreshold: Double = 0.4, personSize: PersonSize? = nil,
+    public init(modelDirectory: String, mode: Mode = .regions, scoreThreshold: Double = 0.3, personSize: PersonSize? = nil,
                 minimumSizeRatio: Double = 0.5, maximumSizeRatio: Double = 1.6, geometry: Geometry = Geometry(),
                 tileSize: Int = 320, padding: Double = 0.5, refreshInterval: Int = 25, tilesPerPass: Int = 1,
                 motion: MotionDetectorConfiguration = .init()) {
@@ -59,6 +60,12 @@ public struct SSDDetectorConfiguration: Hashable, Sendable {
     public var sizeFilter: PersonSizeFilter {
         PersonSizeFilter(personSize: personSize, minimumRatio: minimumSizeRatio, maximumRatio: maximumSizeRatio)
     }
+
+    /// Tracker thresholds that suit this detector's scores. The tracker's defaults were tuned
+    /// on MOTChallenge's public detections, whose scores run higher: with them a small or
+    /// distant person, scored 0.3–0.7 by this model, never starts a track. Tuned on the first
+    /// half of the demo video with the score threshold (`docs/accuracy.md`).
+    public static let tracking = TrackerConfiguration(highConfidence: 0.3, newTrackConfidence: 0.4)
 
     /// The region planner these settings describe.
     public var planner: RegionPlanner {
