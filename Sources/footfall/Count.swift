@@ -77,11 +77,17 @@ struct Count: ParsableCommand {
     @Option(help: "With --truth: also give the errors before and from this frame (crossings and zone samples by frame), to tune on one part and report on the other.")
     var splitFrame: Int?
 
+    @Option(help: "Tracker: confidence a detection needs to be matched first and to start a track, HIGH:NEW (default: 0.3:0.4 with ssd, 0.6:0.7 otherwise).")
+    var trackConfidence: String?
+
     @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
     var maxFrames: Int?
 
     @Option(help: "OpenCV threads (0: OpenCV's choice).")
     var threads = 0
+
+    @Flag(help: "Also list every crossing with its frame (on stderr).")
+    var listCrossings = false
 
     @Flag(help: "Print exactly one JSON object on stdout instead of a table.")
     var json = false
@@ -174,13 +180,25 @@ struct Count: ParsableCommand {
         let (specification, choice) = specification(geometry: geometry)
         FileHandle.standardError.write(Data((choice + "\n").utf8))
         let showProgress = isatty(STDERR_FILENO) == 1
-        let run = try CountRun.count(video: video, geometry: geometry, detector: specification,
+        var counting = specification.recommendedCounting
+        if let trackConfidence {
+            let parts = trackConfidence.split(separator: ":").compactMap { Double($0) }
+            guard parts.count == 2 else { throw ValidationError("--track-confidence: expected HIGH:NEW such as 0.6:0.7") }
+            counting.tracker.highConfidence = parts[0]
+            counting.tracker.newTrackConfidence = parts[1]
+        }
+        let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
                                      sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let summary = run.summary
+        if listCrossings {
+            for crossing in run.crossings {
+                FileHandle.standardError.write(Data("crossing: frame \(crossing.frame), line \(crossing.line), \(crossing.direction.rawValue)\n".utf8))
+            }
+        }
         if json {
             print(summary.jsonLine())
         } else {
@@ -214,6 +232,7 @@ struct Count: ParsableCommand {
             let crossings = try EyeCrossings.load(path: truth)
             for (name, frames) in [("frames < \(splitFrame)", 0..<splitFrame), ("frames ≥ \(splitFrame)", splitFrame..<Int.max)] {
                 let part = CountRun.compare(run, crossings: crossings, manual: manual, frames: frames)
+                for detail in part.details { report("  \(name), by eye, \(detail)") }
                 report("\(name): line count error " + String(format: "%.1f %%", part.lineError * 100)
                        + " (\(part.linesOff) off of \(part.manualCrossings) crossings), zone occupancy mean absolute error "
                        + String(format: "%.2f", part.occupancyError) + " people (\(part.samples) samples)")

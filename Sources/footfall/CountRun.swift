@@ -12,13 +12,14 @@ struct CountRun {
     /// Crossings in order: line, direction, frame index.
     var crossings: [(line: String, direction: CrossingDirection, frame: Int)]
 
-    static func count(video: String, geometry: Geometry, detector: DetectorSpecification, sampleFrames: Set<Int>,
+    static func count(video: String, geometry: Geometry, detector: DetectorSpecification,
+                      counting: CountingConfiguration = .init(), sampleFrames: Set<Int>,
                       maxFrames: Int? = nil, progress: (Int, Int?) -> Void) throws -> CountRun {
         try geometry.validate()
         let started = ContinuousClock.now
         let reader = try FFmpegFrameReader(source: video)
         defer { reader.close() }
-        var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry)
+        var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry, counting: counting)
         var frames = 0
         var peaks = [Int](repeating: 0, count: geometry.zones.count)
         var sums = [Double](repeating: 0, count: geometry.zones.count)
@@ -49,6 +50,8 @@ struct CountRun {
     }
 
     struct PartComparison {
+        /// "walkway in 8 (counted 7), out 6 (counted 6)" for each line.
+        var details: [String]
         var lineError: Double
         var linesOff: Int
         var manualCrossings: Int
@@ -61,24 +64,31 @@ struct CountRun {
     /// absolute error.
     static func compare(_ run: CountRun, crossings: EyeCrossings, manual: ManualCounts, frames: Range<Int>) -> PartComparison {
         var off = 0, total = 0
+        var details: [String] = []
         for line in crossings.lines {
+            var parts: [String] = []
             for direction in [CrossingDirection.in, .out] {
                 let byEye = line.crossings.filter { $0.direction == direction.rawValue && frames.contains($0.frame) }.count
                 let counted = run.crossings.filter { $0.line == line.name && $0.direction == direction && frames.contains($0.frame) }.count
                 off += abs(counted - byEye)
                 total += byEye
+                parts.append("\(direction.rawValue) \(byEye) (counted \(counted))")
             }
+            details.append("line \(line.name): " + parts.joined(separator: ", "))
         }
         var occupancyOff = 0, samples = 0
         for zone in manual.zones {
             let counted = run.summary.zones.first { $0.name == zone.name }
+            var shown: [String] = []
             for sample in zone.occupancy where frames.contains(sample.frame) {
                 let automatic = counted?.samples.first { $0.frame == sample.frame }?.occupancy ?? 0
                 occupancyOff += abs(automatic - sample.people)
                 samples += 1
+                shown.append("\(sample.frame): \(sample.people) (counted \(automatic))")
             }
+            details.append("zone \(zone.name) at frames " + shown.joined(separator: ", "))
         }
-        return PartComparison(lineError: total > 0 ? Double(off) / Double(total) : 0, linesOff: off, manualCrossings: total,
+        return PartComparison(details: details, lineError: total > 0 ? Double(off) / Double(total) : 0, linesOff: off, manualCrossings: total,
                               occupancyError: samples > 0 ? Double(occupancyOff) / Double(samples) : 0, samples: samples)
     }
 }
