@@ -121,7 +121,8 @@ public enum FootfallApp {
             return CameraPipeline(
                 camera: camera,
                 configuration: CameraPipelineConfiguration(
-                    realTime: isFile, loop: isFile, detector: detectors[camera.id] ?? .motion(.init()), restartWhenEnded: !isFile),
+                    realTime: isFile, loop: isFile, detector: detectors[camera.id] ?? .motion(.init()),
+                    counting: (detectors[camera.id] ?? .motion(.init())).recommendedCounting, restartWhenEnded: !isFile),
                 store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
                 metrics: metrics, logger: logger)
         }
