@@ -14,6 +14,7 @@ struct BenchSSD {
     var dataDirectory: String
     var frames: Int
     var personSize: PersonSize?
+    var tileSize: Int
 
     func run() throws {
         let clock = ContinuousClock()
@@ -35,10 +36,12 @@ struct BenchSSD {
         guard let first = sample.first else { throw ValidationError("\(video) has no frames") }
         let decodeSeconds = decode.inSeconds / Double(max(1, decoded))
         let streamRate = try VideoInfo.probe(video).frameRate
-        print("\(sample.count) consecutive frames of \(first.width)×\(first.height), one OpenCV thread; detection only")
+        print("\(sample.count) consecutive frames of \(first.width)×\(first.height), one OpenCV thread; detection only; "
+              + "regions in \(tileSize)×\(tileSize) tiles")
 
         func configuration(_ mode: SSDDetectorConfiguration.Mode) -> SSDDetectorConfiguration {
-            SSDDetectorConfiguration(modelDirectory: model.directory, mode: mode, personSize: personSize, geometry: geometry)
+            SSDDetectorConfiguration(modelDirectory: model.directory, mode: mode, personSize: personSize, geometry: geometry,
+                                     tileSize: tileSize)
         }
         var results: [String: [[Detection]]] = [:]
         var seconds: [String: Double] = [:]

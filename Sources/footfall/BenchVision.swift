@@ -49,13 +49,16 @@ struct BenchVision: ParsableCommand {
     @Option(help: "ssd: expected person size (regions and size limits); default: the demo video's.")
     var personSize = "150:20x55,365:37x100"
 
+    @Option(help: "ssd: tile size of the regions, in pixels.")
+    var tileSize = SSDDetectorConfiguration(modelDirectory: "").tileSize
+
     func run() throws {
         OpenCVThreads.set(threads)
         if let detector {
             guard detector == "ssd" else { throw ValidationError("--detector: only ssd is measured this way") }
             let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["FOOTFALL_DATA_DIR"] ?? "./footfall-data"
             try BenchSSD(video: video, lines: lines, dataDirectory: dataDirectory, frames: ssdFrames,
-                         personSize: PersonSize(personSize)).run()
+                         personSize: PersonSize(personSize), tileSize: tileSize).run()
             return
         }
         let clock = ContinuousClock()
