@@ -4,8 +4,7 @@ import CountingCore
 /// change a count — moving things and the people seen in the last frame, within the counting
 /// lines' bands and the zones' boxes — tiled into the network's input size. Every
 /// `refreshInterval`-th frame the whole bands and boxes are looked at, to find people standing
-/// still. Regions one tile can hold together share it. The whole frame is chosen when the
-/// tiles would cost more.
+/// still. The whole frame is chosen when the tiles would cost more.
 ///
 /// Pure: the same inputs always give the same plan.
 public struct RegionPlanner: Hashable, Sendable {
@@ -80,12 +79,7 @@ public struct RegionPlanner: Hashable, Sendable {
                 regions += areas.compactMap { Self.intersection(box, $0) }
             }
         }
-        // Regions that overlap, or that one tile can hold together, become one region.
-        regions = Self.merge(regions.filter { $0.width >= 4 && $0.height >= 4 }) { a, b in
-            if Self.intersection(a, b) != nil { return true }
-            let joined = Self.union(a, b)
-            return joined.width <= Double(tileWidth) && joined.height <= Double(tileHeight)
-        }
+        regions = Self.merge(regions.filter { $0.width >= 4 && $0.height >= 4 })
         guard !regions.isEmpty else { return .nothing }
         guard tileWidth < frameWidth || tileHeight < frameHeight, tileWidth <= frameWidth, tileHeight <= frameHeight else {
             return RegionPlan(regions: regions, tiles: [], wholeFrame: true, relativeCost: 1)
@@ -127,15 +121,14 @@ public struct RegionPlanner: Hashable, Sendable {
         return result
     }
 
-    /// Regions with every pair that `belongTogether` replaced by their bounding box, until no
-    /// such pair is left.
-    static func merge(_ boxes: [Box], belongTogether: (Box, Box) -> Bool) -> [Box] {
+    /// Regions with every overlapping pair replaced by their bounding box, until none overlap.
+    static func merge(_ boxes: [Box]) -> [Box] {
         var result = boxes
         var merged = true
         while merged {
             merged = false
             outer: for i in result.indices {
-                for j in result.indices where j > i && belongTogether(result[i], result[j]) {
+                for j in result.indices where j > i && intersection(result[i], result[j]) != nil {
                     result[i] = union(result[i], result[j])
                     result.remove(at: j)
                     merged = true

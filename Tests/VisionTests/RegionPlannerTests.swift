@@ -69,23 +69,6 @@ struct RegionPlannerTests {
         #expect(plan.regions == [Box(x: 50, y: 50, width: 170, height: 160)])
     }
 
-    @Test func regionsOneTileCanHoldShareIt() {
-        let wide = RegionPlanner(tileWidth: 300, tileHeight: 300, defaultPersonHeight: 0.0625, padding: 1)
-        let areas = [Box(x: 0, y: 0, width: 1000, height: 800)]
-        // Padded, two people 120 pixels apart just touch; together they fit one 300 × 300 tile.
-        let near = wide.plan(frameWidth: 1000, frameHeight: 800, areas: areas,
-                             motion: [Box(x: 300, y: 300, width: 20, height: 40), Box(x: 420, y: 300, width: 20, height: 40)],
-                             people: [], wholeAreas: false)
-        #expect(near.regions == [Box(x: 250, y: 250, width: 240, height: 140)])
-        #expect(near.tiles.count == 1)
-        // Too far apart for one tile: two regions, two tiles.
-        let far = wide.plan(frameWidth: 1000, frameHeight: 800, areas: areas,
-                            motion: [Box(x: 100, y: 100, width: 20, height: 40), Box(x: 700, y: 600, width: 20, height: 40)],
-                            people: [], wholeAreas: false)
-        #expect(far.regions.count == 2)
-        #expect(far.tiles.count == 2)
-    }
-
     @Test func aLongRegionIsTiledWithOverlapAndInsideTheFrame() {
         let tiles = planner.tiles(covering: Box(x: 0, y: 300, width: 1000, height: 100), frameWidth: 1000, frameHeight: 800)
         let xs = tiles.map(\.x)
