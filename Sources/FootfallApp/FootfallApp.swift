@@ -67,7 +67,7 @@ public enum FootfallApp {
         if let demoCamera {
             let (specification, reason) = DemoCamera.detector(dataDirectory: configuration.dataDirectory)
             detectors[demoCamera.id] = specification
-            logger.info("demo.detector", metadata: ["detector": "\(reason)"])
+            logger.info("demo.detector", metadata: ["choice": "\(reason)"])
         }
         let pipelines = configuration.runCameras
             ? self.pipelines(for: cameras, store: store, messaging: messaging, metrics: metrics, logger: logger,
