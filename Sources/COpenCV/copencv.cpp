@@ -87,6 +87,7 @@ int ff_motion_detect(ff_motion *motion, const uint8_t *bgr, int width, int heigh
 void ff_motion_destroy(ff_motion *motion) { delete motion; }
 
 int ff_render_jpeg(const uint8_t *bgr, int width, int height,
+                   const ff_box *regions, int region_count,
                    const ff_point *line_points, int line_count,
                    const ff_point *polygon_points, const int *polygon_sizes, int polygon_count,
                    const ff_box *boxes, const int *box_ids, int box_count,
@@ -94,6 +95,11 @@ int ff_render_jpeg(const uint8_t *bgr, int width, int height,
     try {
         cv::Mat image = cv::Mat(height, width, CV_8UC3, const_cast<uint8_t *>(bgr)).clone();
         const int thickness = std::max(2, width / 400);
+        for (int i = 0; i < region_count; i++) {
+            const ff_box &b = regions[i];
+            cv::rectangle(image, cv::Rect(cvRound(b.x), cvRound(b.y), cvRound(b.width), cvRound(b.height)),
+                          cv::Scalar(0, 220, 255), 1, cv::LINE_4);
+        }
         int offset = 0;
         for (int i = 0; i < polygon_count; i++) {
             std::vector<cv::Point> polygon;

@@ -1,5 +1,6 @@
 import CountingCore
 import Storage
+import Vision
 
 /// The demo camera: OpenCV's sample pedestrian video played as a live camera.
 public enum DemoCamera {
@@ -17,7 +18,18 @@ public enum DemoCamera {
             Point(x: 768, y: 480), Point(x: 600, y: 430), Point(x: 440, y: 330),
         ])])
 
-    public static func camera(video: String) -> Camera {
-        Camera(id: "demo", name: "Demo plaza (vtest.avi)", source: video, geometry: geometry)
+    /// How big a person looks in the video: about 20×55 pixels with the feet at row 150,
+    /// 37×100 at row 365 (`--person-size 150:20x55,365:37x100`).
+    public static let personSize = PersonSize(far: .init(y: 150, width: 20, height: 55),
+                                              near: .init(y: 365, width: 37, height: 100))
+
+    /// The demo camera's id.
+    public static let id = "demo"
+
+    /// The demo camera, with the trained detector when its model is installed in `dataDirectory`.
+    public static func camera(video: String, dataDirectory: String? = nil) -> Camera {
+        let trained = dataDirectory.map { SSDModel.isInstalled(directory: DefaultDetector.model.directory(dataDirectory: $0)) } ?? false
+        return Camera(id: id, name: "Demo plaza (vtest.avi)", source: video, geometry: geometry,
+                      detector: trained ? "ssd" : Camera.defaultDetector)
     }
 }

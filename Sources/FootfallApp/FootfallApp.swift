@@ -10,6 +10,7 @@ import Server
 import ServiceLifecycle
 import Storage
 import StorageSQLite
+import Vision
 
 /// The composition root: builds what each `footfall` subcommand runs. `main` only parses
 /// arguments and calls these; tests call them too.
@@ -48,7 +49,7 @@ public enum FootfallApp {
                     key: "demo-video", path: configuration.demoVideo,
                     reason: "the sample video is missing: run scripts/demo.sh once, or set --demo-video")
             }
-            demoCamera = DemoCamera.camera(video: configuration.demoVideo)
+            demoCamera = DemoCamera.camera(video: configuration.demoVideo, dataDirectory: configuration.dataDirectory)
         }
         let authentication = Authenticator.Settings()
         let (setup, _) = try await openStore(
@@ -130,11 +131,12 @@ public enum FootfallApp {
                          metrics: PipelineMetrics, dataDirectory: String, logger: Logger) -> CameraPipeline {
         let camera = managed.camera
         let isFile = if case .file = camera.sourceKind { true } else { false }
+        let (detector, reason) = DetectorChoice.specification(for: camera, dataDirectory: dataDirectory)
+        logger.info("camera.detector_chosen", metadata: ["camera.id": "\(camera.id)", "camera.detector": "\(reason)"])
         return CameraPipeline(
             camera: camera,
             configuration: CameraPipelineConfiguration(
-                realTime: isFile, loop: isFile,
-                detector: DetectorChoice.specification(for: camera.detector, dataDirectory: dataDirectory),
+                realTime: isFile, loop: isFile, detector: detector, counting: detector.recommendedCounting,
                 analysisRate: camera.analysisRate, restartWhenEnded: !isFile),
             store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
             metrics: metrics, logger: logger)

@@ -29,5 +29,6 @@ public struct FrameAnalyzer {
     /// Counts with new lines and zones from the next frame on (see `CountingEngine.setGeometry`).
     public mutating func setGeometry(_ geometry: Geometry) {
         engine.setGeometry(geometry)
+        (detector as? any GeometryAwareDetector)?.use(geometry)
     }
 }

@@ -1,11 +1,15 @@
+import CountingCore
+
 /// Which detector a camera uses and with what parameters: the "AI model" entry of a camera.
 public enum DetectorSpecification: Hashable, Sendable {
-    /// Background subtraction; weight-free, the default.
+    /// Background subtraction; weight-free, the fallback when no trained model is installed.
     case motion(MotionDetectorConfiguration)
     /// OpenCV's HOG people detector; weight-free, slow.
     case hog(upscale: Double)
     /// A YOLO ONNX model.
     case onnx(modelPath: String, inputSize: Int, family: YOLODecoder.Family, confidenceThreshold: Double)
+    /// The trained SSD person detector (`footfall models install ssdlite`).
+    case ssd(SSDDetectorConfiguration)
     /// Another detector, run only on frames where the motion detector sees movement.
     indirect case motionGated(DetectorSpecification)
 
@@ -19,8 +23,51 @@ public enum DetectorSpecification: Hashable, Sendable {
         case .onnx(let path, let size, let family, let threshold):
             return try ONNXDetector(modelPath: path, inputSize: size,
                                     decoder: YOLODecoder(family: family, confidenceThreshold: threshold))
+        case .ssd(let configuration):
+            return try SSDDetector(configuration: configuration)
         case .motionGated(let inner):
             return try MotionGatedDetector(inner: inner.makeDetector())
+        }
+    }
+
+    /// The same detector, told a camera's lines and zones: the ssd detector in region mode looks
+    /// where they are. Other detectors do not use them.
+    public func placing(_ geometry: Geometry) -> DetectorSpecification {
+        switch self {
+        case .ssd(var configuration):
+            configuration.geometry = geometry
+            return .ssd(configuration)
+        case .motionGated(let inner):
+            return .motionGated(inner.placing(geometry))
+        default:
+            return self
+        }
+    }
+
+    /// The counting settings to run this detector with: the ssd detector's scores need lower
+    /// tracker thresholds (`SSDDetectorConfiguration.tracking`); other detectors keep the defaults.
+    public var recommendedCounting: CountingConfiguration {
+        switch self {
+        case .ssd: CountingConfiguration(tracker: SSDDetectorConfiguration.tracking)
+        case .motionGated(let inner): inner.recommendedCounting
+        default: CountingConfiguration()
+        }
+    }
+
+    /// A short description for logs: `ssd (regions, models/ssdlite)`, `motion`.
+    public var summary: String {
+        switch self {
+        case .motion: return "motion"
+        case .hog(let upscale): return "hog (upscale \(upscale))"
+        case .onnx(let path, let size, let family, _): return "onnx (\(family.rawValue), \(size), \(path))"
+        case .ssd(let configuration):
+            let mode = switch configuration.mode {
+            case .resized(let width, let height): "\(width)×\(height)"
+            case .native: "native size"
+            case .regions: "regions at native scale"
+            }
+            return "ssd (\(mode), \(configuration.modelDirectory))"
+        case .motionGated(let inner): return inner.summary + " behind a motion gate"
         }
     }
 }

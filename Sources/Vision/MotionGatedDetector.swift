@@ -2,7 +2,7 @@ import CountingCore
 
 /// Runs a costly detector only on frames where something moves: the weight-free motion
 /// detector looks first, and a still scene costs only that.
-public final class MotionGatedDetector: PersonDetector {
+public final class MotionGatedDetector: GeometryAwareDetector {
     public let name: String
     public let inner: any PersonDetector
     private let motion: MotionDetector
@@ -24,5 +24,10 @@ public final class MotionGatedDetector: PersonDetector {
         }
         detectedFrames += 1
         return try inner.detect(frame)
+    }
+
+    /// Passes new lines and zones on to the gated detector, if it looks where they are.
+    public func use(_ geometry: Geometry) {
+        (inner as? any GeometryAwareDetector)?.use(geometry)
     }
 }

@@ -8,3 +8,10 @@ public protocol PersonDetector: AnyObject {
     /// The people found in `frame`, in its pixels.
     func detect(_ frame: Frame) throws(VisionError) -> [Detection]
 }
+
+/// A detector that looks where the counting lines and zones are, and so must hear when an
+/// operator changes them.
+public protocol GeometryAwareDetector: PersonDetector {
+    /// Uses `geometry` from the next frame on.
+    func use(_ geometry: Geometry)
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountingCore
 import Foundation
 import Evaluation
 import FootfallApp
@@ -18,6 +19,8 @@ struct Count: ParsableCommand {
                "zones":[{"name":"lobby","polygon":[[x,y],[x,y],[x,y]]}]}
             in pixels of the source frame. A person moving from side -1 to side +1 of line A→B \
             across the drawn segment counts "in"; the other way counts "out" (docs/counting.md).
+            The detector is the trained ssd model when it is installed in the data directory \
+            (`footfall models install ssdlite`), motion otherwise; --detector chooses.
             """)
 
     @Argument(help: "Video file (any format ffmpeg reads).")
@@ -26,8 +29,29 @@ struct Count: ParsableCommand {
     @Option(help: "Geometry file with the lines and zones to count.")
     var lines: String
 
-    @Option(help: "Person detector: motion (weight-free background subtraction), hog (OpenCV's people detector), onnx (a YOLO model, with --model).")
-    var detector = "motion"
+    @Option(help: "Person detector: ssd (the trained model), motion (weight-free background subtraction), hog (OpenCV's people detector), onnx (a YOLO model, with --model). Default: ssd when installed, else motion.")
+    var detector: String?
+
+    @Option(help: "Data directory where `footfall models install` put the models. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
+    var dataDir: String?
+
+    @Option(help: "Installed ssd model directory (default: <data-dir>/models/ssdlite).")
+    var modelDir: String?
+
+    @Option(help: "How the ssd detector sees a frame: regions (tiles at native scale where it matters), native (the whole frame at its size), or WxH (the whole frame resized, e.g. 300x300).")
+    var ssdInput = "regions"
+
+    @Option(help: "ssd: lowest score kept.")
+    var scoreThreshold: Double?
+
+    @Option(help: "ssd: a box's height may be MIN to MAX times the expected person height (needs --person-size), e.g. 0.5:1.6.")
+    var sizeLimits: String?
+
+    @Option(help: "ssd regions: padding around lines, zones and motion, in person heights.")
+    var padding: Double?
+
+    @Option(help: "ssd regions: frames between two looks at the whole lines' bands and zones' boxes.")
+    var refreshInterval: Int?
 
     @Option(help: "YOLO ONNX model file, for --detector onnx.")
     var model: String?
@@ -44,41 +68,107 @@ struct Count: ParsableCommand {
     @Flag(help: "Run the hog or onnx detector only on frames where something moves.")
     var motionGate = false
 
-    @Option(help: "Expected person size for splitting motion blobs: FAR_Y:WxH,NEAR_Y:WxH (feet row, box size), e.g. 150:20x55,365:37x100.")
+    @Option(help: "Expected person size: FAR_Y:WxH,NEAR_Y:WxH (feet row, box size), e.g. 150:20x55,365:37x100. Splits motion blobs; limits ssd boxes and pads its regions.")
     var personSize: String?
 
     @Option(help: "Counts made by eye (Fixtures/vtest-eye-counts.json): count their lines and zones too, and print the error.")
     var truth: String?
 
+    @Option(help: "With --truth: also give the errors before and from this frame (crossings and zone samples by frame), to tune on one part and report on the other.")
+    var splitFrame: Int?
+
+    @Option(help: "Tracker: confidence a detection needs to be matched first and to start a track, HIGH:NEW (default: 0.3:0.4 with ssd, 0.6:0.7 otherwise).")
+    var trackConfidence: String?
+
+    @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
+    var maxFrames: Int?
+
+    @Option(help: "OpenCV threads (0: OpenCV's choice).")
+    var threads = 0
+
+    @Flag(help: "Also list every crossing with its frame (on stderr).")
+    var listCrossings = false
+
     @Flag(help: "Print exactly one JSON object on stdout instead of a table.")
     var json = false
 
     func validate() throws {
-        guard ["motion", "hog", "onnx"].contains(detector) else {
-            throw ValidationError("unknown detector '\(detector)': use motion, hog or onnx")
+        if let detector, !["ssd", "motion", "hog", "onnx"].contains(detector) {
+            throw ValidationError("unknown detector '\(detector)': use ssd, motion, hog or onnx")
         }
         if detector == "onnx" && model == nil { throw ValidationError("--detector onnx needs --model FILE.onnx") }
         guard YOLODecoder.Family(rawValue: family) != nil else { throw ValidationError("--family: use v5, v8 or v11") }
         if let personSize, PersonSize(personSize) == nil {
             throw ValidationError("--person-size: expected FAR_Y:WxH,NEAR_Y:WxH, e.g. 150:20x55,365:37x100")
         }
-    }
-
-    var specification: DetectorSpecification {
-        let base = baseSpecification
-        return motionGate && detector != "motion" ? .motionGated(base) : base
-    }
-
-    private var baseSpecification: DetectorSpecification {
-        switch detector {
-        case "hog": .hog(upscale: hogUpscale)
-        case "onnx": .onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,
-                           confidenceThreshold: 0.25)
-        default: .motion(.init(personSize: personSize.flatMap(PersonSize.init)))
+        if ssdMode == nil { throw ValidationError("--ssd-input: use regions, native or WxH such as 300x300") }
+        if let sizeLimits, parsedSizeLimits == nil { throw ValidationError("--size-limits: expected MIN:MAX such as 0.5:1.6, not '\(sizeLimits)'") }
+        if let scoreThreshold, !(scoreThreshold > 0 && scoreThreshold < 1) {
+            throw ValidationError("--score-threshold must be between 0 and 1")
         }
     }
 
+    var dataDirectory: String {
+        dataDir ?? ProcessInfo.processInfo.environment["FOOTFALL_DATA_DIR"] ?? "./footfall-data"
+    }
+
+    var ssdMode: SSDDetectorConfiguration.Mode? {
+        switch ssdInput {
+        case "regions": return .regions
+        case "native": return .native
+        default:
+            let parts = ssdInput.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 >= 32 }) else { return nil }
+            return .resized(width: parts[0], height: parts[1])
+        }
+    }
+
+    var parsedSizeLimits: (Double, Double)? {
+        guard let sizeLimits else { return nil }
+        let parts = sizeLimits.split(separator: ":").compactMap { Double($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > parts[0] else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    /// The detector to count with, and a line saying which and why.
+    func specification(geometry: Geometry) -> (DetectorSpecification, String) {
+        let size = personSize.flatMap(PersonSize.init)
+        let modelDirectory = modelDir ?? InstallableModel.ssdlite.directory(dataDirectory: dataDirectory)
+        let base: DetectorSpecification
+        let reason: String
+        switch detector {
+        case "hog": (base, reason) = (.hog(upscale: hogUpscale), "chosen")
+        case "onnx":
+            (base, reason) = (.onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,
+                                   confidenceThreshold: 0.25), "chosen")
+        case "motion": (base, reason) = (.motion(.init(personSize: size)), "chosen")
+        case "ssd": (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "chosen")
+        default:
+            if SSDModel.isInstalled(directory: modelDirectory) {
+                (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "the trained model is installed")
+            } else {
+                (base, reason) = (.motion(.init(personSize: size)),
+                                  "no trained model in \(modelDirectory); `footfall models install ssdlite` installs one")
+            }
+        }
+        let chosen = (motionGate && (detector == "hog" || detector == "onnx") ? .motionGated(base) : base).placing(geometry)
+        return (chosen, "detector: \(chosen.summary) — \(reason)")
+    }
+
+    private func ssdConfiguration(modelDirectory: String, personSize: PersonSize?) -> SSDDetectorConfiguration {
+        var configuration = SSDDetectorConfiguration(modelDirectory: modelDirectory, mode: ssdMode ?? .regions, personSize: personSize)
+        if let scoreThreshold { configuration.scoreThreshold = scoreThreshold }
+        if let limits = parsedSizeLimits {
+            configuration.minimumSizeRatio = limits.0
+            configuration.maximumSizeRatio = limits.1
+        }
+        if let padding { configuration.padding = padding }
+        if let refreshInterval { configuration.refreshInterval = refreshInterval }
+        return configuration
+    }
+
     func run() throws {
+        if threads > 0 { OpenCVThreads.set(threads) }
         var geometry = try GeometryFile.load(path: lines)
         let manual = try truth.map(ManualCountsFile.load)
         if let manual {
@@ -87,14 +177,28 @@ struct Count: ParsableCommand {
                 geometry.lines.append(line)
             }
         }
+        let (specification, choice) = specification(geometry: geometry)
+        FileHandle.standardError.write(Data((choice + "\n").utf8))
         let showProgress = isatty(STDERR_FILENO) == 1
-        let summary = try VideoCounter(detector: specification).count(
-            video: video, geometry: geometry, sampleFrames: manual?.sampleFrames ?? []
-        ) { done, total in
+        var counting = specification.recommendedCounting
+        if let trackConfidence {
+            let parts = trackConfidence.split(separator: ":").compactMap { Double($0) }
+            guard parts.count == 2 else { throw ValidationError("--track-confidence: expected HIGH:NEW such as 0.6:0.7") }
+            counting.tracker.highConfidence = parts[0]
+            counting.tracker.newTrackConfidence = parts[1]
+        }
+        let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
+                                     sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let summary = run.summary
+        if listCrossings {
+            for crossing in run.crossings {
+                FileHandle.standardError.write(Data("crossing: frame \(crossing.frame), line \(crossing.line), \(crossing.direction.rawValue)\n".utf8))
+            }
+        }
         if json {
             print(summary.jsonLine())
         } else {
@@ -106,24 +210,33 @@ struct Count: ParsableCommand {
                 print("zone \(zone.name): peak \(zone.peak), mean \(String(format: "%.2f", zone.mean))")
             }
         }
-        if let manual {
-            let comparison = manual.compare(
-                lines: Dictionary(uniqueKeysWithValues: summary.lines.map { ($0.name, ($0.countIn, $0.countOut)) }),
-                zones: Dictionary(uniqueKeysWithValues: summary.zones.map { zone in
-                    (zone.name, Dictionary(uniqueKeysWithValues: zone.samples.map { ($0.frame, $0.occupancy) }))
-                }))
-            // On stderr with --json, so stdout stays one JSON object.
-            let report = { (text: String) in
-                if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+        guard let manual, let truth else { return }
+        // On stderr with --json, so stdout stays one JSON object.
+        let report = { (text: String) in
+            if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
+        }
+        let comparison = manual.compare(
+            lines: Dictionary(uniqueKeysWithValues: summary.lines.map { ($0.name, ($0.countIn, $0.countOut)) }),
+            zones: Dictionary(uniqueKeysWithValues: summary.zones.map { zone in
+                (zone.name, Dictionary(uniqueKeysWithValues: zone.samples.map { ($0.frame, $0.occupancy) }))
+            }))
+        for line in comparison.lines {
+            report("by eye, line \(line.name): in \(line.manualIn) (counted \(line.automaticIn)), out \(line.manualOut) (counted \(line.automaticOut))")
+        }
+        for sample in comparison.zoneSamples {
+            report("by eye, zone \(sample.zone) at frame \(sample.frame): \(sample.manual) (counted \(sample.automatic))")
+        }
+        report(String(format: "line count error %.1f %%, zone occupancy mean absolute error %.2f people",
+                      comparison.lineError * 100, comparison.occupancyMeanAbsoluteError))
+        if let splitFrame {
+            let crossings = try EyeCrossings.load(path: truth)
+            for (name, frames) in [("frames < \(splitFrame)", 0..<splitFrame), ("frames ≥ \(splitFrame)", splitFrame..<Int.max)] {
+                let part = CountRun.compare(run, crossings: crossings, manual: manual, frames: frames)
+                for detail in part.details { report("  \(name), by eye, \(detail)") }
+                report("\(name): line count error " + String(format: "%.1f %%", part.lineError * 100)
+                       + " (\(part.linesOff) off of \(part.manualCrossings) crossings), zone occupancy mean absolute error "
+                       + String(format: "%.2f", part.occupancyError) + " people (\(part.samples) samples)")
             }
-            for line in comparison.lines {
-                report("by eye, line \(line.name): in \(line.manualIn) (counted \(line.automaticIn)), out \(line.manualOut) (counted \(line.automaticOut))")
-            }
-            for sample in comparison.zoneSamples {
-                report("by eye, zone \(sample.zone) at frame \(sample.frame): \(sample.manual) (counted \(sample.automatic))")
-            }
-            report(String(format: "line count error %.1f %%, zone occupancy mean absolute error %.2f people",
-                          comparison.lineError * 100, comparison.occupancyMeanAbsoluteError))
         }
     }
 }

@@ -33,10 +33,12 @@ int ff_motion_detect(ff_motion *motion, const uint8_t *bgr, int width, int heigh
 
 void ff_motion_destroy(ff_motion *motion);
 
-/// Draws lines (pairs of points), zone polygons and boxes on a copy of a packed BGR frame
-/// and encodes it as JPEG. On success `*out` holds `*out_len` bytes to free with `ff_free`.
-/// `polygon_sizes[i]` is the number of points of polygon i, taken in order from `polygon_points`.
+/// Draws detector regions (thin yellow outlines), lines (pairs of points), zone
+/// polygons and boxes on a copy of a packed BGR frame and encodes it as JPEG. On success `*out`
+/// holds `*out_len` bytes to free with `ff_free`. `polygon_sizes[i]` is the number of points of
+/// polygon i, taken in order from `polygon_points`.
 int ff_render_jpeg(const uint8_t *bgr, int width, int height,
+                   const ff_box *regions, int region_count,
                    const ff_point *line_points, int line_count,
                    const ff_point *polygon_points, const int *polygon_sizes, int polygon_count,
                    const ff_box *boxes, const int *box_ids, int box_count,
@@ -70,6 +72,34 @@ int ff_dnn_forward(ff_dnn *dnn, const uint8_t *bgr, int width, int height, float
                    int *dims, int *ndims, char *err, int err_len);
 
 void ff_dnn_destroy(ff_dnn *dnn);
+
+/// Writes the structure of a frozen TensorFlow graph (`.pb`) as protobuf text: every node with
+/// its inputs and attributes, large constant contents left out. Returns 0, or -1 and fills `err`.
+int ff_tf_write_text_graph(const char *graph_path, const char *out_path, char *err, int err_len);
+
+typedef struct ff_ssd ff_ssd;
+
+/// Loads an SSD detector trained with TensorFlow's object detection API: the frozen graph and
+/// the text graph that describes it to OpenCV. The class predictors must give `classes` classes
+/// (background left out). Returns NULL and fills `err` when a file cannot be read, the graph is
+/// not an SSD detector or its classes differ.
+ff_ssd *ff_ssd_create(const char *graph_path, const char *text_graph_path, int classes, char *err, int err_len);
+
+/// A rectangle of a packed BGR image, given to the network as one input.
+typedef struct ff_crop {
+    const uint8_t *bgr;
+    int image_width, image_height;
+    int x, y, width, height;
+} ff_crop;
+
+/// Runs the network once on `count` crops, each resized to `input_width` × `input_height` (no
+/// resizing when the crop has that size) and given as raw 0-255 RGB, all in one batch.
+/// Writes rows of 7 floats `[crop index, label, score, x1, y1, x2, y2]` (corners relative to the
+/// crop, 0-1) into `rows`, at most `max_rows`; returns the number of rows, or -1 on error.
+int ff_ssd_forward(ff_ssd *ssd, const ff_crop *crops, int count, int input_width, int input_height,
+                   float *rows, int max_rows, char *err, int err_len);
+
+void ff_ssd_destroy(ff_ssd *ssd);
 
 /// Limits OpenCV's own worker threads (0 lets OpenCV choose).
 void ff_set_threads(int threads);
