@@ -18,8 +18,8 @@ struct PostgresStoreTests {
         id: "door", name: "Door", source: "rtsp://admin:hunter2@10.0.0.9/stream",
         geometry: Geometry(lines: [CountingLine(name: "in-out", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))]))
 
-    func crossing(_ id: String, at time: Date, camera: String = "door") -> CrossingRecord {
-        CrossingRecord(id: id, cameraID: camera, line: "in-out", direction: .in, trackID: 1, time: time)
+    func crossing(_ id: String, at time: Date, camera: String = "door", version: Int = 1) -> CrossingRecord {
+        CrossingRecord(id: id, cameraID: camera, line: "in-out", direction: .in, trackID: 1, time: time, geometryVersion: version)
     }
 
     /// Runs SQL on `database` as the superuser and returns the first column of each row as text.
@@ -81,7 +81,7 @@ struct PostgresStoreTests {
             try await store.saveCamera(moved)  // unchanged: no new version
             let version = try await store.geometryVersion(cameraID: "door")
             #expect(version == 2)
-            _ = try await store.insertCrossings([crossing("v2", at: Self.january2027.addingTimeInterval(1))])
+            _ = try await store.insertCrossings([crossing("v2", at: Self.january2027.addingTimeInterval(1), version: version ?? 0)])
             let stamped = try await rows("SELECT event_id || '@' || geometry_version FROM crossing_events ORDER BY time", database: database)
             #expect(stamped == ["v1@1", "v2@2"])
             let versions = try await rows("SELECT version::text FROM geometry_versions ORDER BY version", database: database)
@@ -254,7 +254,10 @@ struct PostgresConnectionTests {
 struct PostgresMigrationChecksumTests {
     /// Applied migrations must never change: this pin fails when one is edited by mistake.
     @Test func postgresMigrationsArePinned() {
-        #expect(PostgresSchema.migrations.map(\.checksum) == ["d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438"])
+        #expect(PostgresSchema.migrations.map(\.checksum) == [
+            "d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438",
+            "b14873008913e1ef581b15b27fff742b7e93eb1c926d9fa0cf6ed4ee4d2badd5",
+        ])
     }
 
     @Test func migrationsSplitIntoSingleStatementsKeepingQuotedSemicolons() {
