@@ -379,6 +379,11 @@ public final class PostgresStore: FootfallStore, Service {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// `text` sealed with this store's key, as camera sources are stored.
+    func sealed(_ text: String) throws -> [UInt8] {
+        try Self.seal(text, key: key)
+    }
+
     static func seal(_ text: String, key: SymmetricKey) throws -> [UInt8] {
         let box = try AES.GCM.seal(Array(text.utf8), using: key)
         guard let combined = box.combined else { throw StorageError.backend(operation: "seal", reason: "no nonce") }
