@@ -68,6 +68,19 @@ struct PostgresStoreTests {
             #expect(!(raw.first ?? "").contains("hunter2"))
             let read = try await store.camera(id: "door")
             #expect(read?.source == camera.source)
+
+            // Cameras managed through the API are sealed the same way.
+            let audit = AuditEntry(time: Self.january2027, username: "system", action: "camera.create", target: "camera:side")
+            var side = camera
+            side.id = "side"
+            side.source = "rtsp://admin:swordfish@10.0.0.10/stream"
+            try await store.createCamera(side, audit: audit)
+            side.source = "rtsp://admin:letmein@10.0.0.10/stream"
+            try await store.updateCamera(side, audit: audit)
+            let sealed = try await rows("SELECT encode(source_sealed, 'escape') FROM cameras WHERE id = 'side'", database: database)
+            #expect(sealed.count == 1)
+            #expect(!sealed[0].contains("letmein") && !sealed[0].contains("swordfish") && !sealed[0].contains("10.0.0.10"))
+            #expect(try await store.camera(id: "side")?.source == side.source)
         }
     }
 
