@@ -12,8 +12,9 @@ public protocol CameraStore: Sendable {
     /// All cameras (deleted ones left out), ordered by id.
     func cameras() async throws -> [Camera]
     func camera(id: String) async throws -> Camera?
-    /// Adds a camera; its geometry is version 1. `conflict` if the id is taken (a deleted
-    /// camera's id may be used again: it comes back with the new settings and its history).
+    /// Adds a camera; its geometry is version 1. `conflict` if the id is taken — in any tenant,
+    /// since live numbers are kept by camera id (a deleted camera's id may be used again in its
+    /// own tenant: it comes back with the new settings and its history).
     /// `invalidInput` naming `camera.siteID` if the camera names a site the tenant does not have.
     func createCamera(_ camera: Camera, audit: AuditEntry) async throws
     /// Changes a camera's settings (name, source, site, detector, analysis rate, enabled); its

@@ -100,6 +100,7 @@ public actor InMemoryStore: FootfallStore {
 
     public func saveCamera(_ camera: Camera) throws {
         try camera.validate()
+        try requireFreeCameraID(camera.id)
         try transaction(adding: true) { (space: inout TenantData) throws(StorageError) in
             try Self.requireSite(of: camera, in: space)
             var camera = camera
@@ -115,6 +116,15 @@ public actor InMemoryStore: FootfallStore {
         }
     }
 
+    /// Camera ids are unique in the whole installation (live numbers are kept by camera id).
+    private func requireFreeCameraID(_ id: String) throws(StorageError) {
+        let tenantID = tenantID
+        let taken = shared.data.withLock { data in
+            data.spaces.contains { $0.key != tenantID && $0.value.cameras[id] != nil }
+        }
+        if taken { throw .conflict(field: "camera.id", reason: "a camera with id \"\(id)\" exists") }
+    }
+
     public func cameras() -> [Camera] {
         read { $0.cameras.values.filter { !$0.deleted }.map(\.camera).sorted { $0.id < $1.id } }
     }
@@ -125,6 +135,7 @@ public actor InMemoryStore: FootfallStore {
 
     public func createCamera(_ camera: Camera, audit: AuditEntry) throws {
         try camera.validate()
+        try requireFreeCameraID(camera.id)
         try transaction(adding: true) { (space: inout TenantData) throws(StorageError) in
             if let existing = space.cameras[camera.id], !existing.deleted {
                 throw .conflict(field: "camera.id", reason: "a camera with id \"\(camera.id)\" exists")

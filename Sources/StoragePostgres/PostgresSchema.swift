@@ -304,6 +304,9 @@ enum PostgresSchema {
         ALTER TABLE cameras ALTER COLUMN site_id TYPE text USING site_id::text;
         ALTER TABLE cameras ADD CONSTRAINT cameras_site_fkey FOREIGN KEY (tenant_id, site_id) REFERENCES sites (tenant_id, id);
         CREATE INDEX cameras_site ON cameras (tenant_id, site_id);
+        -- Camera ids are unique in the whole installation (live numbers are kept by camera id);
+        -- footfall_camera_id_taken checks it, as the application sees only its own tenant.
+        CREATE INDEX cameras_id ON cameras (id);
 
         -- How each camera is analysed. A deleted camera keeps its row (deleted_at set) so that its
         -- counts keep their camera and its id can be used again.
@@ -361,28 +364,30 @@ enum PostgresSchema {
         CREATE TRIGGER audit_logs_append_only BEFORE UPDATE OR DELETE ON audit_logs
             FOR EACH ROW EXECUTE FUNCTION footfall_refuse_audit_change();
 
-        -- Signing in comes before the tenant is known, and managing tenants spans them all. These
-        -- functions run with the owner's rights and return only what they are for; the policies let
-        -- the owner see across tenants only while one of them runs (each turns footfall.account_lookup
-        -- on for its own statement, and off again).
+        -- Signing in comes before the tenant is known, managing tenants spans them all, and a camera
+        -- id must be free in every tenant. These functions run with the owner's rights and return
+        -- only what they are for; the policies let the owner see across tenants only while one of
+        -- them runs (each turns footfall.all_tenants on for its own statement, and off again).
         CREATE POLICY account_lookup ON users FOR SELECT TO CURRENT_USER
-            USING (current_setting('footfall.account_lookup', true) = 'on');
+            USING (current_setting('footfall.all_tenants', true) = 'on');
         CREATE POLICY account_lookup ON user_sessions FOR SELECT TO CURRENT_USER
-            USING (current_setting('footfall.account_lookup', true) = 'on');
+            USING (current_setting('footfall.all_tenants', true) = 'on');
         CREATE POLICY account_cleanup ON user_sessions FOR DELETE TO CURRENT_USER
-            USING (current_setting('footfall.account_lookup', true) = 'on');
+            USING (current_setting('footfall.all_tenants', true) = 'on');
+        CREATE POLICY camera_lookup ON cameras FOR SELECT TO CURRENT_USER
+            USING (current_setting('footfall.all_tenants', true) = 'on');
         CREATE POLICY tenant_admin ON tenants FOR ALL TO CURRENT_USER
-            USING (current_setting('footfall.account_lookup', true) = 'on')
-            WITH CHECK (current_setting('footfall.account_lookup', true) = 'on');
+            USING (current_setting('footfall.all_tenants', true) = 'on')
+            WITH CHECK (current_setting('footfall.all_tenants', true) = 'on');
 
         CREATE FUNCTION footfall_account_user(p_username text)
         RETURNS TABLE (id uuid, tenant_id uuid, username text, password_hash text, role text, sites text[], created_at timestamptz)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         BEGIN
-            PERFORM set_config('footfall.account_lookup', 'on', true);
+            PERFORM set_config('footfall.all_tenants', 'on', true);
             RETURN QUERY SELECT u.id, u.tenant_id, u.username, u.password_hash, u.role, u.sites, u.created_at
                 FROM public.users u WHERE u.username = p_username;
-            PERFORM set_config('footfall.account_lookup', '', true);
+            PERFORM set_config('footfall.all_tenants', '', true);
         END $fn$;
 
         CREATE FUNCTION footfall_authenticate(p_token_hash bytea, p_now timestamptz)
@@ -391,21 +396,21 @@ enum PostgresSchema {
                        user_created_at timestamptz)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         BEGIN
-            PERFORM set_config('footfall.account_lookup', 'on', true);
+            PERFORM set_config('footfall.all_tenants', 'on', true);
             RETURN QUERY SELECT s.id, s.tenant_id, s.user_id, s.kind, s.name, s.created_at, s.expires_at,
                     u.username, u.password_hash, u.role, u.sites, u.created_at
                 FROM public.user_sessions s JOIN public.users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
                 WHERE s.token_hash = p_token_hash AND (s.expires_at IS NULL OR p_now < s.expires_at);
-            PERFORM set_config('footfall.account_lookup', '', true);
+            PERFORM set_config('footfall.all_tenants', '', true);
         END $fn$;
 
         CREATE FUNCTION footfall_has_users() RETURNS boolean
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         DECLARE found boolean;
         BEGIN
-            PERFORM set_config('footfall.account_lookup', 'on', true);
+            PERFORM set_config('footfall.all_tenants', 'on', true);
             found := EXISTS (SELECT 1 FROM public.users);
-            PERFORM set_config('footfall.account_lookup', '', true);
+            PERFORM set_config('footfall.all_tenants', '', true);
             RETURN found;
         END $fn$;
 
@@ -413,35 +418,46 @@ enum PostgresSchema {
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         DECLARE removed bigint;
         BEGIN
-            PERFORM set_config('footfall.account_lookup', 'on', true);
+            PERFORM set_config('footfall.all_tenants', 'on', true);
             DELETE FROM public.user_sessions s WHERE s.expires_at < p_before;
             GET DIAGNOSTICS removed = ROW_COUNT;
-            PERFORM set_config('footfall.account_lookup', '', true);
+            PERFORM set_config('footfall.all_tenants', '', true);
             RETURN removed;
+        END $fn$;
+
+        CREATE FUNCTION footfall_camera_id_taken(p_id text, p_tenant uuid) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        DECLARE found boolean;
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            found := EXISTS (SELECT 1 FROM public.cameras c WHERE c.id = p_id AND c.tenant_id <> p_tenant);
+            PERFORM set_config('footfall.all_tenants', '', true);
+            RETURN found;
         END $fn$;
 
         CREATE FUNCTION footfall_tenants() RETURNS TABLE (id uuid, name text)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         BEGIN
-            PERFORM set_config('footfall.account_lookup', 'on', true);
+            PERFORM set_config('footfall.all_tenants', 'on', true);
             RETURN QUERY SELECT t.id, t.name FROM public.tenants t;
-            PERFORM set_config('footfall.account_lookup', '', true);
+            PERFORM set_config('footfall.all_tenants', '', true);
         END $fn$;
 
         CREATE FUNCTION footfall_save_tenant(p_id uuid, p_name text) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         BEGIN
-            PERFORM set_config('footfall.account_lookup', 'on', true);
+            PERFORM set_config('footfall.all_tenants', 'on', true);
             INSERT INTO public.tenants AS t (id, name) VALUES (p_id, p_name)
                 ON CONFLICT ON CONSTRAINT tenants_pkey DO UPDATE SET name = EXCLUDED.name;
-            PERFORM set_config('footfall.account_lookup', '', true);
+            PERFORM set_config('footfall.all_tenants', '', true);
         END $fn$;
 
         DO $$
         DECLARE f text;
         BEGIN
             FOREACH f IN ARRAY ARRAY['footfall_account_user(text)', 'footfall_authenticate(bytea, timestamptz)',
-                'footfall_has_users()', 'footfall_delete_expired_credentials(timestamptz)', 'footfall_tenants()',
+                'footfall_has_users()', 'footfall_delete_expired_credentials(timestamptz)',
+                'footfall_camera_id_taken(text, uuid)', 'footfall_tenants()',
                 'footfall_save_tenant(uuid, text)']
             LOOP
                 EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);

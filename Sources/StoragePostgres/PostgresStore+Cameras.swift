@@ -10,8 +10,9 @@ extension PostgresStore {
         let sealed = try Self.seal(camera.source, key: key)
         let tenant = configuration.tenantID
         try await transaction("create camera \(camera.id)") { [self] connection in
-            try await requireTenant(connection)
             try await lockCamera(camera.id, connection: connection)
+            try await requireFreeCameraID(camera.id, connection: connection)
+            try await requireTenant(connection)
             let deleted = try await connection.query(
                 "SELECT deleted_at IS NOT NULL FROM cameras WHERE tenant_id = \(tenant) AND id = \(camera.id)", logger: logger
             ).collect().first.map { try $0.decode(Bool.self) }
@@ -123,10 +124,20 @@ extension PostgresStore {
         }
     }
 
-    /// Makes concurrent writes to one camera take turns until the transaction ends.
+    /// Makes concurrent writes to one camera id, in any tenant, take turns until the transaction ends.
     func lockCamera(_ id: String, connection: PostgresConnection) async throws {
-        let lock = "footfall_camera:\(configuration.tenantID.uuidString):\(id)"
+        let lock = "footfall_camera:\(id)"
         _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lock)))", logger: logger).collect()
+    }
+
+    /// Camera ids are unique in the whole installation (live numbers are kept by camera id):
+    /// `conflict` if another tenant has a camera, deleted or not, with this id. Taken after
+    /// `lockCamera`, so two tenants cannot take the same id at once.
+    func requireFreeCameraID(_ id: String, connection: PostgresConnection) async throws {
+        let tenant = configuration.tenantID
+        let taken = try await connection.query("SELECT footfall_camera_id_taken(\(id), \(tenant))", logger: logger)
+            .collect().first.map { try $0.decode(Bool.self) } ?? false
+        if taken { throw StorageError.conflict(field: "camera.id", reason: "a camera with id \"\(id)\" exists") }
     }
 
     /// Rows are only added to a tenant that exists.

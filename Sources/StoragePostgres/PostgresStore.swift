@@ -144,6 +144,8 @@ public final class PostgresStore: FootfallStore, Service {
         try camera.validate()
         let sealed = try Self.seal(camera.source, key: key)
         try await transaction("save camera \(camera.id)") { [self] connection in
+            try await lockCamera(camera.id, connection: connection)
+            try await requireFreeCameraID(camera.id, connection: connection)
             try await requireTenant(connection)
             try await requireSite(of: camera, connection: connection)
             let latest = try await latestGeometry(cameraID: camera.id, connection: connection)

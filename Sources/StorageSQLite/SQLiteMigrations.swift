@@ -103,6 +103,8 @@ enum SQLiteMigrations {
                 FOREIGN KEY (tenant_id, site_id) REFERENCES sites (tenant_id, id)
             ) WITHOUT ROWID;
             CREATE INDEX cameras_site ON cameras (tenant_id, site_id);
+            -- Camera ids are unique in the whole file: live numbers are kept by camera id.
+            CREATE UNIQUE INDEX cameras_id ON cameras (id);
 
             CREATE TABLE geometry_versions (
                 tenant_id TEXT NOT NULL,

@@ -9,6 +9,7 @@ extension SQLiteStore {
         let geometry = try Self.json(camera.geometry)
         let tenant = tenant, tenantID = tenantID
         try await database.write { connection in
+            try Self.requireFreeCameraID(camera.id, tenant: tenant, connection)
             try Self.requireTenant(tenantID, connection)
             let existing = try connection.query("SELECT deleted FROM cameras WHERE tenant_id = ? AND id = ?",
                                                 [tenant, .text(camera.id)]).first
@@ -97,6 +98,14 @@ extension SQLiteStore {
     static func activeCamera(id: String, tenant: SQLiteValue, _ connection: SQLiteConnection) throws -> Camera? {
         try connection.query("SELECT \(cameraColumns) FROM cameras WHERE tenant_id = ? AND id = ? AND deleted = 0",
                              [tenant, .text(id)]).first.map(cameraRow)
+    }
+
+    /// Camera ids are unique in the whole file (live numbers are kept by camera id): `conflict`
+    /// if another tenant has a camera, deleted or not, with this id.
+    static func requireFreeCameraID(_ id: String, tenant: SQLiteValue, _ connection: SQLiteConnection) throws {
+        if try !connection.query("SELECT 1 FROM cameras WHERE id = ? AND tenant_id <> ?", [.text(id), tenant]).isEmpty {
+            throw StorageError.conflict(field: "camera.id", reason: "a camera with id \"\(id)\" exists")
+        }
     }
 
     /// A camera may only name a site of its own tenant.

@@ -40,6 +40,7 @@ public final class SQLiteStore: FootfallStore {
         let geometry = try Self.json(camera.geometry)
         let tenant = tenant, tenantID = tenantID
         try await database.write { connection in
+            try Self.requireFreeCameraID(camera.id, tenant: tenant, connection)
             try Self.requireTenant(tenantID, connection)
             try Self.requireSite(of: camera, tenant: tenant, connection)
             let latest = try Self.latestGeometry(cameraID: camera.id, tenant: tenant, connection)

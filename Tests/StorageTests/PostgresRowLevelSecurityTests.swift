@@ -194,10 +194,10 @@ struct PostgresRowLevelSecurityTests {
                 #expect(try own.first!.decode(Int64.self) > 0, "\(table) shows tenant A's rows")
             }
             // The switch the account functions use does not open other tenants to the application.
-            _ = try await run("SET footfall.account_lookup = 'on'")
+            _ = try await run("SET footfall.all_tenants = 'on'")
             let widened = try await run("SELECT count(*) FROM users")
             #expect(try widened.first!.decode(Int64.self) == 1)
-            _ = try await run("RESET footfall.account_lookup")
+            _ = try await run("RESET footfall.all_tenants")
             await #expect(throws: (any Error).self, "adding a user to tenant B") {
                 try await run("INSERT INTO users (tenant_id, username, password_hash, role) VALUES ('\(b)', 'mallory', 'x', 'admin')")
             }

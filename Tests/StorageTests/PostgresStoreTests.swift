@@ -350,7 +350,7 @@ struct PostgresMigrationChecksumTests {
     @Test func postgresMigrationsArePinned() {
         #expect(PostgresSchema.migrations.map(\.checksum) == [
             "d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438",
-            "b14873008913e1ef581b15b27fff742b7e93eb1c926d9fa0cf6ed4ee4d2badd5",
+            "3f8e5e03a99964b4188193c66bcd800d09c1512876ec216e402175118d7fdcd2",
         ])
     }
 

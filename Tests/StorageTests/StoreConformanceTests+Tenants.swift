@@ -92,13 +92,19 @@ extension StoreConformanceTests {
                 try await b.createCamera(inAsLobby, audit: audit("camera.create", "camera:side", at: 3))
             }
 
-            // B has ids of its own: the same camera id, the same crossing id.
+            // Camera ids are unique in the whole installation (live numbers are kept by camera id);
+            // crossing ids only within a tenant.
+            let taken = StorageError.conflict(field: "camera.id", reason: "a camera with id \"door-1\" exists")
+            await #expect(throws: taken) { try await b.createCamera(camera, audit: audit("camera.create", "camera:door-1", at: 4)) }
+            await #expect(throws: taken) { try await b.saveCamera(camera) }
             var own = camera
+            own.id = "door-2"
             own.name = "B's door"
-            try await b.createCamera(own, audit: audit("camera.create", "camera:door-1", at: 4))
-            #expect(try await b.insertCrossings([crossing("x", seconds: 2)]) == 1)
+            try await b.createCamera(own, audit: audit("camera.create", "camera:door-2", at: 4))
+            #expect(try await b.insertCrossings([crossing("x", camera: "door-2", seconds: 2)]) == 1)
             #expect(try await b.cameras().map(\.name) == ["B's door"])
-            #expect(try await b.auditEntries(AuditQuery()).map(\.target) == ["camera:door-1"])
+            #expect(try await b.auditEntries(AuditQuery()).map(\.target) == ["camera:door-2"])
+            #expect(try await b.crossings(cameraID: "door-2", from: .distantPast, to: .distantFuture).map(\.id) == ["x"])
 
             // A's rows are as they were.
             #expect(try await store.camera(id: "door-1") == inLobby)
@@ -106,6 +112,11 @@ extension StoreConformanceTests {
             #expect(try await store.credentials(userID: alice.id) == [session])
             #expect(try await store.authenticate(tokenHash: tokenHash(1), at: Self.at(1))?.user == alice)
             #expect(try await store.auditEntries(AuditQuery()).map(\.action) == ["user.create", "camera.create", "site.save"])
+
+            // A deleted camera's id stays with its tenant (which may bring it back).
+            try await store.deleteCamera(id: "door-1", audit: audit("camera.delete", "camera:door-1", at: 5))
+            await #expect(throws: taken) { try await b.createCamera(camera, audit: audit("camera.create", "camera:door-1", at: 6)) }
+            try await store.createCamera(camera, audit: audit("camera.create", "camera:door-1", at: 7))
         }
     }
 
