@@ -15,6 +15,7 @@ public protocol CameraStore: Sendable {
     /// Adds a camera; its geometry is version 1. `conflict` if the id is taken — in any tenant,
     /// since live numbers are kept by camera id (a deleted camera's id may be used again in its
     /// own tenant: it comes back with the new settings and its history).
+    /// `invalidInput` naming `camera.siteID` if the camera names a site the tenant does not have.
     func createCamera(_ camera: Camera, audit: AuditEntry) async throws
     /// Changes a camera's settings (name, source, site, detector, analysis rate, enabled); its
     /// geometry is left as it is (see `setGeometry`). `notFound` if there is no such camera.
@@ -69,13 +70,14 @@ public protocol UserStore: Sendable {
     /// All users of the tenant, ordered by username.
     func users() async throws -> [User]
     func user(id: UUID) async throws -> User?
-    /// Adds a user; `conflict` if the username is taken anywhere in the installation.
+    /// Adds a user; `conflict` if the username (or the id) is taken anywhere in the installation.
     func createUser(_ user: User, audit: AuditEntry) async throws
     /// Changes a user's password hash, role or sites; `notFound` if there is none.
     func updateUser(_ user: User, audit: AuditEntry) async throws
     /// Removes a user and every credential of theirs; their audit entries stay.
     func deleteUser(id: UUID, audit: AuditEntry) async throws
-    /// Stores a new session or API token (audited when `audit` is given).
+    /// Stores a new session or API token (audited when `audit` is given); `notFound` if the
+    /// tenant has no such user, `conflict` if its id or token hash is already stored.
     func createCredential(_ credential: Credential, audit: AuditEntry?) async throws
     /// A user's credentials, newest first.
     func credentials(userID: UUID) async throws -> [Credential]
@@ -88,7 +90,8 @@ public protocol UserStore: Sendable {
 
 /// The audit trail of one tenant: append-only.
 public protocol AuditStore: Sendable {
-    /// Entries matching `query`, newest first, at most `query.limit`.
+    /// Entries matching `query`, newest first (of the same time, the one written last first),
+    /// at most `query.limit`.
     func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
 }
 

@@ -51,13 +51,28 @@ public actor InMemoryStore: FootfallStore {
     }
 
     /// Runs `body` on this tenant's rows as one transaction: if it throws, nothing it changed is kept.
-    private func transaction<T>(_ body: (inout TenantData) throws(StorageError) -> T) throws(StorageError) -> T {
+    /// With `adding`, the tenant must exist (rows are only added to a known tenant).
+    private func transaction<T>(adding: Bool = false, _ body: (inout TenantData) throws(StorageError) -> T) throws(StorageError) -> T {
         let tenantID = tenantID
         return try shared.data.withLock { (data: inout Data) throws(StorageError) -> T in
+            if adding { try Self.requireTenant(tenantID, in: data) }
             var space = data.spaces[tenantID] ?? TenantData()
             let result = try body(&space)
             data.spaces[tenantID] = space
             return result
+        }
+    }
+
+    private static func requireTenant(_ tenantID: UUID, in data: Data) throws(StorageError) {
+        if data.tenants[tenantID] == nil {
+            throw .invalidInput(field: "tenant", reason: "no tenant with id \(tenantID.uuidString.lowercased())")
+        }
+    }
+
+    /// A camera may only name a site of its own tenant.
+    private static func requireSite(of camera: Camera, in space: TenantData) throws(StorageError) {
+        if let site = camera.siteID, space.sites[site] == nil {
+            throw .invalidInput(field: "camera.siteID", reason: "no site with id \"\(site)\"")
         }
     }
 
@@ -86,7 +101,8 @@ public actor InMemoryStore: FootfallStore {
     public func saveCamera(_ camera: Camera) throws {
         try camera.validate()
         try requireFreeCameraID(camera.id)
-        try transaction { (space: inout TenantData) throws(StorageError) in
+        try transaction(adding: true) { (space: inout TenantData) throws(StorageError) in
+            try Self.requireSite(of: camera, in: space)
             var camera = camera
             let versions = space.geometryVersions[camera.id] ?? []
             if let last = versions.last, last.geometry == camera.geometry {
@@ -120,10 +136,11 @@ public actor InMemoryStore: FootfallStore {
     public func createCamera(_ camera: Camera, audit: AuditEntry) throws {
         try camera.validate()
         try requireFreeCameraID(camera.id)
-        try transaction { (space: inout TenantData) throws(StorageError) in
+        try transaction(adding: true) { (space: inout TenantData) throws(StorageError) in
             if let existing = space.cameras[camera.id], !existing.deleted {
                 throw .conflict(field: "camera.id", reason: "a camera with id \"\(camera.id)\" exists")
             }
+            try Self.requireSite(of: camera, in: space)
             var camera = camera
             camera.geometryVersion = (space.geometryVersions[camera.id]?.last?.version ?? 0) + 1
             space.geometryVersions[camera.id, default: []].append(
@@ -139,6 +156,7 @@ public actor InMemoryStore: FootfallStore {
             guard let existing = space.cameras[camera.id], !existing.deleted else {
                 throw .notFound(field: "camera.id", reason: "no camera with id \"\(camera.id)\"")
             }
+            try Self.requireSite(of: camera, in: space)
             var camera = camera
             camera.geometry = existing.camera.geometry
             camera.geometryVersion = existing.camera.geometryVersion
@@ -256,7 +274,7 @@ public actor InMemoryStore: FootfallStore {
 
     public func saveSite(_ site: Site, audit: AuditEntry) throws {
         try site.validate()
-        try transaction { (space: inout TenantData) throws(StorageError) in
+        try transaction(adding: true) { (space: inout TenantData) throws(StorageError) in
             space.sites[site.id] = site
             space.audit.append(audit)
         }
@@ -287,8 +305,12 @@ public actor InMemoryStore: FootfallStore {
         try user.validate()
         let tenantID = tenantID
         try shared.data.withLock { (data: inout Data) throws(StorageError) in
+            try Self.requireTenant(tenantID, in: data)
             if data.spaces.values.contains(where: { $0.users.values.contains { $0.username == user.username } }) {
                 throw .conflict(field: "user.username", reason: "the username \"\(user.username)\" is taken")
+            }
+            if data.spaces.values.contains(where: { $0.users[user.id] != nil }) {
+                throw .conflict(field: "user.id", reason: "a user with id \(user.id) exists")
             }
             var user = user
             user.tenantID = tenantID
@@ -324,14 +346,23 @@ public actor InMemoryStore: FootfallStore {
     public func createCredential(_ credential: Credential, audit: AuditEntry?) throws {
         try credential.validate()
         let tenantID = tenantID
-        try transaction { (space: inout TenantData) throws(StorageError) in
-            guard space.users[credential.userID] != nil else {
+        try shared.data.withLock { (data: inout Data) throws(StorageError) in
+            guard data.spaces[tenantID]?.users[credential.userID] != nil else {
                 throw .notFound(field: "credential.userID", reason: "no user with id \(credential.userID)")
+            }
+            // Ids and token hashes are unique in the whole installation, as the databases keep them.
+            for space in data.spaces.values {
+                if space.credentials[credential.id] != nil {
+                    throw .conflict(field: "credential.id", reason: "a credential with id \(credential.id) exists")
+                }
+                if space.credentials.values.contains(where: { $0.tokenHash == credential.tokenHash }) {
+                    throw .conflict(field: "credential.tokenHash", reason: "a credential with this token exists")
+                }
             }
             var credential = credential
             credential.tenantID = tenantID
-            space.credentials[credential.id] = credential
-            if let audit { space.audit.append(audit) }
+            data.spaces[tenantID, default: TenantData()].credentials[credential.id] = credential
+            if let audit { data.spaces[tenantID, default: TenantData()].audit.append(audit) }
         }
     }
 
@@ -362,7 +393,8 @@ public actor InMemoryStore: FootfallStore {
 
     public func auditEntries(_ query: AuditQuery) -> [AuditEntry] {
         read { space in
-            Array(space.audit.filter(query.matches).sorted { $0.time > $1.time }.prefix(max(0, query.limit)))
+            // Entries of the same time: the one written last comes first, as in the databases.
+            Array(space.audit.reversed().filter(query.matches).sorted { $0.time > $1.time }.prefix(max(0, query.limit)))
         }
     }
 

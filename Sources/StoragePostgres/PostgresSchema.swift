@@ -12,6 +12,8 @@ enum PostgresSchema {
 
     static let migrations: [PostgresMigration] = [
         PostgresMigration(version: 1, name: "roles, tenants and the full data model", sql: version1),
+        PostgresMigration(version: 2, name: "control plane: text site ids, camera settings, usernames, credentials, audit trail",
+                          sql: version2),
     ]
 
     private static let version1 = """
@@ -285,5 +287,182 @@ enum PostgresSchema {
         END $fn$;
         REVOKE ALL ON FUNCTION footfall_ensure_partition(text, date) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION footfall_ensure_partition(text, date) TO footfall_app;
+        """
+
+    private static let version2 = """
+        -- Sites get short text ids, as cameras have, unique within their tenant; a camera names
+        -- a site of its own tenant.
+        ALTER TABLE cameras DROP CONSTRAINT cameras_site_id_fkey;
+        DROP INDEX cameras_site;
+        ALTER TABLE sites DROP CONSTRAINT sites_tenant_id_id_key;
+        ALTER TABLE sites DROP CONSTRAINT sites_pkey;
+        DROP INDEX sites_tenant;
+        ALTER TABLE sites ALTER COLUMN id DROP DEFAULT;
+        ALTER TABLE sites ALTER COLUMN id TYPE text USING id::text;
+        ALTER TABLE sites ADD CONSTRAINT sites_id_check CHECK (id ~ '^[A-Za-z0-9_-]{1,64}$');
+        ALTER TABLE sites ADD PRIMARY KEY (tenant_id, id);
+        ALTER TABLE cameras ALTER COLUMN site_id TYPE text USING site_id::text;
+        ALTER TABLE cameras ADD CONSTRAINT cameras_site_fkey FOREIGN KEY (tenant_id, site_id) REFERENCES sites (tenant_id, id);
+        CREATE INDEX cameras_site ON cameras (tenant_id, site_id);
+        -- Camera ids are unique in the whole installation (live numbers are kept by camera id);
+        -- footfall_camera_id_taken checks it, as the application sees only its own tenant.
+        CREATE INDEX cameras_id ON cameras (id);
+
+        -- How each camera is analysed. A deleted camera keeps its row (deleted_at set) so that its
+        -- counts keep their camera and its id can be used again.
+        ALTER TABLE cameras
+            ADD COLUMN detector text NOT NULL DEFAULT 'motion' CHECK (length(detector) BETWEEN 1 AND 500),
+            ADD COLUMN analysis_rate double precision CHECK (analysis_rate > 0 AND analysis_rate <= 100),
+            ADD COLUMN enabled boolean NOT NULL DEFAULT true,
+            ADD COLUMN deleted_at timestamptz;
+
+        -- Users sign in with a username unique in the whole installation (the email was unique only
+        -- within its tenant: a second tenant's copy gets a suffix), and may be limited to some sites.
+        ALTER TABLE users RENAME COLUMN email TO username;
+        ALTER TABLE users DROP CONSTRAINT users_email_check;
+        ALTER TABLE users DROP CONSTRAINT users_tenant_id_email_key;
+        -- The owner is subject to row-level security too: lifted for this one rewrite.
+        ALTER TABLE users NO FORCE ROW LEVEL SECURITY;
+        UPDATE users u SET username = u.username || '-' || left(u.id::text, 8)
+            FROM (SELECT id, row_number() OVER (PARTITION BY username ORDER BY created_at, id) AS n FROM users) d
+            WHERE d.id = u.id AND d.n > 1;
+        ALTER TABLE users FORCE ROW LEVEL SECURITY;
+        ALTER TABLE users ADD CONSTRAINT users_username_check CHECK (length(username) BETWEEN 1 AND 320);
+        ALTER TABLE users ADD CONSTRAINT users_username_key UNIQUE (username);
+        CREATE INDEX users_tenant_username ON users (tenant_id, username);
+        ALTER TABLE users ADD COLUMN sites text[] NOT NULL DEFAULT '{}';
+
+        -- Credentials: dashboard sessions, and named API tokens that may never expire.
+        ALTER TABLE user_sessions
+            ADD COLUMN kind text NOT NULL DEFAULT 'session' CHECK (kind IN ('session', 'api-token')),
+            ADD COLUMN name text CHECK (length(name) BETWEEN 1 AND 200),
+            ALTER COLUMN expires_at DROP NOT NULL;
+        DROP INDEX user_sessions_user;
+        CREATE INDEX user_sessions_user ON user_sessions (user_id, created_at);
+
+        -- The audit trail keeps who (by name too, as it was then), from where, and the target before
+        -- and after. Entries outlive their user, so the user id is no longer a foreign key.
+        ALTER TABLE audit_logs DROP CONSTRAINT audit_logs_user_id_fkey;
+        ALTER TABLE audit_logs
+            ADD COLUMN username text NOT NULL DEFAULT 'system',
+            ADD COLUMN address text,
+            ADD COLUMN before_json text,
+            ADD COLUMN after_json text;
+        CREATE INDEX audit_logs_tenant_target ON audit_logs (tenant_id, target, time);
+        -- Of entries with the same time, the one written last reads first.
+        ALTER TABLE audit_logs ADD COLUMN seq bigserial;
+        GRANT USAGE ON SEQUENCE audit_logs_seq_seq TO footfall_app;
+
+        -- Append-only: the application may add and read entries, never change or remove them, and
+        -- no one changes a row (retention drops whole partitions).
+        REVOKE UPDATE, DELETE ON audit_logs FROM footfall_app;
+        CREATE FUNCTION footfall_refuse_audit_change() RETURNS trigger
+        LANGUAGE plpgsql AS $fn$
+        BEGIN
+            RAISE EXCEPTION 'the audit trail is append-only';
+        END $fn$;
+        CREATE TRIGGER audit_logs_append_only BEFORE UPDATE OR DELETE ON audit_logs
+            FOR EACH ROW EXECUTE FUNCTION footfall_refuse_audit_change();
+
+        -- Signing in comes before the tenant is known, managing tenants spans them all, and a camera
+        -- id must be free in every tenant. These functions run with the owner's rights and return
+        -- only what they are for; the policies let the owner see across tenants only while one of
+        -- them runs (each turns footfall.all_tenants on for its own statement, and off again).
+        CREATE POLICY account_lookup ON users FOR SELECT TO CURRENT_USER
+            USING (current_setting('footfall.all_tenants', true) = 'on');
+        CREATE POLICY account_lookup ON user_sessions FOR SELECT TO CURRENT_USER
+            USING (current_setting('footfall.all_tenants', true) = 'on');
+        CREATE POLICY account_cleanup ON user_sessions FOR DELETE TO CURRENT_USER
+            USING (current_setting('footfall.all_tenants', true) = 'on');
+        CREATE POLICY camera_lookup ON cameras FOR SELECT TO CURRENT_USER
+            USING (current_setting('footfall.all_tenants', true) = 'on');
+        CREATE POLICY tenant_admin ON tenants FOR ALL TO CURRENT_USER
+            USING (current_setting('footfall.all_tenants', true) = 'on')
+            WITH CHECK (current_setting('footfall.all_tenants', true) = 'on');
+
+        CREATE FUNCTION footfall_account_user(p_username text)
+        RETURNS TABLE (id uuid, tenant_id uuid, username text, password_hash text, role text, sites text[], created_at timestamptz)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            RETURN QUERY SELECT u.id, u.tenant_id, u.username, u.password_hash, u.role, u.sites, u.created_at
+                FROM public.users u WHERE u.username = p_username;
+            PERFORM set_config('footfall.all_tenants', '', true);
+        END $fn$;
+
+        CREATE FUNCTION footfall_authenticate(p_token_hash bytea, p_now timestamptz)
+        RETURNS TABLE (id uuid, tenant_id uuid, user_id uuid, kind text, name text, created_at timestamptz,
+                       expires_at timestamptz, username text, password_hash text, role text, sites text[],
+                       user_created_at timestamptz)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            RETURN QUERY SELECT s.id, s.tenant_id, s.user_id, s.kind, s.name, s.created_at, s.expires_at,
+                    u.username, u.password_hash, u.role, u.sites, u.created_at
+                FROM public.user_sessions s JOIN public.users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+                WHERE s.token_hash = p_token_hash AND (s.expires_at IS NULL OR p_now < s.expires_at);
+            PERFORM set_config('footfall.all_tenants', '', true);
+        END $fn$;
+
+        CREATE FUNCTION footfall_has_users() RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        DECLARE found boolean;
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            found := EXISTS (SELECT 1 FROM public.users);
+            PERFORM set_config('footfall.all_tenants', '', true);
+            RETURN found;
+        END $fn$;
+
+        CREATE FUNCTION footfall_delete_expired_credentials(p_before timestamptz) RETURNS bigint
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        DECLARE removed bigint;
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            DELETE FROM public.user_sessions s WHERE s.expires_at < p_before;
+            GET DIAGNOSTICS removed = ROW_COUNT;
+            PERFORM set_config('footfall.all_tenants', '', true);
+            RETURN removed;
+        END $fn$;
+
+        CREATE FUNCTION footfall_camera_id_taken(p_id text, p_tenant uuid) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        DECLARE found boolean;
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            found := EXISTS (SELECT 1 FROM public.cameras c WHERE c.id = p_id AND c.tenant_id <> p_tenant);
+            PERFORM set_config('footfall.all_tenants', '', true);
+            RETURN found;
+        END $fn$;
+
+        CREATE FUNCTION footfall_tenants() RETURNS TABLE (id uuid, name text)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            RETURN QUERY SELECT t.id, t.name FROM public.tenants t;
+            PERFORM set_config('footfall.all_tenants', '', true);
+        END $fn$;
+
+        CREATE FUNCTION footfall_save_tenant(p_id uuid, p_name text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            INSERT INTO public.tenants AS t (id, name) VALUES (p_id, p_name)
+                ON CONFLICT ON CONSTRAINT tenants_pkey DO UPDATE SET name = EXCLUDED.name;
+            PERFORM set_config('footfall.all_tenants', '', true);
+        END $fn$;
+
+        DO $$
+        DECLARE f text;
+        BEGIN
+            FOREACH f IN ARRAY ARRAY['footfall_account_user(text)', 'footfall_authenticate(bytea, timestamptz)',
+                'footfall_has_users()', 'footfall_delete_expired_credentials(timestamptz)',
+                'footfall_camera_id_taken(text, uuid)', 'footfall_tenants()',
+                'footfall_save_tenant(uuid, text)']
+            LOOP
+                EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO footfall_app', f);
+            END LOOP;
+        END $$;
         """
 }

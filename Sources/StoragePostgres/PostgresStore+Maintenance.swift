@@ -132,7 +132,8 @@ extension PostgresStore {
             inserted += try await transaction("store a crossing") { [self] connection in
                 try await connection.query("""
                     INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
-                    VALUES (\(tenant), \(crossing.cameraID), \(crossing.id), 1, \(crossing.line), \(crossing.direction.rawValue),
+                    VALUES (\(tenant), \(crossing.cameraID), \(crossing.id), \(crossing.geometryVersion), \(crossing.line),
+                            \(crossing.direction.rawValue),
                             \(Int64(crossing.trackID)), \(crossing.time))
                     ON CONFLICT DO NOTHING RETURNING 1
                     """, logger: logger).collect().count
@@ -146,7 +147,7 @@ extension PostgresStore {
     /// In and out counts per line name over all cameras of a site, from the rollups (hour,
     /// day or month buckets): the query behind a site's long-range charts, which would
     /// otherwise aggregate millions of minute rows.
-    public func siteLineSeries(siteID: UUID, from: Date, to: Date, granularity: String) async throws
+    public func siteLineSeries(siteID: String, from: Date, to: Date, granularity: String) async throws
         -> [(start: Date, line: String, countIn: Int64, countOut: Int64)]
     {
         guard ["hour", "day", "month"].contains(granularity) else {
@@ -157,7 +158,7 @@ extension PostgresStore {
             try await connection.query("""
                 SELECT r.bucket_start, r.name, sum(r.count_in)::int8, sum(r.count_out)::int8
                 FROM analytics_rollups r JOIN cameras c ON c.tenant_id = r.tenant_id AND c.id = r.camera_id
-                WHERE r.tenant_id = \(tenant) AND c.site_id = \(siteID) AND r.granularity = \(granularity)
+                WHERE r.tenant_id = \(tenant) AND c.tenant_id = \(tenant) AND c.site_id = \(siteID) AND r.granularity = \(granularity)
                     AND r.kind = 'line' AND r.bucket_start >= \(from) AND r.bucket_start < \(to)
                 GROUP BY 1, 2 ORDER BY 1, 2
                 """, logger: logger).collect().map {
@@ -165,6 +166,13 @@ extension PostgresStore {
                 return (row.0, row.1, row.2, row.3)
             }
         }
+    }
+
+    /// The same, for a site whose id is the text of `siteID` (as the query benchmark makes them).
+    public func siteLineSeries(siteID: UUID, from: Date, to: Date, granularity: String) async throws
+        -> [(start: Date, line: String, countIn: Int64, countOut: Int64)]
+    {
+        try await siteLineSeries(siteID: siteID.uuidString, from: from, to: to, granularity: granularity)
     }
 
     /// The plan PostgreSQL chooses for `sql` (run with this store's tenant), for benchmarks.

@@ -7,6 +7,11 @@ extension PostgresStore {
     /// creates this store's tenant if missing. Returns the versions applied now.
     /// Must run as the owning role.
     public func migrate(tenantName: String = "Default") async throws -> [Int] {
+        try await migrate(tenantName: tenantName, through: .max)
+    }
+
+    /// Applies missing migrations up to version `last` (tests start from an older schema).
+    func migrate(tenantName: String, through last: Int) async throws -> [Int] {
         var applied: [Int] = []
         do {
             try await client.withConnection { connection in
@@ -16,7 +21,7 @@ extension PostgresStore {
                         applied_at timestamptz NOT NULL DEFAULT now())
                     """, logger: logger).collect()
             }
-            for migration in PostgresSchema.migrations {
+            for migration in PostgresSchema.migrations where migration.version <= last {
                 let done: Bool = try await client.withTransaction(logger: logger) { connection in
                     // Serialises concurrent migrators; released at commit.
                     _ = try await connection.query("SELECT pg_advisory_xact_lock(7465737)", logger: logger).collect()

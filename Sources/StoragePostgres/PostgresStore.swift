@@ -13,12 +13,13 @@ import Synchronization
 ///
 /// It is a `Service`: its connection pools run while the service runs. With a read replica
 /// configured, the analytics reads (count history, crossings, site series) go to the replica.
+/// `scoped(to:)` gives another tenant's store on the same pools.
 public final class PostgresStore: FootfallStore, Service {
     public let configuration: PostgresStoreConfiguration
     let client: PostgresClient
     private let readClient: PostgresClient?
     let logger: Logger
-    private let key: SymmetricKey
+    let key: SymmetricKey
     private let knownPartitions = Mutex<Set<String>>([])
 
     /// - Parameter readReplica: where analytics reads go; its tenant and key are this store's.
@@ -28,6 +29,17 @@ public final class PostgresStore: FootfallStore, Service {
         self.key = SymmetricKey(data: configuration.secretKey)
         self.client = PostgresClient(configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
         self.readClient = readReplica.map { PostgresClient(configuration: Self.clientConfiguration($0), backgroundLogger: logger) }
+    }
+
+    /// `store`'s pools and key, reading and writing `tenantID`'s rows.
+    init(sharing store: PostgresStore, tenantID: UUID) {
+        var configuration = store.configuration
+        configuration.tenantID = tenantID
+        self.configuration = configuration
+        self.logger = store.logger
+        self.key = store.key
+        self.client = store.client
+        self.readClient = store.readClient
     }
 
     private static func clientConfiguration(_ configuration: PostgresStoreConfiguration) -> PostgresClient.Configuration {
@@ -48,7 +60,8 @@ public final class PostgresStore: FootfallStore, Service {
         return clientConfiguration
     }
 
-    /// Runs the connection pools until cancelled or shut down gracefully.
+    /// Runs the connection pools until cancelled or shut down gracefully. Only the store made
+    /// with `init(configuration:readReplica:logger:)` runs; its tenant views share its pools.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -130,49 +143,18 @@ public final class PostgresStore: FootfallStore, Service {
     public func saveCamera(_ camera: Camera) async throws {
         try camera.validate()
         let sealed = try Self.seal(camera.source, key: key)
-        let geometry = try Self.json(camera.geometry)
-        let tenant = configuration.tenantID
         try await transaction("save camera \(camera.id)") { [self] connection in
-            let tenants = try await connection.query("SELECT 1 FROM tenants WHERE id = \(tenant)", logger: logger).collect()
-            guard !tenants.isEmpty else {
-                throw StorageError.invalidInput(field: "tenant", reason: "no tenant with id \(tenant.uuidString.lowercased())")
-            }
-            let current = try await connection.query("""
-                SELECT c.geometry_version, g.geometry::text FROM cameras c
-                JOIN geometry_versions g ON g.tenant_id = c.tenant_id AND g.camera_id = c.id AND g.version = c.geometry_version
-                WHERE c.tenant_id = \(tenant) AND c.id = \(camera.id) FOR UPDATE OF c
-                """, logger: logger).collect().first.map { try $0.decode((Int, String).self) }
-            var version = current?.0 ?? 1
-            if current == nil {
-                _ = try await connection.query("""
-                    INSERT INTO cameras (tenant_id, id, name, source_sealed, geometry_version)
-                    VALUES (\(tenant), \(camera.id), \(camera.name), \(ByteBuffer(bytes: sealed)), 1)
-                    """, logger: logger).collect()
-            } else {
-                let stored = try JSONDecoder().decode(Geometry.self, from: Data(current!.1.utf8))
-                if stored != camera.geometry { version += 1 }
-                _ = try await connection.query("""
-                    UPDATE cameras SET name = \(camera.name), source_sealed = \(ByteBuffer(bytes: sealed)),
-                        geometry_version = \(version), updated_at = now()
-                    WHERE tenant_id = \(tenant) AND id = \(camera.id)
-                    """, logger: logger).collect()
-                if stored == camera.geometry { return }
-            }
-            _ = try await connection.query("""
-                INSERT INTO geometry_versions (tenant_id, camera_id, version, geometry)
-                VALUES (\(tenant), \(camera.id), \(version), \(geometry)::jsonb)
-                """, logger: logger).collect()
-            for line in camera.geometry.lines {
-                _ = try await connection.query("""
-                    INSERT INTO counting_lines (tenant_id, camera_id, geometry_version, name, ax, ay, bx, by)
-                    VALUES (\(tenant), \(camera.id), \(version), \(line.name), \(line.a.x), \(line.a.y), \(line.b.x), \(line.b.y))
-                    """, logger: logger).collect()
-            }
-            for zone in camera.geometry.zones {
-                _ = try await connection.query("""
-                    INSERT INTO zones (tenant_id, camera_id, geometry_version, name, polygon)
-                    VALUES (\(tenant), \(camera.id), \(version), \(zone.name), \(try Self.json(zone.polygon))::jsonb)
-                    """, logger: logger).collect()
+            try await lockCamera(camera.id, connection: connection)
+            try await requireFreeCameraID(camera.id, connection: connection)
+            try await requireTenant(connection)
+            try await requireSite(of: camera, connection: connection)
+            let latest = try await latestGeometry(cameraID: camera.id, connection: connection)
+            let unchanged = latest.map { $0.geometry == camera.geometry } ?? false
+            let version = unchanged ? latest!.version : (latest?.version ?? 0) + 1
+            try await upsertCamera(camera, sealed: sealed, version: version, connection: connection)
+            if !unchanged {
+                try await insertGeometryVersion(cameraID: camera.id, version: version, geometry: camera.geometry, created: nil,
+                                                connection: connection)
             }
         }
     }
@@ -196,17 +178,8 @@ public final class PostgresStore: FootfallStore, Service {
     }
 
     private func selectCameras(id: String?) async throws -> [Camera] {
-        let tenant = configuration.tenantID
-        let rows = try await transaction("read cameras") { [self] connection in
-            try await connection.query("""
-                SELECT c.id, c.name, c.source_sealed, g.geometry::text FROM cameras c
-                JOIN geometry_versions g ON g.tenant_id = c.tenant_id AND g.camera_id = c.id AND g.version = c.geometry_version
-                WHERE c.tenant_id = \(tenant) AND (\(id)::text IS NULL OR c.id = \(id)) ORDER BY c.id
-                """, logger: logger).collect().map { try $0.decode((String, String, ByteBuffer, String).self) }
-        }
-        return try rows.map { row in
-            Camera(id: row.0, name: row.1, source: try Self.open(Array(buffer: row.2), key: key),
-                   geometry: try JSONDecoder().decode(Geometry.self, from: Data(row.3.utf8)))
+        try await transaction("read cameras") { [self] connection in
+            try await activeCameras(id: id, connection: connection)
         }
     }
 
@@ -235,11 +208,11 @@ public final class PostgresStore: FootfallStore, Service {
             let inserted = try await connection.query("""
                 WITH stored AS (
                     INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
-                    SELECT \(tenant), u.camera, u.event, c.geometry_version, u.line, u.direction, u.track, u.time
+                    SELECT \(tenant), u.camera, u.event, u.version, u.line, u.direction, u.track, u.time
                     FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
                                 \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
-                                \(crossings.map(\.time))::timestamptz[]) AS u(camera, event, line, direction, track, time)
-                    JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
+                                \(crossings.map(\.time))::timestamptz[], \(crossings.map { Int32($0.geometryVersion) })::int4[])
+                        AS u(camera, event, line, direction, track, time, version)
                     ON CONFLICT DO NOTHING
                     RETURNING 1)
                 SELECT count(*) FROM stored
@@ -252,14 +225,14 @@ public final class PostgresStore: FootfallStore, Service {
         let tenant = configuration.tenantID
         let rows = try await transaction("read crossings", reading: true) { [self] connection in
             try await connection.query("""
-                SELECT event_id, camera_id, line, direction, track_id, time FROM crossing_events
+                SELECT event_id, camera_id, line, direction, track_id, time, geometry_version FROM crossing_events
                 WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND time >= \(from) AND time < \(to)
-                ORDER BY time, event_id
-                """, logger: logger).collect().map { try $0.decode((String, String, String, String, Int64, Date).self) }
+                ORDER BY time, event_id COLLATE "C"
+                """, logger: logger).collect().map { try $0.decode((String, String, String, String, Int64, Date, Int).self) }
         }
         return rows.map {
             CrossingRecord(id: $0.0, cameraID: $0.1, line: $0.2, direction: CrossingDirection(rawValue: $0.3) ?? .in,
-                           trackID: Int($0.4), time: $0.5)
+                           trackID: Int($0.4), time: $0.5, geometryVersion: $0.6)
         }
     }
 
@@ -406,6 +379,11 @@ public final class PostgresStore: FootfallStore, Service {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// `text` sealed with this store's key, as camera sources are stored.
+    func sealed(_ text: String) throws -> [UInt8] {
+        try Self.seal(text, key: key)
     }
 
     static func seal(_ text: String, key: SymmetricKey) throws -> [UInt8] {

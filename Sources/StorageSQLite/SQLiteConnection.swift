@@ -6,12 +6,13 @@ enum SQLiteValue: Hashable {
     case integer(Int64)
     case real(Double)
     case text(String)
+    case blob([UInt8])
     case null
 }
 
 /// A thin wrapper over one `sqlite3` handle with a cache of prepared statements.
 ///
-/// Not `Sendable`: `SQLiteStore` owns it and only touches it from its own actor.
+/// Not `Sendable`: `SQLiteDatabase` owns it and only touches it from its own actor.
 final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
@@ -61,6 +62,11 @@ final class SQLiteConnection {
             case .integer(let value): sqlite3_bind_int64(statement, index, value)
             case .real(let value): sqlite3_bind_double(statement, index, value)
             case .text(let value): sqlite3_bind_text(statement, index, value, -1, transient)
+            case .blob(let value) where value.isEmpty: sqlite3_bind_zeroblob(statement, index, 0)
+            case .blob(let value):
+                value.withUnsafeBytes { bytes in
+                    _ = sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), transient)
+                }
             case .null: sqlite3_bind_null(statement, index)
             }
         }
@@ -75,6 +81,9 @@ final class SQLiteConnection {
                 case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
                 case SQLITE_FLOAT: .real(sqlite3_column_double(statement, column))
                 case SQLITE_NULL: .null
+                case SQLITE_BLOB:
+                    .blob(Array(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, column),
+                                                       count: Int(sqlite3_column_bytes(statement, column)))))
                 default: .text(String(cString: sqlite3_column_text(statement, column)))
                 }
             })
@@ -86,7 +95,7 @@ final class SQLiteConnection {
     var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// Runs `body` in one transaction: all of it is stored, or none of it.
-    func transaction<T>(_ body: () throws(StorageError) -> T) throws(StorageError) -> T {
+    func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -132,6 +141,11 @@ extension SQLiteValue {
 
     var string: String? {
         if case .text(let value) = self { return value }
+        return nil
+    }
+
+    var bytes: [UInt8]? {
+        if case .blob(let value) = self { return value }
         return nil
     }
 }

@@ -60,10 +60,176 @@ enum SQLiteMigrations {
             );
             CREATE INDEX camera_events_camera_time ON camera_events (camera_id, time_ms);
             """),
+        SQLiteMigration(version: 3, name: "tenants, sites, users, credentials, audit trail and versioned geometry", sql: """
+            CREATE TABLE tenants (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL
+            );
+            INSERT INTO tenants (id, name) VALUES ('00000000-0000-4000-8000-000000000001', 'Default');
+
+            -- The tables of version 2 are keyed by camera id alone: each is rebuilt keyed by
+            -- tenant, its rows copied into the default tenant.
+            ALTER TABLE camera_events RENAME TO camera_events_v2;
+            ALTER TABLE counting_results RENAME TO counting_results_v2;
+            ALTER TABLE crossing_events RENAME TO crossing_events_v2;
+            ALTER TABLE cameras RENAME TO cameras_v2;
+            DROP INDEX crossing_events_camera_time;
+            DROP INDEX camera_events_camera_time;
+
+            CREATE TABLE sites (
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                time_zone TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            ) WITHOUT ROWID;
+
+            -- A deleted camera keeps its row (deleted = 1) so that its counts keep their camera
+            -- and its id can be used again.
+            CREATE TABLE cameras (
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                source TEXT NOT NULL,
+                geometry TEXT NOT NULL,
+                geometry_version INTEGER NOT NULL DEFAULT 1,
+                site_id TEXT,
+                detector TEXT NOT NULL DEFAULT 'motion',
+                analysis_rate REAL,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                updated_at REAL NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                FOREIGN KEY (tenant_id, site_id) REFERENCES sites (tenant_id, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX cameras_site ON cameras (tenant_id, site_id);
+            -- Camera ids are unique in the whole file: live numbers are kept by camera id.
+            CREATE UNIQUE INDEX cameras_id ON cameras (id);
+
+            CREATE TABLE geometry_versions (
+                tenant_id TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                geometry TEXT NOT NULL,
+                created_ms INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, camera_id, version),
+                FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE crossing_events (
+                tenant_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                line TEXT NOT NULL,
+                direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                track_id INTEGER NOT NULL,
+                time_ms INTEGER NOT NULL,
+                geometry_version INTEGER NOT NULL DEFAULT 1,
+                PRIMARY KEY (tenant_id, id),
+                FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+            );
+
+            CREATE TABLE counting_results (
+                tenant_id TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('line', 'zone')),
+                name TEXT NOT NULL,
+                minute INTEGER NOT NULL,
+                count_in INTEGER NOT NULL,
+                count_out INTEGER NOT NULL,
+                occupancy_min INTEGER NOT NULL,
+                occupancy_max INTEGER NOT NULL,
+                occupancy_sum REAL NOT NULL,
+                occupancy_samples INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, camera_id, minute, kind, name),
+                FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE camera_events (
+                tenant_id TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                time_ms INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('connecting', 'online', 'stalled', 'offline', 'failed')),
+                reason TEXT,
+                FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)
+            );
+
+            INSERT INTO cameras (tenant_id, id, name, source, geometry, updated_at)
+                SELECT '00000000-0000-4000-8000-000000000001', id, name, source, geometry, updated_at FROM cameras_v2;
+            INSERT INTO geometry_versions (tenant_id, camera_id, version, geometry, created_ms)
+                SELECT '00000000-0000-4000-8000-000000000001', id, 1, geometry, CAST(updated_at * 1000 AS INTEGER)
+                FROM cameras_v2;
+            INSERT INTO crossing_events (tenant_id, id, camera_id, line, direction, track_id, time_ms)
+                SELECT '00000000-0000-4000-8000-000000000001', id, camera_id, line, direction, track_id, time_ms
+                FROM crossing_events_v2;
+            INSERT INTO counting_results (tenant_id, camera_id, kind, name, minute, count_in, count_out,
+                    occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
+                SELECT '00000000-0000-4000-8000-000000000001', camera_id, kind, name, minute, count_in, count_out,
+                    occupancy_min, occupancy_max, occupancy_sum, occupancy_samples
+                FROM counting_results_v2;
+            INSERT INTO camera_events (tenant_id, camera_id, time_ms, status, reason)
+                SELECT '00000000-0000-4000-8000-000000000001', camera_id, time_ms, status, reason
+                FROM camera_events_v2 ORDER BY rowid;
+            DROP TABLE camera_events_v2;
+            DROP TABLE counting_results_v2;
+            DROP TABLE crossing_events_v2;
+            DROP TABLE cameras_v2;
+            CREATE INDEX crossing_events_camera_time ON crossing_events (tenant_id, camera_id, time_ms);
+            CREATE INDEX camera_events_camera_time ON camera_events (tenant_id, camera_id, time_ms);
+
+            -- Usernames are unique in the whole file, so signing in needs no tenant.
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                username TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+                sites TEXT NOT NULL DEFAULT '[]',
+                created_ms INTEGER NOT NULL
+            );
+            CREATE INDEX users_tenant_username ON users (tenant_id, username);
+
+            -- Sessions and API tokens: only the SHA-256 of the secret is kept.
+            CREATE TABLE credentials (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('session', 'api-token')),
+                name TEXT,
+                token_hash BLOB NOT NULL UNIQUE,
+                created_ms INTEGER NOT NULL,
+                expires_ms INTEGER
+            );
+            CREATE INDEX credentials_user ON credentials (user_id, created_ms);
+            CREATE INDEX credentials_expiry ON credentials (expires_ms) WHERE expires_ms IS NOT NULL;
+
+            -- Append-only: a row is added with the change it records and never changed after.
+            CREATE TABLE audit_logs (
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                time_ms INTEGER NOT NULL,
+                user_id TEXT,
+                username TEXT NOT NULL,
+                address TEXT,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                before_json TEXT,
+                after_json TEXT
+            );
+            CREATE INDEX audit_logs_tenant_time ON audit_logs (tenant_id, time_ms);
+            CREATE TRIGGER audit_logs_no_update BEFORE UPDATE ON audit_logs
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit trail is append-only');
+            END;
+            CREATE TRIGGER audit_logs_no_delete BEFORE DELETE ON audit_logs
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit trail is append-only');
+            END;
+            """),
     ]
 
-    /// Applies what is missing, each migration in its own transaction; returns the versions applied.
-    static func migrate(_ connection: SQLiteConnection) throws(StorageError) -> [Int] {
+    /// Applies what is missing up to `last`, each migration in its own transaction; returns the
+    /// versions applied.
+    static func migrate(_ connection: SQLiteConnection, through last: Int = .max) throws -> [Int] {
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at REAL NOT NULL
@@ -74,14 +240,14 @@ enum SQLiteMigrations {
             if let version = row[0].int64, let checksum = row[1].string { applied[Int(version)] = checksum }
         }
         var done: [Int] = []
-        for migration in all {
+        for migration in all where migration.version <= last {
             if let checksum = applied[migration.version] {
                 guard checksum == migration.checksum else {
-                    throw .migrationChanged(version: migration.version, name: migration.name)
+                    throw StorageError.migrationChanged(version: migration.version, name: migration.name)
                 }
                 continue
             }
-            try connection.transaction { () throws(StorageError) in
+            try connection.transaction {
                 try connection.execute(migration.sql)
                 try connection.query(
                     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, (julianday('now') - 2440587.5) * 86400.0)",

@@ -4,101 +4,132 @@ import Storage
 
 /// The embedded default store: one SQLite file, written through one connection.
 ///
-/// What SQLite cannot do (row-level security, partitions) is left out, not imitated;
-/// see `docs/storage.md`.
-public actor SQLiteStore: FootfallStore {
-    private let connection: SQLiteConnection
-    public nonisolated let path: String
+/// A store reads and writes one tenant's rows. SQLite has no row-level security, so every
+/// statement names the tenant itself; `scoped(to:)` gives another tenant's store on the same
+/// connection. What SQLite cannot do (roles, partitions) is left out, not imitated; see
+/// `docs/storage.md`.
+public final class SQLiteStore: FootfallStore {
+    let database: SQLiteDatabase
+    public let path: String
+    public let tenantID: UUID
 
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating if needed) the database at `path`, as the default tenant's store.
     /// - Parameter migrate: apply missing migrations now; otherwise `migrate()` must be called.
-    public init(path: String, migrate: Bool = true) throws {
+    public convenience init(path: String, migrate: Bool = true) throws {
+        self.init(database: try SQLiteDatabase(path: path, migrate: migrate), path: path, tenantID: Tenant.defaultID)
+    }
+
+    init(database: SQLiteDatabase, path: String, tenantID: UUID) {
+        self.database = database
         self.path = path
-        self.connection = try SQLiteConnection(path: path)
-        if migrate { _ = try SQLiteMigrations.migrate(connection) }
+        self.tenantID = tenantID
     }
 
     /// Applies missing migrations; returns the versions applied now (empty when up to date).
-    public func migrate() throws -> [Int] {
-        try SQLiteMigrations.migrate(connection)
+    public func migrate() async throws -> [Int] {
+        try await database.migrate()
     }
+
+    /// This store's tenant as stored in the `tenant_id` columns.
+    var tenant: SQLiteValue { .text(tenantID.uuidString) }
 
     // MARK: Cameras
 
-    public func saveCamera(_ camera: Camera) throws {
+    public func saveCamera(_ camera: Camera) async throws {
         try camera.validate()
-        let geometry = String(decoding: try JSONEncoder().encode(camera.geometry), as: UTF8.self)
-        try connection.query("""
-            INSERT INTO cameras (id, name, source, geometry, updated_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, source = excluded.source,
-                geometry = excluded.geometry, updated_at = excluded.updated_at
-            """, [.text(camera.id), .text(camera.name), .text(camera.source), .text(geometry),
-                  .real(Date().timeIntervalSince1970)])
+        let geometry = try Self.json(camera.geometry)
+        let tenant = tenant, tenantID = tenantID
+        try await database.write { connection in
+            try Self.requireFreeCameraID(camera.id, tenant: tenant, connection)
+            try Self.requireTenant(tenantID, connection)
+            try Self.requireSite(of: camera, tenant: tenant, connection)
+            let latest = try Self.latestGeometry(cameraID: camera.id, tenant: tenant, connection)
+            let unchanged = latest.map { $0.geometry == camera.geometry } ?? false
+            let version = unchanged ? latest!.version : (latest?.version ?? 0) + 1
+            try Self.upsertCamera(camera, geometry: geometry, version: version, tenant: tenant, connection)
+            if !unchanged {
+                try Self.insertGeometryVersion(cameraID: camera.id, version: version, geometry: geometry, created: Date(),
+                                               tenant: tenant, connection)
+            }
+        }
     }
 
-    public func cameras() throws -> [Camera] {
-        try connection.query("SELECT id, name, source, geometry FROM cameras ORDER BY id").map(Self.camera)
+    public func cameras() async throws -> [Camera] {
+        let tenant = tenant
+        return try await database.read { connection in
+            try connection.query("SELECT \(Self.cameraColumns) FROM cameras WHERE tenant_id = ? AND deleted = 0 ORDER BY id",
+                                 [tenant]).map(Self.cameraRow)
+        }
     }
 
-    public func camera(id: String) throws -> Camera? {
-        try connection.query("SELECT id, name, source, geometry FROM cameras WHERE id = ?", [.text(id)]).first.map(Self.camera)
+    public func camera(id: String) async throws -> Camera? {
+        let tenant = tenant
+        return try await database.read { connection in
+            try Self.activeCamera(id: id, tenant: tenant, connection)
+        }
     }
 
-    private static func camera(_ row: [SQLiteValue]) throws -> Camera {
-        let geometry = try JSONDecoder().decode(Geometry.self, from: Data((row[3].string ?? "{}").utf8))
-        return Camera(id: row[0].string ?? "", name: row[1].string ?? "", source: row[2].string ?? "", geometry: geometry)
-    }
-
-    private func requireCameras(_ ids: some Sequence<String>, field: (Int) -> String) throws(StorageError) {
-        for (i, id) in ids.enumerated() {
-            let rows = try connection.query("SELECT 1 FROM cameras WHERE id = ?", [.text(id)])
-            if rows.isEmpty { throw .invalidInput(field: field(i), reason: "no camera with id \"\(id)\"") }
+    /// Throws `invalidInput` naming `field(i)` for the first camera id the tenant has never had
+    /// (a deleted camera still takes its counts).
+    static func requireCameras(_ ids: [String], tenant: SQLiteValue, _ connection: SQLiteConnection,
+                               field: (Int) -> String) throws {
+        var known = Set<String>()
+        for (i, id) in ids.enumerated() where !known.contains(id) {
+            let rows = try connection.query("SELECT 1 FROM cameras WHERE tenant_id = ? AND id = ?", [tenant, .text(id)])
+            if rows.isEmpty { throw StorageError.invalidInput(field: field(i), reason: "no camera with id \"\(id)\"") }
+            known.insert(id)
         }
     }
 
     // MARK: Counts
 
-    public func insertCrossings(_ crossings: [CrossingRecord]) throws -> Int {
+    public func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
         for (i, crossing) in crossings.enumerated() { try CrossingRecord.validate(crossing, index: i) }
-        return try connection.transaction { () throws(StorageError) -> Int in
-            var known = Set<String>()
-            for (i, crossing) in crossings.enumerated() where known.insert(crossing.cameraID).inserted {
-                try requireCameras([crossing.cameraID]) { _ in "crossings[\(i)].cameraID" }
-            }
+        let tenant = tenant
+        return try await database.write { connection in
+            try Self.requireCameras(crossings.map(\.cameraID), tenant: tenant, connection) { "crossings[\($0)].cameraID" }
             var inserted = 0
             for crossing in crossings {
                 try connection.query("""
-                    INSERT INTO crossing_events (id, camera_id, line, direction, track_id, time_ms)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-                    """, [.text(crossing.id), .text(crossing.cameraID), .text(crossing.line),
+                    INSERT INTO crossing_events (tenant_id, id, camera_id, line, direction, track_id, time_ms, geometry_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, id) DO NOTHING
+                    """, [tenant, .text(crossing.id), .text(crossing.cameraID), .text(crossing.line),
                           .text(crossing.direction.rawValue), .integer(Int64(crossing.trackID)),
-                          .integer(Self.milliseconds(crossing.time))])
+                          .integer(Self.milliseconds(crossing.time)), .integer(Int64(crossing.geometryVersion))])
                 inserted += connection.changes
             }
             return inserted
         }
     }
 
-    public func crossings(cameraID: String, from: Date, to: Date) throws -> [CrossingRecord] {
-        try connection.query("""
-            SELECT id, camera_id, line, direction, track_id, time_ms FROM crossing_events
-            WHERE camera_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms, id
-            """, [.text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to))]).map { row in
-            CrossingRecord(
-                id: row[0].string ?? "", cameraID: row[1].string ?? "", line: row[2].string ?? "",
-                direction: CrossingDirection(rawValue: row[3].string ?? "") ?? .in, trackID: Int(row[4].int64 ?? 0),
-                time: Date(timeIntervalSince1970: Double(row[5].int64 ?? 0) / 1000))
+    public func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
+        let tenant = tenant
+        return try await database.read { connection in
+            try connection.query("""
+                SELECT id, camera_id, line, direction, track_id, time_ms, geometry_version FROM crossing_events
+                WHERE tenant_id = ? AND camera_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms, id
+                """, [tenant, .text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to))]).map { row in
+                CrossingRecord(
+                    id: row[0].string ?? "", cameraID: row[1].string ?? "", line: row[2].string ?? "",
+                    direction: CrossingDirection(rawValue: row[3].string ?? "") ?? .in, trackID: Int(row[4].int64 ?? 0),
+                    time: Self.date(milliseconds: row[5]), geometryVersion: Int(row[6].int64 ?? 1))
+            }
         }
     }
 
-    public func crossingTotals(cameraID: String, from: Date, to: Date) throws -> [String: CrossingTotals] {
+    public func crossingTotals(cameraID: String, from: Date, to: Date) async throws -> [String: CrossingTotals] {
+        let tenant = tenant
+        let rows = try await database.read { connection in
+            try connection.query("""
+                SELECT line, direction, count(*) FROM crossing_events
+                WHERE tenant_id = ? AND camera_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY line, direction
+                """, [tenant, .text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to))]).map { row in
+                (row[0].string ?? "", row[1].string ?? "", Int(row[2].int64 ?? 0))
+            }
+        }
         var totals: [String: CrossingTotals] = [:]
-        for row in try connection.query("""
-            SELECT line, direction, count(*) FROM crossing_events
-            WHERE camera_id = ? AND time_ms >= ? AND time_ms < ? GROUP BY line, direction
-            """, [.text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to))]) {
-            let line = row[0].string ?? "", count = Int(row[2].int64 ?? 0)
-            if row[1].string == CrossingDirection.in.rawValue {
+        for (line, direction, count) in rows {
+            if direction == CrossingDirection.in.rawValue {
                 totals[line, default: .init()].countIn = count
             } else {
                 totals[line, default: .init()].countOut = count
@@ -107,19 +138,17 @@ public actor SQLiteStore: FootfallStore {
         return totals
     }
 
-    public func addCountingResults(_ results: [CountingResult]) throws {
+    public func addCountingResults(_ results: [CountingResult]) async throws {
         for result in results { try result.validate() }
-        try connection.transaction { () throws(StorageError) in
-            var known = Set<String>()
-            for (i, result) in results.enumerated() where known.insert(result.cameraID).inserted {
-                try requireCameras([result.cameraID]) { _ in "results[\(i)].cameraID" }
-            }
+        let tenant = tenant
+        try await database.write { connection in
+            try Self.requireCameras(results.map(\.cameraID), tenant: tenant, connection) { "results[\($0)].cameraID" }
             for result in results {
                 try connection.query("""
-                    INSERT INTO counting_results (camera_id, kind, name, minute, count_in, count_out,
+                    INSERT INTO counting_results (tenant_id, camera_id, kind, name, minute, count_in, count_out,
                         occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (camera_id, minute, kind, name) DO UPDATE SET
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (tenant_id, camera_id, minute, kind, name) DO UPDATE SET
                         count_in = count_in + excluded.count_in,
                         count_out = count_out + excluded.count_out,
                         occupancy_min = CASE WHEN occupancy_samples = 0 THEN excluded.occupancy_min
@@ -130,7 +159,7 @@ public actor SQLiteStore: FootfallStore {
                             ELSE max(occupancy_max, excluded.occupancy_max) END,
                         occupancy_sum = occupancy_sum + excluded.occupancy_sum,
                         occupancy_samples = occupancy_samples + excluded.occupancy_samples
-                    """, [.text(result.cameraID), .text(result.kind.rawValue), .text(result.name),
+                    """, [tenant, .text(result.cameraID), .text(result.kind.rawValue), .text(result.name),
                           .integer(Int64(result.minute.timeIntervalSince1970)), .integer(Int64(result.countIn)),
                           .integer(Int64(result.countOut)), .integer(Int64(result.occupancyMin)),
                           .integer(Int64(result.occupancyMax)), .real(result.occupancySum),
@@ -139,17 +168,20 @@ public actor SQLiteStore: FootfallStore {
         }
     }
 
-    public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) throws -> CountSeries {
-        let rows = try connection.query("""
-            SELECT kind, name, minute - (minute % ?1) AS start, SUM(count_in), SUM(count_out),
-                MIN(CASE WHEN occupancy_samples > 0 THEN occupancy_min END),
-                MAX(CASE WHEN occupancy_samples > 0 THEN occupancy_max END),
-                SUM(occupancy_sum), SUM(occupancy_samples)
-            FROM counting_results
-            WHERE camera_id = ?2 AND minute >= ?3 AND minute < ?4
-            GROUP BY kind, name, start ORDER BY start
-            """, [.integer(bucket.seconds), .text(cameraID), .integer(Self.ceilSeconds(from)),
-                  .integer(Self.ceilSeconds(to))])
+    public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
+        let tenant = tenant
+        let rows = try await database.read { connection in
+            try connection.query("""
+                SELECT kind, name, minute - (minute % ?1) AS start, SUM(count_in), SUM(count_out),
+                    MIN(CASE WHEN occupancy_samples > 0 THEN occupancy_min END),
+                    MAX(CASE WHEN occupancy_samples > 0 THEN occupancy_max END),
+                    SUM(occupancy_sum), SUM(occupancy_samples)
+                FROM counting_results
+                WHERE tenant_id = ?2 AND camera_id = ?3 AND minute >= ?4 AND minute < ?5
+                GROUP BY kind, name, start ORDER BY start
+                """, [.integer(bucket.seconds), tenant, .text(cameraID), .integer(Self.ceilSeconds(from)),
+                      .integer(Self.ceilSeconds(to))])
+        }
         var series = CountSeries()
         for row in rows {
             let name = row[1].string ?? ""
@@ -166,34 +198,31 @@ public actor SQLiteStore: FootfallStore {
         return series
     }
 
-    private static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    }
-
-    // Minutes are whole seconds: `minute >= from` for a fractional `from` is `minute >= ceil(from)`.
-    private static func ceilSeconds(_ date: Date) -> Int64 {
-        Int64(date.timeIntervalSince1970.rounded(.up))
-    }
-
     // MARK: Camera events
 
-    public func insertCameraEvent(_ event: CameraEvent) throws {
+    public func insertCameraEvent(_ event: CameraEvent) async throws {
         let event = event.trimmed
-        try requireCameras([event.cameraID]) { _ in "event.cameraID" }
-        try connection.query(
-            "INSERT INTO camera_events (camera_id, time_ms, status, reason) VALUES (?, ?, ?, ?)",
-            [.text(event.cameraID), .integer(Self.milliseconds(event.time)), .text(event.status.rawValue),
-             event.reason.map { .text($0) } ?? .null])
+        let tenant = tenant
+        try await database.write { connection in
+            try Self.requireCameras([event.cameraID], tenant: tenant, connection) { _ in "event.cameraID" }
+            try connection.query(
+                "INSERT INTO camera_events (tenant_id, camera_id, time_ms, status, reason) VALUES (?, ?, ?, ?, ?)",
+                [tenant, .text(event.cameraID), .integer(Self.milliseconds(event.time)), .text(event.status.rawValue),
+                 event.reason.map { .text($0) } ?? .null])
+        }
     }
 
-    public func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) throws -> [CameraEvent] {
-        try connection.query("""
-            SELECT time_ms, status, reason FROM camera_events
-            WHERE camera_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, rowid DESC LIMIT ?
-            """, [.text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to)),
-                  .integer(Int64(max(0, limit)))]).map { row in
-            CameraEvent(cameraID: cameraID, time: Date(timeIntervalSince1970: Double(row[0].int64 ?? 0) / 1000),
-                        status: CameraStatus(rawValue: row[1].string ?? "") ?? .offline, reason: row[2].string)
+    public func cameraEvents(cameraID: String, from: Date, to: Date, limit: Int) async throws -> [CameraEvent] {
+        let tenant = tenant
+        return try await database.read { connection in
+            try connection.query("""
+                SELECT time_ms, status, reason FROM camera_events
+                WHERE tenant_id = ? AND camera_id = ? AND time_ms >= ? AND time_ms < ? ORDER BY time_ms DESC, rowid DESC LIMIT ?
+                """, [tenant, .text(cameraID), .integer(Self.milliseconds(from)), .integer(Self.milliseconds(to)),
+                      .integer(Int64(max(0, limit)))]).map { row in
+                CameraEvent(cameraID: cameraID, time: Self.date(milliseconds: row[0]),
+                            status: CameraStatus(rawValue: row[1].string ?? "") ?? .offline, reason: row[2].string)
+            }
         }
     }
 }

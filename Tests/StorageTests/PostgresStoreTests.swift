@@ -18,8 +18,8 @@ struct PostgresStoreTests {
         id: "door", name: "Door", source: "rtsp://admin:hunter2@10.0.0.9/stream",
         geometry: Geometry(lines: [CountingLine(name: "in-out", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))]))
 
-    func crossing(_ id: String, at time: Date, camera: String = "door") -> CrossingRecord {
-        CrossingRecord(id: id, cameraID: camera, line: "in-out", direction: .in, trackID: 1, time: time)
+    func crossing(_ id: String, at time: Date, camera: String = "door", version: Int = 1) -> CrossingRecord {
+        CrossingRecord(id: id, cameraID: camera, line: "in-out", direction: .in, trackID: 1, time: time, geometryVersion: version)
     }
 
     /// Runs SQL on `database` as the superuser and returns the first column of each row as text.
@@ -68,6 +68,19 @@ struct PostgresStoreTests {
             #expect(!(raw.first ?? "").contains("hunter2"))
             let read = try await store.camera(id: "door")
             #expect(read?.source == camera.source)
+
+            // Cameras managed through the API are sealed the same way.
+            let audit = AuditEntry(time: Self.january2027, username: "system", action: "camera.create", target: "camera:side")
+            var side = camera
+            side.id = "side"
+            side.source = "rtsp://admin:swordfish@10.0.0.10/stream"
+            try await store.createCamera(side, audit: audit)
+            side.source = "rtsp://admin:letmein@10.0.0.10/stream"
+            try await store.updateCamera(side, audit: audit)
+            let sealed = try await rows("SELECT encode(source_sealed, 'escape') FROM cameras WHERE id = 'side'", database: database)
+            #expect(sealed.count == 1)
+            #expect(!sealed[0].contains("letmein") && !sealed[0].contains("swordfish") && !sealed[0].contains("10.0.0.10"))
+            #expect(try await store.camera(id: "side")?.source == side.source)
         }
     }
 
@@ -81,7 +94,7 @@ struct PostgresStoreTests {
             try await store.saveCamera(moved)  // unchanged: no new version
             let version = try await store.geometryVersion(cameraID: "door")
             #expect(version == 2)
-            _ = try await store.insertCrossings([crossing("v2", at: Self.january2027.addingTimeInterval(1))])
+            _ = try await store.insertCrossings([crossing("v2", at: Self.january2027.addingTimeInterval(1), version: version ?? 0)])
             let stamped = try await rows("SELECT event_id || '@' || geometry_version FROM crossing_events ORDER BY time", database: database)
             #expect(stamped == ["v1@1", "v2@2"])
             let versions = try await rows("SELECT version::text FROM geometry_versions ORDER BY version", database: database)
@@ -251,10 +264,94 @@ struct PostgresConnectionTests {
 
 @testable import StoragePostgres
 
+/// Migration 2 on a database that already holds version-1 rows: uuid sites become text ids,
+/// emails become usernames (unique across tenants), and nothing is lost.
+@Suite(.enabled(if: PostgresTestDatabase.available, "needs the PostgreSQL server of scripts/test.sh"))
+struct PostgresControlPlaneMigrationTests {
+    static let tenantB = UUID(uuidString: "bbbbbbbb-0000-4000-8000-000000000002")!
+    static let january2027 = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+
+    @Test func migrationTwoKeepsTheRowsOfAVersionOneDatabase() async throws {
+        let database = "footfall_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        try await PostgresTestDatabase.admin("CREATE DATABASE \(database)")
+        defer { Task { try? await PostgresTestDatabase.admin("DROP DATABASE IF EXISTS \(database) WITH (FORCE)") } }
+        let store = PostgresStore(
+            configuration: try PostgresTestDatabase.storeConfiguration(database: database, key: (0..<32).map { _ in UInt8.random(in: 0...255) }),
+            logger: PostgresTestDatabase.logger)
+        let main = PostgresStoreConfiguration.defaultTenantID.uuidString
+        let b = Self.tenantB.uuidString
+        let site = UUID(uuidString: "5173e000-0000-4000-8000-00000000000a")!
+        let ops = UUID(), opsB = UUID(), session = UUID()
+        let first = Geometry(lines: [CountingLine(name: "in-out", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))])
+        let second = Geometry(lines: [CountingLine(name: "in-out", a: Point(x: 0, y: 0), b: Point(x: 20, y: 0))])
+        let hash: [UInt8] = Array(repeating: 1, count: 32)
+        func hex(_ bytes: [UInt8]) -> String { "\\x" + bytes.map { String(format: "%02x", $0) }.joined() }
+
+        try await PostgresTestDatabase.withRunning(store) {
+            #expect(try await store.migrate(tenantName: "Default", through: 1) == [1])
+            try await PostgresTestDatabase.admin("""
+                INSERT INTO tenants (id, name) VALUES ('\(b)', 'B');
+                INSERT INTO sites (id, tenant_id, name, timezone) VALUES ('\(site)', '\(main)', 'Lobby', 'Europe/Paris');
+                INSERT INTO cameras (tenant_id, id, site_id, name, source_sealed, geometry_version)
+                    VALUES ('\(main)', 'door', '\(site)', 'Door', '\(hex(try store.sealed("rtsp://door/stream")))', 2);
+                INSERT INTO geometry_versions (tenant_id, camera_id, version, geometry, created_at) VALUES
+                    ('\(main)', 'door', 1, '\(try PostgresStore.json(first))', '2027-01-15 07:00:00+00'),
+                    ('\(main)', 'door', 2, '\(try PostgresStore.json(second))', '2027-01-15 07:30:00+00');
+                SELECT footfall_ensure_partition('crossing_events', '2027-01-01');
+                SELECT footfall_ensure_partition('audit_logs', '2027-01-01');
+                INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time) VALUES
+                    ('\(main)', 'door', 'v1', 1, 'in-out', 'in', 1, '2027-01-15 08:00:00+00'),
+                    ('\(main)', 'door', 'v2', 2, 'in-out', 'out', 2, '2027-01-15 08:00:01+00');
+                INSERT INTO users (id, tenant_id, email, password_hash, role, created_at) VALUES
+                    ('\(ops)', '\(main)', 'ops@example.com', 'hash-1', 'admin', '2027-01-01 00:00:00+00'),
+                    ('\(opsB)', '\(b)', 'ops@example.com', 'hash-2', 'viewer', '2027-01-02 00:00:00+00');
+                INSERT INTO user_sessions (id, tenant_id, user_id, token_hash, created_at, expires_at) VALUES
+                    ('\(session)', '\(main)', '\(ops)', '\(hex(hash))', '2027-01-15 08:00:00+00', '2027-01-16 08:00:00+00');
+                INSERT INTO audit_logs (tenant_id, user_id, time, action, target) VALUES
+                    ('\(main)', '\(ops)', '2027-01-15 08:00:00+00', 'camera.create', 'camera:door')
+                """, database: database)
+
+            #expect(try await store.migrate() == [2])
+            let siteID = site.uuidString.lowercased()
+            #expect(try await store.sites() == [Site(id: siteID, name: "Lobby", timeZone: "Europe/Paris")])
+            #expect(try await store.camera(id: "door")
+                == Camera(id: "door", name: "Door", source: "rtsp://door/stream", geometry: second, geometryVersion: 2, siteID: siteID))
+            #expect(try await store.geometryVersions(cameraID: "door").map(\.geometry) == [first, second])
+            #expect(try await store.crossings(cameraID: "door", from: .distantPast, to: .distantFuture).map { "\($0.id)@\($0.geometryVersion)" }
+                == ["v1@1", "v2@2"])
+
+            // The first tenant keeps the email as its username; the other's copy gets a suffix.
+            let owner = try #require(try await store.user(username: "ops@example.com"))
+            #expect(owner.id == ops && owner.role == .admin && owner.sites.isEmpty)
+            let suffixed = "ops@example.com-" + opsB.uuidString.lowercased().prefix(8)
+            #expect(try await store.scoped(to: Self.tenantB).users().map(\.username) == [suffixed])
+            #expect(try await store.credentials(userID: ops) == [
+                Credential(id: session, tenantID: PostgresStoreConfiguration.defaultTenantID, userID: ops, kind: .session, tokenHash: hash,
+                           created: Self.january2027, expires: Self.january2027.addingTimeInterval(86_400)),
+            ])
+            #expect(try await store.authenticate(tokenHash: hash, at: Self.january2027)?.user == owner)
+            #expect(try await store.auditEntries(AuditQuery())
+                == [AuditEntry(time: Self.january2027, userID: ops, username: "system", action: "camera.create", target: "camera:door")])
+
+            // The migrated rows are managed like new ones; a user's audit entries outlive the user.
+            let now = AuditEntry(time: Self.january2027, username: "system", action: "site.delete", target: "site:\(siteID)")
+            await #expect(throws: StorageError.conflict(field: "site.id", reason: "cameras still belong to site \"\(siteID)\"")) {
+                try await store.deleteSite(id: siteID, audit: now)
+            }
+            try await store.deleteUser(id: ops, audit: AuditEntry(time: Self.january2027, username: "system", action: "user.delete",
+                                                                  target: "user:ops@example.com"))
+            #expect(try await store.auditEntries(AuditQuery(userID: ops)).count == 1)
+        }
+    }
+}
+
 struct PostgresMigrationChecksumTests {
     /// Applied migrations must never change: this pin fails when one is edited by mistake.
     @Test func postgresMigrationsArePinned() {
-        #expect(PostgresSchema.migrations.map(\.checksum) == ["d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438"])
+        #expect(PostgresSchema.migrations.map(\.checksum) == [
+            "d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438",
+            "3f8e5e03a99964b4188193c66bcd800d09c1512876ec216e402175118d7fdcd2",
+        ])
     }
 
     @Test func migrationsSplitIntoSingleStatementsKeepingQuotedSemicolons() {

@@ -43,9 +43,42 @@ struct StoreConformanceTests {
             lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 10, y: 0))],
             zones: [Zone(name: "lobby", polygon: [Point(x: 0, y: 0), Point(x: 5, y: 0), Point(x: 0, y: 5)])]))
 
-    func crossing(_ id: String, camera: String = "door-1", seconds: Double = 0, direction: CrossingDirection = .in) -> CrossingRecord {
+    func crossing(_ id: String, camera: String = "door-1", seconds: Double = 0, direction: CrossingDirection = .in,
+                  version: Int = 1) -> CrossingRecord {
         CrossingRecord(id: id, cameraID: camera, line: "door", direction: direction, trackID: 7,
-                       time: Self.minute0.addingTimeInterval(seconds))
+                       time: Self.minute0.addingTimeInterval(seconds), geometryVersion: version)
+    }
+
+    /// A second tenant, for the tests of tenant views.
+    static let tenantB = Tenant(id: UUID(uuidString: "bbbbbbbb-0000-4000-8000-000000000002")!, name: "Second")
+
+    /// `minute0` plus whole seconds (every backend keeps at least milliseconds).
+    static func at(_ seconds: Double) -> Date { minute0.addingTimeInterval(seconds) }
+
+    func audit(_ action: String, _ target: String, at seconds: Double = 0, by user: User? = nil) -> AuditEntry {
+        AuditEntry(time: Self.at(seconds), userID: user?.id, username: user?.username ?? "system",
+                   address: user == nil ? nil : "192.0.2.7", action: action, target: target,
+                   before: nil, after: "{\"target\":\"\(target)\"}")
+    }
+
+    /// A camera's geometry with its door line moved `x` to the right.
+    func moved(_ x: Double) -> Geometry {
+        var geometry = camera.geometry
+        geometry.lines[0].b = Point(x: 10 + x, y: 0)
+        return geometry
+    }
+
+    func user(_ username: String, role: Role = .operator, tenant: UUID = Tenant.defaultID) -> User {
+        User(tenantID: tenant, username: username, passwordHash: "$2b$12$hash-of-\(username)", role: role, created: Self.at(0))
+    }
+
+    /// A distinct SHA-256-sized token hash.
+    func tokenHash(_ n: UInt8) -> [UInt8] { Array(repeating: n, count: 32) }
+
+    func credential(_ user: User, _ kind: Credential.Kind = .session, hash n: UInt8, created seconds: Double = 0,
+                    expires: Double? = 3_600, name: String? = nil) -> Credential {
+        Credential(tenantID: user.tenantID, userID: user.id, kind: kind, name: name, tokenHash: tokenHash(n),
+                   created: Self.at(seconds), expires: expires.map(Self.at))
     }
 
     @Test(arguments: Backend.available)
