@@ -38,10 +38,9 @@ struct BenchVision: ParsableCommand {
     var threads = 1
 
     @Option(help: "ssd: measure the trained detector instead (see above).")
-    var detector: String?
+    var detector: DetectorKind?
 
-    @Option(help: "ssd: data directory with the installed model. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
-    var dataDir: String?
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     @Option(help: "ssd: consecutive frames measured per mode.")
     var ssdFrames = 120
@@ -55,9 +54,8 @@ struct BenchVision: ParsableCommand {
     func run() throws {
         OpenCVThreads.set(threads)
         if let detector {
-            guard detector == "ssd" else { throw ValidationError("--detector: only ssd is measured this way") }
-            let dataDirectory = dataDir ?? ProcessInfo.processInfo.environment["FOOTFALL_DATA_DIR"] ?? "./footfall-data"
-            try BenchSSD(video: video, lines: lines, dataDirectory: dataDirectory, frames: ssdFrames,
+            guard detector == .ssd else { throw ValidationError("--detector: only ssd is measured this way") }
+            try BenchSSD(video: video, lines: lines, dataDirectory: try dataDirectory.path(), frames: ssdFrames,
                          personSize: PersonSize(personSize), tileSize: tileSize).run()
             return
         }

@@ -30,10 +30,9 @@ struct Count: ParsableCommand {
     var lines: String
 
     @Option(help: "Person detector: ssd (the trained model), motion (weight-free background subtraction), hog (OpenCV's people detector), onnx (a YOLO model, with --model). Default: ssd when installed, else motion.")
-    var detector: String?
+    var detector: DetectorKind?
 
-    @Option(help: "Data directory where `footfall models install` put the models. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
-    var dataDir: String?
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     @Option(help: "Installed ssd model directory (default: <data-dir>/models/ssdlite).")
     var modelDir: String?
@@ -93,10 +92,7 @@ struct Count: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let detector, !["ssd", "motion", "hog", "onnx"].contains(detector) {
-            throw ValidationError("unknown detector '\(detector)': use ssd, motion, hog or onnx")
-        }
-        if detector == "onnx" && model == nil { throw ValidationError("--detector onnx needs --model FILE.onnx") }
+        if detector == .onnx && model == nil { throw ValidationError("--detector onnx needs --model FILE.onnx") }
         guard YOLODecoder.Family(rawValue: family) != nil else { throw ValidationError("--family: use v5, v8 or v11") }
         if let personSize, PersonSize(personSize) == nil {
             throw ValidationError("--person-size: expected FAR_Y:WxH,NEAR_Y:WxH, e.g. 150:20x55,365:37x100")
@@ -106,10 +102,6 @@ struct Count: ParsableCommand {
         if let scoreThreshold, !(scoreThreshold > 0 && scoreThreshold < 1) {
             throw ValidationError("--score-threshold must be between 0 and 1")
         }
-    }
-
-    var dataDirectory: String {
-        dataDir ?? ProcessInfo.processInfo.environment["FOOTFALL_DATA_DIR"] ?? "./footfall-data"
     }
 
     var ssdMode: SSDDetectorConfiguration.Mode? {
@@ -131,19 +123,19 @@ struct Count: ParsableCommand {
     }
 
     /// The detector to count with, and a line saying which and why.
-    func specification(geometry: Geometry) -> (DetectorSpecification, String) {
+    func specification(geometry: Geometry) throws -> (DetectorSpecification, String) {
         let size = personSize.flatMap(PersonSize.init)
-        let modelDirectory = modelDir ?? InstallableModel.ssdlite.directory(dataDirectory: dataDirectory)
+        let modelDirectory = try modelDir ?? InstallableModel.ssdlite.directory(dataDirectory: dataDirectory.path())
         let base: DetectorSpecification
         let reason: String
         switch detector {
-        case "hog": (base, reason) = (.hog(upscale: hogUpscale), "chosen")
-        case "onnx":
+        case .hog: (base, reason) = (.hog(upscale: hogUpscale), "chosen")
+        case .onnx:
             (base, reason) = (.onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,
                                    confidenceThreshold: 0.25), "chosen")
-        case "motion": (base, reason) = (.motion(.init(personSize: size)), "chosen")
-        case "ssd": (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "chosen")
-        default:
+        case .motion: (base, reason) = (.motion(.init(personSize: size)), "chosen")
+        case .ssd: (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "chosen")
+        case nil:
             if SSDModel.isInstalled(directory: modelDirectory) {
                 (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "the trained model is installed")
             } else {
@@ -151,7 +143,7 @@ struct Count: ParsableCommand {
                                   "no trained model in \(modelDirectory); `footfall models install ssdlite` installs one")
             }
         }
-        let chosen = (motionGate && (detector == "hog" || detector == "onnx") ? .motionGated(base) : base).placing(geometry)
+        let chosen = (motionGate && (detector == .hog || detector == .onnx) ? .motionGated(base) : base).placing(geometry)
         return (chosen, "detector: \(chosen.summary) — \(reason)")
     }
 
@@ -177,7 +169,7 @@ struct Count: ParsableCommand {
                 geometry.lines.append(line)
             }
         }
-        let (specification, choice) = specification(geometry: geometry)
+        let (specification, choice) = try specification(geometry: geometry)
         FileHandle.standardError.write(Data((choice + "\n").utf8))
         let showProgress = isatty(STDERR_FILENO) == 1
         var counting = specification.recommendedCounting

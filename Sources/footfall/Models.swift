@@ -13,16 +13,6 @@ struct Models: ParsableCommand {
         subcommands: [ModelsInstall.self, ModelsList.self])
 }
 
-/// `--data-dir`, shared by the models subcommands.
-struct ModelsDataDirectory: ParsableArguments {
-    @Option(help: "Data directory. [env: FOOTFALL_DATA_DIR, default: ./footfall-data]")
-    var dataDir: String?
-
-    var path: String {
-        dataDir ?? ProcessInfo.processInfo.environment["FOOTFALL_DATA_DIR"] ?? "./footfall-data"
-    }
-}
-
 struct ModelsInstall: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install",
@@ -31,7 +21,7 @@ struct ModelsInstall: ParsableCommand {
     @Argument(help: "Model name: \(InstallableModel.all.map(\.name).joined(separator: ", ")).")
     var name: String
 
-    @OptionGroup var dataDirectory: ModelsDataDirectory
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     @Flag(help: "Install again even if the model is there.")
     var force = false
@@ -44,7 +34,7 @@ struct ModelsInstall: ParsableCommand {
 
     func run() throws {
         guard let model = InstallableModel.named(name) else { return }
-        let installer = ModelInstaller(dataDirectory: dataDirectory.path)
+        let installer = ModelInstaller(dataDirectory: try dataDirectory.path())
         let outcome = try installer.install(model, force: force) { step in
             FileHandle.standardError.write(Data("footfall models: \(step)\n".utf8))
         }
@@ -61,10 +51,10 @@ struct ModelsInstall: ParsableCommand {
 struct ModelsList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List installed and installable models.")
 
-    @OptionGroup var dataDirectory: ModelsDataDirectory
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     func run() throws {
-        let installed = ModelInstaller(dataDirectory: dataDirectory.path).installed()
+        let installed = ModelInstaller(dataDirectory: try dataDirectory.path()).installed()
         for model in InstallableModel.all {
             if let found = installed.first(where: { $0.manifest.name == model.name }) {
                 let manifest = found.manifest
