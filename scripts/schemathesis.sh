@@ -41,7 +41,7 @@ curl -fsS -X POST "http://127.0.0.1:$port/api/v1/cameras" -H "Authorization: Bea
 
 # Signing out or changing the password would end the run's own session; the WebSocket needs
 # an upgrade that schemathesis does not make.
-schemathesis run "http://127.0.0.1:$port/api/openapi.json" \
+schemathesis --config-file scripts/schemathesis.toml run "http://127.0.0.1:$port/api/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --exclude-path-regex '^/api/v1/sessions/current' --exclude-path '/api/v1/live/ws' \

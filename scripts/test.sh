@@ -33,3 +33,8 @@ FOOTFALL_TEST_AMQP_URL="$(bash scripts/rabbitmq.sh start "$rabbit_dir" "$rabbit_
 export FOOTFALL_TEST_POSTGRES_URL FOOTFALL_TEST_REDIS_URL FOOTFALL_TEST_AMQP_URL
 
 swift test "$@"
+
+# The API against its own OpenAPI description, fuzzed on a live server (only for the whole suite).
+if [ $# -eq 0 ]; then
+  bash scripts/schemathesis.sh "$(swift build --show-bin-path)/footfall"
+fi
