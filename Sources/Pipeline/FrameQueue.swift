@@ -121,20 +121,32 @@ final class FrameQueue: Sendable {
         if wake { space.signal() }
     }
 
-    /// Consumer side: the next frame, or nil when the producer finished.
+    /// Consumer side: the next frame, or nil when the producer finished. Throws
+    /// `CancellationError` when the waiting task is cancelled (a stall timeout), leaving the
+    /// queue as it was.
     func next() async throws -> Frame? {
-        try await withCheckedThrowingContinuation { continuation in
-            let result: Result<Frame?, any Error>? = state.withLock { state in
-                if !state.buffer.isEmpty { return .success(state.buffer.removeFirst()) }
-                if state.finished || state.cancelled {
-                    return state.failure.map { .failure($0) } ?? .success(nil)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let result: Result<Frame?, any Error>? = state.withLock { state in
+                    if !state.buffer.isEmpty { return .success(state.buffer.removeFirst()) }
+                    if state.finished || state.cancelled {
+                        return state.failure.map { .failure($0) } ?? .success(nil)
+                    }
+                    // Checked under the lock: a cancellation after this finds the waiter below.
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiting = continuation
+                    return nil
                 }
-                state.waiting = continuation
-                return nil
+                guard let result else { return }
+                if case .success(.some) = result, policy == .blocking { frameTaken() }
+                continuation.resume(with: result)
             }
-            guard let result else { return }
-            if case .success(.some) = result, policy == .blocking { frameTaken() }
-            continuation.resume(with: result)
+        } onCancel: {
+            let waiting = state.withLock { state in
+                defer { state.waiting = nil }
+                return state.waiting
+            }
+            waiting?.resume(throwing: CancellationError())
         }
     }
 }

@@ -32,6 +32,17 @@ struct FrameQueueTests {
         #expect(queue.dropped == 0)
     }
 
+    /// A stall timeout cancels the waiting consumer even when no frame and no end ever come.
+    @Test func aWaitingConsumerThatIsCancelledStopsWaitingAndTheQueueCarriesOn() async throws {
+        let queue = FrameQueue(capacity: 2, policy: .latestWins)
+        let waiting = Task { try await queue.next() }
+        // Cancelled while waiting or before it waits: either way it ends with CancellationError.
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(queue.push(frame(7)))
+        #expect(try await queue.next()?.index == 7)
+    }
+
     @Test func cancellingReleasesABlockedProducer() async throws {
         let queue = FrameQueue(capacity: 1, policy: .blocking)
         #expect(queue.push(frame(0)))
