@@ -147,6 +147,16 @@ let package = Package(
 
         // Test helpers shared by every test target: a manual clock, `eventually`, child processes, free ports.
         .target(name: "FootfallTestSupport", path: "Tests/FootfallTestSupport"),
+        // Stores for tests that must hold on every backend, and fresh PostgreSQL databases.
+        .target(
+            name: "StorageTestSupport",
+            dependencies: [
+                "Storage", "StorageSQLite", "StoragePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StorageTestSupport"
+        ),
 
         .testTarget(name: "CountingCoreTests", dependencies: ["FootfallTestSupport", "CountingCore"]),
         .testTarget(name: "FootfallSupportTests", dependencies: ["FootfallSupport", "FootfallTestSupport"]),
@@ -155,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "FootfallTestSupport",
+                "FootfallTestSupport", "StorageTestSupport",
                 "Storage", "StorageSQLite", "StoragePostgres", "CountingCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -197,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "FootfallTestSupport",
+                "FootfallTestSupport", "StorageTestSupport",
                 "Server", "Storage", "Messaging", "CountingCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

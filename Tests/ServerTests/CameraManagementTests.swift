@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Messaging
 import Server
 import Storage
+import StorageTestSupport
 import Testing
 
 /// Cameras, lines and zones managed through the API: every change audited, bad input refused
@@ -123,28 +124,32 @@ struct CameraManagementTests {
         }
     }
 
-    @Test func aTenantsAdministratorCannotSeeOrChangeAnotherTenantsCameras() async throws {
-        let fixture = try await ControlPlaneFixture()
-        try await fixture.seedCamera()
-        try await fixture.app().test(.router) { client in
-            let other = fixture.otherAdminToken
-            let listed = try await call(client, .get, "/api/v1/cameras", token: other)
-            #expect((listed.json["cameras"] as? [Any])?.isEmpty == true)
-            #expect(try await call(client, .get, "/api/v1/cameras/door", token: other).status == .notFound)
-            #expect(try await call(client, .patch, "/api/v1/cameras/door", token: other, body: #"{"name":"mine"}"#).status == .notFound)
-            #expect(try await call(client, .delete, "/api/v1/cameras/door", token: other).status == .notFound)
-            #expect(try await call(client, .put, "/api/v1/cameras/door/geometry", token: other, body: #"{"lines":[]}"#).status == .notFound)
-            #expect(try await call(client, .get, "/api/v1/cameras/door/counts", token: other).status == .notFound)
-            let live = try await call(client, .get, "/api/v1/live", token: other)
-            #expect((live.json["cameras"] as? [Any])?.isEmpty == true)
-            let users = try await call(client, .get, "/api/v1/users", token: other)
-            #expect((users.json["users"] as? [[String: Any]])?.map { $0["username"] as? String } == ["other-admin"])
-            // Its own camera with the same id as ours is refused: camera ids are unique in an installation.
-            let clash = try await call(client, .post, "/api/v1/cameras", token: other,
-                                       body: #"{"id":"door","name":"Theirs","source":"rtsp://10.9.9.9/s"}"#)
-            #expect(clash.status == .conflict && errorField(clash.json) == "id", "\(clash.status) \(clash.json)")
+    /// On every backend: the tenant comes from the signed-in user, and the store keeps to it.
+    @Test(arguments: StoreBackend.available)
+    func aTenantsAdministratorCannotSeeOrChangeAnotherTenantsCameras(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let fixture = try await ControlPlaneFixture(store: store)
+            try await fixture.seedCamera()
+            try await fixture.app().test(.router) { client in
+                let other = fixture.otherAdminToken
+                let listed = try await call(client, .get, "/api/v1/cameras", token: other)
+                #expect((listed.json["cameras"] as? [Any])?.isEmpty == true)
+                #expect(try await call(client, .get, "/api/v1/cameras/door", token: other).status == .notFound)
+                #expect(try await call(client, .patch, "/api/v1/cameras/door", token: other, body: #"{"name":"mine"}"#).status == .notFound)
+                #expect(try await call(client, .delete, "/api/v1/cameras/door", token: other).status == .notFound)
+                #expect(try await call(client, .put, "/api/v1/cameras/door/geometry", token: other, body: #"{"lines":[]}"#).status == .notFound)
+                #expect(try await call(client, .get, "/api/v1/cameras/door/counts", token: other).status == .notFound)
+                let live = try await call(client, .get, "/api/v1/live", token: other)
+                #expect((live.json["cameras"] as? [Any])?.isEmpty == true)
+                let users = try await call(client, .get, "/api/v1/users", token: other)
+                #expect((users.json["users"] as? [[String: Any]])?.map { $0["username"] as? String } == ["other-admin"])
+                // Its own camera with the same id as ours is refused: camera ids are unique in an installation.
+                let clash = try await call(client, .post, "/api/v1/cameras", token: other,
+                                           body: #"{"id":"door","name":"Theirs","source":"rtsp://10.9.9.9/s"}"#)
+                #expect(clash.status == .conflict && errorField(clash.json) == "id", "\(clash.status) \(clash.json)")
+            }
+            #expect(try await fixture.store.camera(id: "door")?.name == "Door")
         }
-        #expect(try await fixture.store.camera(id: "door")?.name == "Door")
     }
 
     @Test func siteGrantsLimitWhatAUserSeesAndManages() async throws {

@@ -12,14 +12,14 @@ import Storage
 import Synchronization
 import Testing
 
-/// An API with users of every role in two tenants, on the in-memory store, with time in the
-/// test's hands: the wall clock for sessions and audit, a manual clock for throttling windows.
+/// An API with users of every role in two tenants, on the in-memory store unless given another,
+/// with time in the test's hands: the wall clock for sessions and audit, a manual clock for throttling windows.
 final class ControlPlaneFixture: Sendable {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
     static let password = "correct horse battery"
     static let otherTenant = UUID(uuidString: "00000000-0000-4000-8000-0000000000b2")!
 
-    let store: InMemoryStore
+    let store: any FootfallStore
     let live = InMemoryLiveState()
     let bus = InProcessEventBus()
     let throttleClock = ManualClock()
@@ -43,8 +43,8 @@ final class ControlPlaneFixture: Sendable {
     /// A bcrypt hash made once for every fixture (cost 4: fast, as the tests need).
     static let passwordHash = Bcrypt.hash(password, cost: 4)
 
-    init() async throws {
-        store = InMemoryStore()
+    init(store: any FootfallStore = InMemoryStore()) async throws {
+        self.store = store
         limiter = InMemoryRateLimiter(clock: throttleClock)
         try await store.saveTenant(Tenant(id: Self.otherTenant, name: "Other"))
         let audit = AuditEntry(time: Self.start, username: "system", action: "test.setup", target: "fixture")

@@ -3,17 +3,16 @@ import Logging
 import PostgresNIO
 import Storage
 import StoragePostgres
-import Testing
 
 /// A fresh PostgreSQL database per test on the server that `scripts/test.sh` starts
 /// (`FOOTFALL_TEST_POSTGRES_URL`, a superuser URL). Without that variable the PostgreSQL
 /// tests are skipped — except in CI, where they must run.
-enum PostgresTestDatabase {
-    static let adminURL = ProcessInfo.processInfo.environment["FOOTFALL_TEST_POSTGRES_URL"]
-    static var available: Bool { adminURL != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
-    static let logger = Logger(label: "test.postgres")
+public enum PostgresTestDatabase {
+    public static let adminURL = ProcessInfo.processInfo.environment["FOOTFALL_TEST_POSTGRES_URL"]
+    public static var available: Bool { adminURL != nil || ProcessInfo.processInfo.environment["CI"] == "true" }
+    public static let logger = Logger(label: "test.postgres")
 
-    static func adminConfiguration(database: String? = nil, username: String? = nil, password: String? = nil)
+    public static func adminConfiguration(database: String? = nil, username: String? = nil, password: String? = nil)
         throws -> PostgresConnection.Configuration
     {
         guard let adminURL, let components = URLComponents(string: adminURL), let host = components.host else {
@@ -25,7 +24,7 @@ enum PostgresTestDatabase {
     }
 
     /// Runs SQL as the superuser on `database`: statements separated by `;`, none containing one.
-    static func admin(_ sql: String, database: String = "postgres") async throws {
+    public static func admin(_ sql: String, database: String = "postgres") async throws {
         let connection = try await PostgresConnection.connect(
             configuration: adminConfiguration(database: database), id: 1, logger: logger)
         defer { Task { try? await connection.close() } }
@@ -35,7 +34,7 @@ enum PostgresTestDatabase {
         }
     }
 
-    static func storeConfiguration(database: String, username: String? = nil, password: String? = nil,
+    public static func storeConfiguration(database: String, username: String? = nil, password: String? = nil,
                                    tenant: UUID = PostgresStoreConfiguration.defaultTenantID, key: [UInt8]) throws
         -> PostgresStoreConfiguration
     {
@@ -48,7 +47,7 @@ enum PostgresTestDatabase {
     }
 
     /// Creates a database, migrates it, runs `body` with a store on it, and drops it.
-    static func withStore<T: Sendable>(
+    public static func withStore<T: Sendable>(
         tenant: UUID = PostgresStoreConfiguration.defaultTenantID, _ body: (PostgresStore, String) async throws -> T
     ) async throws -> T {
         let database = "footfall_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
@@ -66,7 +65,7 @@ enum PostgresTestDatabase {
 
     /// Runs `body` while `store`'s connection pool runs.
     @discardableResult
-    static func withRunning<T: Sendable>(_ store: PostgresStore, _ body: () async throws -> T) async throws -> T {
+    public static func withRunning<T: Sendable>(_ store: PostgresStore, _ body: () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

@@ -3,6 +3,7 @@ import Foundation
 import PostgresNIO
 import Storage
 import StoragePostgres
+import StorageTestSupport
 import Testing
 
 /// Connects as the application role with tenant A set and tries every way to reach tenant B.

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import Storage
 import StoragePostgres
+import StorageTestSupport
 import Testing
 
 /// What only the PostgreSQL backend has: migrations, row-level security, partitions,

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import StorageTestSupport
 import Testing
 
 /// The audit trail: one entry with each audited change, none with a failed one.

@@ -1,6 +1,7 @@
 import CountingCore
 import Foundation
 import Storage
+import StorageTestSupport
 import Testing
 
 /// Managed cameras: create, update, delete and bring back, and their geometry versions.

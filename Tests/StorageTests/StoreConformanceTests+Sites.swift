@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import StorageTestSupport
 import Testing
 
 /// Sites: saved, listed, and kept while cameras belong to them.

@@ -1,6 +1,7 @@
 import CountingCore
 import Foundation
 import Storage
+import StorageTestSupport
 import Testing
 
 /// Tenants, and what a view of one tenant may see and change.

@@ -3,37 +3,12 @@ import Foundation
 import Storage
 import StoragePostgres
 import StorageSQLite
+import StorageTestSupport
 import Testing
 
 /// One suite, every backend: what any `FootfallStore` must do.
 struct StoreConformanceTests {
-    enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory
-        case sqlite
-        case postgres
-
-        var testDescription: String { rawValue }
-
-        /// The backends that can run here: PostgreSQL needs the server `scripts/test.sh` starts.
-        static var available: [Backend] {
-            PostgresTestDatabase.available ? allCases : [.memory, .sqlite]
-        }
-
-        /// Runs `body` with a fresh, empty store of this backend.
-        func withStore(_ body: (any FootfallStore) async throws -> Void) async throws {
-            switch self {
-            case .memory:
-                try await body(InMemoryStore())
-            case .sqlite:
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-tests-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: directory) }
-                try await body(try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path))
-            case .postgres:
-                try await PostgresTestDatabase.withStore { store, _ in try await body(store) }
-            }
-        }
-    }
+    typealias Backend = StoreBackend
 
     static let minute0 = Date(timeIntervalSince1970: 1_800_000_000)  // a whole minute (and hour) in UTC
 
