@@ -92,6 +92,9 @@ struct RouteAccessTests {
         #expect(counts[.open] == 1 && counts[.role(.viewer)]! > 5 && counts[.role(.operator)]! > 3 && counts[.role(.admin)]! > 5)
     }
 
+    /// Mutating routes that change nothing an operator manages: pushed detections are data.
+    static let unaudited: Set<String> = ["POST /api/v1/cameras/:id/detections"]
+
     @Test(arguments: Self.routes)
     func accessFollowsTheRoutesRole(route: RouteSpec) async throws {
         let sample = try #require(Self.samples["\(route.method) \(route.path)"])
@@ -105,6 +108,7 @@ struct RouteAccessTests {
             fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
             let receiving = fixture.inbox.receive(cameraID: "door")
             _ = receiving
+            let auditedBefore = try await fixture.store.auditEntries(AuditQuery(limit: 10_000)).count
             let (uri, body) = try await sample(fixture, caller)
             let token = caller.flatMap { fixture.tokens[$0] }
             let method = HTTPRequest.Method(rawValue: route.method)!
@@ -112,6 +116,11 @@ struct RouteAccessTests {
                 try await call(client, method, uri, token: token, body: body).status.code
             }
             let label = "\(route.method) \(route.path) as \(caller?.rawValue ?? "nobody")"
+            // Every change leaves an audit row; a refused request leaves none.
+            let audited = try await fixture.store.auditEntries(AuditQuery(limit: 10_000)).count - auditedBefore
+            if route.method != "GET" && !Self.unaudited.contains("\(route.method) \(route.path)") {
+                #expect(audited == ((200..<300).contains(status) ? 1 : 0), "\(label): \(status), \(audited) audit rows")
+            }
             switch (route.access, caller) {
             case (.open, _):
                 #expect((200..<300).contains(status), "\(label): \(status)")
