@@ -84,12 +84,18 @@ struct CameraCommand: AsyncParsableCommand {
 
         @OptionGroup var common: CommonOptions
 
-        @Argument var id: String
-        @Option var name: String?
-        @Option var source: String?
-        @Option var detector: String?
-        @Option var analysisRate: Double?
-        @Option var site: String?
+        @Argument(help: "The camera's id.")
+        var id: String
+        @Option(help: "Its new name.")
+        var name: String?
+        @Option(help: "Its new source (rtsp://…, http://…, a file, or `external`).")
+        var source: String?
+        @Option(help: "motion, hog, ssd or onnx:MODEL.")
+        var detector: String?
+        @Option(help: "Frames analysed per second at most.")
+        var analysisRate: Double?
+        @Option(help: "The site it moves to.")
+        var site: String?
         @Flag(inversion: .prefixedEnableDisable, help: "Count the camera or keep it without counting.")
         var enable: Bool?
 
@@ -115,7 +121,8 @@ struct CameraCommand: AsyncParsableCommand {
 
         @OptionGroup var common: CommonOptions
 
-        @Argument var id: String
+        @Argument(help: "The camera's id.")
+        var id: String
 
         func run() async throws {
             let configuration = try common.load()
@@ -124,36 +131,6 @@ struct CameraCommand: AsyncParsableCommand {
                 try await store.deleteCamera(id: id, audit: FootfallApp.commandLineAudit("camera.delete", "camera:\(id)"))
             }
             print("removed camera \(id)")
-        }
-    }
-}
-
-struct GeometryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "geometry",
-        abstract: "Set a camera's lines and zones from a file (a new version; running pipelines follow it).",
-        subcommands: [Set.self])
-
-    struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Store FILE's lines and zones as the camera's next version.")
-
-        @OptionGroup var common: CommonOptions
-
-        @Argument(help: "The camera's id.")
-        var camera: String
-
-        @Argument(help: "Geometry file: {\"lines\":[{\"name\":…,\"a\":[x,y],\"b\":[x,y]}],\"zones\":[{\"name\":…,\"polygon\":[[x,y],…]}]}")
-        var file: String
-
-        func run() async throws {
-            let configuration = try common.load()
-            let geometry = try GeometryFile.load(path: file)
-            let camera = camera
-            let version = try await FootfallApp.withStore(configuration: configuration, logger: CommonOptions.logger(configuration)) { store in
-                try await store.setGeometry(cameraID: camera, geometry: geometry,
-                                            audit: FootfallApp.commandLineAudit("geometry.set", "camera:\(camera)"))
-            }
-            print("camera \(camera): geometry version \(version.version)")
         }
     }
 }
