@@ -71,16 +71,17 @@ import Testing
         return frames
     }
 
-    /// `decode(_:maxFrameSize:)` for long inputs: it lets other tasks run after every chunk, because on a two-core
-    /// machine two long computations would otherwise hold every thread of the concurrency pool, and every other
-    /// test in the process would stall behind them.
+    /// The decoder's own steps for long inputs, accumulating as `ByteToMessageHandler` does: it lets other
+    /// tasks run after every chunk, because on a two-core machine two long computations would otherwise hold
+    /// every thread of the concurrency pool, and every other test in the process would stall behind them. (An
+    /// embedded channel cannot be used here: it must stay on one thread, and a task may resume on another.)
     static func decodeYielding(_ chunks: [ByteBuffer], maxFrameSize: Int = 131_072) async throws -> [AMQPFrame] {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(AMQPFrameDecoder(maxFrameSize: maxFrameSize)))
-        defer { _ = try? channel.finish() }
+        var buffer = ByteBuffer()
         var frames: [AMQPFrame] = []
-        for chunk in chunks {
-            try channel.writeInbound(chunk)
-            while let frame = try channel.readInbound(as: AMQPFrame.self) { frames.append(frame) }
+        for var chunk in chunks {
+            buffer.writeBuffer(&chunk)
+            while let frame = try AMQPFrameDecoder.decodeFrame(from: &buffer, maxFrameSize: maxFrameSize) { frames.append(frame) }
+            buffer.discardReadBytes()
             await Task.yield()
         }
         return frames
