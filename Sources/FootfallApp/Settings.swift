@@ -12,7 +12,8 @@ public enum Settings {
         key: "demo-video", defaultText: "<data-dir>/samples/vtest.avi", help: "video the demo camera plays, looped in real time")
     public static let databaseURL = Setting(
         key: "database-url", defaultText: "none (SQLite)",
-        help: "`postgres://user:password@host:port/db?sslmode=require`: PostgreSQL as the system of record")
+        help: "`postgres://user:password@host:port/db?sslmode=require`: PostgreSQL as the system of record",
+        isSecret: true)
     public static let databaseReadURL = Setting(
         key: "database-read-url", defaultText: "none", help: "optional PostgreSQL read replica for count history",
         isSecret: true)

@@ -10,17 +10,16 @@ enum BenchDatabase {
     static let benchmarkKey = Data(repeating: 1, count: 32).base64EncodedString()
 
     static func withMigratedStore(
-        url: String?, statementTimeoutMilliseconds: Int? = nil, _ body: @escaping @Sendable (PostgresStore) async throws -> Void
+        statementTimeoutMilliseconds: Int? = nil, _ body: @escaping @Sendable (PostgresStore) async throws -> Void
     ) async throws {
         // A secret is read from the environment only, never from the command line.
         var environment = ProcessInfo.processInfo.environment
         if environment[Settings.secretKey.environmentVariable] == nil {
             environment[Settings.secretKey.environmentVariable] = benchmarkKey
         }
-        let configuration = try FootfallConfiguration.load(
-            commandLine: url.map { [Settings.databaseURL.key: $0] } ?? [:], environment: environment)
+        let configuration = try FootfallConfiguration.load(commandLine: [:], environment: environment)
         guard var url = configuration.databaseURL else {
-            throw ValidationError("--database-url: a PostgreSQL URL is needed")
+            throw ValidationError("FOOTFALL_DATABASE_URL: a PostgreSQL URL is needed")
         }
         if let statementTimeoutMilliseconds {
             url += (url.contains("?") ? "&" : "?") + "statement_timeout=\(statementTimeoutMilliseconds)"

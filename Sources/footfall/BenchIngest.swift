@@ -12,14 +12,10 @@ struct BenchIngest: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Crossing events into PostgreSQL: the batched idempotent path against one INSERT per row.",
         discussion: """
-            Needs an empty database it may migrate (--database-url or FOOTFALL_DATABASE_URL, as its \
-            owner). Stores --rows crossings in batches of --batch, then --naive-rows one statement at \
+            Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Stores --rows crossings in batches of --batch, then --naive-rows one statement at \
             a time (the baseline, in the same process), then the first batch again to show that \
             duplicates are skipped. Prints rows per second and the ratio.
             """)
-
-    @Option(help: "PostgreSQL URL. [env: FOOTFALL_DATABASE_URL]")
-    var databaseURL: String?
 
     @Option(help: "Crossings stored through the batched path.")
     var rows = 200_000
@@ -41,7 +37,7 @@ struct BenchIngest: AsyncParsableCommand {
 
     func run() async throws {
         let (rows, batch, naiveRows, concurrency) = (self.rows, self.batch, self.naiveRows, max(1, self.concurrency))
-        try await BenchDatabase.withMigratedStore(url: databaseURL) { store in
+        try await BenchDatabase.withMigratedStore { store in
             try await store.saveCamera(Camera(
                 id: "bench", name: "Bench", source: "bench.mp4",
                 geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 1, y: 0))])))

@@ -11,16 +11,12 @@ struct BenchQueries: AsyncParsableCommand {
         commandName: "queries",
         abstract: "Dashboard queries on a year of minute results in PostgreSQL: p50 and p99, with plans.",
         discussion: """
-            Needs an empty database it may migrate (--database-url or FOOTFALL_DATABASE_URL, as its \
-            owner). Writes one year of per-minute results for --cameras cameras × 3 lines of one site \
+            Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Writes one year of per-minute results for --cameras cameras × 3 lines of one site \
             (about 16 M rows for 10 cameras), computes the rollups, then times "last 24 h by hour for \
             a camera" (minute results, one camera's index range in one partition) and "last 12 months \
             by day for a site" (day rollups) --runs times each. The baseline is the same 12-month \
             query computed from the minute results, run once.
             """)
-
-    @Option(help: "PostgreSQL URL. [env: FOOTFALL_DATABASE_URL]")
-    var databaseURL: String?
 
     @Option(help: "Cameras of the site, 3 lines each.")
     var cameras = 10
@@ -37,7 +33,7 @@ struct BenchQueries: AsyncParsableCommand {
 
     func run() async throws {
         let (cameraCount, days, runs) = (cameras, days, runs)
-        try await BenchDatabase.withMigratedStore(url: databaseURL, statementTimeoutMilliseconds: 3_600_000) { store in
+        try await BenchDatabase.withMigratedStore(statementTimeoutMilliseconds: 3_600_000) { store in
             let configuration = store.configuration
             let site = UUID()
             let tenant = configuration.tenantID.uuidString

@@ -12,9 +12,6 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp(Settings.dataDirectory.optionHelp))
     var dataDir: String?
 
-    @Option(name: .customLong("database-url"), help: ArgumentHelp(Settings.databaseURL.optionHelp))
-    var databaseURL: String?
-
     @Option(help: ArgumentHelp(Settings.logLevel.optionHelp))
     var logLevel: Logger.Level?
 
@@ -24,7 +21,6 @@ struct CommonOptions: ParsableArguments {
         var given: [String: String] = [:]
         given[Settings.configFile.key] = config
         given[Settings.dataDirectory.key] = dataDir
-        given[Settings.databaseURL.key] = databaseURL
         given[Settings.logLevel.key] = logLevel?.rawValue
         for (setting, value) in extra { given[setting.key] = value }
         return try FootfallConfiguration.load(commandLine: given, environment: ProcessInfo.processInfo.environment)

@@ -53,8 +53,10 @@ struct StorageConfigurationTests {
             try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_SECRET_KEY": "c2hvcnQ="])
         }
         let key = Data(repeating: 7, count: 32).base64EncodedString()
+        // The URL carries a password: like every secret it comes from the environment or the file only.
         let configuration = try FootfallConfiguration.load(
-            commandLine: ["database-url": "postgres://u@h/db"], environment: ["FOOTFALL_SECRET_KEY": key])
+            commandLine: ["database-url": "postgres://u:from-the-command-line@h/db"],
+            environment: ["FOOTFALL_SECRET_KEY": key, "FOOTFALL_DATABASE_URL": "postgres://u@h/db"])
         #expect(configuration.databaseURL == "postgres://u@h/db")
         #expect(configuration.secretKey == Array(repeating: 7, count: 32))
         #expect(configuration.migrateOnStart)
