@@ -74,7 +74,7 @@ struct SessionController {
         // Every other session and token stops working; the one that made the change stays.
         var revoked: [[UInt8]] = []
         for credential in try await store.credentials(userID: user.id) where credential.id != caller.credential?.id {
-            try await store.deleteCredential(id: credential.id, userID: user.id, audit: nil)
+            try await store.deleteCredentialIfPresent(id: credential.id, userID: user.id)
             revoked.append(credential.tokenHash)
         }
         await authenticator.forget(revoked)

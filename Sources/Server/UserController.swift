@@ -75,9 +75,17 @@ struct UserController {
         try await store.updateUser(user, audit: audit.entry(
             "user.update", "user:\(user.username)", before: APIModels.UserAudit(before),
             after: APIModels.UserAudit(user, passwordChanged: patch.password == nil ? nil : true)))
-        // A changed password or role must take effect now, not when cached credentials expire.
+        // A password set by an administrator signs the user out everywhere (API tokens, made for
+        // machines, stay until revoked); a changed role or sites take effect now, not when cached
+        // credentials expire.
+        let credentials = try await store.credentials(userID: user.id)
+        if patch.password != nil {
+            for session in credentials where session.kind == .session {
+                try await store.deleteCredentialIfPresent(id: session.id, userID: user.id)
+            }
+        }
         if patch.password != nil || patch.role != nil || patch.sites != nil {
-            await authenticator.forget(try await store.credentials(userID: user.id).map(\.tokenHash))
+            await authenticator.forget(credentials.map(\.tokenHash))
         }
         return try JSONResponse.make(APIModels.UserItem(user))
     }
