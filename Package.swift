@@ -210,6 +210,8 @@ let package = Package(
                 "FootfallTestSupport", "StorageTestSupport",
                 "Server", "Storage", "Messaging", "CountingCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

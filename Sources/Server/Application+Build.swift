@@ -33,7 +33,7 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     CameraController(dependencies: dependencies, sources: CameraSourcePolicy(mediaDirectory: configuration.mediaDirectory))
         .addRoutes(to: api, table: table)
     AuditController(dependencies: dependencies).addRoutes(to: api, table: table)
-    LiveController(dependencies: dependencies).addRoutes(to: api, table: table)
+    LiveController(dependencies: dependencies, authenticator: authenticator).addRoutes(to: api, table: table)
     HealthController(dependencies: dependencies).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     DashboardController().addRoutes(to: router)

@@ -88,7 +88,23 @@ public struct Authenticator: Sendable {
 
     /// The user behind a presented secret, if it is a valid session or token.
     func identity(secret: String) async throws -> Identity? {
-        let hash = Self.hash(secret)
+        try await identity(tokenHash: Self.hash(secret))
+    }
+
+    /// `identity` as it stands now, for connections that outlive the request that opened them:
+    /// nil once its session or token is revoked or expired (or, for the first-run local setup,
+    /// once a user exists), else the user's role and sites as they are now. A store that cannot
+    /// answer leaves the identity as it was; the next check decides.
+    func current(_ identity: Identity) async -> Identity? {
+        guard let credential = identity.credential else { return await isFirstRun() ? identity : nil }
+        do {
+            return try await self.identity(tokenHash: credential.tokenHash)
+        } catch {
+            return identity
+        }
+    }
+
+    private func identity(tokenHash hash: [UInt8]) async throws -> Identity? {
         let now = now()
         if let cached = await cache.get(tokenHash: hash) {
             return cached.credential.isValid(at: now) ? Identity(user: cached.user, credential: cached.credential) : nil

@@ -7,6 +7,11 @@ import Messaging
 /// `/api/v1/live` (current numbers) and `/api/v1/live/ws` (pushed updates).
 struct LiveController {
     let dependencies: ServerDependencies
+    let authenticator: Authenticator
+
+    /// How often an open stream checks that its caller's session still holds (wall-clock
+    /// seconds, checked when there is something to send).
+    static let recheckInterval: TimeInterval = 5
 
     func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
         table.add(group, .get, "live", .role(.viewer), use: live)
@@ -46,13 +51,28 @@ struct LiveController {
         try await outbound.write(.text(hello))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                var caller = caller
                 var visible = initial
+                var checked = dependencies.clock()
                 for await message in messages {
+                    // A signed-out, revoked or changed user must not go on receiving what they may no
+                    // longer see: the stream ends once their session no longer holds.
+                    if dependencies.clock().timeIntervalSince(checked) >= Self.recheckInterval {
+                        guard let current = await authenticator.current(caller) else {
+                            logger.debug("live.caller_revoked")
+                            return
+                        }
+                        caller = current
+                        visible = await visibleCameras(caller)
+                        checked = dependencies.clock()
+                    }
                     if case .camera(let change) = message {
                         // Another tenant's cameras are none of this client's business.
                         guard change.tenantID == caller.user.tenantID else { continue }
+                        let wasVisible = visible.contains(change.cameraID)
                         visible = await visibleCameras(caller)
-                        guard visible.contains(change.cameraID) || change.change == .deleted else { continue }
+                        // A deletion is news only to those who could see the camera.
+                        guard visible.contains(change.cameraID) || (change.change == .deleted && wasVisible) else { continue }
                     } else if !visible.contains(message.cameraID) {
                         continue
                     }

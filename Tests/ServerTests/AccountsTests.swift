@@ -3,6 +3,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import HummingbirdWebSocket
+import Messaging
 import Server
 import Storage
 import Testing
@@ -92,6 +96,48 @@ struct AccountsTests {
             #expect(revoked.json["revoked"] as? Int == 1)
             // The token was cached by the first request; revocation must not wait for the cache.
             #expect(try await call(client, .get, "/api/v1/live", token: viewerToken).status == .unauthorized)
+        }
+    }
+
+    @Test func anAdministratorsPasswordResetSignsTheUserOutButKeepsTheirAPITokens() async throws {
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.app().test(.router) { client in
+            let signIn = try await call(client, .post, "/api/v1/sessions",
+                                        body: #"{"username":"operator-user","password":"\#(ControlPlaneFixture.password)"}"#)
+            let session = try #require(signIn.json["token"] as? String)
+            #expect(try await call(client, .get, "/api/v1/cameras", token: session).status == .ok)
+            let operatorUser = try #require(fixture.users[.operator])
+            let reset = try await call(client, .patch, "/api/v1/users/\(operatorUser.id)", token: fixture.tokens[.admin],
+                                       body: #"{"password":"a brand new passphrase"}"#)
+            #expect(reset.status == .ok, "\(reset.json)")
+            #expect(try await call(client, .get, "/api/v1/cameras", token: session).status == .unauthorized)
+            #expect(try await call(client, .get, "/api/v1/cameras", token: fixture.tokens[.operator]).status == .ok)
+        }
+    }
+
+    @Test func aLiveStreamEndsOnceItsCallersSessionsAreRevoked() async throws {
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.seedCamera()
+        let viewer = try #require(fixture.users[.viewer])
+        let crossing = LiveMessage.crossing(.init(cameraID: "door", line: "entrance", direction: .in, trackID: 1,
+                                                  time: ControlPlaneFixture.start, totalIn: 1, totalOut: 0))
+        try await fixture.app().test(.live) { client in
+            var configuration = WebSocketClientConfiguration()
+            configuration.additionalHeaders[.authorization] = "Bearer \(try #require(fixture.tokens[.viewer]))"
+            try await client.ws("/api/v1/live/ws", configuration: configuration) { inbound, _, _ in
+                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                guard case .text(let hello) = try await iterator.next() else { throw CancellationError() }
+                #expect(hello.contains(#""type":"hello""#))
+                await fixture.bus.publish(crossing)
+                guard case .text(let first) = try await iterator.next() else { throw CancellationError() }
+                #expect(first.contains(#""type":"crossing""#))
+
+                let revoked = try await call(client, .delete, "/api/v1/users/\(viewer.id)/sessions", token: fixture.tokens[.admin])
+                #expect(revoked.status == .ok)
+                fixture.wallClock.advance(by: 60)
+                await fixture.bus.publish(crossing)
+                #expect(try await iterator.next() == nil, "the stream ends instead of sending more")
+            }
         }
     }
 
