@@ -115,6 +115,9 @@ public struct CameraSupervisor: Service {
             }
             trigger.yield()
             var running: [String: CameraHandle] = [:]
+            // Removed or disabled cameras whose runs may still be handing over: one added back
+            // waits for its old run, so that two never count the same camera.
+            var retiring: [String: CameraHandle] = [:]
             await withGracefulShutdownHandler {
                 for await _ in triggers {
                     let desired: [ManagedCamera]
@@ -124,7 +127,7 @@ public struct CameraSupervisor: Service {
                         logger.warning("camera.directory_unavailable", metadata: ["error": "\(error)"])
                         continue
                     }
-                    reconcile(desired, running: &running, roster: roster, group: &group)
+                    reconcile(desired, running: &running, retiring: &retiring, roster: roster, group: &group)
                 }
             } onGracefulShutdown: {
                 trigger.finish()
@@ -133,16 +136,17 @@ public struct CameraSupervisor: Service {
     }
 
     /// Starts, stops, restarts or updates cameras so that `running` matches `desired`.
-    private func reconcile(_ desired: [ManagedCamera], running: inout [String: CameraHandle], roster: Roster,
-                           group: inout DiscardingTaskGroup) {
+    private func reconcile(_ desired: [ManagedCamera], running: inout [String: CameraHandle],
+                           retiring: inout [String: CameraHandle], roster: Roster, group: inout DiscardingTaskGroup) {
         let wanted = Dictionary(desired.map { ($0.camera.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (id, handle) in running where wanted[id] == nil {
             logger.info("camera.removed", metadata: ["camera.id": "\(id)"])
             handle.retire(reason: "the camera was removed or disabled")
             running[id] = nil
+            retiring[id] = handle
         }
         for (id, camera) in wanted.sorted(by: { $0.key < $1.key }) {
-            var previous: CameraHandle?
+            var previous = retiring.removeValue(forKey: id)
             if let handle = running[id] {
                 guard handle.camera.needsRestart(for: camera) else {
                     // The lines and zones may have changed: the pipeline follows before its next frame.
