@@ -10,6 +10,7 @@ import Storage
 struct CameraController {
     let dependencies: ServerDependencies
     let sources: CameraSourcePolicy
+    let cameraLists: CameraListCache
 
     func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
         table.add(group, .get, "cameras", .role(.viewer), use: list)
@@ -185,6 +186,7 @@ struct CameraController {
 
     /// Tells every pipeline and dashboard that the camera changed.
     private func announce(_ camera: Camera, _ change: LiveMessage.CameraChange.Change, view: TenantView) async {
+        cameraLists.invalidate(tenant: view.caller.user.tenantID)
         await dependencies.bus.publish(.camera(.init(cameraID: camera.id, tenantID: view.caller.user.tenantID, change: change,
                                                      geometryVersion: camera.geometryVersion, time: dependencies.clock())))
     }

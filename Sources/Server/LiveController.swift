@@ -8,6 +8,7 @@ import Messaging
 struct LiveController {
     let dependencies: ServerDependencies
     let authenticator: Authenticator
+    let cameraLists: CameraListCache
 
     /// How often an open stream checks that its caller's session still holds (wall-clock
     /// seconds, checked when there is something to send).
@@ -28,7 +29,12 @@ struct LiveController {
 
     /// The current numbers of the cameras the caller may see.
     @Sendable func live(_ request: Request, context: FootfallRequestContext) async throws -> Response {
-        let visible = Set(try await TenantView(dependencies, context).cameras().map(\.id))
+        let caller = try context.caller()
+        let tenant = caller.user.tenantID
+        let cameras = try await cameraLists.cameras(tenant: tenant, now: dependencies.clock()) {
+            try await dependencies.store.scoped(to: tenant).cameras()
+        }
+        let visible = Set(cameras.filter { caller.user.maySee(site: $0.siteID) }.map(\.id))
         let states = await dependencies.live.states().filter { visible.contains($0.cameraID) }
         return try JSONResponse.make(APIModels.LiveList(cameras: states.map(APIModels.LiveCamera.init)))
     }

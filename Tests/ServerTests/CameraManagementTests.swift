@@ -1,3 +1,4 @@
+import CountingCore
 import FootfallTestSupport
 import Foundation
 import HTTPTypes
@@ -121,6 +122,30 @@ struct CameraManagementTests {
                                          body: #"{"lines":[{"name":"l","a":[10,10],"b":[700,10]}]}"#)
             #expect(outside.status == .badRequest && errorField(outside.json) == "lines[0].b")
             #expect((outside.json["error"] as? [String: Any])?["message"] as? String == "the point lies outside the 640×480 frame")
+        }
+    }
+
+    /// `/live` keeps each tenant's camera list for a second: changes made here show at once,
+    /// changes made through another server within that second.
+    @Test func liveFollowsChangesMadeHereAtOnceAndElsewhereWithinASecond() async throws {
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.seedCamera()
+        fixture.live.put(CameraLiveState(cameraID: "door", status: .online))
+        fixture.live.put(CameraLiveState(cameraID: "side", status: .online))
+        try await fixture.app().test(.router) { client in
+            func listed() async throws -> [String] {
+                let live = try await call(client, .get, "/api/v1/live", token: fixture.tokens[.viewer])
+                return ((live.json["cameras"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.sorted()
+            }
+            #expect(try await listed() == ["door"])
+            // Another server adds a camera: this one sees it once its kept list is a second old.
+            try await fixture.store.saveCamera(Camera(id: "side", name: "Side", source: "rtsp://10.0.0.8/s", geometry: Geometry()))
+            #expect(try await listed() == ["door"])
+            fixture.wallClock.advance(by: 1.5)
+            #expect(try await listed() == ["door", "side"])
+            // A change made through this server shows at once.
+            #expect(try await call(client, .delete, "/api/v1/cameras/door", token: fixture.tokens[.admin]).status == .noContent)
+            #expect(try await listed() == ["side"])
         }
     }
 
