@@ -5,41 +5,69 @@ import Synchronization
 /// Each tenant's cameras, as `GET /api/v1/live` needs them on every request, kept for
 /// `lifetime` seconds of wall-clock time: polling dashboards then cost the database nothing.
 /// A change made through this server drops its tenant's entry at once; one made through
-/// another server shows within `lifetime`.
+/// another server shows within `lifetime` (and the time one reload takes).
 final class CameraListCache: Sendable {
-    private struct Entry {
-        var cameras: [Camera]
-        var fetched: Date
+    private struct Tenant {
+        var cameras: [Camera]?
+        var fetched = Date.distantPast
+        /// A reload is under way: meanwhile, other requests take the list kept so far.
+        var reloading = false
+        /// Bumped by every invalidation, so that a load that began before one is not kept.
+        var generation = 0
     }
 
-    private let entries = Mutex<[UUID: Entry]>([:])
-    /// Bumped by every invalidation, so that a load that began before one is not kept.
-    private let generations = Mutex<[UUID: Int]>([:])
+    private let tenants = Mutex<[UUID: Tenant]>([:])
     let lifetime: TimeInterval
 
     init(lifetime: TimeInterval = 1) {
         self.lifetime = lifetime
     }
 
-    /// `tenant`'s cameras: the kept list while it is fresh, else `load()`'s, which is kept.
-    func cameras(tenant: UUID, now: Date, load: () async throws -> [Camera]) async throws -> [Camera] {
-        if let entry = entries.withLock({ $0[tenant] }), now.timeIntervalSince(entry.fetched) < lifetime, now >= entry.fetched {
-            return entry.cameras
-        }
-        let generation = generations.withLock { $0[tenant] ?? 0 }
-        let cameras = try await load()
-        entries.withLock { entries in
-            // A change announced while loading wins: the next request loads again.
-            if generations.withLock({ $0[tenant] ?? 0 }) == generation {
-                entries[tenant] = Entry(cameras: cameras, fetched: now)
+    /// `tenant`'s cameras: the kept list while it is fresh (or while another request reloads
+    /// it), else `load()`'s, which is kept.
+    func cameras(tenant id: UUID, now: Date, load: () async throws -> [Camera]) async throws -> [Camera] {
+        enum Plan { case kept([Camera]), load(generation: Int) }
+        let plan: Plan = tenants.withLock { tenants in
+            var tenant = tenants[id] ?? Tenant()
+            defer { tenants[id] = tenant }
+            let age = now.timeIntervalSince(tenant.fetched)
+            if let cameras = tenant.cameras, (age >= 0 && age < lifetime) || tenant.reloading {
+                return .kept(cameras)
             }
+            tenant.reloading = true
+            return .load(generation: tenant.generation)
         }
-        return cameras
+        let generation: Int
+        switch plan {
+        case .kept(let cameras): return cameras
+        case .load(let current): generation = current
+        }
+        do {
+            let cameras = try await load()
+            tenants.withLock { tenants in
+                guard var tenant = tenants[id] else { return }
+                tenant.reloading = false
+                // A change announced while loading wins: the next request loads again.
+                if tenant.generation == generation {
+                    tenant.cameras = cameras
+                    tenant.fetched = now
+                }
+                tenants[id] = tenant
+            }
+            return cameras
+        } catch {
+            tenants.withLock { $0[id]?.reloading = false }
+            throw error
+        }
     }
 
     /// Forgets `tenant`'s list: one of its cameras changed.
-    func invalidate(tenant: UUID) {
-        generations.withLock { $0[tenant, default: 0] += 1 }
-        entries.withLock { _ = $0.removeValue(forKey: tenant) }
+    func invalidate(tenant id: UUID) {
+        tenants.withLock { tenants in
+            var tenant = tenants[id] ?? Tenant()
+            tenant.cameras = nil
+            tenant.generation += 1
+            tenants[id] = tenant
+        }
     }
 }
