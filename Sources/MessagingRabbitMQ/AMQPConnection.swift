@@ -79,6 +79,11 @@ final class AMQPConnection: Sendable {
         }.get()
     }
 
+    /// How many heartbeats the broker has sent on this connection.
+    func heartbeatsReceived() async throws -> Int {
+        try await onLoop { handler, loop in loop.makeSucceededFuture(handler.heartbeatsReceived) }.get()
+    }
+
     /// True until the connection has ended.
     var isOpen: Bool { channel.isActive }
 

@@ -19,6 +19,8 @@ final class AMQPConnectionHandler: ChannelInboundHandler {
     private var handshakeTimeout: Scheduled<Void>?
     private var heartbeatTimer: RepeatedTask?
     private var closeTimeout: Scheduled<Void>?
+    /// Heartbeat frames the broker has sent: proof, while idle, that both sides keep the connection.
+    private(set) var heartbeatsReceived = 0
     /// Succeeds when connection.open-ok arrives.
     let handshakePromise: EventLoopPromise<Void>
     /// Completes with the reason once the connection is gone.
@@ -57,7 +59,9 @@ final class AMQPConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        run(machine.received(unwrapInboundIn(data), at: .now()))
+        let frame = unwrapInboundIn(data)
+        if case .heartbeat = frame { heartbeatsReceived += 1 }
+        run(machine.received(frame, at: .now()))
     }
 
     // MARK: Operations (called on the event loop)

@@ -1,3 +1,4 @@
+import FootfallTestSupport
 import Logging
 import NIOPosix
 import Testing
@@ -49,11 +50,14 @@ struct AMQPConnectionTests {
         let connection = try await AMQPConnection.connect(configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
                                                           logger: AMQPTestServer.logger)
         #expect(try await connection.negotiated().heartbeat == 4)
-        // Idle for three heartbeat intervals, longer than either side waits before it gives the other up (two
-        // intervals): without heartbeats both ways the broker or the client would drop it. The interval leaves room
-        // for a loaded machine; the timing itself is tested without a server (AMQPConnectionStateMachineTests).
-        try await Task.sleep(for: .seconds(12))
-        #expect(connection.isOpen)
+        // Idle until the broker has sent six heartbeats (it sends one every half interval): at least three
+        // intervals, longer than either side waits before giving the other up (two), so the connection is still
+        // open only if heartbeats went both ways. On a loaded machine this takes longer, not a different verdict;
+        // the timing itself is tested without a server (AMQPConnectionStateMachineTests).
+        try await eventually("six heartbeats from the broker", timeout: .seconds(120)) {
+            try await connection.heartbeatsReceived() >= 6 || !connection.isOpen
+        }
+        #expect(connection.isOpen, "the idle connection was dropped")
         let channel = try await connection.openChannel()
         let queue = AMQPTestServer.uniqueName("heartbeat")
         let response = try await channel.call(.queueDeclare(queue: queue, passive: false, durable: false, exclusive: true,
