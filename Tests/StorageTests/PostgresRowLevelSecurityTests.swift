@@ -9,6 +9,25 @@ import Testing
 /// Connects as the application role with tenant A set and tries every way to reach tenant B.
 @Suite(.enabled(if: PostgresTestDatabase.available, "needs the PostgreSQL server of scripts/test.sh"))
 struct PostgresRowLevelSecurityTests {
+    /// Adds tenant A and an application login, `role`, which holds only `footfall_app`'s rights.
+    static func addTenantAAndApplicationRole(_ role: String, database: String) async throws {
+        try await PostgresTestDatabase.admin("""
+            SELECT set_config('footfall.tenant_id', '\(tenantA.uuidString)', false);
+            INSERT INTO tenants (id, name) VALUES ('\(tenantA.uuidString)', 'A');
+            CREATE ROLE \(role) LOGIN PASSWORD 'app-secret' IN ROLE footfall_app;
+            GRANT CONNECT ON DATABASE \(database) TO \(role);
+            GRANT USAGE ON SCHEMA public TO \(role);
+            """, database: database)
+    }
+
+    /// A store for tenant A that connects as the application login `role`.
+    static func applicationStoreOfTenantA(_ role: String, database: String, key: [UInt8]) throws -> PostgresStore {
+        PostgresStore(
+            configuration: try PostgresTestDatabase.storeConfiguration(
+                database: database, username: role, password: "app-secret", tenant: tenantA, key: key),
+            logger: PostgresTestDatabase.logger)
+    }
+
     static let tenantA = UUID(uuidString: "aaaaaaaa-0000-4000-8000-000000000001")!
     static let tenantB = UUID(uuidString: "bbbbbbbb-0000-4000-8000-000000000002")!
     static let time = Date(timeIntervalSince1970: 1_800_000_000)
@@ -27,20 +46,10 @@ struct PostgresRowLevelSecurityTests {
             try await ownerB.addCountingResults([CountingResult(cameraID: "b-cam", kind: .line, name: "door", minute: Self.time, countIn: 1)])
 
             // Tenant A exists too; the application connects with a role of its own.
-            try await PostgresTestDatabase.admin("""
-                SELECT set_config('footfall.tenant_id', '\(Self.tenantA.uuidString)', false);
-                INSERT INTO tenants (id, name) VALUES ('\(Self.tenantA.uuidString)', 'A');
-                CREATE ROLE \(role) LOGIN PASSWORD 'app-secret' IN ROLE footfall_app;
-                GRANT CONNECT ON DATABASE \(database) TO \(role);
-                GRANT USAGE ON SCHEMA public TO \(role);
-                """, database: database)
+            try await Self.addTenantAAndApplicationRole(role, database: database)
             defer { Task { try? await PostgresTestDatabase.admin("DROP DATABASE IF EXISTS \(database) WITH (FORCE); DROP ROLE IF EXISTS \(role)") } }
 
-            let appA = PostgresStore(
-                configuration: try PostgresTestDatabase.storeConfiguration(
-                    database: database, username: role, password: "app-secret", tenant: Self.tenantA,
-                    key: ownerB.configuration.secretKey),
-                logger: PostgresTestDatabase.logger)
+            let appA = try Self.applicationStoreOfTenantA(role, database: database, key: ownerB.configuration.secretKey)
             try await PostgresTestDatabase.withRunning(appA) {
                 // Through the store: tenant A's view has none of B's rows, and A's writes stay A's.
                 #expect(try await appA.cameras().isEmpty)
@@ -130,20 +139,10 @@ struct PostgresRowLevelSecurityTests {
             try await ownerB.createCredential(bobsToken, audit: entry("token.create", "token:door"))
             try await ownerB.createCredential(bobsOldSession, audit: nil)
 
-            try await PostgresTestDatabase.admin("""
-                SELECT set_config('footfall.tenant_id', '\(Self.tenantA.uuidString)', false);
-                INSERT INTO tenants (id, name) VALUES ('\(Self.tenantA.uuidString)', 'A');
-                CREATE ROLE \(role) LOGIN PASSWORD 'app-secret' IN ROLE footfall_app;
-                GRANT CONNECT ON DATABASE \(database) TO \(role);
-                GRANT USAGE ON SCHEMA public TO \(role);
-                """, database: database)
+            try await Self.addTenantAAndApplicationRole(role, database: database)
             defer { Task { try? await PostgresTestDatabase.admin("DROP DATABASE IF EXISTS \(database) WITH (FORCE); DROP ROLE IF EXISTS \(role)") } }
 
-            let appA = PostgresStore(
-                configuration: try PostgresTestDatabase.storeConfiguration(
-                    database: database, username: role, password: "app-secret", tenant: Self.tenantA,
-                    key: ownerB.configuration.secretKey),
-                logger: PostgresTestDatabase.logger)
+            let appA = try Self.applicationStoreOfTenantA(role, database: database, key: ownerB.configuration.secretKey)
             try await PostgresTestDatabase.withRunning(appA) {
                 #expect(try await appA.sites().isEmpty)
                 #expect(try await appA.users().isEmpty)
