@@ -3,7 +3,12 @@ import Synchronization
 /// The embedded live cache: a dictionary behind a lock.
 public final class InMemoryLiveState: LiveStateStore {
     private let cameras = Mutex<[String: CameraLiveState]>([:])
-    private let snapshots = Mutex<[String: [UInt8]]>([:])
+    private let snapshots = Mutex<[SnapshotKey: [UInt8]]>([:])
+
+    private struct SnapshotKey: Hashable {
+        var cameraID: String
+        var kind: SnapshotKind
+    }
 
     public init() {}
 
@@ -19,11 +24,21 @@ public final class InMemoryLiveState: LiveStateStore {
         cameras.withLock { $0[cameraID] }
     }
 
-    public func putSnapshot(cameraID: String, jpeg: [UInt8]) {
-        snapshots.withLock { $0[cameraID] = jpeg }
+    public func putSnapshot(cameraID: String, kind: SnapshotKind, jpeg: [UInt8]) {
+        snapshots.withLock { $0[SnapshotKey(cameraID: cameraID, kind: kind)] = jpeg }
     }
 
+    public func snapshot(cameraID: String, kind: SnapshotKind) -> [UInt8]? {
+        snapshots.withLock { $0[SnapshotKey(cameraID: cameraID, kind: kind)] }
+    }
+
+    /// The latest annotated JPEG frame of a camera.
+    public func putSnapshot(cameraID: String, jpeg: [UInt8]) {
+        putSnapshot(cameraID: cameraID, kind: .annotated, jpeg: jpeg)
+    }
+
+    /// The latest annotated JPEG frame of a camera.
     public func snapshot(cameraID: String) -> [UInt8]? {
-        snapshots.withLock { $0[cameraID] }
+        snapshot(cameraID: cameraID, kind: .annotated)
     }
 }

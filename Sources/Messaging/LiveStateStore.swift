@@ -5,7 +5,19 @@ public protocol LiveStateStore: Sendable {
     /// The states of all cameras, ordered by camera id.
     func states() async -> [CameraLiveState]
     func state(cameraID: String) async -> CameraLiveState?
+    /// Replaces the latest JPEG picture of a camera of one kind.
+    func putSnapshot(cameraID: String, kind: SnapshotKind, jpeg: [UInt8]) async
+    func snapshot(cameraID: String, kind: SnapshotKind) async -> [UInt8]?
+}
+
+extension LiveStateStore {
     /// Replaces the latest annotated JPEG frame of a camera.
-    func putSnapshot(cameraID: String, jpeg: [UInt8]) async
-    func snapshot(cameraID: String) async -> [UInt8]?
+    public func putSnapshot(cameraID: String, jpeg: [UInt8]) async {
+        await putSnapshot(cameraID: cameraID, kind: .annotated, jpeg: jpeg)
+    }
+
+    /// The latest annotated JPEG frame of a camera.
+    public func snapshot(cameraID: String) async -> [UInt8]? {
+        await snapshot(cameraID: cameraID, kind: .annotated)
+    }
 }

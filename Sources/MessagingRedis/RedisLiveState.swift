@@ -9,7 +9,8 @@ import Synchronization
 /// The shared live cache in Redis: every API process sees the state each worker writes.
 ///
 /// Keys (all under `prefix`): `cameras` (a set of ids), `state:<id>` (the last state as JSON),
-/// `heartbeat:<id>` (expires after `heartbeatTimeout`) and `snapshot:<id>` (the latest JPEG).
+/// `heartbeat:<id>` (expires after `heartbeatTimeout`), `snapshot:<id>` (the latest annotated
+/// JPEG) and `snapshot-plain:<id>` (a recent bare frame).
 /// A camera whose heartbeat expired — its worker stopped or lost the network — reads as
 /// offline, whatever its last state said. A worker writes when something an operator sees
 /// changes (status, counts, occupancy) and otherwise once per `heartbeatInterval`, so a busy
@@ -103,10 +104,10 @@ public final class RedisLiveState: LiveStateStore {
         return states
     }
 
-    public func putSnapshot(cameraID: String, jpeg: [UInt8]) async {
+    public func putSnapshot(cameraID: String, kind: SnapshotKind, jpeg: [UInt8]) async {
         do {
             let command = RedisCommand(bytes: [
-                ByteBuffer(string: "SET"), ByteBuffer(string: prefix + "snapshot:" + cameraID), ByteBuffer(bytes: jpeg),
+                ByteBuffer(string: "SET"), ByteBuffer(string: snapshotKey(cameraID, kind)), ByteBuffer(bytes: jpeg),
                 ByteBuffer(string: "PX"), ByteBuffer(string: String(max(1, heartbeatTimeout.inMilliseconds) * 12)),
             ])
             _ = try await client.send(command)
@@ -115,12 +116,19 @@ public final class RedisLiveState: LiveStateStore {
         }
     }
 
-    public func snapshot(cameraID: String) async -> [UInt8]? {
+    public func snapshot(cameraID: String, kind: SnapshotKind) async -> [UInt8]? {
         do {
-            return try await client.send(["GET", prefix + "snapshot:" + cameraID]).bytes
+            return try await client.send(["GET", snapshotKey(cameraID, kind)]).bytes
         } catch {
             logger.warning("live.snapshot_read_failed", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             return nil
+        }
+    }
+
+    private func snapshotKey(_ cameraID: String, _ kind: SnapshotKind) -> String {
+        switch kind {
+        case .annotated: prefix + "snapshot:" + cameraID
+        case .plain: prefix + "snapshot-plain:" + cameraID
         }
     }
 }

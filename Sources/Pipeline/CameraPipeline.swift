@@ -267,6 +267,15 @@ public struct CameraPipeline: Service {
                 logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
             }
         }
+        if frame.time - run.lastPlainSnapshot >= configuration.plainSnapshotInterval {
+            run.lastPlainSnapshot = frame.time
+            do {
+                let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: Geometry(), tracks: [])
+                await live.putSnapshot(cameraID: camera.id, kind: .plain, jpeg: jpeg)
+            } catch {
+                logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// One pushed frame: its time is the camera's clock; a batch older than the last is dropped,

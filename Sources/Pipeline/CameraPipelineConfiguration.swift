@@ -13,6 +13,8 @@ public struct CameraPipelineConfiguration: Sendable {
     public var queueCapacity: Int
     /// Stream seconds between two rendered snapshots.
     public var snapshotInterval: Double
+    /// Stream seconds between two bare frames kept for drawing lines and zones on.
+    public var plainSnapshotInterval: Double
     public var detector: DetectorSpecification
     /// No frame for this long: the camera is stalled and its decoder is restarted.
     public var stallTimeout: Duration
@@ -25,7 +27,7 @@ public struct CameraPipelineConfiguration: Sendable {
     public var counting: CountingConfiguration
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
-                snapshotInterval: Double = 1, detector: DetectorSpecification = .motion(.init()),
+                snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
                 counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
                 analysisRate: Double? = nil, rtspTransport: String = "tcp", restartWhenEnded: Bool = false) {
         self.restartWhenEnded = restartWhenEnded
@@ -37,6 +39,7 @@ public struct CameraPipelineConfiguration: Sendable {
         self.latestFrameWins = latestFrameWins
         self.queueCapacity = queueCapacity
         self.snapshotInterval = snapshotInterval
+        self.plainSnapshotInterval = plainSnapshotInterval
         self.detector = detector
         self.counting = counting
     }

@@ -27,6 +27,8 @@ struct CameraRun {
     var lastAnalysed = -Double.infinity
     /// Stream time of the last rendered snapshot.
     var lastSnapshot = -Double.infinity
+    /// Stream time of the last bare frame kept for the line editor.
+    var lastPlainSnapshot = -Double.infinity
     /// Dropped frames already counted in the metrics.
     var droppedReported = 0
     var detectorFailuresInARow = 0

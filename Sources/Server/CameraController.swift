@@ -151,7 +151,13 @@ struct CameraController {
 
     @Sendable func snapshot(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let camera = try await TenantView(dependencies, context).camera(try context.parameters.require("id"))
-        guard let jpeg = await dependencies.live.snapshot(cameraID: camera.id) else {
+        let kind: SnapshotKind
+        switch request.uri.queryParameters["overlay"] {
+        case nil, "true": kind = .annotated
+        case "false": kind = .plain
+        default: throw APIError(.badRequest, field: "overlay", message: "overlay must be true or false")
+        }
+        guard let jpeg = await dependencies.live.snapshot(cameraID: camera.id, kind: kind) else {
             throw APIError(.serviceUnavailable, field: "id", message: "camera \"\(camera.id)\" has no frame yet")
         }
         return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "no-store"],

@@ -150,6 +150,11 @@ struct MessagingConformanceTests {
             await live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
             #expect(await live.snapshot(cameraID: "door") == [0xFF, 0xD8, 0xFF, 0xD9])
             #expect(await live.snapshot(cameraID: "hall") == nil)
+            // The bare frame for the line editor is kept apart from the annotated one.
+            #expect(await live.snapshot(cameraID: "door", kind: .plain) == nil)
+            await live.putSnapshot(cameraID: "door", kind: .plain, jpeg: jpeg)
+            #expect(await live.snapshot(cameraID: "door", kind: .plain) == jpeg)
+            #expect(await live.snapshot(cameraID: "door", kind: .annotated) == [0xFF, 0xD8, 0xFF, 0xD9])
         }
     }
 

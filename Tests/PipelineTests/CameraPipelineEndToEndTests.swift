@@ -98,7 +98,10 @@ struct CameraPipelineEndToEndTests {
         let state = try #require(live.state(cameraID: "synthetic"))
         #expect(state.status == .offline)
         #expect(state.lines == [.init(name: "middle", countIn: 1, countOut: 2)])
-        #expect(live.snapshot(cameraID: "synthetic")?.prefix(2) == [0xFF, 0xD8])
+        let annotated = try #require(live.snapshot(cameraID: "synthetic", kind: .annotated))
+        let plain = try #require(live.snapshot(cameraID: "synthetic", kind: .plain))
+        #expect(annotated.prefix(2) == [0xFF, 0xD8])
+        #expect(plain.prefix(2) == [0xFF, 0xD8] && plain != annotated)
         #expect(registry.emitToString().contains(#"footfall_frames_analysed_total{camera="synthetic"} 350"#))
     }
 

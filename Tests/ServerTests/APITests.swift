@@ -170,11 +170,24 @@ struct APITests {
                 let problem = try errorField(response.body)
                 #expect(problem.message == "camera \"door\" has no frame yet")
             }
-            fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
+            await fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
             try await client.execute(uri: "/api/v1/cameras/door/snapshot.jpg", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "image/jpeg")
                 #expect(Array(buffer: response.body) == [0xFF, 0xD8, 0xFF, 0xD9])
+            }
+            // The bare frame for the line editor is a different picture, kept less often.
+            try await client.execute(uri: "/api/v1/cameras/door/snapshot.jpg?overlay=false", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+            }
+            await fixture.live.putSnapshot(cameraID: "door", kind: .plain, jpeg: [0xFF, 0xD8, 0x01, 0xFF, 0xD9])
+            try await client.execute(uri: "/api/v1/cameras/door/snapshot.jpg?overlay=false", method: .get) { response in
+                #expect(Array(buffer: response.body) == [0xFF, 0xD8, 0x01, 0xFF, 0xD9])
+            }
+            try await client.execute(uri: "/api/v1/cameras/door/snapshot.jpg?overlay=maybe", method: .get) { response in
+                #expect(response.status == .badRequest)
+                let problem = try errorField(response.body)
+                #expect(problem.field == "overlay")
             }
         }
     }
@@ -221,9 +234,9 @@ struct APITests {
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
-                #expect(String(buffer: response.body).contains("app.js"))
+                #expect(String(buffer: response.body).contains("/js/main.js"))
             }
-            for asset in ["/app.js", "/style.css"] {
+            for asset in ["/js/main.js", "/style.css"] {
                 try await client.execute(uri: asset, method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.body.readableBytes > 100)

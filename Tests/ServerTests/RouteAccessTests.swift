@@ -105,7 +105,7 @@ struct RouteAccessTests {
             try await fixture.store.createUser(User(tenantID: Tenant.defaultID, username: "target", passwordHash: ControlPlaneFixture.passwordHash,
                                                     role: .viewer, created: ControlPlaneFixture.start),
                                                audit: .init(time: .now, username: "t", action: "t", target: "t"))
-            fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
+            await fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
             let receiving = fixture.inbox.receive(cameraID: "door")
             _ = receiving
             let auditedBefore = try await fixture.store.auditEntries(AuditQuery(limit: 10_000)).count

@@ -1,0 +1,7 @@
+/// Which picture of a camera the live cache holds.
+public enum SnapshotKind: String, Sendable, CaseIterable {
+    /// The latest frame with the camera's lines, zones and tracked people drawn on it.
+    case annotated
+    /// A recent frame as the camera saw it, for drawing lines and zones on.
+    case plain
+}
