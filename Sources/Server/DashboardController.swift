@@ -1,37 +1,65 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 
-/// Serves the dashboard's static files, read once from the target's resources.
+/// Serves the dashboard: every file under the target's `Dashboard` resources, read once at
+/// start. Each file gets its own route, so nothing outside that folder can be asked for.
 struct DashboardController {
-    private let files: [String: (contentType: String, body: [UInt8])]
+    /// A file of the dashboard, ready to send.
+    struct File: Sendable {
+        var contentType: String
+        var body: ByteBuffer
+    }
+
+    /// Files by their path under the dashboard folder (`index.html`, `js/app.js`).
+    let files: [String: File]
 
     init() {
-        var files: [String: (String, [UInt8])] = [:]
-        let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
-                     "css": "text/css; charset=utf-8"]
-        for name in ["index.html", "app.js", "style.css"] {
-            let parts = name.split(separator: ".")
-            guard let url = Bundle.module.url(forResource: String(parts[0]), withExtension: String(parts[1]),
-                                              subdirectory: "Dashboard"),
+        let root = Bundle.module.url(forResource: "Dashboard", withExtension: nil)
+        self.init(directory: root ?? URL(fileURLWithPath: "/nonexistent"))
+    }
+
+    /// Reads every file under `directory`.
+    init(directory: URL) {
+        var files: [String: File] = [:]
+        let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = walker?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
                   let data = try? Data(contentsOf: url)
             else { continue }
-            files[name] = (types[String(parts[1])] ?? "application/octet-stream", [UInt8](data))
+            let path = url.standardizedFileURL.resolvingSymlinksInPath().path
+            guard path.hasPrefix(base + "/") else { continue }
+            let relative = String(path.dropFirst(base.count + 1))
+            files[relative] = File(contentType: Self.contentType(of: relative), body: ByteBuffer(bytes: data))
         }
         self.files = files
     }
 
-    func addRoutes(to router: Router<FootfallRequestContext>) {
-        router.get("/") { _, _ in try serve("index.html") }
-        router.get("app.js") { _, _ in try serve("app.js") }
-        router.get("style.css") { _, _ in try serve("style.css") }
+    static func contentType(of path: String) -> String {
+        switch path.split(separator: ".").last {
+        case "html": "text/html; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "json": "application/json; charset=utf-8"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        default: "application/octet-stream"
+        }
     }
 
-    private func serve(_ name: String) throws -> Response {
-        guard let file = files[name] else {
-            throw APIError(.notFound, message: "the dashboard file \(name) is missing from this build")
+    func addRoutes(to router: Router<FootfallRequestContext>) {
+        router.get("/") { _, _ in try serve("index.html") }
+        for path in files.keys.sorted() {
+            router.get(RouterPath(path)) { _, _ in try serve(path) }
         }
-        return Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: file.body)))
+    }
+
+    private func serve(_ path: String) throws -> Response {
+        guard let file = files[path] else {
+            throw APIError(.notFound, message: "the dashboard file \(path) is missing from this build")
+        }
+        return Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache",
+                                               .init("X-Content-Type-Options")!: "nosniff"],
+                        body: .init(byteBuffer: file.body))
     }
 }

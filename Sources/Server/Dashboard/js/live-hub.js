@@ -1,0 +1,65 @@
+// The overview state kept current for every page: camera list + live totals, changed by the
+// WebSocket, with listeners told what changed.
+
+import { applyLiveMessage, overviewFrom } from './live-model.js';
+import { LiveSocket, liveURL } from './live-socket.js';
+
+export class LiveHub {
+  constructor(api, { location = window.location, onConnection = () => {} } = {}) {
+    this.api = api;
+    this.cameras = [];
+    this.state = overviewFrom([], null);
+    this.loaded = false;
+    this.listeners = new Set();
+    this.reloading = null;
+    this.socket = new LiveSocket(liveURL(location), {
+      onMessage: (message) => this.receive(message),
+      onState: onConnection,
+      onOpen: () => this.reload(),
+    });
+  }
+
+  start() {
+    this.socket.start();
+  }
+
+  stop() {
+    this.socket.stop();
+    this.listeners.clear();
+  }
+
+  /** Calls `listener({changed, reloaded, message})` on every change; returns a function that stops it. */
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event) {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** Reads the camera list and current totals again (one read at a time). */
+  reload() {
+    if (this.reloading) return this.reloading;
+    this.reloading = (async () => {
+      try {
+        const [cameras, live] = await Promise.all([this.api.cameras(), this.api.live()]);
+        this.cameras = cameras.cameras;
+        const recent = this.state.recent;
+        this.state = { ...overviewFrom(this.cameras, live), recent };
+        this.loaded = true;
+        this.emit({ reloaded: true });
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  receive(message) {
+    const { state, changed, reload } = applyLiveMessage(this.state, message);
+    this.state = state;
+    if (changed) this.emit({ changed, message });
+    if (reload) this.reload().catch(() => {});
+  }
+}

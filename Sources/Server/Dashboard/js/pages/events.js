@@ -1,0 +1,34 @@
+// A camera's status changes, newest first.
+
+import { emptyState, h, notice, replace, timeElement } from '../dom.js';
+import { STATUS_LABELS } from '../live-model.js';
+import { hashFor } from '../router.js';
+
+export async function render(app, route) {
+  const id = route.params.id;
+  const root = h('section', { class: 'page' });
+  replace(app.main, root, h('p', { class: 'muted' }, 'Loading…'));
+  let camera;
+  let answer;
+  try {
+    [camera, answer] = await Promise.all([app.api.camera(id), app.api.events(id, 500)]);
+  } catch (error) {
+    replace(root, h('h2', {}, 'Camera events'), notice('error', error.status === 404 ? `There is no camera “${id}”.` : error.message));
+    return null;
+  }
+  replace(root,
+    h('div', { class: 'page-header' }, h('h2', {}, `${camera.name}: events`),
+      h('nav', { class: 'card-links' }, h('a', { href: hashFor('camera-setup', { id }) }, 'Lines and zones'),
+        h('a', { href: hashFor('history', {}, { camera: id }) }, 'History'))),
+    answer.events.length === 0
+      ? emptyState('No events yet', 'Status changes (connecting, online, stalled, offline) appear here as they happen.')
+      : h('ol', { class: 'card timeline', 'data-testid': 'events' }, answer.events.map((event) => h('li', {},
+        timeElement(event.time, { withDate: true }), ' ',
+        h('span', { class: `badge status-${event.status}` }, STATUS_LABELS[event.status] ?? event.status),
+        event.reason ? h('span', { class: 'muted' }, ` ${event.reason}`) : null))),
+    h('p', { class: 'muted small' }, 'Alerts are not part of Footfall yet; status changes are shown here as they happen.'));
+  const unsubscribe = app.hub.subscribe((event) => {
+    if (event.message?.type === 'status' && event.message.camera === id) render(app, route);
+  });
+  return { dispose: unsubscribe };
+}
