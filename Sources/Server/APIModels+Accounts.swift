@@ -43,6 +43,13 @@ extension APIModels {
         var user: Who
     }
 
+    /// `GET /api/v1/sessions/check`.
+    struct SessionCheck: Encodable {
+        var signedIn: Bool
+        /// No user exists yet: only this machine is answered, as the local setup administrator.
+        var firstRun: Bool
+    }
+
     /// `GET /api/v1/sessions/current`.
     struct CurrentSession: Encodable {
         var user: UserItem

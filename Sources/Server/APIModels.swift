@@ -33,12 +33,19 @@ enum APIModels {
             var occupancy: Int
         }
 
+        /// The size of the camera's pictures, once it has sent one: a snapshot can be asked for.
+        struct FrameSize: Encodable {
+            var width: Int
+            var height: Int
+        }
+
         var id: String
         var status: CameraStatus
         var fps: Double
         var updated: Date?
         var lines: [Line]
         var zones: [ZoneNow]
+        var frame: FrameSize?
 
         init(_ state: CameraLiveState) {
             id = state.cameraID
@@ -47,6 +54,7 @@ enum APIModels {
             updated = state.updated
             lines = state.lines.map { Line(name: $0.name, in: $0.countIn, out: $0.countOut) }
             zones = state.zones.map { ZoneNow(name: $0.name, occupancy: $0.occupancy) }
+            frame = state.frameWidth.flatMap { width in state.frameHeight.map { FrameSize(width: width, height: $0) } }
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -58,10 +66,11 @@ enum APIModels {
             try container.encode(updated, forKey: .updated)
             try container.encode(lines, forKey: .lines)
             try container.encode(zones, forKey: .zones)
+            try container.encodeIfPresent(frame, forKey: .frame)
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, status, fps, updated, lines, zones
+            case id, status, fps, updated, lines, zones, frame
         }
     }
 

@@ -12,6 +12,7 @@ struct SessionController {
 
     func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
         table.add(group, .post, "sessions", .open, use: signIn)
+        table.add(group, .get, "sessions/check", .open, use: check)
         table.add(group, .get, "sessions/current", .role(.viewer), use: current)
         table.add(group, .delete, "sessions/current", .role(.viewer), use: signOut)
         table.add(group, .put, "sessions/current/password", .role(.viewer), use: changePassword)
@@ -29,6 +30,13 @@ struct SessionController {
         response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: session.secret, maxAge: maxAge, path: "/",
                                   secure: secure(request), httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// Whether the request carries a valid credential, always with 200: the dashboard asks this
+    /// first, so that a signed-out browser is shown the sign-in page without a refused request.
+    @Sendable func check(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        try JSONResponse.make(APIModels.SessionCheck(signedIn: context.identity != nil,
+                                                     firstRun: await authenticator.isFirstRun()))
     }
 
     @Sendable func current(_ request: Request, context: FootfallRequestContext) async throws -> Response {

@@ -35,7 +35,7 @@ test('a camera with no live state yet shows zeros; a disabled one reads disabled
 });
 
 test('every fixture message is applied as the contract says', () => {
-  let state = overviewFrom([door], null);
+  let state = overviewFrom([door], { cameras: [{ id: 'door', status: 'online', fps: 10, lines: [], zones: [], frame: { width: 768, height: 576 } }] });
   const effects = [];
   for (const message of fixture) {
     const result = applyLiveMessage(state, message);
@@ -89,4 +89,11 @@ test('recent crossings keep only the newest', () => {
   }
   assert.equal(state.recent.length, RECENT_LIMIT);
   assert.equal(state.recent[0].track, RECENT_LIMIT + 4);
+});
+
+test('a camera that comes online before its picture size is known asks for a reload', () => {
+  const state = overviewFrom([door], null);
+  const result = applyLiveMessage(state, { type: 'status', camera: 'door', status: 'online', time: '2026-11-25T10:00:00Z' });
+  assert.equal(result.reload, true);
+  assert.equal(result.state.rows.get('door').status, 'online');
 });

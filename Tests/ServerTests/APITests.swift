@@ -40,7 +40,8 @@ struct APITests {
                                occupancyMin: 1, occupancyMax: 2, occupancySum: 3, occupancySamples: 2),
             ])
             live.put(CameraLiveState(cameraID: "door", status: .online, framesPerSecond: 9.96, updated: APITests.now,
-                                     lines: [.init(name: "in-out", countIn: 4, countOut: 1)], zones: [.init(name: "hall", occupancy: 2)]))
+                                     lines: [.init(name: "in-out", countIn: 4, countOut: 1)], zones: [.init(name: "hall", occupancy: 2)],
+                                     frameWidth: 640, frameHeight: 480))
         }
     }
 
@@ -149,6 +150,7 @@ struct APITests {
                 #expect(response.status == .ok)
                 let cameras = try #require(try json(response.body)["cameras"] as? [[String: Any]])
                 #expect(cameras[0]["fps"] as? Double == 10)
+                #expect(cameras[0]["frame"] as? [String: Int] == ["width": 640, "height": 480])
                 #expect(cameras[0]["updated"] as? String == "2027-01-15T08:00:00Z")
                 let lines = try #require(cameras[0]["lines"] as? [[String: Any]])
                 #expect(lines[0]["in"] as? Int == 4)

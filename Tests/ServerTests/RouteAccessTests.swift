@@ -35,6 +35,7 @@ struct RouteAccessTests {
         "POST /api/v1/sessions": { _, role in
             (#"/api/v1/sessions"#, #"{"username":"\#(role?.rawValue ?? "viewer")-user","password":"\#(ControlPlaneFixture.password)"}"#)
         },
+        "GET /api/v1/sessions/check": { _, _ in ("/api/v1/sessions/check", nil) },
         "GET /api/v1/sessions/current": { _, _ in ("/api/v1/sessions/current", nil) },
         "DELETE /api/v1/sessions/current": { _, _ in ("/api/v1/sessions/current", nil) },
         "PUT /api/v1/sessions/current/password": { _, _ in

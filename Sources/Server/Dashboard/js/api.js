@@ -62,6 +62,7 @@ export function createAPI({ base = '/api/v1', fetchFunction = (...args) => fetch
     request,
     signIn: (username, password) => request('POST', '/sessions', { username, password }),
     signOut: () => request('DELETE', '/sessions/current'),
+    checkSession: () => request('GET', '/sessions/check'),
     currentSession: () => request('GET', '/sessions/current'),
     changePassword: (current, next) => request('PUT', '/sessions/current/password', { current, new: next }),
     cameras: () => request('GET', '/cameras'),

@@ -29,7 +29,7 @@ export function drawChart(canvas, data, { withDate = false } = {}) {
   const context = canvas.getContext('2d');
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
   context.clearRect(0, 0, width, height);
-  const margin = { left: 48, right: 12, top: 12, bottom: 28 };
+  const margin = { left: 48, right: 24, top: 12, bottom: 28 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const count = data.starts.length;
@@ -57,6 +57,8 @@ export function drawChart(canvas, data, { withDate = false } = {}) {
   const labels = Math.max(2, Math.floor(plotWidth / 110));
   for (let k = 0; k < labels && count > 0; k += 1) {
     const i = Math.round((k / (labels - 1)) * (count - 1));
+    // The first and last labels lean inwards so that neither is cut off at the edge.
+    context.textAlign = k === 0 ? 'left' : k === labels - 1 ? 'right' : 'center';
     context.fillText(formatLocal(data.starts[i], { seconds: false, withDate }), x(i), height - margin.bottom + 8);
   }
   for (const series of data.series) {

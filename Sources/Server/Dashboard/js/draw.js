@@ -17,8 +17,12 @@ export function viewTransform(canvas, state) {
 /** Draws `state` over `image` (or a plain grid when there is no picture yet). */
 export function drawEditor(canvas, state, image) {
   const ratio = window.devicePixelRatio || 1;
-  const cssWidth = canvas.clientWidth || state.width;
+  // As wide as there is room for, but never taller than the window, so the whole picture can be drawn on.
+  const available = canvas.parentElement?.clientWidth || state.width;
+  const tallest = Math.max(240, window.innerHeight - 160);
+  const cssWidth = Math.floor(Math.min(available, (tallest * state.width) / state.height));
   const cssHeight = (cssWidth * state.height) / state.width;
+  canvas.style.width = `${cssWidth}px`;
   canvas.style.height = `${cssHeight}px`;
   if (canvas.width !== Math.round(cssWidth * ratio) || canvas.height !== Math.round(cssHeight * ratio)) {
     canvas.width = Math.round(cssWidth * ratio);

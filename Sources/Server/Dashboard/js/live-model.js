@@ -23,6 +23,7 @@ export function overviewFrom(cameras, live) {
       status: camera.enabled ? (state?.status ?? camera.status ?? 'offline') : 'disabled',
       fps: state?.fps ?? null,
       updated: state?.updated ?? null,
+      frame: state?.frame ?? null,
       geometryVersion: camera.geometryVersion,
       lines: camera.lines.map((line) => ({
         name: line.name,
@@ -72,10 +73,15 @@ export function applyLiveMessage(state, message) {
       };
       break;
     }
-    case 'status':
+    case 'status': {
       if (!row.enabled) return unchanged;
       next = { ...row, status: message.status, reason: message.reason ?? null };
-      break;
+      const rows = new Map(state.rows);
+      rows.set(row.id, next);
+      // A camera that comes online before it has shown a picture: read the totals again to learn
+      // its picture size, so its snapshot can be asked for.
+      return { state: { rows, recent }, changed: row.id, reload: message.status === 'online' && row.frame === null };
+    }
     default:
       return unchanged;
   }

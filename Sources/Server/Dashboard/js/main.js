@@ -129,7 +129,10 @@ async function show() {
 async function start() {
   window.addEventListener('hashchange', () => show());
   try {
-    await app.signedIn(await app.api.currentSession());
+    // Asking first whether this browser is signed in keeps a signed-out visit free of refused requests.
+    const check = await app.api.checkSession();
+    if (check.signedIn) await app.signedIn(await app.api.currentSession());
+    else renderHeader();
   } catch {
     app.session = null;
     renderHeader();

@@ -60,7 +60,7 @@ function field(label, input, hint = null) {
 
 function cameraForm(app, camera, sites) {
   const creating = camera === null;
-  const idInput = h('input', { id: 'camera-id', name: 'id', required: true, pattern: '[A-Za-z0-9_-]{1,64}', autocomplete: 'off', value: camera?.id, disabled: !creating });
+  const idInput = h('input', { id: 'camera-id', name: 'id', required: true, pattern: '[A-Za-z0-9_\\-]{1,64}', autocomplete: 'off', value: camera?.id, disabled: !creating });
   const name = h('input', { id: 'camera-name', name: 'name', required: true, maxlength: 200, value: camera?.name });
   const source = h('input', {
     id: 'camera-source', name: 'source', required: creating, autocomplete: 'off',
@@ -174,22 +174,35 @@ function geometrySection(app, camera, editable, disposers) {
     if (relist || changed) renderList();
   }
 
-  function loadPicture() {
+  async function loadPicture() {
+    // Ask for the picture only once the camera has sent one (the live totals say its size), so
+    // the page never asks for what is not there.
+    let frame = null;
+    try {
+      const live = await app.api.live();
+      frame = live.cameras.find((c) => c.id === camera.id)?.frame ?? null;
+    } catch {
+      frame = null;
+    }
+    if (!frame) {
+      pictureNote.textContent = camera.source.kind === 'external'
+        ? 'This camera pushes detections and sends no picture: draw on the grid, in the camera’s pixels.'
+        : 'Waiting for a picture from the camera…';
+      pictureTimer = setTimeout(loadPicture, PICTURE_RETRY_MS);
+      return;
+    }
     image.onload = () => {
       if (!sized) {
         sized = true;
         state = { ...createEditor(toGeometry(state), image.naturalWidth, image.naturalHeight), tool: state.tool };
         renderList();
       }
-      pictureNote.textContent = `Picture ${image.naturalWidth}×${image.naturalHeight}, taken `;
+      pictureNote.textContent = `Picture ${image.naturalWidth}×${image.naturalHeight}, taken about `;
       pictureNote.append(timeElement(Date.now()));
       canvas.dataset.picture = 'ready';
       redraw();
     };
     image.onerror = () => {
-      pictureNote.textContent = camera.source.kind === 'external'
-        ? 'This camera pushes detections and sends no picture: draw on the grid, in the camera’s pixels.'
-        : 'No picture from the camera yet; trying again…';
       pictureTimer = setTimeout(loadPicture, PICTURE_RETRY_MS);
     };
     image.src = app.api.snapshotURL(camera.id, { overlay: false });

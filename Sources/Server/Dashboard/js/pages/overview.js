@@ -13,9 +13,18 @@ export async function render(app) {
   let summary = null;
   let recentList = null;
 
+  let layout = null;
+
   function build() {
-    cards.clear();
     const { state } = app.hub;
+    // The same cameras with the same lines and zones: update the numbers in place, without flicker.
+    const key = JSON.stringify([app.hub.loaded, [...state.rows.values()].map((row) => [row.id, row.name, row.lines.map((l) => l.name), row.zones.map((z) => z.name)])]);
+    if (key === layout) {
+      update();
+      return;
+    }
+    layout = key;
+    cards.clear();
     const header = h('div', { class: 'page-header' },
       h('h2', {}, 'Overview'),
       app.can('cameras.edit') ? h('a', { class: 'button primary', href: hashFor('camera-setup'), 'data-testid': 'add-camera' }, 'Add camera') : null);
@@ -91,7 +100,7 @@ function cameraCard(app, row) {
     out: h('span', { class: 'count count-out', 'data-testid': `line-out-${line.name}` }),
   }]));
   const zones = new Map(row.zones.map((zone) => [zone.name, h('span', { class: 'count', 'data-testid': `zone-${zone.name}` })]));
-  const image = h('img', { class: 'thumb', alt: `Latest picture from ${row.name}`, loading: 'lazy', hidden: true });
+  const image = h('img', { class: 'thumb', alt: `Latest picture from ${row.name}`, hidden: true });
   image.addEventListener('load', () => { image.hidden = false; });
   image.addEventListener('error', () => { image.hidden = true; });
   const tiles = [
@@ -113,7 +122,8 @@ function cameraCard(app, row) {
         h('a', { href: hashFor('camera-setup', { id: row.id }), 'data-testid': 'setup-link' }, app.can('cameras.edit') ? 'Set up' : 'Lines and zones'))));
 
   function refreshSnapshot() {
-    if (row.status === 'online' || row.status === 'stalled') image.src = app.api.snapshotURL(row.id);
+    // Only a camera that has sent a picture has one to show; asking earlier would answer 503.
+    if (row.frame && (row.status === 'online' || row.status === 'stalled')) image.src = app.api.snapshotURL(row.id);
   }
 
   function update(next) {
