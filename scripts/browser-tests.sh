@@ -10,7 +10,7 @@ video="${2:?path to the sample video}"
 cd "$(dirname "$0")/.."
 if ! python3 -c "import selenium" >/dev/null 2>&1; then
   echo "footfall browser tests: installing selenium from PyPI"
-  python3 -m pip install --quiet --disable-pip-version-check "selenium==4.51.0"
+  python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi
 
 node --test Tests/DashboardTests/

@@ -23,6 +23,9 @@ packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config python3-pip)
 if [ "$for_tests" = 1 ]; then
   packages+=(postgresql-15 redis-server redis-tools rabbitmq-server gir1.2-gst-rtsp-server-1.0 python3-gi
              gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+  # The dashboard's tests: Chromium and its driver for the browser tests, Node for the unit tests.
+  packages+=(chromium chromium-driver)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
 fi
 missing=()
 for package in "${packages[@]}"; do
@@ -38,6 +41,12 @@ fi
 if [ "$for_tests" = 1 ] && ! python3 -c "import onnx" >/dev/null 2>&1; then
   echo "footfall setup: installing the python onnx package"
   python3 -m pip install --quiet --disable-pip-version-check onnx==1.17.0
+fi
+
+# The browser tests drive Chromium with Selenium (from PyPI).
+if [ "$for_tests" = 1 ] && ! python3 -c "import selenium" >/dev/null 2>&1; then
+  echo "footfall setup: installing the python selenium package"
+  python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi
 
 # The demo plays OpenCV's sample pedestrian video. Take just that file out of Debian's

@@ -34,7 +34,9 @@ export FOOTFALL_TEST_POSTGRES_URL FOOTFALL_TEST_REDIS_URL FOOTFALL_TEST_AMQP_URL
 
 swift test "$@"
 
-# The API against its own OpenAPI description, fuzzed on a live server (only for the whole suite).
+# Only for the whole suite: the API against its own OpenAPI description, fuzzed on a live
+# server; and the dashboard, its JavaScript with Node and the whole of it in Chromium.
 if [ $# -eq 0 ]; then
   bash scripts/schemathesis.sh "$(swift build --show-bin-path)/footfall"
+  bash scripts/browser-tests.sh "$(swift build --show-bin-path)/footfall" "$FOOTFALL_TEST_VIDEO"
 fi
