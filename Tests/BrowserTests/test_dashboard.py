@@ -189,16 +189,23 @@ class DashboardBrowserTests(unittest.TestCase):
         self.assertTrue(self.driver.find_elements(By.CSS_SELECTOR, "#nav a[data-page=users]"), "admins see Users")
         self.assert_no_console_errors()
 
-    def test_02_add_a_camera_from_the_form(self):
+    def test_02_add_a_site_and_a_camera_from_the_forms(self):
+        self.go("/sites")
+        self.visible("#site-id").send_keys("north")
+        self.driver.find_element(By.ID, "site-name").send_keys("North building")
+        self.click("form button[type=submit]")
+        self.wait(lambda d: "North building" in d.find_element(By.CSS_SELECTOR, "[data-testid=sites]").text)
         self.go("/")
         self.visible("[data-testid=add-camera]").click()
         self.visible("#camera-id").send_keys("plaza")
         self.driver.find_element(By.ID, "camera-name").send_keys("Plaza")
         self.driver.find_element(By.ID, "camera-source").send_keys("vtest.avi")
+        self.driver.find_element(By.CSS_SELECTOR, "#camera-site option[value=north]").click()
         self.click("[data-testid=save-camera]")
         self.wait(lambda d: d.current_url.endswith("#/cameras/plaza/setup"))
         camera = self.server.call("GET", "/api/v1/cameras/plaza")
-        self.assertEqual((camera["name"], camera["detector"], camera["enabled"]), ("Plaza", "motion", True))
+        self.assertEqual((camera["name"], camera["detector"], camera["enabled"], camera["siteID"]),
+                         ("Plaza", "motion", True, "north"))
         # The bare picture arrives once the camera has decoded a frame.
         self.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=editor-canvas]").get_attribute("data-picture") == "ready")
         self.assert_no_console_errors()
@@ -206,7 +213,7 @@ class DashboardBrowserTests(unittest.TestCase):
     def test_03_draw_a_line_by_dragging_on_the_picture(self):
         canvas = self.find("[data-testid=editor-canvas]")
         self.wait(lambda d: canvas.get_attribute("data-picture") == "ready")
-        self.driver.find_element(By.CSS_SELECTOR, "[data-testid=tool-line]").click()
+        self.click("[data-testid=tool-line]")
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
         # Across the walkway: (360, 180) to (360, 380) in the 768×576 video's pixels.
         width = canvas.size["width"]
@@ -225,12 +232,21 @@ class DashboardBrowserTests(unittest.TestCase):
         name = self.find("[data-testid=line-name-0]")
         name.clear()
         name.send_keys("walkway")
+        # A zone, corner by corner, closed on its first corner.
+        self.click("[data-testid=tool-zone]")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        corners = [(450, 200), (700, 200), (700, 450), (450, 450), (452, 202)]
+        for x, y in corners:
+            ActionChains(self.driver).move_to_element_with_offset(canvas, *offset(x, y)).click().perform()
+        self.wait(lambda d: canvas.get_attribute("data-zones") == "1")
         self.driver.execute_script("document.querySelector('[data-testid=save-geometry]').scrollIntoView({block: 'start'}); window.scrollBy(0, -70)")
         self.screenshot_for_docs("line-editor.png")
         self.click("[data-testid=save-geometry]")
         self.wait(lambda d: "Saved as version 2" in d.find_element(By.CSS_SELECTOR, ".notice-ok").text)
         geometry = self.server.call("GET", "/api/v1/cameras/plaza/geometry")
         self.assertEqual(geometry["version"], 2)
+        [zone] = geometry["zones"]
+        self.assertEqual(len(zone["polygon"]), 4)
         [line] = geometry["lines"]
         self.assertEqual(line["name"], "walkway")
         for got, expected in ((line["a"], (360, 180)), (line["b"], (360, 380))):

@@ -41,6 +41,19 @@ struct AccountsTests {
         }
     }
 
+    @Test func theSignInCheckAnswersEveryoneAndSaysWhetherTheyAreSignedIn() async throws {
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.app().test(.router) { client in
+            let anonymous = try await call(client, .get, "/api/v1/sessions/check")
+            #expect(anonymous.status == .ok)
+            #expect(anonymous.json["signedIn"] as? Bool == false && anonymous.json["firstRun"] as? Bool == false)
+            let viewer = try await call(client, .get, "/api/v1/sessions/check", token: fixture.tokens[.viewer])
+            #expect(viewer.json["signedIn"] as? Bool == true)
+            let forged = try await call(client, .get, "/api/v1/sessions/check", token: "ff_not-a-real-token")
+            #expect(forged.status == .ok && forged.json["signedIn"] as? Bool == false)
+        }
+    }
+
     @Test func wrongPasswordsAndUnknownUsersGetTheSameAnswer() async throws {
         let fixture = try await ControlPlaneFixture()
         try await fixture.app().test(.router) { client in

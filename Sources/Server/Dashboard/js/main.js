@@ -11,11 +11,12 @@ import * as events from './pages/events.js';
 import * as history from './pages/history.js';
 import * as login from './pages/login.js';
 import * as overview from './pages/overview.js';
+import * as sites from './pages/sites.js';
 import * as tokens from './pages/tokens.js';
 import * as users from './pages/users.js';
 
 const PAGES = {
-  overview, login, 'camera-setup': cameraSetup, events, history, users, tokens, audit,
+  overview, login, 'camera-setup': cameraSetup, events, history, users, sites, tokens, audit,
 };
 
 const app = {
@@ -72,7 +73,18 @@ function showConnection(state) {
   document.body.dataset.live = state;
 }
 
+/** Tells the CSS how tall the sticky header is, so that sticky toolbars sit just below it. */
+function measureHeader() {
+  const header = document.querySelector('.site-header');
+  document.documentElement.style.setProperty('--header-height', `${header.offsetHeight}px`);
+}
+
 function renderHeader() {
+  renderHeaderContent();
+  measureHeader();
+}
+
+function renderHeaderContent() {
   const nav = document.getElementById('nav');
   const who = document.getElementById('who');
   if (!app.session) {
@@ -85,6 +97,7 @@ function renderHeader() {
     link('overview', 'Overview'),
     link('history', 'History'),
     app.can('users.manage') ? link('users', 'Users') : null,
+    link('sites', 'Sites'),
     link('tokens', 'Tokens'),
     app.can('audit.read') ? link('audit', 'Audit') : null);
   const { user, kind } = app.session;
@@ -128,6 +141,7 @@ async function show() {
 
 async function start() {
   window.addEventListener('hashchange', () => show());
+  window.addEventListener('resize', measureHeader);
   try {
     // Asking first whether this browser is signed in keeps a signed-out visit free of refused requests.
     const check = await app.api.checkSession();

@@ -9,6 +9,7 @@ const ROUTES = [
   { pattern: /^\/cameras\/([^/]+)\/events$/, page: 'events', params: (m) => ({ id: m[1] }) },
   { pattern: /^\/history$/, page: 'history' },
   { pattern: /^\/users$/, page: 'users' },
+  { pattern: /^\/sites$/, page: 'sites' },
   { pattern: /^\/tokens$/, page: 'tokens' },
   { pattern: /^\/audit$/, page: 'audit' },
 ];
@@ -44,6 +45,7 @@ export function hashFor(page, params = {}, query = {}) {
     events: `/cameras/${id}/events`,
     history: '/history',
     users: '/users',
+    sites: '/sites',
     tokens: '/tokens',
     audit: '/audit',
   };

@@ -1,4 +1,4 @@
-// A camera's status changes, newest first.
+// A camera's status changes, newest first, kept current as they happen.
 
 import { emptyState, h, notice, replace, timeElement } from '../dom.js';
 import { STATUS_LABELS } from '../live-model.js';
@@ -9,26 +9,36 @@ export async function render(app, route) {
   const root = h('section', { class: 'page' });
   replace(app.main, root, h('p', { class: 'muted' }, 'Loading…'));
   let camera;
-  let answer;
   try {
-    [camera, answer] = await Promise.all([app.api.camera(id), app.api.events(id, 500)]);
+    camera = await app.api.camera(id);
   } catch (error) {
     replace(root, h('h2', {}, 'Camera events'), notice('error', error.status === 404 ? `There is no camera “${id}”.` : error.message));
     return null;
   }
+  const list = h('div');
   replace(root,
     h('div', { class: 'page-header' }, h('h2', {}, `${camera.name}: events`),
       h('nav', { class: 'card-links' }, h('a', { href: hashFor('camera-setup', { id }) }, 'Lines and zones'),
         h('a', { href: hashFor('history', {}, { camera: id }) }, 'History'))),
-    answer.events.length === 0
-      ? emptyState('No events yet', 'Status changes (connecting, online, stalled, offline) appear here as they happen.')
-      : h('ol', { class: 'card timeline', 'data-testid': 'events' }, answer.events.map((event) => h('li', {},
-        timeElement(event.time, { withDate: true }), ' ',
-        h('span', { class: `badge status-${event.status}` }, STATUS_LABELS[event.status] ?? event.status),
-        event.reason ? h('span', { class: 'muted' }, ` ${event.reason}`) : null))),
-    h('p', { class: 'muted small' }, 'Alerts are not part of Footfall yet; status changes are shown here as they happen.'));
+    list);
+
+  async function load() {
+    try {
+      const answer = await app.api.events(id, 500);
+      replace(list, answer.events.length === 0
+        ? emptyState('No events yet', 'Status changes (connecting, online, stalled, offline) appear here as they happen.')
+        : h('ol', { class: 'card timeline', 'data-testid': 'events' }, answer.events.map((event) => h('li', {},
+          timeElement(event.time, { withDate: true }), ' ',
+          h('span', { class: `badge status-${event.status}` }, STATUS_LABELS[event.status] ?? event.status),
+          event.reason ? h('span', { class: 'muted' }, ` ${event.reason}`) : null))));
+    } catch (error) {
+      replace(list, notice('error', error.message));
+    }
+  }
+
+  await load();
   const unsubscribe = app.hub.subscribe((event) => {
-    if (event.message?.type === 'status' && event.message.camera === id) render(app, route);
+    if (event.message?.type === 'status' && event.message.camera === id) load();
   });
   return { dispose: unsubscribe };
 }

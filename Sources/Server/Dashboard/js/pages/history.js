@@ -18,6 +18,7 @@ export async function render(app, route) {
       app.can('cameras.edit') ? h('a', { class: 'button primary', href: hashFor('camera-setup') }, 'Add a camera') : null));
     return null;
   }
+  const siteNames = new Map((await app.api.sites().then((answer) => answer.sites).catch(() => [])).map((s) => [s.id, s.name]));
   const sites = [...new Set(cameras.map((c) => c.siteID).filter(Boolean))].sort();
   const q = route.query;
   const settings = {
@@ -31,7 +32,7 @@ export async function render(app, route) {
 
   const scope = h('select', { id: 'history-scope', 'data-testid': 'history-scope' },
     h('optgroup', { label: 'Cameras' }, cameras.map((c) => h('option', { value: `camera:${c.id}`, selected: settings.scope === `camera:${c.id}` }, c.name))),
-    sites.length ? h('optgroup', { label: 'Sites' }, sites.map((s) => h('option', { value: `site:${s}`, selected: settings.scope === `site:${s}` }, `Site ${s}`))) : null);
+    sites.length ? h('optgroup', { label: 'Sites' }, sites.map((s) => h('option', { value: `site:${s}`, selected: settings.scope === `site:${s}` }, `Site: ${siteNames.get(s) ?? s}`))) : null);
   const rangeButtons = RANGES.map(([value, text]) => h('button', {
     type: 'button', 'data-range': value, 'aria-pressed': String(settings.range === value),
     onclick: () => { settings.range = value; syncControls(); load(); },

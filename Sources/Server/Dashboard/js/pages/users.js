@@ -38,6 +38,17 @@ export async function render(app) {
             if (password) act(app.api.updateUser(user.id, { password }), `Password of ${user.username} changed.`);
           } }, 'Reset password'),
           h('button', { type: 'button', onclick: () => act(app.api.signOutUser(user.id), `${user.username} was signed out everywhere.`) }, 'Sign out everywhere'),
+          h('button', { type: 'button', onclick: async () => {
+            const name = window.prompt(`A name for the new API token of ${user.username} (a script, a smart camera):`);
+            if (!name) return;
+            try {
+              const created = await app.api.createTokenFor(user.id, { name });
+              replace(message, h('div', { class: 'notice notice-ok', role: 'status' }, `Token for ${user.username}; copy it now, it is not shown again: `,
+                h('code', { class: 'secret' }, created.token)));
+            } catch (error) {
+              replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+            }
+          } }, 'Make token'),
           user.id === app.session.user.id ? null : h('button', { type: 'button', class: 'danger', onclick: () => {
             if (window.confirm(`Remove ${user.username}?`)) act(app.api.deleteUser(user.id), `${user.username} was removed.`);
           } }, 'Remove')));
