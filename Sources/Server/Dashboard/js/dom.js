@@ -58,6 +58,11 @@ export function emptyState(title, text, action = null) {
   return h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, title), text ? h('p', {}, text) : null, action);
 }
 
+/** An error notice for a refused request, naming the field the API named. */
+export function errorNotice(error) {
+  return notice('error', error.field ? `${error.field}: ${error.message}` : error.message);
+}
+
 /** A message in the page's notice area: `kind` is `error`, `ok` or `info`. */
 export function notice(kind, text) {
   return h('p', { class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);

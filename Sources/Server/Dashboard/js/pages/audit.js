@@ -1,6 +1,6 @@
 // The audit trail (administrators): who changed what, when and from where.
 
-import { emptyState, h, notice, replace, timeElement } from '../dom.js';
+import { emptyState, errorNotice, h, notice, replace, timeElement } from '../dom.js';
 import { fromLocalInput, isoSeconds } from '../time.js';
 
 export async function render(app) {
@@ -38,7 +38,7 @@ export async function render(app) {
               entry.before ? h('pre', {}, `before: ${JSON.stringify(entry.before, null, 1)}`) : null,
               entry.after ? h('pre', {}, `after: ${JSON.stringify(entry.after, null, 1)}`) : null) : '—'))))));
     } catch (error) {
-      replace(results, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+      replace(results, errorNotice(error));
     }
   }
 

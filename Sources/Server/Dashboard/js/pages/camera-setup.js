@@ -1,6 +1,6 @@
 // Add or edit a camera, and draw its lines and zones on its current picture.
 
-import { h, notice, replace, timeElement } from '../dom.js';
+import { errorNotice, h, notice, replace, timeElement } from '../dom.js';
 import { drawEditor, viewTransform } from '../draw.js';
 import {
   cancel, createEditor, finishZone, flipLine, nudgeSelected, pointerDown, pointerMove, pointerUp, remove, rename,
@@ -110,7 +110,7 @@ function cameraForm(app, camera, sites) {
         input.setAttribute('aria-invalid', 'true');
         input.focus();
       }
-      replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+      replace(message, errorNotice(error));
     } finally {
       save.disabled = false;
     }
@@ -244,7 +244,7 @@ function geometrySection(app, camera, editable, disposers) {
       replace(message, notice('ok', `Saved as version ${saved.version}. Counting uses it from the next frame.`));
       loadVersions();
     } catch (error) {
-      replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+      replace(message, errorNotice(error));
     }
   }
 

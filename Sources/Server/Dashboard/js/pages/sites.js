@@ -1,6 +1,6 @@
 // Sites (administrators): groups of cameras with a time zone; users may be limited to some.
 
-import { emptyState, h, notice, replace } from '../dom.js';
+import { emptyState, errorNotice, h, notice, replace } from '../dom.js';
 
 export async function render(app) {
   const root = h('section', { class: 'page' });
@@ -40,7 +40,7 @@ export async function render(app) {
       form.reset();
       await refresh();
     } catch (error) {
-      replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+      replace(message, errorNotice(error));
     }
   } },
   h('h3', {}, 'Add or rename a site'),

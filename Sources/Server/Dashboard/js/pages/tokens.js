@@ -1,6 +1,6 @@
 // Your API tokens for scripts and machines, and your password.
 
-import { emptyState, h, notice, replace, timeElement } from '../dom.js';
+import { emptyState, errorNotice, h, notice, replace, timeElement } from '../dom.js';
 
 export async function render(app) {
   const root = h('section', { class: 'page' });
@@ -40,7 +40,7 @@ export async function render(app) {
       tokenForm.reset();
       await refresh();
     } catch (error) {
-      replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+      replace(message, errorNotice(error));
     }
   } },
   h('h3', {}, 'Make a token'),

@@ -1,6 +1,6 @@
 // Users of this tenant: add, change role, reset password, sign out everywhere, remove (administrators).
 
-import { h, notice, replace, timeElement } from '../dom.js';
+import { errorNotice, h, notice, replace, timeElement } from '../dom.js';
 
 const ROLES = ['viewer', 'operator', 'admin'];
 
@@ -20,7 +20,7 @@ export async function render(app) {
       replace(message, notice('ok', done));
       await refresh();
     } catch (error) {
-      replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+      replace(message, errorNotice(error));
     }
   }
 
@@ -46,7 +46,7 @@ export async function render(app) {
               replace(message, h('div', { class: 'notice notice-ok', role: 'status' }, `Token for ${user.username}; copy it now, it is not shown again: `,
                 h('code', { class: 'secret' }, created.token)));
             } catch (error) {
-              replace(message, notice('error', error.field ? `${error.field}: ${error.message}` : error.message));
+              replace(message, errorNotice(error));
             }
           } }, 'Make token'),
           user.id === app.session.user.id ? null : h('button', { type: 'button', class: 'danger', onclick: () => {
