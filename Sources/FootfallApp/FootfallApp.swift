@@ -81,7 +81,8 @@ public enum FootfallApp {
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
                                                requestsPerMinute: configuration.requestsPerMinute,
                                                mediaDirectory: configuration.mediaDirectory,
-                                               secureCookies: configuration.secureCookies, authentication: authentication),
+                                               secureCookies: configuration.secureCookies, publicURLs: configuration.publicURLs,
+                                               authentication: authentication),
             dependencies: dependencies, services: services, logger: logger)
     }
 

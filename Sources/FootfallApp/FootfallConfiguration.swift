@@ -34,6 +34,8 @@ public struct FootfallConfiguration: Sendable {
     public var mediaDirectory: String
     /// Mark the session cookie Secure.
     public var secureCookies: Bool
+    /// Addresses browsers reach Footfall at (`https://counts.example.com`), besides the one each asks for.
+    public var publicURLs: [String] = []
     /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
     public var adminPassword: String?
 
@@ -70,6 +72,16 @@ public struct FootfallConfiguration: Sendable {
             }
             secretKey = [UInt8](data)
         }
+        var publicURLs: [String] = []
+        if let value = reader.value(Settings.publicURL) {
+            for text in value.text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
+                guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil else {
+                    throw .invalidValue(key: Settings.publicURL.key, source: value.source,
+                                        reason: "\"\(text.prefix(100))\" is not an http or https address")
+                }
+                publicURLs.append(text)
+            }
+        }
         let databaseURL = reader.value(Settings.databaseURL)?.text
         if databaseURL != nil && secretKey == nil {
             throw .invalidValue(key: Settings.secretKey.key, source: "default",
@@ -93,6 +105,7 @@ public struct FootfallConfiguration: Sendable {
             workerName: reader.string(Settings.workerName, default: defaultWorkerName),
             mediaDirectory: reader.string(Settings.mediaDirectory, default: dataDirectory + "/media"),
             secureCookies: try reader.bool(Settings.secureCookies, default: false),
+            publicURLs: publicURLs,
             adminPassword: reader.value(Settings.adminPassword)?.text)
     }
 }

@@ -41,7 +41,10 @@ public enum Settings {
         key: "media-dir", defaultText: "<data-dir>/media", help: "video files cameras added through the API may play")
     public static let secureCookies = Setting(
         key: "secure-cookies", onCommandLine: false, defaultText: "false",
-        help: "mark the session cookie Secure (Footfall is reached over HTTPS, as behind a proxy)")
+        help: "Footfall is reached over HTTPS (as behind a proxy): mark the session cookie Secure and tell browsers to keep to HTTPS")
+    public static let publicURL = Setting(
+        key: "public-url", defaultText: "none (the address asked for)",
+        help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): dashboard changes and live streams from other sites are refused")
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -52,7 +55,7 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, adminPassword,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, adminPassword,
         configFile, logLevel,
     ]
 

@@ -13,8 +13,11 @@ public struct FootfallRouter {
 /// Builds the router with every route of the API and the dashboard.
 public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies) -> FootfallRouter {
     let router = Router(context: FootfallRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
+    router.add(middleware: OptionsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: StorageErrorMiddleware())
+    router.add(middleware: OriginCheckMiddleware(publicURLs: configuration.publicURLs))
     let authenticator = Authenticator(store: dependencies.store, cache: dependencies.sessions, limiter: dependencies.rateLimiter,
                                       settings: configuration.authentication, now: dependencies.clock)
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -50,7 +53,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, dependencies: dependencies).router
     return Application(
-        router: router,
+        responder: HeadResponder(base: router.buildResponder()),
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "footfall"),
         services: services,

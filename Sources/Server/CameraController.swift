@@ -38,7 +38,7 @@ struct CameraController {
     }
 
     @Sendable func show(_ request: Request, context: FootfallRequestContext) async throws -> Response {
-        let camera = try await TenantView(dependencies, context).camera(try context.parameters.require("id"))
+        let camera = try await TenantView(dependencies, context).camera(try context.parameters.decoded("id"))
         return try JSONResponse.make(await detail(camera))
     }
 
@@ -61,7 +61,7 @@ struct CameraController {
 
     @Sendable func update(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let before = try await view.camera(try context.parameters.require("id"))
+        let before = try await view.camera(try context.parameters.decoded("id"))
         let (patch, keys) = try await RequestBody.decode(APIModels.CameraPatch.self, from: request, shape: APIModels.CameraPatch.shape)
         var camera = before
         if let name = patch.name { camera.name = name }
@@ -81,7 +81,7 @@ struct CameraController {
 
     @Sendable func delete(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let camera = try await view.camera(try context.parameters.require("id"))
+        let camera = try await view.camera(try context.parameters.decoded("id"))
         let audit = try Auditor(context, time: dependencies.clock())
         try await view.store.deleteCamera(id: camera.id, audit: audit.entry("camera.delete", "camera:\(camera.id)",
                                                                             before: APIModels.CameraAudit(camera)))
@@ -90,7 +90,7 @@ struct CameraController {
     }
 
     @Sendable func geometry(_ request: Request, context: FootfallRequestContext) async throws -> Response {
-        let camera = try await TenantView(dependencies, context).camera(try context.parameters.require("id"))
+        let camera = try await TenantView(dependencies, context).camera(try context.parameters.decoded("id"))
         return try JSONResponse.make(APIModels.GeometryDetail(camera))
     }
 
@@ -98,7 +98,7 @@ struct CameraController {
     /// their next frame. Points must lie inside the camera's frame once its size is known.
     @Sendable func setGeometry(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let camera = try await view.camera(try context.parameters.require("id"))
+        let camera = try await view.camera(try context.parameters.decoded("id"))
         let (body, _) = try await RequestBody.decode(APIModels.GeometryBody.self, from: request, shape: APIModels.GeometryBody.shape)
         let geometry = body.geometry
         let live = await dependencies.live.state(cameraID: camera.id)
@@ -126,14 +126,14 @@ struct CameraController {
 
     @Sendable func geometryVersions(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let camera = try await view.camera(try context.parameters.require("id"))
+        let camera = try await view.camera(try context.parameters.decoded("id"))
         let versions = try await view.store.geometryVersions(cameraID: camera.id)
         return try JSONResponse.make(APIModels.GeometryHistory(camera: camera.id, versions: versions.reversed().map(APIModels.GeometryDetail.init)))
     }
 
     @Sendable func counts(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let camera = try await view.camera(try context.parameters.require("id"))
+        let camera = try await view.camera(try context.parameters.decoded("id"))
         let query = try CountsQuery(request.uri.queryParameters, now: dependencies.clock())
         let series = try await view.store.countSeries(cameraID: camera.id, from: query.from, to: query.to, bucket: query.bucket)
         let body = APIModels.Counts(
@@ -150,7 +150,7 @@ struct CameraController {
     }
 
     @Sendable func snapshot(_ request: Request, context: FootfallRequestContext) async throws -> Response {
-        let camera = try await TenantView(dependencies, context).camera(try context.parameters.require("id"))
+        let camera = try await TenantView(dependencies, context).camera(try context.parameters.decoded("id"))
         let kind: SnapshotKind
         switch request.uri.queryParameters["overlay"] {
         case nil, "true": kind = .annotated
@@ -167,7 +167,7 @@ struct CameraController {
     /// Status changes of a camera, newest first: `?limit=` (1–1000, default 100).
     @Sendable func events(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let camera = try await view.camera(try context.parameters.require("id"))
+        let camera = try await view.camera(try context.parameters.decoded("id"))
         var limit = 100
         if let text = request.uri.queryParameters["limit"] {
             guard let value = Int(text), (1...1_000).contains(value) else {

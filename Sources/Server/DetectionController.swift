@@ -37,7 +37,13 @@ struct DetectionController {
     }
 
     @Sendable func push(_ request: Request, context: FootfallRequestContext) async throws -> Response {
-        let id = try await TenantView(dependencies, context).camera(try context.parameters.require("id")).id
+        // A form or a `text/plain` post is what another site can make a browser send; a camera sends JSON.
+        guard let type = request.headers[.contentType]?.lowercased(),
+              type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json"
+        else {
+            throw APIError(.unsupportedMediaType, field: "Content-Type", message: "send the detections as application/json")
+        }
+        let id = try await TenantView(dependencies, context).camera(try context.parameters.decoded("id")).id
         let buffer = try await request.body.collect(upTo: 4 << 20)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in

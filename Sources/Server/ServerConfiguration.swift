@@ -9,16 +9,20 @@ public struct ServerConfiguration: Sendable {
     public var mediaDirectory: String?
     /// Mark the session cookie Secure (Footfall is reached over HTTPS, say through a proxy).
     public var secureCookies: Bool
+    /// Addresses browsers reach Footfall at, besides the one each request asks for: the
+    /// origins whose changes and live streams are accepted.
+    public var publicURLs: [String]
     /// Sign-in, session and token settings.
     public var authentication: Authenticator.Settings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0, mediaDirectory: String? = nil,
-                secureCookies: Bool = false, authentication: Authenticator.Settings = .init()) {
+                secureCookies: Bool = false, publicURLs: [String] = [], authentication: Authenticator.Settings = .init()) {
         self.host = host
         self.port = port
         self.requestsPerMinute = requestsPerMinute
         self.mediaDirectory = mediaDirectory
         self.secureCookies = secureCookies
+        self.publicURLs = publicURLs
         self.authentication = authentication
     }
 }

@@ -20,7 +20,7 @@ struct SiteController {
 
     @Sendable func save(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         let (body, _) = try await RequestBody.decode(APIModels.SiteBody.self, from: request, shape: APIModels.SiteBody.shape)
         let site = Site(id: id, name: body.name, timeZone: body.timeZone ?? "UTC")
         let before = try await view.store.site(id: id)
@@ -33,7 +33,7 @@ struct SiteController {
 
     @Sendable func delete(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         let before = try await view.store.site(id: id)
         let audit = try Auditor(context, time: dependencies.clock())
         try await view.store.deleteSite(id: id, audit: audit.entry("site.delete", "site:\(id)", before: before.map(APIModels.SiteItem.init)))

@@ -26,7 +26,7 @@ struct UserController {
     }
 
     private func user(_ context: FootfallRequestContext) async throws -> User {
-        let text = try context.parameters.require("id")
+        let text = try context.parameters.decoded("id")
         guard let id = UUID(uuidString: text), let user = try await store(context).user(id: id) else {
             throw APIError(.notFound, field: "id", message: "no user with id \"\(text.prefix(64))\"")
         }
@@ -132,7 +132,7 @@ struct UserController {
 
     @Sendable func deleteToken(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let caller = try context.caller()
-        let text = try context.parameters.require("id")
+        let text = try context.parameters.decoded("id")
         let store = try store(context)
         guard let id = UUID(uuidString: text),
               let token = try await store.credentials(userID: caller.user.id).first(where: { $0.id == id && $0.kind == .apiToken })

@@ -42,6 +42,16 @@ struct FootfallConfigurationTests {
 }
 
 struct StorageConfigurationTests {
+    @Test func publicURLsAreAListOfWebAddresses() throws {
+        let configuration = try FootfallConfiguration.load(
+            commandLine: [:], environment: ["FOOTFALL_PUBLIC_URL": "https://counts.example.com, http://10.0.0.5:8080"])
+        #expect(configuration.publicURLs == ["https://counts.example.com", "http://10.0.0.5:8080"])
+        #expect(throws: ConfigurationError.invalidValue(key: "public-url", source: "--public-url",
+                                                        reason: "\"counts.example.com\" is not an http or https address")) {
+            try FootfallConfiguration.load(commandLine: ["public-url": "counts.example.com"], environment: [:])
+        }
+    }
+
     @Test func postgresNeedsASecretKeyAndTheKeyMustBe32Bytes() throws {
         #expect(throws: ConfigurationError.invalidValue(
             key: "secret-key", source: "default",

@@ -134,7 +134,7 @@ export async function render(app, route) {
       rows.length === 0 ? emptyState('Nothing counted in this range', 'Try a longer range, or check that the camera has lines.') : null,
       h('div', { class: 'card' }, canvas,
         h('ul', { class: 'legend' }, legendFor(data).map((entry) => h('li', {},
-          h('span', { class: `swatch${entry.dashed ? ' dashed' : ''}`, style: `--swatch: ${entry.colour}` }), entry.name)))),
+          swatch(entry), entry.name)))),
       h('div', { class: 'card table-wrap' }, h('table', { 'data-testid': 'line-totals' },
         h('caption', {}, 'Lines'),
         h('thead', {}, h('tr', {}, h('th', {}, 'Camera'), h('th', {}, 'Line'), h('th', { class: 'num' }, 'In'), h('th', { class: 'num' }, 'Out'),
@@ -158,4 +158,11 @@ export async function render(app, route) {
   const onResize = () => { if (lastChart) drawChart(lastChart.canvas, lastChart.data, { withDate: lastChart.withDate }); };
   window.addEventListener('resize', onResize);
   return { dispose: () => window.removeEventListener('resize', onResize) };
+}
+
+/** A legend swatch in the series' colour (set through the style object: the CSP allows no inline styles). */
+function swatch(entry) {
+  const element = h('span', { class: `swatch${entry.dashed ? ' dashed' : ''}` });
+  element.style.setProperty('--swatch', entry.colour);
+  return element;
 }
