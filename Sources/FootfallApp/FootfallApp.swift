@@ -82,6 +82,8 @@ public enum FootfallApp {
                                                requestsPerMinute: configuration.requestsPerMinute,
                                                mediaDirectory: configuration.mediaDirectory,
                                                secureCookies: configuration.secureCookies, publicURLs: configuration.publicURLs,
+                                               pushWindow: PushWindow(maximumAge: .seconds(configuration.pushMaxAge),
+                                                                      maximumLead: .seconds(configuration.pushMaxLead)),
                                                authentication: authentication),
             dependencies: dependencies, services: services, logger: logger)
     }

@@ -36,6 +36,9 @@ public struct FootfallConfiguration: Sendable {
     public var secureCookies: Bool
     /// Addresses browsers reach Footfall at (`https://counts.example.com`), besides the one each asks for.
     public var publicURLs: [String] = []
+    /// How far pushed frames' times may be from the server's clock, in seconds: before and ahead.
+    public var pushMaxAge = 30
+    public var pushMaxLead = 5
     /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
     public var adminPassword: String?
 
@@ -106,6 +109,8 @@ public struct FootfallConfiguration: Sendable {
             mediaDirectory: reader.string(Settings.mediaDirectory, default: dataDirectory + "/media"),
             secureCookies: try reader.bool(Settings.secureCookies, default: false),
             publicURLs: publicURLs,
+            pushMaxAge: try reader.int(Settings.pushMaxAge, default: 30, range: 1...86_400),
+            pushMaxLead: try reader.int(Settings.pushMaxLead, default: 5, range: 0...3_600),
             adminPassword: reader.value(Settings.adminPassword)?.text)
     }
 }

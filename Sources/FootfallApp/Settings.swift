@@ -45,6 +45,12 @@ public enum Settings {
     public static let publicURL = Setting(
         key: "public-url", defaultText: "none (the address asked for)",
         help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): dashboard changes and live streams from other sites are refused")
+    public static let pushMaxAge = Setting(
+        key: "push-max-age", defaultText: "30",
+        help: "seconds a pushed frame's time may lie before the server's clock (older: 422, nothing counted)")
+    public static let pushMaxLead = Setting(
+        key: "push-max-lead", defaultText: "5",
+        help: "seconds a pushed frame's time may lie ahead of the server's clock (further: 422, nothing counted)")
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -55,7 +61,7 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, adminPassword,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, adminPassword,
         configFile, logLevel,
     ]
 

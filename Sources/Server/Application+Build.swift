@@ -23,7 +23,7 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     let table = RouteTable(prefix: "/api/v1")
     // Smart cameras push many times a second: their route is outside the rate limit.
-    DetectionController(dependencies: dependencies).addRoutes(to: router.group("api/v1"), table: table)
+    DetectionController(dependencies: dependencies, window: configuration.pushWindow).addRoutes(to: router.group("api/v1"), table: table)
     let api = router.group("api/v1")
     if configuration.requestsPerMinute > 0 {
         api.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter,

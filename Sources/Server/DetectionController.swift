@@ -11,6 +11,7 @@ import Messaging
 /// pipeline, whose tracker and counters treat them like any detector's.
 struct DetectionController {
     let dependencies: ServerDependencies
+    let window: PushWindow
     /// Frames accepted in one request, so one request cannot hold the pipeline up for long.
     static let maximumFrames = 1_000
     static let maximumPeople = 500
@@ -59,6 +60,13 @@ struct DetectionController {
         }
         let batches = try Self.validate(body)
         do {
+            try Self.checkTimes(batches, now: dependencies.clock(), window: window)
+        } catch {
+            dependencies.metrics.makeCounter(name: ServerMetrics.pushedFramesRefused, labels: [("camera", id)])
+                .increment(by: Int64(batches.count))
+            throw error
+        }
+        do {
             try await dependencies.inbox.push(cameraID: id, batches: batches)
         } catch MessagingError.noReceiver {
             throw APIError(.conflict, field: "id", message: "camera \"\(id)\" is not counting pushed detections now")
@@ -68,6 +76,16 @@ struct DetectionController {
 
     private struct Accepted: Encodable {
         var frames: Int
+    }
+
+    /// Refuses the whole request when a frame's time is outside `window` around `now`: nothing of
+    /// it is counted, and the camera's counting is not moved.
+    static func checkTimes(_ batches: [DetectionBatch], now: Date, window: PushWindow) throws {
+        for (f, batch) in batches.enumerated() {
+            if let problem = window.problem(with: batch.time, now: now) {
+                throw APIError(.unprocessableContent, field: "frames[\(f)].time", message: "the frame's time \(problem)")
+            }
+        }
     }
 
     /// Frames in time order with sane boxes; the error names the first bad field.

@@ -12,17 +12,21 @@ public struct ServerConfiguration: Sendable {
     /// Addresses browsers reach Footfall at, besides the one each request asks for: the
     /// origins whose changes and live streams are accepted.
     public var publicURLs: [String]
+    /// How far pushed frames' times may be from the server's clock.
+    public var pushWindow: PushWindow
     /// Sign-in, session and token settings.
     public var authentication: Authenticator.Settings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0, mediaDirectory: String? = nil,
-                secureCookies: Bool = false, publicURLs: [String] = [], authentication: Authenticator.Settings = .init()) {
+                secureCookies: Bool = false, publicURLs: [String] = [], pushWindow: PushWindow = .init(),
+                authentication: Authenticator.Settings = .init()) {
         self.host = host
         self.port = port
         self.requestsPerMinute = requestsPerMinute
         self.mediaDirectory = mediaDirectory
         self.secureCookies = secureCookies
         self.publicURLs = publicURLs
+        self.pushWindow = pushWindow
         self.authentication = authentication
     }
 }

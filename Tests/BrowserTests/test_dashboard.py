@@ -262,12 +262,12 @@ class DashboardBrowserTests(unittest.TestCase):
         self.go("/")
         counter = "[data-camera=gate] [data-testid=line-in-gate]"
         self.wait(lambda d: d.find_element(By.CSS_SELECTOR, counter).text == "0")
-        # One person walks down across the line (in), a minute and a half ago, then an empty frame
-        # now closes that minute so its counts are stored.
+        # One person walks down across the line (in), over the last few seconds: pushed frames must
+        # lie within 30 s of the server's clock.
         now = datetime.datetime.now(datetime.timezone.utc)
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         # Today's totals count today's crossings: never before midnight.
-        start = max(now - datetime.timedelta(seconds=90), midnight + datetime.timedelta(seconds=1))
+        start = max(now - datetime.timedelta(seconds=4), midnight + datetime.timedelta(seconds=1))
         frames = []
         for i in range(30):
             moment = start + datetime.timedelta(milliseconds=100 * i)

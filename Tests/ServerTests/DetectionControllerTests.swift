@@ -13,10 +13,13 @@ import Testing
 struct DetectionControllerTests {
     let store = InMemoryStore()
     let inbox = InProcessDetectionInbox()
+    let registry = PrometheusCollectorRegistry()
+    /// The server's clock: the frames below are stamped around it.
+    static let now = ISO8601DateFormatter().date(from: "2026-11-25T10:00:02Z")!
 
     func app() -> some ApplicationProtocol {
         let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: InProcessEventBus(),
-                                              metrics: PrometheusCollectorRegistry(), inbox: inbox)
+                                              metrics: registry, inbox: inbox, clock: { Self.now })
         return buildApplication(configuration: .init(port: 0), dependencies: dependencies, logger: .init(label: "test"))
     }
 
@@ -78,6 +81,44 @@ struct DetectionControllerTests {
                 let (status, object) = try await post(client, body)
                 #expect(status == .badRequest, "\(body)")
                 #expect(Self.field(object) == field, "\(body)")
+            }
+        }
+    }
+
+    @Test func framesOutsideTheWindowAroundTheServersClockAreRefusedAndNothingIsQueued() async throws {
+        try await seed()
+        let received = inbox.receive(cameraID: "smart")
+        try await app().test(.router) { client in
+            // One frame from the far future would stop the camera counting; one from long ago would be dropped.
+            for (body, field) in [
+                (#"{"frames":[{"time":"9999-12-31T00:00:00Z","people":[]}]}"#, "frames[0].time"),
+                (#"{"frames":[{"time":"1970-01-01T00:00:00Z","people":[]}]}"#, "frames[0].time"),
+                (#"{"frames":[{"time":"2026-11-25T10:00:01Z","people":[]},{"time":"2026-11-25T10:00:08Z","people":[]}]}"#,
+                 "frames[1].time"),
+                (#"{"frames":[{"time":"2026-11-25T09:59:31Z","people":[]}]}"#, "frames[0].time"),
+            ] {
+                let (status, object) = try await post(client, body)
+                #expect(status == .unprocessableContent, "\(body)")
+                #expect(Self.field(object) == field, "\(body)")
+            }
+            // Genuine frames after them are counted.
+            let (status, _) = try await post(client, #"{"frames":[{"time":"2026-11-25T09:59:33Z","people":[]},{"time":"2026-11-25T10:00:06Z","people":[]}]}"#)
+            #expect(status == .accepted)
+        }
+        var iterator = received.makeAsyncIterator()
+        #expect(try #require(await iterator.next()).time == ISO8601DateFormatter().date(from: "2026-11-25T09:59:33Z"))
+        #expect(try #require(await iterator.next()).time == ISO8601DateFormatter().date(from: "2026-11-25T10:00:06Z"))
+        #expect(registry.emitToString().contains(#"footfall_pushed_frames_refused_total{camera="smart"} 5"#))
+    }
+
+    @Test func onlyJSONIsTaken() async throws {
+        try await seed()
+        try await app().test(.router) { client in
+            for type in ["text/plain", "application/x-www-form-urlencoded"] {
+                let status = try await client.execute(uri: "/api/v1/cameras/smart/detections", method: .post,
+                                                      headers: [.contentType: type],
+                                                      body: ByteBuffer(string: #"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[]}]}"#)) { $0.status }
+                #expect(status == .unsupportedMediaType, "\(type)")
             }
         }
     }

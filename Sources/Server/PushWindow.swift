@@ -1,0 +1,30 @@
+import Foundation
+
+/// How far a pushed frame's time may be from the server's clock. A camera's counting only
+/// moves forward, so one frame stamped in the far future would stop it counting; one from long
+/// ago would be dropped. Both are refused instead, with the field named.
+public struct PushWindow: Sendable, Hashable {
+    /// The oldest a frame may be.
+    public var maximumAge: Duration
+    /// How far ahead of the server's clock a frame may be (the camera's clock running fast).
+    public var maximumLead: Duration
+
+    public init(maximumAge: Duration = .seconds(30), maximumLead: Duration = .seconds(5)) {
+        self.maximumAge = maximumAge
+        self.maximumLead = maximumLead
+    }
+
+    /// Why `time` falls outside the window around `now`, or nil when it is inside.
+    func problem(with time: Date, now: Date) -> String? {
+        let offset = time.timeIntervalSince(now)
+        let age = Double(maximumAge.components.seconds)
+        let lead = Double(maximumLead.components.seconds)
+        if offset < -age {
+            return "is \(Int(-offset)) s before the server's clock; frames may be at most \(Int(age)) s old (check the camera's clock)"
+        }
+        if offset > lead {
+            return "is \(Int(offset)) s ahead of the server's clock; frames may be at most \(Int(lead)) s ahead (check the camera's clock)"
+        }
+        return nil
+    }
+}
