@@ -84,6 +84,11 @@ public enum FootfallApp {
                                                secureCookies: configuration.secureCookies, publicURLs: configuration.publicURLs,
                                                pushWindow: PushWindow(maximumAge: .seconds(configuration.pushMaxAge),
                                                                       maximumLead: .seconds(configuration.pushMaxLead)),
+                                               limits: ConnectionLimits(
+                                                   maximumConnections: configuration.maxConnections,
+                                                   maximumConnectionsPerAddress: configuration.maxConnectionsPerAddress,
+                                                   headerTimeout: .seconds(configuration.headerTimeout),
+                                                   idleTimeout: .seconds(configuration.idleTimeout)),
                                                authentication: authentication),
             dependencies: dependencies, services: services, logger: logger)
     }

@@ -39,6 +39,11 @@ public struct FootfallConfiguration: Sendable {
     /// How far pushed frames' times may be from the server's clock, in seconds: before and ahead.
     public var pushMaxAge = 30
     public var pushMaxLead = 5
+    /// Connections `serve` holds, in all and per client address, and their timeouts in seconds.
+    public var maxConnections = 4_096
+    public var maxConnectionsPerAddress = 512
+    public var headerTimeout = 10
+    public var idleTimeout = 60
     /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
     public var adminPassword: String?
 
@@ -111,6 +116,10 @@ public struct FootfallConfiguration: Sendable {
             publicURLs: publicURLs,
             pushMaxAge: try reader.int(Settings.pushMaxAge, default: 30, range: 1...86_400),
             pushMaxLead: try reader.int(Settings.pushMaxLead, default: 5, range: 0...3_600),
+            maxConnections: try reader.int(Settings.maxConnections, default: 4_096, range: 1...1_000_000),
+            maxConnectionsPerAddress: try reader.int(Settings.maxConnectionsPerAddress, default: 512, range: 1...1_000_000),
+            headerTimeout: try reader.int(Settings.headerTimeout, default: 10, range: 1...3_600),
+            idleTimeout: try reader.int(Settings.idleTimeout, default: 60, range: 1...86_400),
             adminPassword: reader.value(Settings.adminPassword)?.text)
     }
 }

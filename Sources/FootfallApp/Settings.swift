@@ -51,6 +51,16 @@ public enum Settings {
     public static let pushMaxLead = Setting(
         key: "push-max-lead", defaultText: "5",
         help: "seconds a pushed frame's time may lie ahead of the server's clock (further: 422, nothing counted)")
+    public static let maxConnections = Setting(
+        key: "max-connections", defaultText: "4096", help: "connections `serve` holds at once (beyond: 503 and closed)")
+    public static let maxConnectionsPerAddress = Setting(
+        key: "max-connections-per-address", defaultText: "512",
+        help: "connections from one client address at once (behind a proxy every client has the proxy's)")
+    public static let headerTimeout = Setting(
+        key: "header-timeout", defaultText: "10", help: "seconds a new connection has to send its first request's headers")
+    public static let idleTimeout = Setting(
+        key: "idle-timeout", defaultText: "60",
+        help: "seconds a connection may sit with nothing read or written before it is closed (WebSocket streams excepted)")
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -61,7 +71,8 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, adminPassword,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, adminPassword,
         configFile, logLevel,
     ]
 

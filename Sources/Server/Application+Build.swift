@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
@@ -52,9 +53,22 @@ public func buildApplication(
     logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, dependencies: dependencies).router
+    let limits = configuration.limits
+    let registry = ConnectionRegistry(limits: limits)
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: nil,
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes))
+    let webSocketResponder = router.buildResponder()
+    // Every connection passes the guard before any HTTP is parsed (see ConnectionGuardHandler).
+    let server = HTTPServerBuilder { responder in
+        GuardedChildChannel(
+            inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                configuration: .init(http1: http1)),
+            registry: registry)
+    }
     return Application(
         responder: HeadResponder(base: router.buildResponder()),
-        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "footfall"),
         services: services,
         logger: logger)

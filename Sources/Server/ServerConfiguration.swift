@@ -14,12 +14,14 @@ public struct ServerConfiguration: Sendable {
     public var publicURLs: [String]
     /// How far pushed frames' times may be from the server's clock.
     public var pushWindow: PushWindow
+    /// Connections held at once, and how long idle or slow ones are kept.
+    public var limits: ConnectionLimits
     /// Sign-in, session and token settings.
     public var authentication: Authenticator.Settings
 
     public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0, mediaDirectory: String? = nil,
                 secureCookies: Bool = false, publicURLs: [String] = [], pushWindow: PushWindow = .init(),
-                authentication: Authenticator.Settings = .init()) {
+                limits: ConnectionLimits = .init(), authentication: Authenticator.Settings = .init()) {
         self.host = host
         self.port = port
         self.requestsPerMinute = requestsPerMinute
@@ -27,6 +29,7 @@ public struct ServerConfiguration: Sendable {
         self.secureCookies = secureCookies
         self.publicURLs = publicURLs
         self.pushWindow = pushWindow
+        self.limits = limits
         self.authentication = authentication
     }
 }

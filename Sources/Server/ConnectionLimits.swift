@@ -1,0 +1,25 @@
+/// Limits on the connections one server process holds, so that idle, slow or too many clients
+/// cannot exhaust it. Every value is configurable; the defaults suit one site's dashboards,
+/// scripts and cameras.
+public struct ConnectionLimits: Sendable, Hashable {
+    /// Connections held at once; beyond it a new one is answered 503 and closed.
+    public var maximumConnections: Int
+    /// Connections from one address at once (behind a proxy every client has the proxy's).
+    public var maximumConnectionsPerAddress: Int
+    /// A new connection must have sent its first request's headers within this.
+    public var headerTimeout: Duration
+    /// A connection on which nothing was read or written for this long is closed (WebSocket
+    /// streams excepted: they are kept alive by pings).
+    public var idleTimeout: Duration
+    /// Bytes of one header field, and of all of them (the request line included).
+    public var maximumHeaderBytes: Int
+
+    public init(maximumConnections: Int = 4_096, maximumConnectionsPerAddress: Int = 512, headerTimeout: Duration = .seconds(10),
+                idleTimeout: Duration = .seconds(60), maximumHeaderBytes: Int = 32 << 10) {
+        self.maximumConnections = maximumConnections
+        self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.maximumHeaderBytes = maximumHeaderBytes
+    }
+}

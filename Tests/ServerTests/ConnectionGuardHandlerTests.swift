@@ -1,0 +1,135 @@
+import FootfallSupport
+import CountingCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import HummingbirdWebSocket
+import Messaging
+import NIOCore
+import NIOPosix
+import Prometheus
+import Server
+import Storage
+import Testing
+
+/// Idle, slow and too many connections against a live server on loopback. Each test waits for
+/// the server to close a connection (bounded only to guard against a hang), never for a time
+/// to pass.
+struct ConnectionGuardHandlerTests {
+    let bus = InProcessEventBus()
+    let store = InMemoryStore()
+
+    func app(_ limits: ConnectionLimits) -> some ApplicationProtocol {
+        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: bus,
+                                              metrics: PrometheusCollectorRegistry())
+        return buildApplication(configuration: .init(port: 0, limits: limits), dependencies: dependencies,
+                                logger: .init(label: "test"))
+    }
+
+    /// A raw TCP connection: sends `request` (if any), then reads until the server closes it and
+    /// returns what it read. Fails if the server keeps it open for `bound`.
+    static func readUntilClosed(port: Int, sending request: String? = nil, bound: Duration = .seconds(60)) async throws -> String {
+        try await withTimeout(bound, clock: ContinuousClock()) {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            return try await channel.executeThenClose { inbound, outbound in
+                if let request { try await outbound.write(ByteBuffer(string: request)) }
+                var received = ""
+                for try await buffer in inbound { received += String(buffer: buffer) }
+                return received
+            }
+        }
+    }
+
+    /// Opens a raw connection that sends nothing, and keeps it until `body` returns.
+    static func withSilentConnection<T>(port: Int, _ body: () async throws -> T) async throws -> T {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+        defer { channel.close(promise: nil) }
+        return try await body()
+    }
+
+    @Test func aConnectionThatSendsNothingIsClosed() async throws {
+        try await app(.init(headerTimeout: .milliseconds(300))).test(.live) { client in
+            let port = try #require(client.port)
+            #expect(try await Self.readUntilClosed(port: port) == "")
+        }
+    }
+
+    @Test func headersThatNeverEndAreCut() async throws {
+        try await app(.init(headerTimeout: .milliseconds(300))).test(.live) { client in
+            let port = try #require(client.port)
+            let received = try await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            #expect(received == "")
+        }
+    }
+
+    @Test func aHugeRequestLineIsRefused() async throws {
+        try await app(.init()).test(.live) { client in
+            let port = try #require(client.port)
+            let line = "GET /" + String(repeating: "a", count: 100 << 10) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+            let received = try await Self.readUntilClosed(port: port, sending: line)
+            #expect(received.hasPrefix("HTTP/1.1 431"), "\(received.prefix(80))")
+            #expect(received.contains(#"{"error":{"message":"the request line and headers may have at most"#))
+        }
+    }
+
+    @Test func anIdleKeptAliveConnectionIsClosed() async throws {
+        try await app(.init(idleTimeout: .milliseconds(300))).test(.live) { client in
+            let port = try #require(client.port)
+            let received = try await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(received.hasPrefix("HTTP/1.1 200"))
+            #expect(received.contains(#"{"status":"ok"}"#))
+        }
+    }
+
+    @Test func beyondTheCapANewConnectionGets503AndLaterOnesAreServedAgain() async throws {
+        try await app(.init(maximumConnectionsPerAddress: 2)).test(.live) { client in
+            let port = try #require(client.port)
+            try await Self.withSilentConnection(port: port) {
+                try await Self.withSilentConnection(port: port) {
+                    let received = try await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    #expect(received.hasPrefix("HTTP/1.1 503"))
+                    #expect(received.contains(#""error":{"message":"the server holds as many connections as it may"#))
+                }
+            }
+            // Once those are gone the server answers again (it notices their close on its own loop).
+            try await eventuallyServed(port: port)
+        }
+    }
+
+    private func eventuallyServed(port: Int) async throws {
+        for _ in 0..<600 {
+            let received = try await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            if received.hasPrefix("HTTP/1.1 200") { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the server did not answer again once connections were freed")
+    }
+
+    @Test func aWebSocketIsNotClosedForBeingQuiet() async throws {
+        try await store.saveCamera(Camera(id: "door", name: "Door", source: "external", geometry: .init()))
+        try await app(.init(idleTimeout: .milliseconds(200))).test(.live) { client in
+            try await client.ws("/api/v1/live/ws") { inbound, _, _ in
+                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                guard case .text(let hello) = try await iterator.next() else { throw CancellationError() }
+                #expect(hello.contains("hello"))
+                // Longer than the idle timeout: a sleep can only run long, so the timeout has passed.
+                try await Task.sleep(for: .seconds(1))
+                await bus.publish(.status(.init(cameraID: "door", status: .online, time: Date())))
+                let next = try await iterator.next()
+                guard case .text(let status) = next else {
+                    Issue.record("the server closed a quiet WebSocket")
+                    return
+                }
+                #expect(status.contains(#""status":"online""#))
+            }
+        }
+    }
+}
