@@ -48,11 +48,24 @@ struct ConnectionGuardHandlerTests {
         }
     }
 
-    /// Opens a raw connection that sends nothing, and keeps it until `body` returns.
-    static func withSilentConnection<T>(port: Int, _ body: () async throws -> T) async throws -> T {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
-        defer { channel.close(promise: nil) }
-        return try await body()
+    /// Opens a connection, sends one request and reads until the answer's body or the close.
+    static func ask(port: Int) async throws -> (channel: any Channel, answer: String) {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        var received = ""
+        try? await channel.outbound.write(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        // Nothing more is written; the connection itself stays open until the test closes it.
+        channel.outbound.finish()
+        var iterator = channel.inbound.makeAsyncIterator()
+        while let buffer = try? await iterator.next() {
+            received += String(buffer: buffer)
+            if received.hasSuffix("}") { break }
+        }
+        return (channel.channel, received)
     }
 
     @Test func aConnectionThatSendsNothingIsClosed() async throws {
@@ -90,15 +103,26 @@ struct ConnectionGuardHandlerTests {
     }
 
     @Test func beyondTheCapANewConnectionGets503AndLaterOnesAreServedAgain() async throws {
-        try await app(.init(maximumConnectionsPerAddress: 2)).test(.live) { client in
+        try await app(.init(maximumConnectionsPerAddress: 4)).test(.live) { client in
             let port = try #require(client.port)
-            try await Self.withSilentConnection(port: port) {
-                try await Self.withSilentConnection(port: port) {
-                    let received = try await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                    #expect(received.hasPrefix("HTTP/1.1 503"))
-                    #expect(received.contains(#""error":{"message":"the server holds as many connections as it may"#))
+            // Connections answered one after another (so each was admitted before the next came),
+            // kept open, until the cap refuses one. The test client may hold one of its own.
+            var held: [any Channel] = []
+            var refusal: String?
+            for _ in 0..<6 {
+                let (channel, answer) = try await Self.ask(port: port)
+                held.append(channel)
+                if answer.hasPrefix("HTTP/1.1 503") {
+                    refusal = answer
+                    break
                 }
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(40))")
             }
+            let refused = try #require(refusal, "no connection was refused")
+            #expect(held.count >= 4 && held.count <= 5, "refused after \(held.count - 1) connections")
+            #expect(refused.contains(#""error":{"message":"the server holds as many connections as it may"#))
+            #expect(refused.contains("Retry-After: 5"))
+            for channel in held { try? await channel.close() }
             // Once those are gone the server answers again (it notices their close on its own loop).
             try await eventuallyServed(port: port)
         }
@@ -106,8 +130,9 @@ struct ConnectionGuardHandlerTests {
 
     private func eventuallyServed(port: Int) async throws {
         for _ in 0..<600 {
-            let received = try await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            if received.hasPrefix("HTTP/1.1 200") { return }
+            // A connection still refused may be closed before the request is written: try again.
+            let received = try? await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            if received?.hasPrefix("HTTP/1.1 200") == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("the server did not answer again once connections were freed")
