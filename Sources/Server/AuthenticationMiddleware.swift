@@ -22,7 +22,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.identity = try await authenticator.identity(secret: secret)
         }
         if context.identity == nil, await authenticator.isFirstRun() {
-            if context.isLoopback {
+            // A page elsewhere whose name was rebound to 127.0.0.1 reaches this machine from itself
+            // too, but under its own host name: only a loopback name counts as this machine.
+            if context.isLoopback && Self.isLoopbackName(request.head.authority) {
                 context.identity = .localSetup
             } else if request.uri.path != "/healthz" {
                 throw APIError(.serviceUnavailable, message: """
@@ -32,6 +34,22 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+
+    /// Whether the `Host` asked for names this machine's loopback interface (or is absent, as
+    /// from a client that is not a browser speaking HTTP/1.0).
+    static func isLoopbackName(_ authority: String?) -> Bool {
+        guard let authority = authority?.lowercased() else { return true }
+        let host: Substring
+        if authority.hasPrefix("[") {
+            host = authority.prefix { $0 != "]" }.dropFirst()
+        } else {
+            host = authority.split(separator: ":", maxSplits: 1).first ?? ""
+        }
+        if host == "localhost" || host == "::1" { return true }
+        // 127.0.0.0/8 written as an address, not a name that merely starts like one.
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { part in UInt8(part) != nil }
     }
 
     /// The bearer token, else the session cookie.

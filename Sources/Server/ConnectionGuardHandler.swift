@@ -2,31 +2,41 @@ import Logging
 import NIOCore
 
 /// The first handler of every connection, below HTTP: admits it under the connection limits
-/// (else answers 503 and closes), closes it when its first request's headers do not arrive in
-/// time, and closes it when nothing was read or written for the idle timeout — until it becomes
-/// a WebSocket, which its pings keep alive.
+/// (else answers 503 and closes), closes it when a request's headers do not arrive in time or
+/// grow too large, and closes it when nothing was read or written for the idle timeout — until
+/// it becomes a WebSocket, which its pings keep alive.
+///
+/// Time is the event loop's (`eventLoop.now`), so tests drive it on an `EmbeddedEventLoop`.
 final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Headers sent with the guard's own answers, as `SecurityHeadersMiddleware` sends them with the server's.
+    static let securityHeaders = "Content-Security-Policy: \(SecurityHeadersMiddleware.contentSecurityPolicy)\r\n"
+        + "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+
     private let registry: ConnectionRegistry
     private let logger: Logger
     private var address: String?
     private var admitted = false
-    /// The end of the first request's headers has been read.
-    private var headersSeen = false
-    /// The last four bytes read while looking for the end of the headers.
+    /// Reading a request's headers: from its first byte to the blank line that ends them.
+    private var inHeaders = true
+    /// The request's headers were read and its answer has not been written yet (its body, if any, is being read).
+    private var awaitingAnswer = false
+    /// Bytes of the current request's headers so far.
+    private var headerBytes = 0
+    /// Whether a line end has been read in the current request's headers (the request line ended).
+    private var requestLineEnded = false
+    /// The last three bytes read while looking for the end of the headers.
     private var tail: [UInt8] = []
     private var webSocket = false
-    /// Bytes read before the end of the first request's headers.
-    private var headerBytes = 0
-    /// An answer that ends the connection was sent: what the client sends now is dropped.
-    private var refused = false
-    private var lastActivity = NIODeadline.now()
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var headerTimer: Scheduled<Void>?
     private var idleTimer: RepeatedTask?
+    /// An answer that ends the connection was sent: what the client sends now is dropped.
+    private var refused = false
 
     init(registry: ConnectionRegistry, logger: Logger) {
         self.registry = registry
@@ -51,25 +61,35 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 "client.address": "\(address)", "connections": "\(registry.count)",
                 "limit": "\(registry.limits.maximumConnections)", "limit.per_address": "\(registry.limits.maximumConnectionsPerAddress)",
             ])
-            refuse(context: context)
+            answerAndClose(context: context, status: "503 Service Unavailable",
+                           message: "the server holds as many connections as it may; try again shortly", retryAfter: true)
             return
         }
         admitted = true
-        let limits = registry.limits
+        lastActivity = context.eventLoop.now
+        armHeaderTimer(context: context)
+        let idle = TimeAmount(registry.limits.idleTimeout)
+        let check = TimeAmount.nanoseconds(max(50_000_000, idle.nanoseconds / 4))
         // Timers run on this connection's event loop, where the handler and its context live.
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        headerTimer = context.eventLoop.scheduleTask(in: TimeAmount(limits.headerTimeout)) {
-            guard !handler.value.headersSeen else { return }
-            handler.value.logger.debug("server.header_timeout", metadata: ["client.address": "\(address)"])
-            boundContext.value.close(promise: nil)
-        }
-        let idle = TimeAmount(limits.idleTimeout)
-        let check = TimeAmount.nanoseconds(max(50_000_000, idle.nanoseconds / 4))
         idleTimer = context.eventLoop.scheduleRepeatedTask(initialDelay: check, delay: check) { _ in
             let guardHandler = handler.value
-            guard !guardHandler.webSocket, NIODeadline.now() - guardHandler.lastActivity >= idle else { return }
+            let context = boundContext.value
+            guard !guardHandler.webSocket, context.eventLoop.now - guardHandler.lastActivity >= idle else { return }
             guardHandler.logger.debug("server.idle_timeout", metadata: ["client.address": "\(address)"])
+            context.close(promise: nil)
+        }
+    }
+
+    /// The current request's headers must be complete within the header timeout.
+    private func armHeaderTimer(context: ChannelHandlerContext) {
+        headerTimer?.cancel()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        headerTimer = context.eventLoop.scheduleTask(in: TimeAmount(registry.limits.headerTimeout)) {
+            guard handler.value.inHeaders, !handler.value.webSocket else { return }
+            handler.value.logger.debug("server.header_timeout", metadata: ["client.address": "\(handler.value.address ?? "unknown")"])
             boundContext.value.close(promise: nil)
         }
     }
@@ -86,35 +106,55 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard admitted, !refused else { return }
-        lastActivity = .now()
-        if !headersSeen {
+        lastActivity = context.eventLoop.now
+        if !webSocket {
             let buffer = unwrapInboundIn(data)
-            headerBytes += buffer.readableBytes
-            if let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) {
-                tail.append(contentsOf: bytes)
-                if Self.containsEndOfHeaders(tail) {
-                    headersSeen = true
-                    headerTimer?.cancel()
-                }
-                tail = Array(tail.suffix(3))
+            if !inHeaders && !awaitingAnswer {
+                // The first byte after an answer starts the next request: its headers are timed too.
+                inHeaders = true
+                armHeaderTimer(context: context)
             }
-            if !headersSeen && headerBytes > registry.limits.maximumHeaderBytes {
-                logger.debug("server.headers_too_large", metadata: ["client.address": "\(address ?? "unknown")"])
-                answerAndClose(context: context, status: "431 Request Header Fields Too Large",
-                               message: "the request line and headers may have at most \(registry.limits.maximumHeaderBytes) bytes")
-                return
+            if inHeaders {
+                headerBytes += buffer.readableBytes
+                let bytes = tail + (buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [])
+                if bytes.contains(10) { requestLineEnded = true }
+                if Self.containsEndOfHeaders(bytes) {
+                    inHeaders = false
+                    awaitingAnswer = true
+                    headerTimer?.cancel()
+                } else if headerBytes > registry.limits.maximumHeaderBytes {
+                    logger.debug("server.headers_too_large", metadata: ["client.address": "\(address ?? "unknown")"])
+                    let limit = registry.limits.maximumHeaderBytes
+                    if requestLineEnded {
+                        answerAndClose(context: context, status: "431 Request Header Fields Too Large",
+                                       message: "the request line and headers may have at most \(limit) bytes")
+                    } else {
+                        answerAndClose(context: context, status: "414 URI Too Long",
+                                       message: "the request line may have at most \(limit) bytes")
+                    }
+                    return
+                }
+                tail = Array(bytes.suffix(3))
             }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         if !webSocket {
             let buffer = unwrapOutboundIn(data)
-            // A "101 Switching Protocols" answer makes this connection a WebSocket.
-            if buffer.readableBytes >= 12, buffer.getString(at: buffer.readerIndex, length: 12) == "HTTP/1.1 101" {
+            let start = buffer.readableBytes >= 12 ? buffer.getString(at: buffer.readerIndex, length: 12) : nil
+            if start == "HTTP/1.1 101" {
+                // "101 Switching Protocols": this connection is a WebSocket from now on.
                 webSocket = true
+                headerTimer?.cancel()
+            } else if start?.hasPrefix("HTTP/1.1 ") == true && awaitingAnswer {
+                // An answer to the request read: the next one starts afresh.
+                awaitingAnswer = false
+                headerBytes = 0
+                requestLineEnded = false
+                tail = []
             }
         }
         context.write(data, promise: promise)
@@ -128,11 +168,6 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         return false
     }
 
-    private func refuse(context: ChannelHandlerContext) {
-        answerAndClose(context: context, status: "503 Service Unavailable",
-                       message: "the server holds as many connections as it may; try again shortly", retryAfter: true)
-    }
-
     /// Answers with a JSON error and closes: first the sending side, so the client reads the answer
     /// rather than a reset for the request bytes it already sent, then, shortly after, the rest.
     private func answerAndClose(context: ChannelHandlerContext, status: String, message: String, retryAfter: Bool = false) {
@@ -140,7 +175,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         headerTimer?.cancel()
         idleTimer?.cancel()
         let body = #"{"error":{"message":"\#(message)"}}"#
-        let response = "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\n"
+        let response = "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\n" + Self.securityHeaders
             + "Content-Length: \(body.utf8.count)\r\n" + (retryAfter ? "Retry-After: 5\r\n" : "") + "Connection: close\r\n\r\n" + body
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: response))).whenComplete { _ in

@@ -21,7 +21,11 @@ struct OriginCheckMiddleware: RouterMiddleware {
         guard let schemeEnd = lowered.range(of: "://") else { return nil }
         let scheme = lowered[..<schemeEnd.lowerBound]
         let rest = lowered[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var authority = String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+        // Browsers leave the scheme's own port out of an origin.
+        let defaultPort = scheme == "https" ? ":443" : ":80"
+        if authority.hasSuffix(defaultPort) { authority = String(authority.dropLast(defaultPort.count)) }
         guard !authority.isEmpty, scheme == "http" || scheme == "https" else { return nil }
         return "\(scheme)://\(authority)"
     }

@@ -17,13 +17,16 @@ public struct PushWindow: Sendable, Hashable {
     /// Why `time` falls outside the window around `now`, or nil when it is inside.
     func problem(with time: Date, now: Date) -> String? {
         let offset = time.timeIntervalSince(now)
-        let age = Double(maximumAge.components.seconds)
-        let lead = Double(maximumLead.components.seconds)
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        let age = seconds(maximumAge)
+        let lead = seconds(maximumLead)
         if offset < -age {
-            return "is \(Int(-offset)) s before the server's clock; frames may be at most \(Int(age)) s old (check the camera's clock)"
+            return "is \(Int(-offset)) s before the server's clock; frames may be at most \(age.formatted()) s old (check the camera's clock)"
         }
         if offset > lead {
-            return "is \(Int(offset)) s ahead of the server's clock; frames may be at most \(Int(lead)) s ahead (check the camera's clock)"
+            return "is \(Int(offset)) s ahead of the server's clock; frames may be at most \(lead.formatted()) s ahead (check the camera's clock)"
         }
         return nil
     }

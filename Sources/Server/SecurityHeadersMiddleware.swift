@@ -29,6 +29,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try error.response(from: request, context: context)
         } catch let error as HTTPResponseError {
             response = try APIError(error.status, message: Self.message(for: error.status)).response(from: request, context: context)
+        } catch {
+            // Anything else is the server's fault: logged here, since it is answered here.
+            context.logger.error("api.request_failed", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            response = try APIError(.internalServerError, message: "the server failed to answer; the error is in its log")
+                .response(from: request, context: context)
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"

@@ -340,9 +340,12 @@ class DashboardBrowserTests(unittest.TestCase):
     def test_07_every_page_at_phone_width_without_errors(self):
         self.driver.set_window_size(390, 844)
         try:
-            for page in ("/", "/history?camera=plaza", "/cameras/plaza/events", "/cameras/plaza/setup", "/tokens"):
+            pages = {"/": "Overview", "/history?camera=plaza": "History", "/cameras/plaza/events": "Plaza: events",
+                     "/cameras/plaza/setup": "Plaza", "/tokens": "Tokens"}
+            for page, heading in pages.items():
                 self.go(page)
-                self.find("main .page, main section")
+                # This page's own heading, and nothing still loading: not the page before it.
+                self.wait(lambda d: d.find_element(By.CSS_SELECTOR, "main h2").text == heading, message=f"{page} did not show")
                 self.wait(lambda d: d.find_element(By.ID, "main").get_attribute("aria-busy") is None)
                 overflow = self.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
                 self.assertLessEqual(overflow, 0, f"{page} scrolls sideways at phone width")

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  cancel, createEditor, crossingEdges, finishZone, flipLine, hitTest, inArrow, nudgeSelected, pointerDown, pointerMove,
+  addLine, addZone, cancel, createEditor, crossingEdges, finishZone, flipLine, hitTest, inArrow, nudgeSelected, pointerDown, pointerMove,
   pointerUp, remove, rename, setTool, toGeometry, validate,
 } from '../../Sources/Server/Dashboard/js/geometry-editor.js';
 
@@ -120,4 +120,25 @@ test('validation names the fields the API would refuse', () => {
 test('crossing edges are found, neighbouring edges are not a crossing', () => {
   assert.deepEqual(crossingEdges([[0, 0], [100, 100], [100, 0], [0, 100]]), [0, 2]);
   assert.equal(crossingEdges([[0, 0], [100, 0], [100, 100], [0, 100]]), null);
+});
+
+test('lines and zones can be added without a pointer, selected, then moved with the keys', () => {
+  let state = addLine(empty());
+  assert.deepEqual(toGeometry(state).lines, [{ name: 'line-1', a: [230, 288], b: [538, 288] }]);
+  assert.deepEqual(state.selected, { kind: 'line', index: 0 });
+  state = nudgeSelected(state, 0, -10);
+  assert.deepEqual(toGeometry(state).lines[0].a, [230, 278]);
+  state = addZone(state);
+  assert.deepEqual(state.selected, { kind: 'zone', index: 0 });
+  assert.equal(state.zones[0].polygon.length, 4);
+  assert.deepEqual(validate(state), []);
+});
+
+test('without a known picture size nothing is kept inside a guessed one', () => {
+  const geometry = { lines: [{ name: 'far', a: [1800, 900], b: [1900, 1000] }], zones: [] };
+  const unbounded = createEditor(geometry, 1280, 720, { bounded: false });
+  assert.deepEqual(validate(unbounded), [], 'the API checks points only once it knows the frame');
+  const moved = drag(unbounded, [1900, 1000], [2500, 1400]);
+  assert.deepEqual(toGeometry(moved).lines[0].b, [2500, 1400]);
+  assert.deepEqual(validate(createEditor(geometry, 1280, 720)).map((p) => p.field), ['lines[0].a', 'lines[0].b']);
 });

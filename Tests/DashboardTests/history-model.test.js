@@ -58,3 +58,9 @@ test('percent change', () => {
   assert.equal(percentChange(118, 100), 18);
   assert.equal(percentChange(5, 0), null);
 });
+
+test('a range that starts inside a bucket keeps that bucket, as the API answers it', () => {
+  const unaligned = { from: T + 30 * 60_000, to: T + 3 * 3_600_000, bucket: 'hour' };
+  const rows = historyRows([answer('door', [{ start: at(0), in: 2, out: 1 }, { start: at(1), in: 3, out: 0 }])], unaligned);
+  assert.deepEqual(lineTotals(rows).all, { in: 5, out: 1 });
+});

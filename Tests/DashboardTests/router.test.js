@@ -10,6 +10,7 @@ test('routes round-trip through the hash', () => {
   assert.deepEqual(parseRoute(hashFor('camera-setup', { id: 'north gate/2' })), { page: 'camera-setup', params: { id: 'north gate/2' }, query: {} });
   assert.deepEqual(parseRoute(hashFor('history', {}, { camera: 'door', range: 'week', bucket: '' })), { page: 'history', params: {}, query: { camera: 'door', range: 'week' } });
   assert.equal(parseRoute('#/nowhere').page, 'not-found');
+  assert.equal(parseRoute('#/cameras/%E0/setup').page, 'not-found', 'a malformed address is not an error');
 });
 
 test('roles may do what the API lets them', () => {

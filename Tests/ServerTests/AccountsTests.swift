@@ -7,7 +7,7 @@ import HummingbirdWSClient
 import HummingbirdWSTesting
 import HummingbirdWebSocket
 import Messaging
-import Server
+@testable import Server
 import Storage
 import Testing
 
@@ -51,6 +51,16 @@ struct AccountsTests {
             #expect(viewer.json["signedIn"] as? Bool == true)
             let forged = try await call(client, .get, "/api/v1/sessions/check", token: "ff_not-a-real-token")
             #expect(forged.status == .ok && forged.json["signedIn"] as? Bool == false)
+        }
+    }
+
+    @Test func onlyALoopbackNameIsThisMachineForTheFirstRun() {
+        // A page whose name was rebound to 127.0.0.1 arrives from loopback under its own name.
+        for name in ["127.0.0.1:8080", "localhost", "LOCALHOST:80", "[::1]:8080", nil] {
+            #expect(AuthenticationMiddleware.isLoopbackName(name), "\(name ?? "no Host")")
+        }
+        for name in ["evil.example:8080", "10.0.0.5:8080", "127.0.0.1.evil.example", "[::2]:80"] {
+            #expect(!AuthenticationMiddleware.isLoopbackName(name), "\(name)")
         }
     }
 

@@ -60,12 +60,21 @@ struct OriginCheckMiddlewareTests {
         #expect(check.accepts(origin: "https://counts.example.com", authority: "10.0.0.5:8080"))
         #expect(!check.accepts(origin: "http://counts.example.com", authority: "10.0.0.5:8080"), "the scheme counts")
         #expect(OriginCheckMiddleware.origin(of: "ftp://counts.example.com") == nil)
+        #expect(OriginCheckMiddleware.origin(of: "https://admin@Counts.example.com:443/x") == "https://counts.example.com",
+                "browsers leave the default port out of an origin")
+        #expect(OriginCheckMiddleware.origin(of: "http://counts.example.com:8080") == "http://counts.example.com:8080")
         #expect(check.accepts(origin: "ws://localhost", authority: "localhost:8080"), "not a web page: a WebSocket client")
         #expect(!check.accepts(origin: "null", authority: "localhost:8080"), "a sandboxed page or a file")
     }
 
     @Test func theLiveStreamRefusesAnotherSite() async throws {
         try await app().test(.live) { client in
+            // The same stream without a foreign Origin opens: the refusal below is the Origin's doing.
+            try await client.ws("/api/v1/live/ws") { inbound, _, _ in
+                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                guard case .text(let hello) = try await iterator.next() else { throw CancellationError() }
+                #expect(hello.contains("hello"))
+            }
             var configuration = WebSocketClientConfiguration()
             configuration.additionalHeaders[.origin] = "https://evil.example"
             await #expect(throws: (any Error).self) {

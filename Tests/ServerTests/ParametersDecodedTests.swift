@@ -22,8 +22,10 @@ struct ParametersDecodedTests {
                     #expect(response.status == .ok, "\(path)")
                 }
             }
-            try await client.execute(uri: "/api/v1/cameras/%FF", method: .get) { response in
-                #expect(response.status == .badRequest)
+            for path in ["/api/v1/cameras/%FF", "/api/v1/cameras/%00", "/api/v1/cameras/door%0A1"] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(path)")
+                }
             }
         }
     }

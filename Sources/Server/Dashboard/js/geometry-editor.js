@@ -7,11 +7,16 @@
 
 export const LIMITS = { lines: 50, zones: 50, minCorners: 3, maxCorners: 100, nameLength: 100 };
 
-/** A new editor on `geometry` (`{lines, zones}` as the API gives them) over a `width`×`height` picture. */
-export function createEditor(geometry, width, height) {
+/**
+ * A new editor on `geometry` (`{lines, zones}` as the API gives them) over a `width`×`height`
+ * picture. `bounded: false` is for a camera whose picture size is not known (one that pushes its
+ * detections): points are then not kept inside `width`×`height`, as the API does not check them.
+ */
+export function createEditor(geometry, width, height, { bounded = true } = {}) {
   return {
     width,
     height,
+    bounded,
     lines: (geometry?.lines ?? []).map((line) => ({ name: line.name, a: [...line.a], b: [...line.b] })),
     zones: (geometry?.zones ?? []).map((zone) => ({ name: zone.name, polygon: zone.polygon.map((p) => [...p]) })),
     tool: 'select',
@@ -35,8 +40,13 @@ export function setTool(state, tool) {
   return { ...state, tool, draft: null, drag: null };
 }
 
+function limits(state) {
+  return state.bounded === false ? [Infinity, Infinity] : [state.width, state.height];
+}
+
 function clamp(state, p) {
-  return [Math.min(state.width, Math.max(0, p[0])), Math.min(state.height, Math.max(0, p[1]))];
+  const [width, height] = limits(state);
+  return [Math.min(width, Math.max(0, p[0])), Math.min(height, Math.max(0, p[1]))];
 }
 
 function distance(p, q) {
@@ -161,8 +171,9 @@ export function pointerMove(state, p) {
 function shiftWithin(state, points, dx, dy) {
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
-  const cx = Math.max(-Math.min(...xs), Math.min(state.width - Math.max(...xs), dx));
-  const cy = Math.max(-Math.min(...ys), Math.min(state.height - Math.max(...ys), dy));
+  const [width, height] = limits(state);
+  const cx = Math.max(-Math.min(...xs), Math.min(width - Math.max(...xs), dx));
+  const cy = Math.max(-Math.min(...ys), Math.min(height - Math.max(...ys), dy));
   return [cx, cy];
 }
 
@@ -183,6 +194,23 @@ export function pointerUp(state, p, tolerance) {
     };
   }
   return { ...state, drag: null };
+}
+
+/** Adds a line across the middle of the picture and selects it: drawing without a pointer. */
+export function addLine(state) {
+  if (state.lines.length >= LIMITS.lines) return state;
+  const y = Math.round(state.height / 2);
+  const line = { name: freshName(state.lines, 'line'), a: [Math.round(state.width * 0.3), y], b: [Math.round(state.width * 0.7), y] };
+  return { ...state, lines: [...state.lines, line], draft: null, tool: 'select', selected: { kind: 'line', index: state.lines.length }, dirty: true };
+}
+
+/** Adds a rectangular zone in the middle of the picture and selects it: drawing without a pointer. */
+export function addZone(state) {
+  if (state.zones.length >= LIMITS.zones) return state;
+  const [x0, x1] = [Math.round(state.width * 0.35), Math.round(state.width * 0.65)];
+  const [y0, y1] = [Math.round(state.height * 0.35), Math.round(state.height * 0.65)];
+  const zone = { name: freshName(state.zones, 'zone'), polygon: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] };
+  return { ...state, zones: [...state.zones, zone], draft: null, tool: 'select', selected: { kind: 'zone', index: state.zones.length }, dirty: true };
 }
 
 /** Closes the zone being drawn (at least three corners), or leaves the state as it was. */
@@ -280,7 +308,7 @@ export function crossingEdges(polygon) {
  */
 export function validate(state) {
   const problems = [];
-  const inside = (p) => p[0] >= 0 && p[1] >= 0 && p[0] <= state.width && p[1] <= state.height;
+  const inside = (p) => state.bounded === false || (p[0] >= 0 && p[1] >= 0 && p[0] <= state.width && p[1] <= state.height);
   const checkNames = (items, key) => {
     const seen = new Set();
     items.forEach((item, i) => {

@@ -1,27 +1,29 @@
 // The history page's numbers: count answers of one or more cameras turned into rows, totals,
 // chart series and CSV. What the CSV holds is exactly what the page shows.
 
-import { BUCKET_MS, bucketStarts, isoSeconds } from './time.js';
+import { BUCKET_MS, bucketStart, bucketStarts, isoSeconds } from './time.js';
 
 /**
  * Rows from `GET /api/v1/cameras/{id}/counts` answers (one per camera), in a stable order:
  * `{camera, kind: 'line'|'zone', name, start (ms), in, out}` or `{…, min, max, mean}`.
- * Buckets outside `range` are left out.
+ * Buckets outside `range` are left out; the one holding `range.from` is kept.
  */
 export function historyRows(answers, range) {
   const rows = [];
+  // The API answers with the bucket that holds `from`, which may start before it.
+  const first = bucketStart(range.from, range.bucket);
   for (const answer of answers) {
     for (const line of answer.lines ?? []) {
       for (const bucket of line.buckets) {
         const start = Date.parse(bucket.start);
-        if (start < range.from || start >= range.to) continue;
+        if (start < first || start >= range.to) continue;
         rows.push({ camera: answer.camera, kind: 'line', name: line.name, start, in: bucket.in, out: bucket.out });
       }
     }
     for (const zone of answer.zones ?? []) {
       for (const bucket of zone.buckets) {
         const start = Date.parse(bucket.start);
-        if (start < range.from || start >= range.to) continue;
+        if (start < first || start >= range.to) continue;
         rows.push({ camera: answer.camera, kind: 'zone', name: zone.name, start, min: bucket.min, max: bucket.max, mean: bucket.mean });
       }
     }

@@ -12,10 +12,11 @@ export class LiveHub {
     this.loaded = false;
     this.listeners = new Set();
     this.reloading = null;
+    this.again = false;
     this.socket = new LiveSocket(liveURL(location), {
       onMessage: (message) => this.receive(message),
       onState: onConnection,
-      onOpen: () => this.reload(),
+      onOpen: () => this.reload().catch(() => {}),
     });
   }
 
@@ -40,15 +41,22 @@ export class LiveHub {
 
   /** Reads the camera list and current totals again (one read at a time). */
   reload() {
-    if (this.reloading) return this.reloading;
+    // A change announced while a read is under way may be newer than that read: read once more after it.
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
     this.reloading = (async () => {
       try {
-        const [cameras, live] = await Promise.all([this.api.cameras(), this.api.live()]);
-        this.cameras = cameras.cameras;
-        const recent = this.state.recent;
-        this.state = { ...overviewFrom(this.cameras, live), recent };
-        this.loaded = true;
-        this.emit({ reloaded: true });
+        do {
+          this.again = false;
+          const [cameras, live] = await Promise.all([this.api.cameras(), this.api.live()]);
+          this.cameras = cameras.cameras;
+          const recent = this.state.recent;
+          this.state = { ...overviewFrom(this.cameras, live), recent };
+          this.loaded = true;
+          this.emit({ reloaded: true });
+        } while (this.again);
       } finally {
         this.reloading = null;
       }

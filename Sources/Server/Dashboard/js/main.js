@@ -55,22 +55,30 @@ const app = {
   },
 };
 
-app.api = createAPI({
-  onUnauthorized: () => {
-    if (app.session === null) return;
-    app.hub?.stop();
-    app.hub = null;
-    app.session = null;
-    renderHeader();
-    app.navigate('login');
-  },
-});
+app.api = createAPI({ onUnauthorized: () => forgetSession() });
 
 function showConnection(state) {
   const banner = document.getElementById('connection-banner');
   const lost = state === 'lost';
   banner.hidden = !lost;
   document.body.dataset.live = state;
+  // The stream also ends when the session does: then signing in again is what helps.
+  if (lost && app.session !== null) {
+    app.api.checkSession().then((check) => {
+      if (!check.signedIn) forgetSession();
+    }).catch(() => {});
+  }
+}
+
+/** The session ended elsewhere (expired, revoked): back to the sign-in page. */
+function forgetSession() {
+  if (app.session === null) return;
+  app.hub?.stop();
+  app.hub = null;
+  app.session = null;
+  showConnection('open');
+  renderHeader();
+  app.navigate('login');
 }
 
 /** Tells the CSS how tall the sticky header is, so that sticky toolbars sit just below it. */
@@ -131,13 +139,19 @@ async function show() {
     replace(app.main, h('section', { class: 'page' }, h('h2', {}, 'Not found'), h('p', {}, h('a', { href: hashFor('overview') }, 'Back to the overview'))));
     return;
   }
+  // A page may still be loading when the address changes again: only the newest one stays.
+  const generation = ++showGeneration;
   app.main.setAttribute('aria-busy', 'true');
   try {
-    app.page = (await module.render(app, route)) ?? null;
+    const page = (await module.render(app, route)) ?? null;
+    if (generation === showGeneration) app.page = page;
+    else page?.dispose?.();
   } finally {
-    app.main.removeAttribute('aria-busy');
+    if (generation === showGeneration) app.main.removeAttribute('aria-busy');
   }
 }
+
+let showGeneration = 0;
 
 async function start() {
   window.addEventListener('hashchange', () => show());

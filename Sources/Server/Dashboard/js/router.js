@@ -26,8 +26,12 @@ export function parseRoute(hash) {
     const match = route.pattern.exec(path);
     if (match) {
       const params = route.params ? route.params(match) : {};
-      for (const key of Object.keys(params)) {
-        if (params[key] !== null) params[key] = decodeURIComponent(params[key]);
+      try {
+        for (const key of Object.keys(params)) {
+          if (params[key] !== null) params[key] = decodeURIComponent(params[key]);
+        }
+      } catch {
+        return { page: 'not-found', params: {}, query };
       }
       return { page: route.page, params, query };
     }

@@ -35,8 +35,8 @@ export async function render(app) {
             h('td', {}, timeElement(entry.time, { withDate: true })), h('td', {}, entry.user ?? '—'), h('td', {}, entry.address ?? '—'),
             h('td', {}, h('code', {}, entry.action)), h('td', {}, entry.target),
             h('td', {}, entry.before || entry.after ? h('details', {}, h('summary', {}, 'show'),
-              entry.before ? h('pre', {}, `before: ${JSON.stringify(entry.before, null, 1)}`) : null,
-              entry.after ? h('pre', {}, `after: ${JSON.stringify(entry.after, null, 1)}`) : null) : '—'))))));
+              entry.before ? h('pre', {}, `before: ${pretty(entry.before)}`) : null,
+              entry.after ? h('pre', {}, `after: ${pretty(entry.after)}`) : null) : '—'))))));
     } catch (error) {
       replace(results, errorNotice(error));
     }
@@ -52,4 +52,13 @@ export async function render(app) {
     results);
   await load();
   return null;
+}
+
+/** The audit trail keeps before and after as JSON text: shown indented, or as it is if it is not JSON. */
+function pretty(text) {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 1);
+  } catch {
+    return text;
+  }
 }

@@ -3,7 +3,7 @@
 import { errorNotice, h, notice, replace, timeElement } from '../dom.js';
 import { drawEditor, viewTransform } from '../draw.js';
 import {
-  cancel, createEditor, finishZone, flipLine, nudgeSelected, pointerDown, pointerMove, pointerUp, remove, rename,
+  addLine, addZone, cancel, createEditor, finishZone, flipLine, nudgeSelected, pointerDown, pointerMove, pointerUp, remove, rename,
   setTool, toGeometry, validate,
 } from '../geometry-editor.js';
 import { hashFor } from '../router.js';
@@ -142,7 +142,10 @@ function cameraForm(app, camera, sites) {
 }
 
 function geometrySection(app, camera, editable, disposers) {
-  let state = createEditor(camera, DEFAULT_SIZE.width, DEFAULT_SIZE.height);
+  // Until a picture says how big the camera's frames are, the editor covers at least what is drawn
+  // already and keeps nothing inside a guessed size (the API checks only once it knows).
+  const extent = (axis) => Math.max(0, ...camera.lines.flatMap((l) => [l.a[axis], l.b[axis]]), ...camera.zones.flatMap((z) => z.polygon.map((p) => p[axis])));
+  let state = createEditor(camera, Math.max(DEFAULT_SIZE.width, extent(0) + 40), Math.max(DEFAULT_SIZE.height, extent(1) + 40), { bounded: false });
   let version = camera.geometryVersion;
   const image = new Image();
   const canvas = h('canvas', {
@@ -157,6 +160,7 @@ function geometrySection(app, camera, editable, disposers) {
   const toolButtons = {};
   let pictureTimer = null;
   let sized = false;
+  let disposed = false;
 
   function redraw() {
     drawEditor(canvas, state, image.complete && image.naturalWidth > 0 ? image : null);
@@ -184,6 +188,7 @@ function geometrySection(app, camera, editable, disposers) {
     } catch {
       frame = null;
     }
+    if (disposed) return;
     if (!frame) {
       pictureNote.textContent = camera.source.kind === 'external'
         ? 'This camera pushes detections and sends no picture: draw on the grid, in the camera’s pixels.'
@@ -195,6 +200,7 @@ function geometrySection(app, camera, editable, disposers) {
       if (!sized) {
         sized = true;
         state = { ...createEditor(toGeometry(state), image.naturalWidth, image.naturalHeight), tool: state.tool };
+        // A picture now says how big the frames are.
         renderList();
       }
       pictureNote.textContent = `Picture ${image.naturalWidth}×${image.naturalHeight}, taken about `;
@@ -203,9 +209,17 @@ function geometrySection(app, camera, editable, disposers) {
       redraw();
     };
     image.onerror = () => {
-      pictureTimer = setTimeout(loadPicture, PICTURE_RETRY_MS);
+      if (!disposed) pictureTimer = setTimeout(loadPicture, PICTURE_RETRY_MS);
     };
     image.src = app.api.snapshotURL(camera.id, { overlay: false });
+  }
+
+  function select(kind, index) {
+    state = { ...state, selected: { kind, index } };
+    redraw();
+    for (const item of list.querySelectorAll('li[data-kind]')) {
+      item.classList.toggle('selected', item.dataset.kind === kind && Number(item.dataset.index) === index);
+    }
   }
 
   function renderList() {
@@ -221,9 +235,10 @@ function geometrySection(app, camera, editable, disposers) {
     const input = h('input', {
       value: name, 'aria-label': `${kind} name`, maxlength: 100, disabled: !editable, 'data-testid': `${kind}-name-${index}`,
       oninput: (event) => update(rename(state, kind, index, event.target.value)),
-      onfocus: () => update({ ...state, selected: { kind, index } }),
+      // Selecting from the list must not rebuild it: that would take the focus from this box.
+      onfocus: () => select(kind, index),
     });
-    return h('li', { class: selected ? 'selected' : null },
+    return h('li', { class: selected ? 'selected' : null, dataset: { kind, index: String(index) } },
       h('span', { class: `kind kind-${kind}` }, kind === 'line' ? 'Line' : 'Zone'), input,
       editable && kind === 'line' ? h('button', { type: 'button', 'data-testid': `flip-${index}`, title: 'Swap its ends: “in” points the other way', onclick: () => update(flipLine(state, index)) }, 'Flip direction') : null,
       editable ? h('button', { type: 'button', class: 'danger', onclick: () => update(remove(state, kind, index), { relist: true }) }, 'Delete') : null);
@@ -238,7 +253,7 @@ function geometrySection(app, camera, editable, disposers) {
     try {
       const saved = await app.api.saveGeometry(camera.id, geometry);
       version = saved.version;
-      state = { ...createEditor(saved, state.width, state.height), tool: 'select' };
+      state = { ...createEditor(saved, state.width, state.height, { bounded: state.bounded }), tool: 'select' };
       renderList();
       redraw();
       replace(message, notice('ok', `Saved as version ${saved.version}. Counting uses it from the next frame.`));
@@ -298,6 +313,7 @@ function geometrySection(app, camera, editable, disposers) {
   window.addEventListener('resize', onResize);
   disposers.push(() => {
     window.removeEventListener('resize', onResize);
+    disposed = true;
     clearTimeout(pictureTimer);
     image.onload = null;
     image.onerror = null;
@@ -309,6 +325,8 @@ function geometrySection(app, camera, editable, disposers) {
     editable ? h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Drawing tools' },
       Object.values(toolButtons),
       h('button', { type: 'button', onclick: () => update(finishZone(state)) }, 'Finish zone'),
+      h('button', { type: 'button', 'data-testid': 'add-line', title: 'A line across the middle, to move with the arrow keys', onclick: () => { update(addLine(state)); canvas.focus(); } }, 'Add line'),
+      h('button', { type: 'button', 'data-testid': 'add-zone', title: 'A zone in the middle, to move with the arrow keys', onclick: () => { update(addZone(state)); canvas.focus(); } }, 'Add zone'),
       h('button', { type: 'button', class: 'primary', 'data-testid': 'save-geometry', onclick: () => saveGeometry() }, 'Save lines and zones')) : null,
     h('div', { class: 'editor' }, canvas, pictureNote),
     message,

@@ -22,9 +22,13 @@ export async function render(app, route) {
         h('a', { href: hashFor('history', {}, { camera: id }) }, 'History'))),
     list);
 
+  let generation = 0;
   async function load() {
+    const current = ++generation;
     try {
       const answer = await app.api.events(id, 500);
+      // An older answer arriving after a newer one is not shown.
+      if (current !== generation) return;
       replace(list, answer.events.length === 0
         ? emptyState('No events yet', 'Status changes (connecting, online, stalled, offline) appear here as they happen.')
         : h('ol', { class: 'card timeline', 'data-testid': 'events' }, answer.events.map((event) => h('li', {},
@@ -32,13 +36,14 @@ export async function render(app, route) {
           h('span', { class: `badge status-${event.status}` }, STATUS_LABELS[event.status] ?? event.status),
           event.reason ? h('span', { class: 'muted' }, ` ${event.reason}`) : null))));
     } catch (error) {
-      replace(list, notice('error', error.message));
+      if (current === generation) replace(list, notice('error', error.message));
     }
   }
 
-  await load();
+  // Listening first: a status change during the first read is not missed.
   const unsubscribe = app.hub.subscribe((event) => {
     if (event.message?.type === 'status' && event.message.camera === id) load();
   });
+  await load();
   return { dispose: unsubscribe };
 }

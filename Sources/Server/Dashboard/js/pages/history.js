@@ -93,8 +93,9 @@ export async function render(app, route) {
     }
     const [kind, key] = scope.value.split(/:(.*)/s);
     const ids = kind === 'site' ? cameras.filter((c) => c.siteID === key).map((c) => c.id) : [key];
-    const query = { scope: scope.value.replace(/^camera:/, ''), range: settings.range, bucket: settings.bucket, compare: String(settings.compare) };
-    history.replaceState(null, '', hashFor('history', {}, kind === 'site' ? { ...query, scope: undefined, site: key } : { ...query, scope: undefined, camera: key }));
+    const query = { range: settings.range, bucket: settings.bucket, compare: String(settings.compare) };
+    if (settings.range === 'custom') Object.assign(query, { from: String(settings.from), to: String(settings.to) });
+    history.replaceState(null, '', hashFor('history', {}, kind === 'site' ? { ...query, site: key } : { ...query, camera: key }));
     replace(results, h('p', { class: 'muted' }, 'Loading…'));
     const previous = previousPeriod(range);
     const ask = (r) => Promise.all(ids.map((id) => app.api.counts(id, { from: isoSeconds(r.from), to: isoSeconds(r.to), bucket: r.bucket })));

@@ -14,14 +14,19 @@ export async function render(app) {
   const message = h('div', { 'aria-live': 'polite' });
   const table = h('tbody');
 
+  /** Shows how `promise` ended and reads the users again either way; true when it succeeded. */
   async function act(promise, done) {
+    let succeeded = false;
     try {
       await promise;
       replace(message, notice('ok', done));
-      await refresh();
+      succeeded = true;
     } catch (error) {
       replace(message, errorNotice(error));
     }
+    // Also after a refusal, so that no control shows what was not stored.
+    await refresh().catch(() => {});
+    return succeeded;
   }
 
   async function refresh() {
@@ -61,7 +66,7 @@ export async function render(app) {
   const form = h('form', { class: 'card form-grid', 'data-testid': 'add-user', onsubmit: (event) => {
     event.preventDefault();
     act(app.api.createUser({ username: username.value.trim(), password: password.value, role: role.value }), `${username.value.trim()} was added.`)
-      .then(() => form.reset());
+      .then((succeeded) => { if (succeeded) form.reset(); });
   } },
   h('h3', {}, 'Add a user'),
   h('div', { class: 'field' }, h('label', { for: 'new-username' }, 'User name'), username),
