@@ -88,7 +88,8 @@ public enum FootfallApp {
                                                    maximumConnections: configuration.maxConnections,
                                                    maximumConnectionsPerAddress: configuration.maxConnectionsPerAddress,
                                                    headerTimeout: .seconds(configuration.headerTimeout),
-                                                   idleTimeout: .seconds(configuration.idleTimeout)),
+                                                   idleTimeout: .seconds(configuration.idleTimeout),
+                                                   maximumLiveStreamsPerAddress: configuration.maxLiveStreamsPerAddress),
                                                authentication: authentication),
             dependencies: dependencies, services: services, logger: logger)
     }

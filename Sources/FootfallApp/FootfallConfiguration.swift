@@ -44,6 +44,7 @@ public struct FootfallConfiguration: Sendable {
     public var maxConnectionsPerAddress = 512
     public var headerTimeout = 10
     public var idleTimeout = 60
+    public var maxLiveStreamsPerAddress = 64
     /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
     public var adminPassword: String?
 
@@ -120,6 +121,7 @@ public struct FootfallConfiguration: Sendable {
             maxConnectionsPerAddress: try reader.int(Settings.maxConnectionsPerAddress, default: 512, range: 1...1_000_000),
             headerTimeout: try reader.int(Settings.headerTimeout, default: 10, range: 1...3_600),
             idleTimeout: try reader.int(Settings.idleTimeout, default: 60, range: 1...86_400),
+            maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
             adminPassword: reader.value(Settings.adminPassword)?.text)
     }
 }

@@ -61,6 +61,9 @@ public enum Settings {
     public static let idleTimeout = Setting(
         key: "idle-timeout", defaultText: "60",
         help: "seconds a connection may sit with nothing read or written before it is closed (WebSocket streams excepted)")
+    public static let maxLiveStreamsPerAddress = Setting(
+        key: "max-live-streams-per-address", defaultText: "64",
+        help: "live WebSocket streams one client address may hold at once (beyond: 429)")
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -72,7 +75,7 @@ public enum Settings {
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
-        maxConnectionsPerAddress, headerTimeout, idleTimeout, adminPassword,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, adminPassword,
         configFile, logLevel,
     ]
 

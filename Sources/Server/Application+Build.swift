@@ -39,7 +39,9 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
                      cameraLists: cameraLists)
         .addRoutes(to: api, table: table)
     AuditController(dependencies: dependencies).addRoutes(to: api, table: table)
-    LiveController(dependencies: dependencies, authenticator: authenticator, cameraLists: cameraLists).addRoutes(to: api, table: table)
+    LiveController(dependencies: dependencies, authenticator: authenticator, cameraLists: cameraLists,
+                   streams: LiveStreamCounter(maximumPerAddress: configuration.limits.maximumLiveStreamsPerAddress))
+        .addRoutes(to: api, table: table)
     HealthController(dependencies: dependencies).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     DashboardController().addRoutes(to: router)

@@ -13,13 +13,17 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var idleTimeout: Duration
     /// Bytes of one header field, and of all of them (the request line included).
     public var maximumHeaderBytes: Int
+    /// Live WebSocket streams one client address may hold at once (beyond: 429).
+    public var maximumLiveStreamsPerAddress: Int
 
     public init(maximumConnections: Int = 4_096, maximumConnectionsPerAddress: Int = 512, headerTimeout: Duration = .seconds(10),
-                idleTimeout: Duration = .seconds(60), maximumHeaderBytes: Int = 32 << 10) {
+                idleTimeout: Duration = .seconds(60), maximumHeaderBytes: Int = 32 << 10,
+                maximumLiveStreamsPerAddress: Int = 64) {
         self.maximumConnections = maximumConnections
         self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
         self.maximumHeaderBytes = maximumHeaderBytes
+        self.maximumLiveStreamsPerAddress = maximumLiveStreamsPerAddress
     }
 }

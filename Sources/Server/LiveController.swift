@@ -9,6 +9,7 @@ struct LiveController {
     let dependencies: ServerDependencies
     let authenticator: Authenticator
     let cameraLists: CameraListCache
+    let streams: LiveStreamCounter
 
     /// How often an open stream checks that its caller's session still holds (wall-clock
     /// seconds, checked when there is something to send).
@@ -19,9 +20,19 @@ struct LiveController {
         // The upgrade is checked before it happens; the stream then carries only the caller's cameras.
         group.ws("live/ws", shouldUpgrade: { _, context in
             try RouteTable.check(.role(.viewer), context)
+            // Checked here so the refusal is an answer; counted once open (a few at once may pass together).
+            let address = context.clientAddress ?? "unknown"
+            guard streams.hasRoom(for: address) else {
+                context.logger.warning("live.stream_refused", metadata: ["client.address": "\(address)",
+                                                                         "limit": "\(streams.maximumPerAddress)"])
+                throw APIError(.tooManyRequests, message: "at most \(streams.maximumPerAddress) live streams from one address")
+            }
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in
             guard let caller = context.requestContext.identity else { return }
+            let address = context.requestContext.clientAddress ?? "unknown"
+            streams.opened(address)
+            defer { streams.closed(address) }
             try await stream(inbound: inbound, outbound: outbound, caller: caller, logger: context.logger)
         })
         table.record(.get, "live/ws", .role(.viewer))

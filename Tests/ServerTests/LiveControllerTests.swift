@@ -60,6 +60,27 @@ struct LiveControllerTests {
         }
     }
 
+    @Test func oneAddressHoldsAtMostItsShareOfLiveStreams() async throws {
+        let dependencies = ServerDependencies(store: InMemoryStore(), live: InMemoryLiveState(), bus: InProcessEventBus(),
+                                              metrics: PrometheusCollectorRegistry())
+        let app = buildApplication(configuration: .init(port: 0, limits: ConnectionLimits(maximumLiveStreamsPerAddress: 1)),
+                                   dependencies: dependencies, logger: .init(label: "test"))
+        try await app.test(.live) { client in
+            try await client.ws("/api/v1/live/ws") { inbound, _, _ in
+                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                // The hello is sent from the open stream, so it is counted by now.
+                guard case .text(let hello) = try await iterator.next() else { throw CancellationError() }
+                #expect(hello.contains("hello"))
+                await #expect(throws: (any Error).self, "a second stream from the same address is refused") {
+                    try await client.ws("/api/v1/live/ws") { inbound, _, _ in
+                        var second = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                        _ = try await second.next()
+                    }
+                }
+            }
+        }
+    }
+
     @Test func theAPIDocumentQuotesEveryMessage() throws {
         let document = try String(contentsOf: Repository.root.appendingPathComponent("docs/api.md"), encoding: .utf8)
         for line in Self.fixtureLines {
