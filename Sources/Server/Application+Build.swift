@@ -60,16 +60,17 @@ public func buildApplication(
     let http1 = HTTP1Channel.Configuration(
         idleTimeout: nil,
         httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maximumHeaderBytes, maxHeaderListSize: limits.maximumHeaderBytes))
-    let webSocketResponder = router.buildResponder()
+    // One responder serves both plain requests and WebSocket upgrades: the route tree is built once.
+    let responder = router.buildResponder()
     // Every connection passes the guard before any HTTP is parsed (see ConnectionGuardHandler).
-    let server = HTTPServerBuilder { responder in
+    let server = HTTPServerBuilder { handler in
         GuardedChildChannel(
-            inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+            inner: HTTP1WebSocketUpgradeChannel(responder: handler, webSocketResponder: responder,
                                                 configuration: .init(http1: http1)),
             registry: registry)
     }
     return Application(
-        responder: HeadResponder(base: router.buildResponder()),
+        responder: HeadResponder(base: responder),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "footfall"),
         services: services,

@@ -29,8 +29,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var headerBytes = 0
     /// Whether a line end has been read in the current request's headers (the request line ended).
     private var requestLineEnded = false
-    /// The last three bytes read while looking for the end of the headers.
-    private var tail: [UInt8] = []
+    /// How much of the blank line that ends the headers (CR LF CR LF) was just read: 0 to 4.
+    private var endMatched = 0
     private var webSocket = false
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var headerTimer: Scheduled<Void>?
@@ -116,9 +116,13 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
             if inHeaders {
                 headerBytes += buffer.readableBytes
-                let bytes = tail + (buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? [])
-                if bytes.contains(10) { requestLineEnded = true }
-                if Self.containsEndOfHeaders(bytes) {
+                // Scanned in place, byte by byte, across reads: no copy of what was read.
+                for byte in buffer.readableBytesView {
+                    if byte == 10 { requestLineEnded = true }
+                    endMatched = byte == Self.endOfHeaders[endMatched] ? endMatched + 1 : (byte == 13 ? 1 : 0)
+                    if endMatched == 4 { break }
+                }
+                if endMatched == 4 {
                     inHeaders = false
                     awaitingAnswer = true
                     headerTimer?.cancel()
@@ -134,7 +138,6 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                     }
                     return
                 }
-                tail = Array(bytes.suffix(3))
             }
         }
         context.fireChannelRead(data)
@@ -154,19 +157,14 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 awaitingAnswer = false
                 headerBytes = 0
                 requestLineEnded = false
-                tail = []
+                endMatched = 0
             }
         }
         context.write(data, promise: promise)
     }
 
-    static func containsEndOfHeaders(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
-            return true
-        }
-        return false
-    }
+    /// CR LF CR LF: the blank line after the headers.
+    static let endOfHeaders: [UInt8] = [13, 10, 13, 10]
 
     /// Answers with a JSON error and closes: first the sending side, so the client reads the answer
     /// rather than a reset for the request bytes it already sent, then, shortly after, the rest.

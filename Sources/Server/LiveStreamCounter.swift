@@ -26,9 +26,4 @@ final class LiveStreamCounter: Sendable {
             open[address] = left > 0 ? left : nil
         }
     }
-
-    /// Streams `address` holds now.
-    func count(_ address: String) -> Int {
-        open.withLock { $0[address, default: 0] }
-    }
 }

@@ -8,6 +8,9 @@ import Hummingbird
 struct OriginCheckMiddleware: RouterMiddleware {
     typealias Context = FootfallRequestContext
 
+    /// Methods that change nothing, so need no check (unless they open a WebSocket).
+    static let reads: Set<HTTPRequest.Method> = [.get, .head, .options]
+
     /// Origins accepted besides the request's own host, as `scheme://host[:port]`, lower case.
     let publicOrigins: Set<String>
 
@@ -33,9 +36,8 @@ struct OriginCheckMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        let reads: Set<HTTPRequest.Method> = [.get, .head, .options]
         let upgrade = request.headers[.upgrade]?.lowercased() == "websocket"
-        guard !reads.contains(request.method) || upgrade else { return try await next(request, context) }
+        guard !Self.reads.contains(request.method) || upgrade else { return try await next(request, context) }
         // Every `Origin` given must pass: a request with two is not one to be lenient with.
         for origin in request.headers[values: .origin] where !accepts(origin: origin, authority: request.head.authority) {
             throw APIError(.forbidden, field: "Origin", message: """

@@ -1,4 +1,5 @@
 import FootfallSupport
+import FootfallTestSupport
 import CountingCore
 import Foundation
 import HTTPTypes
@@ -122,17 +123,12 @@ struct ConnectionGuardHandlerTests {
             #expect(refused.contains("Retry-After: 5"))
             for channel in held { try? await channel.close() }
             // Once those are gone the server answers again (it notices their close on its own loop).
-            try await eventuallyServed(port: port)
+            try await eventually("the server answers again once connections were freed") {
+                // A connection still refused may be closed before the request is written: try again.
+                let received = try? await Self.readUntilClosed(
+                    port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                return received?.hasPrefix("HTTP/1.1 200") == true
+            }
         }
-    }
-
-    private func eventuallyServed(port: Int) async throws {
-        for _ in 0..<600 {
-            // A connection still refused may be closed before the request is written: try again.
-            let received = try? await Self.readUntilClosed(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            if received?.hasPrefix("HTTP/1.1 200") == true { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("the server did not answer again once connections were freed")
     }
 }
