@@ -43,7 +43,11 @@ struct ConnectionGuardHandlerTests {
             return try await channel.executeThenClose { inbound, outbound in
                 if let request { try await outbound.write(ByteBuffer(string: request)) }
                 var received = ""
-                for try await buffer in inbound { received += String(buffer: buffer) }
+                do {
+                    for try await buffer in inbound { received += String(buffer: buffer) }
+                } catch let error as IOError where error.errnoCode == ECONNRESET {
+                    // Closed with request bytes still unread on the server's side: a reset is a close too.
+                }
                 return received
             }
         }
