@@ -93,6 +93,16 @@ let package = Package(
             ]
         ),
 
+        // Alert rules watched over the live state: a pure evaluator and the service that runs it.
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "Storage", "Messaging", "FootfallSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         .target(
             name: "Pipeline",
             dependencies: [
@@ -123,7 +133,7 @@ let package = Package(
             name: "FootfallApp",
             dependencies: [
                 "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "StoragePostgres", "Messaging", "Pipeline",
-                "Server", "MessagingRedis", "MessagingRabbitMQ",
+                "Server", "Alerting", "MessagingRedis", "MessagingRabbitMQ",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -223,6 +233,13 @@ let package = Package(
                 "Pipeline", "Vision", "Storage", "StorageSQLite", "Messaging", "CountingCore", "FootfallApp", "Server",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AlertingTests",
+            dependencies: [
+                "FootfallTestSupport", "Alerting", "Storage", "Messaging", "CountingCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -7,11 +7,12 @@ import Storage
 extension LiveMessage: Codable {
     private enum CodingKeys: String, CodingKey {
         case type, camera, time, line, direction, track, `in`, out, zone, occupancy, status, reason, tenant, change, version
+        case site, alert, rule, state, severity, kind, subject, message, value, fired, acknowledged, by, resolved
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(cameraID, forKey: .camera)
+        try container.encodeIfPresent(cameraID, forKey: .camera)
         switch self {
         case .crossing(let crossing):
             try container.encode("crossing", forKey: .type)
@@ -37,14 +38,49 @@ extension LiveMessage: Codable {
             try container.encode(change.tenantID, forKey: .tenant)
             try container.encode(change.change, forKey: .change)
             try container.encode(change.geometryVersion, forKey: .version)
+        case .alert(let change):
+            let alert = change.alert
+            try container.encode("alert", forKey: .type)
+            try container.encode(change.time, forKey: .time)
+            try container.encode(change.tenantID, forKey: .tenant)
+            try container.encodeIfPresent(alert.siteID, forKey: .site)
+            try container.encode(alert.id, forKey: .alert)
+            try container.encodeIfPresent(alert.ruleID, forKey: .rule)
+            try container.encode(alert.state, forKey: .state)
+            try container.encode(alert.severity, forKey: .severity)
+            try container.encode(alert.kind, forKey: .kind)
+            try container.encode(alert.subject, forKey: .subject)
+            try container.encode(alert.message, forKey: .message)
+            try container.encodeIfPresent(alert.value, forKey: .value)
+            try container.encode(alert.firedAt, forKey: .fired)
+            try container.encodeIfPresent(alert.acknowledgedAt, forKey: .acknowledged)
+            try container.encodeIfPresent(alert.acknowledgedBy, forKey: .by)
+            try container.encodeIfPresent(alert.resolvedAt, forKey: .resolved)
         }
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let camera = try container.decode(String.self, forKey: .camera)
         let time = try container.decode(Date.self, forKey: .time)
         let type = try container.decode(String.self, forKey: .type)
+        if type == "alert" {
+            let alert = Alert(
+                id: try container.decode(UUID.self, forKey: .alert), ruleID: try container.decodeIfPresent(UUID.self, forKey: .rule),
+                kind: try container.decode(AlertRule.Kind.self, forKey: .kind),
+                severity: try container.decode(AlertSeverity.self, forKey: .severity),
+                subject: try container.decode(String.self, forKey: .subject),
+                cameraID: try container.decodeIfPresent(String.self, forKey: .camera),
+                siteID: try container.decodeIfPresent(String.self, forKey: .site),
+                message: try container.decode(String.self, forKey: .message),
+                value: try container.decodeIfPresent(Double.self, forKey: .value),
+                firedAt: try container.decode(Date.self, forKey: .fired),
+                acknowledgedAt: try container.decodeIfPresent(Date.self, forKey: .acknowledged),
+                acknowledgedBy: try container.decodeIfPresent(String.self, forKey: .by),
+                resolvedAt: try container.decodeIfPresent(Date.self, forKey: .resolved))
+            self = .alert(.init(tenantID: try container.decode(UUID.self, forKey: .tenant), alert: alert, time: time))
+            return
+        }
+        let camera = try container.decode(String.self, forKey: .camera)
         switch type {
         case "crossing":
             self = .crossing(.init(

@@ -10,6 +10,8 @@ public enum LiveMessage: Hashable, Sendable {
     /// A camera's settings or its lines and zones changed: pipelines pick the change up at
     /// once, dashboards reload it.
     case camera(CameraChange)
+    /// An alert fired, was acknowledged or resolved.
+    case alert(AlertChange)
 
     /// A track crossed a line; `totalIn`/`totalOut` are the line's running totals.
     public struct Crossing: Hashable, Sendable {
@@ -88,13 +90,28 @@ public enum LiveMessage: Hashable, Sendable {
         }
     }
 
-    /// The camera the message is about.
-    public var cameraID: String {
+    /// An alert as it is now, and the tenant it belongs to.
+    public struct AlertChange: Hashable, Sendable {
+        public var tenantID: UUID
+        public var alert: Alert
+        /// When it changed: fired, acknowledged or resolved.
+        public var time: Date
+
+        public init(tenantID: UUID, alert: Alert, time: Date) {
+            self.tenantID = tenantID
+            self.alert = alert
+            self.time = time
+        }
+    }
+
+    /// The camera the message is about; nil for an alert about a whole site or tenant.
+    public var cameraID: String? {
         switch self {
         case .crossing(let message): message.cameraID
         case .occupancy(let message): message.cameraID
         case .status(let message): message.cameraID
         case .camera(let message): message.cameraID
+        case .alert(let message): message.alert.cameraID
         }
     }
 }

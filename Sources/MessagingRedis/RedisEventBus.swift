@@ -36,7 +36,7 @@ public final class RedisEventBus: EventBus, Service {
             let json = String(decoding: try Self.encoder.encode(message), as: UTF8.self)
             _ = try await client.publish(json, to: channel)
         } catch {
-            logger.warning("live.publish_failed", metadata: ["camera.id": "\(message.cameraID)", "error": "\(error)"])
+            logger.warning("live.publish_failed", metadata: ["camera.id": "\(message.cameraID ?? "-")", "error": "\(error)"])
         }
     }
 

@@ -304,7 +304,7 @@ public struct CameraPipeline: Service {
                 metrics.crossings(camera: camera.id, line: crossing.line, direction: crossing.direction.rawValue).increment()
             case .occupancy(let occupancy):
                 metrics.occupancy(camera: camera.id, zone: occupancy.zone).record(occupancy.occupancy)
-            case .status, .camera:
+            case .status, .camera, .alert:
                 break
             }
         }

@@ -90,7 +90,14 @@ struct LiveController {
                         visible = await visibleCameras(caller)
                         // A deletion is news only to those who could see the camera.
                         guard visible.contains(change.cameraID) || (change.change == .deleted && wasVisible) else { continue }
-                    } else if !visible.contains(message.cameraID) {
+                    } else if case .alert(let change) = message {
+                        guard change.tenantID == caller.user.tenantID else { continue }
+                        if let camera = change.alert.cameraID {
+                            guard visible.contains(camera) else { continue }
+                        } else if !caller.user.maySee(site: change.alert.siteID) {
+                            continue
+                        }
+                    } else if let camera = message.cameraID, !visible.contains(camera) {
                         continue
                     }
                     let data = try encoder.encode(message)

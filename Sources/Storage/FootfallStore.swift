@@ -95,6 +95,31 @@ public protocol AuditStore: Sendable {
     func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
 }
 
+/// Alert rules and the alerts they raise, in one tenant.
+public protocol AlertStore: Sendable {
+    /// All rules, ordered by name (then id).
+    func alertRules() async throws -> [AlertRule]
+    func alertRule(id: UUID) async throws -> AlertRule?
+    /// Adds or changes a rule. `invalidInput` naming `rule.camera` or `rule.site` if the tenant
+    /// has no such camera or site.
+    func saveAlertRule(_ rule: AlertRule, audit: AuditEntry) async throws
+    /// Removes a rule and resolves its open alerts at `audit.time`; returns the alerts resolved.
+    /// `notFound` if there is no such rule.
+    @discardableResult
+    func deleteAlertRule(id: UUID, audit: AuditEntry) async throws -> [Alert]
+    /// Stores `alert` as open, unless its rule already has an open alert for the same subject:
+    /// returns the open alert (this one or the earlier) and whether it is new. `notFound` naming
+    /// `alert.ruleID` if the rule is gone.
+    func openAlert(_ alert: Alert) async throws -> (alert: Alert, created: Bool)
+    /// Resolves an open alert at `time`; nil if it is unknown or already resolved.
+    func resolveAlert(id: UUID, at time: Date) async throws -> Alert?
+    /// Marks an open alert acknowledged by `username` at `audit.time`; one already acknowledged is
+    /// returned as it is. `notFound` if there is none, `conflict` if it is resolved.
+    func acknowledgeAlert(id: UUID, by username: String, audit: AuditEntry) async throws -> Alert
+    /// Alerts matching `query`, newest first, at most `query.limit`.
+    func alerts(_ query: AlertQuery) async throws -> [Alert]
+}
+
 /// Signing in, which comes before the tenant is known: these look across every tenant.
 public protocol AccountStore: Sendable {
     /// The user with this username, in whichever tenant.
@@ -121,7 +146,7 @@ public protocol TenantStore: Sendable {
 
 /// Everything Footfall keeps in its system of record.
 public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & SiteStore & UserStore & AuditStore
-    & AccountStore & TenantStore
+    & AlertStore & AccountStore & TenantStore
 
 extension CountStore {
     /// Counts the crossings one by one; backends with a query language count in the query.

@@ -19,6 +19,8 @@ public actor InMemoryStore: FootfallStore {
         var users: [UUID: User] = [:]
         var credentials: [UUID: Credential] = [:]
         var audit: [AuditEntry] = []
+        var alertRules: [UUID: AlertRule] = [:]
+        var alerts: [UUID: Alert] = [:]
     }
 
     struct ResultKey: Hashable {
@@ -38,7 +40,7 @@ public actor InMemoryStore: FootfallStore {
         let data = Mutex(Data())
     }
 
-    private let shared: Shared
+    let shared: Shared
     public nonisolated let tenantID: UUID
 
     public init() {
@@ -52,7 +54,7 @@ public actor InMemoryStore: FootfallStore {
 
     /// Runs `body` on this tenant's rows as one transaction: if it throws, nothing it changed is kept.
     /// With `adding`, the tenant must exist (rows are only added to a known tenant).
-    private func transaction<T>(adding: Bool = false, _ body: (inout TenantData) throws(StorageError) -> T) throws(StorageError) -> T {
+    func transaction<T>(adding: Bool = false, _ body: (inout TenantData) throws(StorageError) -> T) throws(StorageError) -> T {
         let tenantID = tenantID
         return try shared.data.withLock { (data: inout Data) throws(StorageError) -> T in
             if adding { try Self.requireTenant(tenantID, in: data) }
@@ -76,7 +78,7 @@ public actor InMemoryStore: FootfallStore {
         }
     }
 
-    private func read<T>(_ body: (TenantData) -> T) -> T {
+    func read<T>(_ body: (TenantData) -> T) -> T {
         let tenantID = tenantID
         return shared.data.withLock { body($0.spaces[tenantID] ?? TenantData()) }
     }

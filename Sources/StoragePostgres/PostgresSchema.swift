@@ -14,6 +14,7 @@ enum PostgresSchema {
         PostgresMigration(version: 1, name: "roles, tenants and the full data model", sql: version1),
         PostgresMigration(version: 2, name: "control plane: text site ids, camera settings, usernames, credentials, audit trail",
                           sql: version2),
+        PostgresMigration(version: 3, name: "alert rules; alerts with their rule, subject and acknowledgement", sql: version3),
     ]
 
     private static let version1 = """
@@ -464,5 +465,41 @@ enum PostgresSchema {
                 EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO footfall_app', f);
             END LOOP;
         END $$;
+        """
+
+    private static let version3 = """
+        CREATE TABLE alert_rules (
+            id uuid PRIMARY KEY,
+            tenant_id uuid NOT NULL REFERENCES tenants (id),
+            name text NOT NULL,
+            kind text NOT NULL,
+            severity text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+            enabled boolean NOT NULL,
+            camera_id text,
+            site_id text,
+            settings jsonb NOT NULL
+        );
+        CREATE INDEX alert_rules_tenant ON alert_rules (tenant_id, name);
+        ALTER TABLE alert_rules ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE alert_rules FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON alert_rules
+            USING (tenant_id = nullif(current_setting('footfall.tenant_id', true), '')::uuid)
+            WITH CHECK (tenant_id = nullif(current_setting('footfall.tenant_id', true), '')::uuid);
+        GRANT SELECT, INSERT, UPDATE, DELETE ON alert_rules TO footfall_app;
+        GRANT SELECT ON alert_rules TO footfall_analytics;
+
+        -- An alert outlives its rule: deleting the rule resolves it and clears rule_id.
+        ALTER TABLE alerts
+            ADD COLUMN rule_id uuid REFERENCES alert_rules (id) ON DELETE SET NULL,
+            ADD COLUMN subject text NOT NULL DEFAULT '',
+            ADD COLUMN site_id text,
+            ADD COLUMN value double precision,
+            ADD COLUMN acknowledged_at timestamptz,
+            ADD COLUMN acknowledged_by text;
+        ALTER TABLE alerts ALTER COLUMN subject DROP DEFAULT;
+        CREATE INDEX alerts_rule ON alerts (rule_id);
+        CREATE INDEX alerts_tenant_created ON alerts (tenant_id, created_at);
+        -- One open alert per rule and subject, whoever tries to open a second.
+        CREATE UNIQUE INDEX alerts_open ON alerts (tenant_id, rule_id, subject) WHERE resolved_at IS NULL;
         """
 }

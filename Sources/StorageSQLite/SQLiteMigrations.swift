@@ -225,6 +225,41 @@ enum SQLiteMigrations {
                 SELECT RAISE(ABORT, 'the audit trail is append-only');
             END;
             """),
+        SQLiteMigration(version: 4, name: "alert rules and alerts", sql: """
+            CREATE TABLE alert_rules (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                enabled INTEGER NOT NULL,
+                camera_id TEXT,
+                site_id TEXT,
+                settings TEXT NOT NULL
+            );
+            CREATE INDEX alert_rules_tenant ON alert_rules (tenant_id, name);
+
+            -- An alert outlives its rule: deleting the rule resolves it and clears rule_id.
+            CREATE TABLE alerts (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                rule_id TEXT,
+                kind TEXT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+                subject TEXT NOT NULL,
+                camera_id TEXT,
+                site_id TEXT,
+                message TEXT NOT NULL,
+                value REAL,
+                fired_ms INTEGER NOT NULL,
+                acknowledged_ms INTEGER,
+                acknowledged_by TEXT,
+                resolved_ms INTEGER
+            );
+            CREATE INDEX alerts_tenant_fired ON alerts (tenant_id, fired_ms);
+            -- One open alert per rule and subject, whoever tries to open a second.
+            CREATE UNIQUE INDEX alerts_open ON alerts (tenant_id, rule_id, subject) WHERE resolved_ms IS NULL;
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

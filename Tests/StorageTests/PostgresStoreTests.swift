@@ -309,10 +309,13 @@ struct PostgresControlPlaneMigrationTests {
                 INSERT INTO user_sessions (id, tenant_id, user_id, token_hash, created_at, expires_at) VALUES
                     ('\(session)', '\(main)', '\(ops)', '\(hex(hash))', '2027-01-15 08:00:00+00', '2027-01-16 08:00:00+00');
                 INSERT INTO audit_logs (tenant_id, user_id, time, action, target) VALUES
-                    ('\(main)', '\(ops)', '2027-01-15 08:00:00+00', 'camera.create', 'camera:door')
+                    ('\(main)', '\(ops)', '2027-01-15 08:00:00+00', 'camera.create', 'camera:door');
+                INSERT INTO alerts (tenant_id, camera_id, severity, kind, message, created_at, resolved_at) VALUES
+                    ('\(main)', 'door', 'warning', 'camera-down', 'Door went dark', '2027-01-15 08:00:00+00', '2027-01-15 08:10:00+00')
                 """, database: database)
 
-            #expect(try await store.migrate() == [2])
+            #expect(try await store.migrate() == [2, 3])
+            #expect(try await store.alerts(AlertQuery()).map(\.message) == ["Door went dark"])
             let siteID = site.uuidString.lowercased()
             #expect(try await store.sites() == [Site(id: siteID, name: "Lobby", timeZone: "Europe/Paris")])
             #expect(try await store.camera(id: "door")
@@ -352,6 +355,7 @@ struct PostgresMigrationChecksumTests {
         #expect(PostgresSchema.migrations.map(\.checksum) == [
             "d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438",
             "3f8e5e03a99964b4188193c66bcd800d09c1512876ec216e402175118d7fdcd2",
+            "53af4dc25404e012c96ee515202680502cc9d30a9e02d46ed4034cf79d3c7135",
         ])
     }
 

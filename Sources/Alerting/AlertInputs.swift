@@ -1,0 +1,31 @@
+import Foundation
+import Messaging
+import Storage
+
+/// What the alert monitor saw of one tenant at one moment: its cameras, sites and live states.
+public struct AlertInputs: Sendable {
+    public var now: Date
+    /// The tenant's cameras (deleted ones left out); disabled ones are never watched.
+    public var cameras: [Camera]
+    public var sites: [Site]
+    /// Live states by camera id; a camera without one has sent nothing (or its worker is gone).
+    public var states: [String: CameraLiveState]
+
+    public init(now: Date, cameras: [Camera], sites: [Site] = [], states: [String: CameraLiveState] = [:]) {
+        self.now = now
+        self.cameras = cameras
+        self.sites = sites
+        self.states = states
+    }
+
+    /// A camera whose last frame is older than this is silent, whatever its status says (its
+    /// worker may have died before it could say so).
+    public static let silentAfter: TimeInterval = 30
+
+    /// The enabled cameras a rule covers: its camera, its site's cameras, or every camera.
+    func cameras(for rule: AlertRule) -> [Camera] {
+        cameras.filter { camera in
+            camera.enabled && (rule.cameraID.map { $0 == camera.id } ?? true) && (rule.siteID.map { $0 == camera.siteID } ?? true)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Messaging
+import Storage
+
+/// One subject of a rule as measured now: whether its condition holds, whether it is clear,
+/// or neither (unknown, or between the firing and the clearing level).
+public struct AlertReading: Hashable, Sendable {
+    public var subject: String
+    public var cameraID: String?
+    public var siteID: String?
+    public var value: Double?
+    /// The condition holds.
+    public var breached: Bool
+    /// The condition is clearly gone: a breach has dropped below the clearing level.
+    public var cleared: Bool
+    public var message: String
+
+    /// A capacity alert clears only once the count is this share of the capacity or less, so a
+    /// count hovering at the capacity does not open and close alerts in turn.
+    public static let clearingShare = 0.9
+
+    /// The readings of every subject `rule` covers, from `inputs`.
+    public static func readings(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        switch rule.kind {
+        case .cameraDown: cameraDown(rule, inputs)
+        case .zoneOccupancy: zoneOccupancy(rule, inputs)
+        case .siteOccupancy: siteOccupancy(rule, inputs)
+        }
+    }
+
+    private static func cameraDown(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        inputs.cameras(for: rule).map { camera in
+            let state = inputs.states[camera.id]
+            let problem: String?
+            if let state {
+                let age = state.updated.map { inputs.now.timeIntervalSince($0) }
+                if state.status != .online {
+                    problem = "is \(state.status.rawValue)"
+                } else if age == nil || age! > AlertInputs.silentAfter {
+                    problem = "has sent no frame for \(Int(age ?? AlertInputs.silentAfter)) s"
+                } else {
+                    problem = nil
+                }
+            } else {
+                problem = "has no running pipeline"
+            }
+            return AlertReading(subject: "camera:\(camera.id)", cameraID: camera.id, siteID: camera.siteID, value: nil,
+                                breached: problem != nil, cleared: problem == nil,
+                                message: "Camera \(camera.name) \(problem ?? "is online")")
+        }
+    }
+
+    private static func zoneOccupancy(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        let capacity = rule.threshold ?? 0
+        return inputs.cameras(for: rule).flatMap { camera in
+            camera.geometry.zones.filter { rule.zone == nil || $0.name == rule.zone }.map { zone in
+                let subject = "camera:\(camera.id)/zone:\(zone.name)"
+                guard let state = inputs.states[camera.id], state.status == .online,
+                      let occupancy = state.zones.first(where: { $0.name == zone.name })?.occupancy
+                else {
+                    // Unknown: an open alert stays open until the camera says otherwise.
+                    return AlertReading(subject: subject, cameraID: camera.id, siteID: camera.siteID, value: nil, breached: false,
+                                        cleared: false, message: "Occupancy of \(zone.name) on \(camera.name) is unknown")
+                }
+                return capacityReading(subject: subject, cameraID: camera.id, siteID: camera.siteID, value: Double(occupancy),
+                                       capacity: capacity, what: "\(zone.name) on \(camera.name)")
+            }
+        }
+    }
+
+    private static func siteOccupancy(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        guard let siteID = rule.siteID, let site = inputs.sites.first(where: { $0.id == siteID }) else { return [] }
+        let cameras = inputs.cameras(for: rule)
+        let wanted = Set(rule.lines)
+        var occupancy = 0
+        var known = true
+        for camera in cameras {
+            let lines = camera.geometry.lines.map(\.name).filter { wanted.isEmpty || wanted.contains("\(camera.id)/\($0)") }
+            guard !lines.isEmpty else { continue }
+            guard let state = inputs.states[camera.id] else {
+                known = false
+                continue
+            }
+            for total in state.lines where lines.contains(total.name) {
+                occupancy += total.countIn - total.countOut
+            }
+        }
+        let subject = "site:\(siteID)"
+        guard known else {
+            return [AlertReading(subject: subject, cameraID: nil, siteID: siteID, value: nil, breached: false, cleared: false,
+                                 message: "Occupancy of \(site.name) is unknown: an entrance camera is not running")]
+        }
+        return [capacityReading(subject: subject, cameraID: nil, siteID: siteID, value: Double(max(0, occupancy)),
+                                capacity: rule.threshold ?? 0, what: site.name)]
+    }
+
+    private static func capacityReading(subject: String, cameraID: String?, siteID: String?, value: Double, capacity: Double,
+                                        what: String) -> AlertReading {
+        AlertReading(subject: subject, cameraID: cameraID, siteID: siteID, value: value, breached: value > capacity,
+                     cleared: value <= (capacity * clearingShare).rounded(.down),
+                     message: "\(Int(value)) people in \(what) (capacity \(Int(capacity)))")
+    }
+}

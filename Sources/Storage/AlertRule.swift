@@ -1,0 +1,134 @@
+import Foundation
+
+/// A condition Footfall watches for, and how loud it is when it holds.
+///
+/// A rule has a scope: one camera (`cameraID`), one site (`siteID`) or, with neither, every
+/// camera of the tenant. It fires once its condition has held for `holdSeconds` and resolves
+/// once the condition has been clear for `clearSeconds`, so a signal hovering at its threshold
+/// neither fires on every wobble nor opens and closes alerts in a loop.
+public struct AlertRule: Hashable, Sendable {
+    /// What a rule watches.
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        /// A camera is not online (stalled, offline, failed, still connecting, or silent).
+        case cameraDown = "camera-down"
+        /// A zone holds more than `threshold` people.
+        case zoneOccupancy = "zone-occupancy"
+        /// A site holds more than `threshold` people: in − out since the site's midnight across
+        /// the lines of its cameras (or only the lines named in `lines`).
+        case siteOccupancy = "site-occupancy"
+    }
+
+    public var id: UUID
+    public var name: String
+    public var kind: Kind
+    public var severity: AlertSeverity
+    public var enabled: Bool
+    /// The camera watched; nil for every camera of the site (or of the tenant).
+    public var cameraID: String?
+    /// The site watched (a `siteOccupancy` rule needs one).
+    public var siteID: String?
+    /// The zone of a `zoneOccupancy` rule; nil for every zone of the cameras in scope.
+    public var zone: String?
+    /// For `siteOccupancy`: the entrance lines, as `camera/line`; empty for every line of the site.
+    public var lines: [String]
+    /// The capacity in people; unused by `cameraDown`.
+    public var threshold: Double?
+    /// How long the condition must hold before the alert fires.
+    public var holdSeconds: Double
+    /// How long the condition must be clear before the alert resolves.
+    public var clearSeconds: Double
+
+    public init(id: UUID = UUID(), name: String, kind: Kind, severity: AlertSeverity = .warning, enabled: Bool = true,
+                cameraID: String? = nil, siteID: String? = nil, zone: String? = nil, lines: [String] = [],
+                threshold: Double? = nil, holdSeconds: Double = 60, clearSeconds: Double = 60) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.severity = severity
+        self.enabled = enabled
+        self.cameraID = cameraID
+        self.siteID = siteID
+        self.zone = zone
+        self.lines = lines
+        self.threshold = threshold
+        self.holdSeconds = holdSeconds
+        self.clearSeconds = clearSeconds
+    }
+
+    /// The fields the database backends keep together as one JSON column.
+    public struct Settings: Hashable, Sendable, Codable {
+        public var zone: String?
+        public var lines: [String]
+        public var threshold: Double?
+        public var holdSeconds: Double
+        public var clearSeconds: Double
+    }
+
+    public var settings: Settings {
+        Settings(zone: zone, lines: lines, threshold: threshold, holdSeconds: holdSeconds, clearSeconds: clearSeconds)
+    }
+
+    public init(id: UUID, name: String, kind: Kind, severity: AlertSeverity, enabled: Bool, cameraID: String?,
+                siteID: String?, settings: Settings) {
+        self.init(id: id, name: name, kind: kind, severity: severity, enabled: enabled, cameraID: cameraID, siteID: siteID,
+                  zone: settings.zone, lines: settings.lines, threshold: settings.threshold,
+                  holdSeconds: settings.holdSeconds, clearSeconds: settings.clearSeconds)
+    }
+
+    /// Longest hold or clear time: a week.
+    public static let maximumSeconds: Double = 7 * 24 * 3_600
+
+    /// Checks the fields; the error names the first bad one.
+    public func validate() throws(StorageError) {
+        try Validation.name(name, field: "rule.name")
+        if let cameraID { try Validation.identifier(cameraID, field: "rule.camera") }
+        if let siteID { try Validation.identifier(siteID, field: "rule.site") }
+        if let zone { try Validation.name(zone, field: "rule.zone") }
+        for (field, seconds) in [("rule.holdSeconds", holdSeconds), ("rule.clearSeconds", clearSeconds)] {
+            guard seconds.isFinite, seconds >= 0, seconds <= Self.maximumSeconds else {
+                throw .invalidInput(field: field, reason: "give 0 to \(Int(Self.maximumSeconds)) seconds")
+            }
+        }
+        if let threshold, !threshold.isFinite {
+            throw .invalidInput(field: "rule.threshold", reason: "must be a finite number")
+        }
+        switch kind {
+        case .cameraDown:
+            break
+        case .zoneOccupancy, .siteOccupancy:
+            guard let threshold, threshold >= 0 else {
+                throw .invalidInput(field: "rule.threshold", reason: "a \(kind.rawValue) rule needs a capacity of 0 or more people")
+            }
+        }
+        if kind == .siteOccupancy {
+            guard siteID != nil else {
+                throw .invalidInput(field: "rule.site", reason: "a site-occupancy rule needs a site")
+            }
+            guard cameraID == nil else {
+                throw .invalidInput(field: "rule.camera", reason: "a site-occupancy rule covers a site, not one camera")
+            }
+        }
+        if !lines.isEmpty, kind != .siteOccupancy {
+            throw .invalidInput(field: "rule.lines", reason: "only a site-occupancy rule names lines")
+        }
+        if lines.count > 100 {
+            throw .invalidInput(field: "rule.lines", reason: "name at most 100 lines")
+        }
+        for line in lines {
+            let parts = line.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else {
+                throw .invalidInput(field: "rule.lines", reason: "name each line as camera/line")
+            }
+            try Validation.identifier(parts[0], field: "rule.lines")
+            try Validation.name(parts[1], field: "rule.lines")
+        }
+        if zone != nil, kind != .zoneOccupancy {
+            throw .invalidInput(field: "rule.zone", reason: "only a zone-occupancy rule names a zone")
+        }
+    }
+}
+
+/// How urgent an alert is; deliveries are routed by it (`alert.critical`).
+public enum AlertSeverity: String, Hashable, Sendable, Codable, CaseIterable {
+    case info, warning, critical
+}
