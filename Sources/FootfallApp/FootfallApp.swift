@@ -1,3 +1,4 @@
+import Alerting
 import CountingCore
 import Foundation
 import Hummingbird
@@ -76,7 +77,8 @@ public enum FootfallApp {
             ? [cameraSupervisor(store: store, messaging: messaging, metrics: metrics, includeExternal: true,
                                 dataDirectory: configuration.dataDirectory, logger: logger)]
             : []
-        let services: [any Service] = setup.services + messaging.services + ingest + cameras
+        let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, logger: logger)
+        let services: [any Service] = setup.services + messaging.services + ingest + [alerts] + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
                                                requestsPerMinute: configuration.requestsPerMinute,

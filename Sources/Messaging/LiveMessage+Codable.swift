@@ -7,7 +7,7 @@ import Storage
 extension LiveMessage: Codable {
     private enum CodingKeys: String, CodingKey {
         case type, camera, time, line, direction, track, `in`, out, zone, occupancy, status, reason, tenant, change, version
-        case site, alert, rule, state, severity, kind, subject, message, value, fired, acknowledged, by, resolved
+        case site, alert, rule, state, severity, kind, subject, message, value, fired, acknowledged, acknowledgedBy, resolved
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -54,7 +54,7 @@ extension LiveMessage: Codable {
             try container.encodeIfPresent(alert.value, forKey: .value)
             try container.encode(alert.firedAt, forKey: .fired)
             try container.encodeIfPresent(alert.acknowledgedAt, forKey: .acknowledged)
-            try container.encodeIfPresent(alert.acknowledgedBy, forKey: .by)
+            try container.encodeIfPresent(alert.acknowledgedBy, forKey: .acknowledgedBy)
             try container.encodeIfPresent(alert.resolvedAt, forKey: .resolved)
         }
     }
@@ -75,7 +75,7 @@ extension LiveMessage: Codable {
                 value: try container.decodeIfPresent(Double.self, forKey: .value),
                 firedAt: try container.decode(Date.self, forKey: .fired),
                 acknowledgedAt: try container.decodeIfPresent(Date.self, forKey: .acknowledged),
-                acknowledgedBy: try container.decodeIfPresent(String.self, forKey: .by),
+                acknowledgedBy: try container.decodeIfPresent(String.self, forKey: .acknowledgedBy),
                 resolvedAt: try container.decodeIfPresent(Date.self, forKey: .resolved))
             self = .alert(.init(tenantID: try container.decode(UUID.self, forKey: .tenant), alert: alert, time: time))
             return

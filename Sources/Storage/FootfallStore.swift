@@ -118,6 +118,7 @@ public protocol AlertStore: Sendable {
     func acknowledgeAlert(id: UUID, by username: String, audit: AuditEntry) async throws -> Alert
     /// Alerts matching `query`, newest first, at most `query.limit`.
     func alerts(_ query: AlertQuery) async throws -> [Alert]
+    func alert(id: UUID) async throws -> Alert?
 }
 
 /// Signing in, which comes before the tenant is known: these look across every tenant.

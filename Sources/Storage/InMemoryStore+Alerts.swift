@@ -100,4 +100,8 @@ extension InMemoryStore {
                 .sorted { ($0.firedAt, $0.id.uuidString) > ($1.firedAt, $1.id.uuidString) }.prefix(max(0, query.limit)))
         }
     }
+
+    public func alert(id: UUID) -> Alert? {
+        read { $0.alerts[id] }
+    }
 }

@@ -168,6 +168,15 @@ extension PostgresStore {
         }
     }
 
+    public func alert(id: UUID) async throws -> Alert? {
+        let tenant = configuration.tenantID
+        return try await transaction("read alert \(id)", reading: true) { [self] connection in
+            try await connection.query(
+                "SELECT \(unescaped: Self.alertColumns) FROM alerts WHERE tenant_id = \(tenant) AND id = \(id)", logger: logger
+            ).collect().first.map { Self.alert(try $0.decode(AlertRow.self)) }
+        }
+    }
+
     static func alertRule(_ row: AlertRuleRow) throws -> AlertRule {
         guard let kind = AlertRule.Kind(rawValue: row.2) else {
             throw StorageError.backend(operation: "read an alert rule", reason: "unknown kind \"\(row.2)\"")

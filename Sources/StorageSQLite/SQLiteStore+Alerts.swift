@@ -146,6 +146,11 @@ extension SQLiteStore {
         }
     }
 
+    public func alert(id: UUID) async throws -> Alert? {
+        let tenant = tenant
+        return try await database.read { connection in try Self.selectAlert(id, tenant: tenant, connection) }
+    }
+
     private static func selectAlert(_ id: UUID, tenant: SQLiteValue, _ connection: SQLiteConnection) throws -> Alert? {
         try connection.query("SELECT \(alertColumns) FROM alerts WHERE tenant_id = ? AND id = ?", [tenant, .text(id.uuidString)])
             .first.map(alertRow)

@@ -341,7 +341,7 @@ class DashboardBrowserTests(unittest.TestCase):
         self.driver.set_window_size(390, 844)
         try:
             pages = {"/": "Overview", "/history?camera=plaza": "History", "/cameras/plaza/events": "Plaza: events",
-                     "/cameras/plaza/setup": "Plaza", "/tokens": "Tokens"}
+                     "/cameras/plaza/setup": "Plaza", "/tokens": "Tokens", "/alerts": "Alerts"}
             for page, heading in pages.items():
                 self.go(page)
                 # This page's own heading, and nothing still loading: not the page before it.
@@ -365,6 +365,36 @@ class DashboardBrowserTests(unittest.TestCase):
         errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"
                   and "/api/v1/live/ws" not in e["message"] and "ERR_CONNECTION_REFUSED" not in e["message"]]
         self.assertEqual(errors, [])
+
+    def test_09_an_alert_rule_fires_live_and_is_acknowledged(self):
+        # A pushed camera that never pushes is down: a rule with no hold fires within a second.
+        self.server.call("POST", "/api/v1/cameras", {"id": "side", "name": "Side door", "source": "external"})
+        self.go("/")
+        if self.find("[data-testid=user-role]").text != "admin":
+            self.visible("[data-testid=sign-out]").click()
+            self.sign_in("admin", ADMIN_PASSWORD)
+        self.go("/alerts")
+        self.visible("#rule-name").send_keys("Side door dark")
+        self.driver.find_element(By.CSS_SELECTOR, "#rule-kind option[value=camera-down]").click()
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#rule-camera option[value=side]"))
+        self.driver.find_element(By.CSS_SELECTOR, "#rule-camera option[value=side]").click()
+        self.driver.find_element(By.ID, "rule-hold").send_keys("0")
+        self.driver.find_element(By.CSS_SELECTOR, "#rule-severity option[value=critical]").click()
+        self.click("[data-testid=rule-form] button[type=submit]")
+        self.wait(lambda d: "Side door dark" in d.find_element(By.CSS_SELECTOR, "[data-testid=alert-rules]").text)
+        # The alert arrives over the WebSocket, without a reload.
+        row = self.visible("[data-testid=open-alerts] tr[data-state=firing]")
+        self.assertIn("Side door", row.text)
+        self.assertIn("critical", row.text)
+        self.click("[data-testid=open-alerts] tr[data-state=firing] [data-testid=acknowledge]")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=open-alerts] tr[data-state=acknowledged]"))
+        self.assertIn("acknowledged by admin", self.find("[data-testid=open-alerts] tr[data-state=acknowledged]").text)
+        alerts = self.server.call("GET", "/api/v1/alerts")["alerts"]
+        self.assertEqual([(a["subject"], a["state"], a.get("acknowledgedBy")) for a in alerts], [("camera:side", "acknowledged", "admin")])
+        # The overview says so too.
+        self.go("/")
+        self.assertIn("1 open alert", self.visible("[data-testid=open-alerts-strip]").text)
+        self.assert_no_console_errors()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ const door = {
 };
 
 test('the fixture holds every kind of message', () => {
-  assert.deepEqual(new Set(fixture.map((m) => m.type)), new Set(['hello', 'crossing', 'occupancy', 'status', 'camera']));
+  assert.deepEqual(new Set(fixture.map((m) => m.type)), new Set(['hello', 'crossing', 'occupancy', 'status', 'camera', 'alert']));
 });
 
 test('the overview starts from the camera list and the live totals', () => {
@@ -51,6 +51,8 @@ test('every fixture message is applied as the contract says', () => {
     ['status', 'door', false],
     ['camera', 'door', true],
     ['camera', 'door', true],
+    ['alert', null, false],
+    ['alert', null, false],
   ]);
   const row = state.rows.get('door');
   assert.deepEqual(row.lines, [{ name: 'entrance', in: 4, out: 3 }], 'the totals are the message’s, not counted here');

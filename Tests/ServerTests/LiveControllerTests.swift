@@ -30,7 +30,7 @@ struct LiveControllerTests {
         let kinds = try Self.fixtureLines.map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["type"] as? String
         }
-        #expect(Set(kinds) == ["hello", "crossing", "occupancy", "status", "camera"])
+        #expect(Set(kinds) == ["hello", "crossing", "occupancy", "status", "camera", "alert"])
     }
 
     @Test func theWebSocketSendsTheFixtureWordForWord() async throws {

@@ -25,6 +25,19 @@ struct RouteAccessTests {
         try await fixture.store.user(username: "target")?.id.uuidString ?? UUID().uuidString
     }
 
+    /// A rule on the door camera, stored directly (its audit row comes before the request's).
+    static func alertRule(_ fixture: ControlPlaneFixture) async throws -> AlertRule {
+        let rule = AlertRule(name: "door down", kind: .cameraDown, cameraID: "door")
+        try await fixture.store.saveAlertRule(rule, audit: .init(time: .now, username: "t", action: "t", target: "t"))
+        return rule
+    }
+
+    static func openAlert(_ fixture: ControlPlaneFixture) async throws -> String {
+        let rule = try await alertRule(fixture)
+        return try await fixture.store.openAlert(Alert(ruleID: rule.id, kind: .cameraDown, severity: .warning, subject: "camera:door",
+                                                       cameraID: "door", message: "down", firedAt: ControlPlaneFixture.start)).alert.id.uuidString
+    }
+
     static let geometry = #"{"lines":[{"name":"door","a":[10,10],"b":[10,100]}],"zones":[]}"#
 
     /// One request per route, by "METHOD path".
@@ -68,6 +81,15 @@ struct RouteAccessTests {
         "GET /api/v1/audit": { _, _ in ("/api/v1/audit", nil) },
         "GET /api/v1/live": { _, _ in ("/api/v1/live", nil) },
         "GET /api/v1/live/ws": { _, _ in ("/api/v1/live/ws", nil) },
+        "GET /api/v1/alert-rules": { _, _ in ("/api/v1/alert-rules", nil) },
+        "POST /api/v1/alert-rules": { _, _ in ("/api/v1/alert-rules", #"{"name":"door down","kind":"camera-down","camera":"door"}"#) },
+        "GET /api/v1/alert-rules/:id": { fixture, _ in ("/api/v1/alert-rules/\(try await alertRule(fixture).id)", nil) },
+        "PUT /api/v1/alert-rules/:id": { fixture, _ in
+            ("/api/v1/alert-rules/\(try await alertRule(fixture).id)", #"{"name":"door down","kind":"camera-down","holdSeconds":5}"#)
+        },
+        "DELETE /api/v1/alert-rules/:id": { fixture, _ in ("/api/v1/alert-rules/\(try await alertRule(fixture).id)", nil) },
+        "GET /api/v1/alerts": { _, _ in ("/api/v1/alerts", nil) },
+        "POST /api/v1/alerts/:id/acknowledge": { fixture, _ in ("/api/v1/alerts/\(try await openAlert(fixture))/acknowledge", nil) },
     ]
 
     static let routes: [RouteSpec] = buildRouter(dependencies: ServerDependencies(
@@ -112,8 +134,8 @@ struct RouteAccessTests {
             await fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
             let receiving = fixture.inbox.receive(cameraID: "door")
             _ = receiving
-            let auditedBefore = try await fixture.store.auditEntries(AuditQuery(limit: 10_000)).count
             let (uri, body) = try await sample(fixture, caller)
+            let auditedBefore = try await fixture.store.auditEntries(AuditQuery(limit: 10_000)).count
             let token = caller.flatMap { fixture.tokens[$0] }
             let method = HTTPRequest.Method(rawValue: route.method)!
             let status = try await fixture.app().test(.router) { client in

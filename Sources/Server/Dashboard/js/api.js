@@ -90,5 +90,11 @@ export function createAPI({ base = '/api/v1', fetchFunction = (...args) => fetch
     createToken: (body) => request('POST', '/tokens', body),
     deleteToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),
     audit: (params) => request('GET', `/audit${query(params)}`),
+    alertRules: () => request('GET', '/alert-rules'),
+    createAlertRule: (body) => request('POST', '/alert-rules', body),
+    saveAlertRule: (id, body) => request('PUT', `/alert-rules/${encodeURIComponent(id)}`, body),
+    deleteAlertRule: (id) => request('DELETE', `/alert-rules/${encodeURIComponent(id)}`),
+    alerts: (params = {}) => request('GET', `/alerts${query(params)}`),
+    acknowledgeAlert: (id) => request('POST', `/alerts/${encodeURIComponent(id)}/acknowledge`),
   };
 }

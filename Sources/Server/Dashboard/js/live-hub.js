@@ -1,6 +1,7 @@
 // The overview state kept current for every page: camera list + live totals, changed by the
 // WebSocket, with listeners told what changed.
 
+import { applyAlertMessage, sortAlerts } from './alerts-model.js';
 import { applyLiveMessage, overviewFrom } from './live-model.js';
 import { LiveSocket, liveURL } from './live-socket.js';
 
@@ -9,6 +10,7 @@ export class LiveHub {
     this.api = api;
     this.cameras = [];
     this.state = overviewFrom([], null);
+    this.alerts = [];
     this.loaded = false;
     this.listeners = new Set();
     this.reloading = null;
@@ -29,7 +31,7 @@ export class LiveHub {
     this.listeners.clear();
   }
 
-  /** Calls `listener({changed, reloaded, message})` on every change; returns a function that stops it. */
+  /** Calls `listener({changed, reloaded, alerts, message})` on every change; returns a function that stops it. */
   subscribe(listener) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -50,8 +52,10 @@ export class LiveHub {
       try {
         do {
           this.again = false;
-          const [cameras, live] = await Promise.all([this.api.cameras(), this.api.live()]);
+          const [cameras, live, alerts] = await Promise.all([
+            this.api.cameras(), this.api.live(), this.api.alerts().catch(() => ({ alerts: this.alerts }))]);
           this.cameras = cameras.cameras;
+          this.alerts = sortAlerts(alerts.alerts);
           const recent = this.state.recent;
           this.state = { ...overviewFrom(this.cameras, live), recent };
           this.loaded = true;
@@ -65,6 +69,12 @@ export class LiveHub {
   }
 
   receive(message) {
+    if (message?.type === 'alert') {
+      const { alerts, changed } = applyAlertMessage(this.alerts, message);
+      this.alerts = alerts;
+      if (changed) this.emit({ alerts: true, message });
+      return;
+    }
     const { state, changed, reload } = applyLiveMessage(this.state, message);
     this.state = state;
     if (changed) this.emit({ changed, message });

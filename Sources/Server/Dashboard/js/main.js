@@ -5,6 +5,7 @@ import { h, replace } from './dom.js';
 import { LiveHub } from './live-hub.js';
 import { can } from './permissions.js';
 import { hashFor, parseRoute } from './router.js';
+import * as alerts from './pages/alerts.js';
 import * as audit from './pages/audit.js';
 import * as cameraSetup from './pages/camera-setup.js';
 import * as events from './pages/events.js';
@@ -16,7 +17,7 @@ import * as tokens from './pages/tokens.js';
 import * as users from './pages/users.js';
 
 const PAGES = {
-  overview, login, 'camera-setup': cameraSetup, events, history, users, sites, tokens, audit,
+  overview, login, 'camera-setup': cameraSetup, events, history, users, sites, tokens, audit, alerts,
 };
 
 const app = {
@@ -104,6 +105,7 @@ function renderHeaderContent() {
   replace(nav,
     link('overview', 'Overview'),
     link('history', 'History'),
+    link('alerts', 'Alerts'),
     app.can('users.manage') ? link('users', 'Users') : null,
     link('sites', 'Sites'),
     link('tokens', 'Tokens'),

@@ -9,6 +9,7 @@ const NEEDS = {
   'tokens.own': 'viewer',
   'cameras.edit': 'operator',
   'geometry.edit': 'operator',
+  'alerts.manage': 'operator',
   'users.manage': 'admin',
   'sites.manage': 'admin',
   'audit.read': 'admin',

@@ -12,6 +12,7 @@ const ROUTES = [
   { pattern: /^\/sites$/, page: 'sites' },
   { pattern: /^\/tokens$/, page: 'tokens' },
   { pattern: /^\/audit$/, page: 'audit' },
+  { pattern: /^\/alerts$/, page: 'alerts' },
 ];
 
 /**

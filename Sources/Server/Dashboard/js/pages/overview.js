@@ -1,6 +1,7 @@
 // Every camera with its status, frame rate, today's counts and occupancy, kept live.
 
 import { emptyState, formatCount, h, replace, setText, timeElement } from '../dom.js';
+import { sortAlerts } from '../alerts-model.js';
 import { overviewTotals, STATUS_LABELS } from '../live-model.js';
 import { hashFor } from '../router.js';
 
@@ -12,6 +13,7 @@ export async function render(app) {
   const cards = new Map();
   let summary = null;
   let recentList = null;
+  let alertStrip = null;
 
   let layout = null;
 
@@ -40,13 +42,14 @@ export async function render(app) {
     }
     summary = h('div', { class: 'summary', 'aria-label': 'Totals today' });
     recentList = h('ol', { class: 'recent', 'data-testid': 'recent-crossings' });
+    alertStrip = h('div', { 'aria-live': 'polite' });
     const grid = h('div', { class: 'camera-grid' });
     for (const row of state.rows.values()) {
       const card = cameraCard(app, row);
       cards.set(row.id, card);
       grid.append(card.element);
     }
-    replace(root, header, summary, grid,
+    replace(root, header, alertStrip, summary, grid,
       h('section', { class: 'card' }, h('h3', {}, 'Recent crossings'), recentList));
     update();
   }
@@ -58,6 +61,13 @@ export async function render(app) {
       replace(summary,
         stat('In today', formatCount(totals.in)), stat('Out today', formatCount(totals.out)),
         stat('In zones now', formatCount(totals.occupancy)), stat('Cameras online', `${totals.online} / ${totals.cameras}`));
+    }
+    if (alertStrip) {
+      const open = sortAlerts(app.hub.alerts);
+      replace(alertStrip, open.length === 0 ? null
+        : h('a', { class: `notice notice-alert severity-${open[0].severity}`, href: hashFor('alerts'), 'data-testid': 'open-alerts-strip' },
+          h('strong', {}, open.length === 1 ? '1 open alert' : `${open.length} open alerts`), ': ', open[0].message,
+          open.length > 1 ? ` and ${open.length - 1} more` : ''));
     }
     for (const row of state.rows.values()) {
       if (changed === null || changed === row.id) cards.get(row.id)?.update(row);
