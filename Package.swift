@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
     ],
     targets: [
         // Pure counting logic: geometry, detections, tracker, counters. Standard library only.
@@ -93,11 +94,15 @@ let package = Package(
             ]
         ),
 
-        // Alert rules watched over the live state: a pure evaluator and the service that runs it.
+        // Alert rules watched over the live state (a pure evaluator and the service that runs it),
+        // and their delivery to signed webhooks.
         .target(
             name: "Alerting",
             dependencies: [
                 "Storage", "Messaging", "FootfallSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -239,7 +244,9 @@ let package = Package(
         .testTarget(
             name: "AlertingTests",
             dependencies: [
-                "FootfallTestSupport", "Alerting", "Storage", "Messaging", "CountingCore",
+                "FootfallTestSupport", "Alerting", "Storage", "Messaging", "CountingCore", "FootfallSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

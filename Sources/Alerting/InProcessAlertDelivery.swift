@@ -1,0 +1,124 @@
+import FootfallSupport
+import Foundation
+import Logging
+import Messaging
+import ServiceLifecycle
+
+/// The embedded alert queue: changes wait in memory and are sent in order, each retried with
+/// growing delays while the webhook is down, up to `maximumAttempts`, then kept as a dead
+/// letter (logged). What is still waiting when the process stops is lost; RabbitMQ's queue
+/// (`AlertDeliveryService`) keeps it instead.
+public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
+    public struct Policy: Sendable {
+        public var maximumAttempts: Int
+        public var backoff: Backoff
+
+        public init(maximumAttempts: Int = 12, backoff: Backoff = Backoff(initial: .seconds(1), maximum: .seconds(300))) {
+            self.maximumAttempts = maximumAttempts
+            self.backoff = backoff
+        }
+    }
+
+    struct Pending {
+        var change: LiveMessage.AlertChange
+        var attempts: Int
+        var due: AnyClock.Instant
+    }
+
+    /// A change given up on, and why.
+    public struct DeadLetter: Sendable {
+        public var change: LiveMessage.AlertChange
+        public var reason: String
+    }
+
+    private let sender: any AlertSender
+    private let policy: Policy
+    private let clock: AnyClock
+    private let logger: Logger
+    private var pending: [Pending] = []
+    public private(set) var deadLetters: [DeadLetter] = []
+    /// Deliveries made, for tests and metrics.
+    public private(set) var delivered = 0
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// The earliest deadline a timer is already waiting for.
+    private var timer: AnyClock.Instant?
+
+    public init(sender: any AlertSender, policy: Policy = .init(), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+        self.sender = sender
+        self.policy = policy
+        self.clock = AnyClock(clock)
+        self.logger = logger
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func enqueue(_ change: LiveMessage.AlertChange) {
+        pending.append(Pending(change: change, attempts: 0, due: clock.now))
+        wake.yield()
+    }
+
+    /// Changes still waiting to be delivered.
+    public var waiting: Int { pending.count }
+
+    public func run() async throws {
+        let wake = self.wake
+        await withTaskGroup(of: Void.self) { group in
+            await withGracefulShutdownHandler {
+                for await _ in wakes {
+                    await deliverDue()
+                    if let next = pending.map(\.due).min(), timer.map({ next < $0 }) ?? true {
+                        timer = next
+                        let clock = self.clock
+                        group.addTask {
+                            try? await clock.sleep(until: next)
+                            wake.yield()
+                        }
+                    }
+                }
+            } onGracefulShutdown: {
+                wake.finish()
+            }
+            group.cancelAll()
+        }
+        if !pending.isEmpty {
+            logger.warning("alert.delivery_abandoned", metadata: ["alert.waiting": "\(pending.count)"])
+        }
+    }
+
+    /// Sends every change that is due, oldest first; a change that fails waits its backoff.
+    private func deliverDue() async {
+        if let timer, timer <= clock.now { self.timer = nil }
+        var index = 0
+        while index < pending.count {
+            guard pending[index].due <= clock.now else {
+                index += 1
+                continue
+            }
+            let item = pending[index]
+            do {
+                try await sender.send(item.change)
+                pending.removeAll { $0.change == item.change && $0.attempts == item.attempts }
+                delivered += 1
+            } catch {
+                let attempts = item.attempts + 1
+                guard let position = pending.firstIndex(where: { $0.change == item.change && $0.attempts == item.attempts }) else { continue }
+                if attempts >= policy.maximumAttempts {
+                    pending.remove(at: position)
+                    deadLetters.append(DeadLetter(change: item.change, reason: "\(error)"))
+                    logger.error("alert.delivery_dead_letter", metadata: [
+                        "alert.id": "\(item.change.alert.id)", "alert.attempts": "\(attempts)", "error": "\(error)",
+                    ])
+                } else {
+                    let delay = policy.backoff.delay(attempt: attempts)
+                    pending[position].attempts = attempts
+                    pending[position].due = clock.now.advanced(by: delay)
+                    logger.warning("alert.delivery_failed", metadata: [
+                        "alert.id": "\(item.change.alert.id)", "alert.attempts": "\(attempts)",
+                        "alert.retry_in_ms": "\(delay.inMilliseconds)", "error": "\(error)",
+                    ])
+                    index = position + 1
+                }
+            }
+        }
+    }
+}
