@@ -77,8 +77,9 @@ public enum FootfallApp {
             ? [cameraSupervisor(store: store, messaging: messaging, metrics: metrics, includeExternal: true,
                                 dataDirectory: configuration.dataDirectory, logger: logger)]
             : []
-        let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, logger: logger)
-        let services: [any Service] = setup.services + messaging.services + ingest + [alerts] + cameras
+        let delivery = alertDelivery(configuration: configuration, messaging: messaging, logger: logger)
+        let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue, logger: logger)
+        let services: [any Service] = setup.services + messaging.services + ingest + delivery.services + [alerts] + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
                                                requestsPerMinute: configuration.requestsPerMinute,

@@ -45,6 +45,9 @@ public struct FootfallConfiguration: Sendable {
     public var headerTimeout = 10
     public var idleTimeout = 60
     public var maxLiveStreamsPerAddress = 64
+    /// Where alert changes are POSTed, and the secret that signs them. Never logged.
+    public var alertWebhookURL: String?
+    public var alertWebhookSecret: [UInt8]?
     /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
     public var adminPassword: String?
 
@@ -91,6 +94,17 @@ public struct FootfallConfiguration: Sendable {
                 publicURLs.append(text)
             }
         }
+        let webhookURL = reader.value(Settings.alertWebhookURL)
+        if let webhookURL {
+            guard let url = URL(string: webhookURL.text), ["http", "https"].contains(url.scheme?.lowercased()), url.host != nil else {
+                throw .invalidValue(key: Settings.alertWebhookURL.key, source: webhookURL.source, reason: "not an http or https address")
+            }
+        }
+        let webhookSecret = reader.value(Settings.alertWebhookSecret)
+        if webhookURL != nil && (webhookSecret?.text ?? "").count < 16 {
+            throw .invalidValue(key: Settings.alertWebhookSecret.key, source: webhookSecret?.source ?? "default",
+                                reason: "the webhook needs a signing secret of at least 16 characters: set FOOTFALL_ALERT_WEBHOOK_SECRET")
+        }
         let databaseURL = reader.value(Settings.databaseURL)?.text
         if databaseURL != nil && secretKey == nil {
             throw .invalidValue(key: Settings.secretKey.key, source: "default",
@@ -122,6 +136,8 @@ public struct FootfallConfiguration: Sendable {
             headerTimeout: try reader.int(Settings.headerTimeout, default: 10, range: 1...3_600),
             idleTimeout: try reader.int(Settings.idleTimeout, default: 60, range: 1...86_400),
             maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
+            alertWebhookURL: webhookURL?.text,
+            alertWebhookSecret: webhookSecret.map { Array($0.text.utf8) },
             adminPassword: reader.value(Settings.adminPassword)?.text)
     }
 }

@@ -64,6 +64,13 @@ public enum Settings {
     public static let maxLiveStreamsPerAddress = Setting(
         key: "max-live-streams-per-address", defaultText: "64",
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
+    public static let alertWebhookURL = Setting(
+        key: "alert-webhook-url", defaultText: "none",
+        help: "`https://…`: every alert change is POSTed there, signed (see docs/alerts.md); may hold a token, so never logged",
+        isSecret: true)
+    public static let alertWebhookSecret = Setting(
+        key: "alert-webhook-secret", defaultText: "none",
+        help: "the shared secret of the webhook's HMAC-SHA256 signature (required with the webhook; never logged)", isSecret: true)
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -75,7 +82,7 @@ public enum Settings {
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
-        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, adminPassword,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, adminPassword,
         configFile, logLevel,
     ]
 

@@ -194,43 +194,21 @@ public struct CrossingIngestService: Service {
             await deadLetter(delivery, reason: "failed \(attempts) times; last: \(error)")
             return
         }
-        var properties = delivery.properties
-        var headers = properties.headers ?? [:]
-        headers[FootfallTopology.Header.attempts] = .int32(Int32(attempts))
-        headers[FootfallTopology.Header.routingKey] = .string(delivery.originalRoutingKey)
-        properties.headers = headers
         let delay = configuration.retryDelay * (1 << min(attempts - 1, 10))
-        properties.expiration = String(delay.inMilliseconds)
-        await settle(delivery, by: AMQPMessage(exchange: "", routingKey: topology.retryQueue, body: delivery.body,
-                                               properties: properties))
+        await settle(delivery, by: delivery.retryMessage(queue: topology.retryQueue, attempts: attempts, delay: delay))
     }
 
     private func deadLetter(_ delivery: AMQPDelivery, reason: String) async {
         logger.error("ingest.dead_letter", metadata: ["message.id": "\(delivery.properties.messageID ?? "")", "ingest.reason": "\(reason)"])
-        var properties = delivery.properties
-        var headers = properties.headers ?? [:]
-        headers[FootfallTopology.Header.reason] = .string(String(reason.prefix(1_000)))
-        headers[FootfallTopology.Header.routingKey] = .string(delivery.originalRoutingKey)
-        headers[FootfallTopology.Header.attempts] = .int32(Int32(delivery.attempts + 1))
-        properties.headers = headers
-        properties.expiration = nil
-        await settle(delivery, by: AMQPMessage(exchange: "", routingKey: topology.deadLetterQueue,
-                                               body: delivery.body, properties: properties))
+        await settle(delivery, by: delivery.deadLetterMessage(queue: topology.deadLetterQueue, reason: reason))
     }
 
-    /// Publishes the message that replaces `delivery` (mandatory: a copy nobody would receive
-    /// is an error, not a silent drop), then acknowledges it. If either fails, the delivery
-    /// goes back to the queue, so nothing is lost (a copy may be doubled, which the store's
-    /// de-duplication absorbs) and no later batch ack can cover it.
+    /// Settles `delivery` by `message` (see `AMQPClient.settle`); a failure leaves it queued.
     private func settle(_ delivery: AMQPDelivery, by message: AMQPMessage) async {
-        var message = message
-        message.mandatory = true
         do {
-            try await client.publish(message)
-            try await delivery.ack()
+            try await client.settle(delivery, by: message)
         } catch {
             logger.warning("ingest.settle_failed", metadata: ["error": "\(error)"])
-            try? await delivery.nack(requeue: true)
         }
     }
 }

@@ -5,7 +5,9 @@
 /// by the ingest consumer from `footfall.ingest.crossings`; a batch that fails is retried
 /// through `footfall.ingest.retry` (each message waits there, then returns to the ingest
 /// queue), and after the last attempt, or at once when it can never succeed, lands in
-/// `footfall.dead-letters` with the reason in its headers. Another `namespace` gives another
+/// `footfall.dead-letters` with the reason in its headers. Alert changes (`alert.<severity>`)
+/// wait in `footfall.alerts.webhook` for the webhook, and between attempts in
+/// `footfall.alerts.retry`; those given up on land in the same dead letters. Another `namespace` gives another
 /// set of names on the same broker (tests, or two sites sharing one).
 public struct FootfallTopology: Sendable, Hashable {
     public var namespace: String
@@ -18,6 +20,8 @@ public struct FootfallTopology: Sendable, Hashable {
     public var ingestQueue: String { namespace + ".ingest.crossings" }
     public var retryQueue: String { namespace + ".ingest.retry" }
     public var deadLetterQueue: String { namespace + ".dead-letters" }
+    public var alertQueue: String { namespace + ".alerts.webhook" }
+    public var alertRetryQueue: String { namespace + ".alerts.retry" }
 
     /// Header names the ingest consumer adds.
     public enum Header {
@@ -38,7 +42,12 @@ public struct FootfallTopology: Sendable, Hashable {
                 .init(name: ingestQueue),
                 .init(name: retryQueue, deadLetterExchange: "", deadLetterRoutingKey: ingestQueue),
                 .init(name: deadLetterQueue),
+                .init(name: alertQueue),
+                .init(name: alertRetryQueue, deadLetterExchange: "", deadLetterRoutingKey: alertQueue),
             ],
-            bindings: [.init(queue: ingestQueue, exchange: events, routingKey: "camera.*.crossing")])
+            bindings: [
+                .init(queue: ingestQueue, exchange: events, routingKey: "camera.*.crossing"),
+                .init(queue: alertQueue, exchange: events, routingKey: "alert.*"),
+            ])
     }
 }

@@ -52,6 +52,24 @@ struct StorageConfigurationTests {
         }
     }
 
+    @Test func anAlertWebhookNeedsAnAddressAndASigningSecret() throws {
+        #expect(throws: ConfigurationError.invalidValue(
+            key: "alert-webhook-secret", source: "default",
+            reason: "the webhook needs a signing secret of at least 16 characters: set FOOTFALL_ALERT_WEBHOOK_SECRET")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_ALERT_WEBHOOK_URL": "https://hooks.example.com/f"])
+        }
+        #expect(throws: ConfigurationError.invalidValue(
+            key: "alert-webhook-url", source: "FOOTFALL_ALERT_WEBHOOK_URL", reason: "not an http or https address")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: [
+                "FOOTFALL_ALERT_WEBHOOK_URL": "ftp://hooks.example.com", "FOOTFALL_ALERT_WEBHOOK_SECRET": "0123456789abcdef"])
+        }
+        let configuration = try FootfallConfiguration.load(commandLine: [:], environment: [
+            "FOOTFALL_ALERT_WEBHOOK_URL": "https://hooks.example.com/f", "FOOTFALL_ALERT_WEBHOOK_SECRET": "0123456789abcdef"])
+        #expect(configuration.alertWebhookURL == "https://hooks.example.com/f")
+        #expect(configuration.alertWebhookSecret == Array("0123456789abcdef".utf8))
+        #expect(try FootfallConfiguration.load(commandLine: [:], environment: [:]).alertWebhookURL == nil)
+    }
+
     @Test func postgresNeedsASecretKeyAndTheKeyMustBe32Bytes() throws {
         #expect(throws: ConfigurationError.invalidValue(
             key: "secret-key", source: "default",
