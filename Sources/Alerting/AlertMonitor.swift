@@ -23,7 +23,7 @@ public actor AlertMonitor: Service {
     private var evaluators: [UUID: AlertEvaluator] = [:]
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus, deliveries: (any AlertDeliveryQueue)? = nil,
-                interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(),
+                interval: Duration = .milliseconds(500), clock: any Clock<Duration> = ContinuousClock(),
                 wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
         self.live = live
