@@ -11,11 +11,41 @@ public struct AlertInputs: Sendable {
     /// Live states by camera id; a camera without one has sent nothing (or its worker is gone).
     public var states: [String: CameraLiveState]
 
-    public init(now: Date, cameras: [Camera], sites: [Site] = [], states: [String: CameraLiveState] = [:]) {
+    /// For count-anomaly rules, by rule and camera: the last whole hour's count and the same
+    /// weekday and hour of earlier weeks. Missing: not known (yet).
+    public var hourly: [HourlyKey: HourlyCounts]
+
+    public struct HourlyKey: Hashable, Sendable {
+        public var ruleID: UUID
+        public var cameraID: String
+
+        public init(ruleID: UUID, cameraID: String) {
+            self.ruleID = ruleID
+            self.cameraID = cameraID
+        }
+    }
+
+    public struct HourlyCounts: Hashable, Sendable {
+        /// Start of the hour counted.
+        public var hour: Date
+        public var current: Double
+        /// The same weekday and hour, one week back, two weeks back, …
+        public var history: [Double]
+
+        public init(hour: Date, current: Double, history: [Double]) {
+            self.hour = hour
+            self.current = current
+            self.history = history
+        }
+    }
+
+    public init(now: Date, cameras: [Camera], sites: [Site] = [], states: [String: CameraLiveState] = [:],
+                hourly: [HourlyKey: HourlyCounts] = [:]) {
         self.now = now
         self.cameras = cameras
         self.sites = sites
         self.states = states
+        self.hourly = hourly
     }
 
     /// A camera whose last frame is older than this is silent, whatever its status says (its

@@ -21,6 +21,11 @@ public actor AlertMonitor: Service {
     private let interval: Duration
     private let logger: Logger
     private var evaluators: [UUID: AlertEvaluator] = [:]
+    /// The hourly counts of count-anomaly rules, by tenant, kept until the hour changes.
+    private var hourly: [UUID: [AlertInputs.HourlyKey: AlertInputs.HourlyCounts]] = [:]
+
+    /// An hour is judged once it ended this long ago, so that its last minutes are stored.
+    public static let hourSettling: TimeInterval = 120
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus, deliveries: (any AlertDeliveryQueue)? = nil,
                 interval: Duration = .milliseconds(500), clock: any Clock<Duration> = ContinuousClock(),
@@ -82,7 +87,8 @@ public actor AlertMonitor: Service {
         defer { evaluators[tenant] = evaluator }
         let rules = try await scoped.alertRules()
         if rules.isEmpty && evaluator.openAlerts.isEmpty { return [] }
-        let inputs = AlertInputs(now: now, cameras: try await scoped.cameras(), sites: try await scoped.sites(), states: states)
+        var inputs = AlertInputs(now: now, cameras: try await scoped.cameras(), sites: try await scoped.sites(), states: states)
+        inputs.hourly = try await hourlyCounts(tenant: tenant, store: scoped, rules: rules, inputs: inputs)
         var changes: [LiveMessage.AlertChange] = []
         for action in evaluator.step(rules: rules, inputs: inputs) {
             switch action {
@@ -116,5 +122,51 @@ public actor AlertMonitor: Service {
             }
         }
         return changes
+    }
+
+    /// For each count-anomaly rule and camera: the last settled hour's people in, and the same
+    /// weekday and hour of the rule's weeks before, in the camera's site's time zone (so a
+    /// week back across a change of daylight saving time is still the same local hour).
+    private func hourlyCounts(tenant: UUID, store: any FootfallStore, rules: [AlertRule], inputs: AlertInputs) async throws
+        -> [AlertInputs.HourlyKey: AlertInputs.HourlyCounts]
+    {
+        let anomalyRules = rules.filter { $0.enabled && $0.kind == .countAnomaly }
+        guard !anomalyRules.isEmpty else {
+            hourly[tenant] = nil
+            return [:]
+        }
+        let settled = inputs.now.addingTimeInterval(-Self.hourSettling).timeIntervalSince1970
+        let hour = Date(timeIntervalSince1970: (settled / 3_600).rounded(.down) * 3_600 - 3_600)
+        let known = hourly[tenant] ?? [:]
+        var counts: [AlertInputs.HourlyKey: AlertInputs.HourlyCounts] = [:]
+        let zones = Dictionary(inputs.sites.map { ($0.id, $0.timeZone) }, uniquingKeysWith: { first, _ in first })
+        for rule in anomalyRules {
+            for camera in inputs.cameras(for: rule) {
+                let key = AlertInputs.HourlyKey(ruleID: rule.id, cameraID: camera.id)
+                if let cached = known[key], cached.hour == hour {
+                    counts[key] = cached
+                    continue
+                }
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = camera.siteID.flatMap { zones[$0] }.flatMap(TimeZone.init(identifier:)) ?? .gmt
+                let weeks = rule.weeks ?? AlertReading.anomalyDefaults.weeks
+                let starts = [hour] + (1...weeks).compactMap { calendar.date(byAdding: .weekOfYear, value: -$0, to: hour) }
+                let series = try await store.countSeries(cameraID: camera.id, from: starts.last ?? hour,
+                                                         to: hour.addingTimeInterval(3_600), bucket: .hour)
+                let lines = rule.lines.isEmpty
+                    ? Set(series.lines.keys)
+                    : Set(rule.lines.compactMap { $0.hasPrefix(camera.id + "/") ? String($0.dropFirst(camera.id.count + 1)) : nil })
+                var byHour: [Date: Double] = [:]
+                for (name, buckets) in series.lines where lines.contains(name) {
+                    for bucket in buckets { byHour[bucket.start, default: 0] += Double(bucket.countIn) }
+                }
+                // Weeks before the camera's first count are not history: it was not counting yet.
+                let first = byHour.keys.min() ?? hour
+                let history = starts.dropFirst().filter { $0 >= first }.map { byHour[$0] ?? 0 }
+                counts[key] = AlertInputs.HourlyCounts(hour: hour, current: byHour[hour] ?? 0, history: history)
+            }
+        }
+        hourly[tenant] = counts
+        return counts
     }
 }

@@ -25,6 +25,30 @@ public struct AlertReading: Hashable, Sendable {
         case .cameraDown: cameraDown(rule, inputs)
         case .zoneOccupancy: zoneOccupancy(rule, inputs)
         case .siteOccupancy: siteOccupancy(rule, inputs)
+        case .countAnomaly: countAnomaly(rule, inputs)
+        }
+    }
+
+    /// Default robust deviations, weeks and volume of a count-anomaly rule.
+    public static let anomalyDefaults = (threshold: 4.0, weeks: 4, minimumVolume: 20.0)
+
+    private static func countAnomaly(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        inputs.cameras(for: rule).map { camera in
+            let subject = "camera:\(camera.id)/footfall"
+            guard let counts = inputs.hourly[.init(ruleID: rule.id, cameraID: camera.id)],
+                  let anomaly = CountAnomaly(current: counts.current, history: counts.history)
+            else {
+                return AlertReading(subject: subject, cameraID: camera.id, siteID: camera.siteID, value: nil, breached: false,
+                                    cleared: false, message: "Footfall at \(camera.name) has too little history to judge")
+            }
+            let anomalous = anomaly.isAnomalous(threshold: rule.threshold ?? anomalyDefaults.threshold,
+                                                minimumVolume: rule.minimumVolume ?? anomalyDefaults.minimumVolume)
+            let hour = counts.hour.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+            return AlertReading(
+                subject: subject, cameraID: camera.id, siteID: camera.siteID, value: counts.current, breached: anomalous,
+                cleared: !anomalous,
+                message: "\(Int(counts.current)) people in at \(camera.name) in the hour from \(hour) UTC; usually \(Int(anomaly.median.rounded())) "
+                    + "(median of \(counts.history.count) weeks), \(String(format: "%+.1f", anomaly.deviations)) deviations")
         }
     }
 

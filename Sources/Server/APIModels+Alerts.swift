@@ -13,18 +13,21 @@ extension APIModels {
         var zone: String?
         var lines: [String]?
         var threshold: Double?
+        var weeks: Int?
+        var minimumVolume: Double?
         var holdSeconds: Double?
         var clearSeconds: Double?
 
         static let shape = BodyShape.object([
             "name": .value, "kind": .value, "severity": .value, "enabled": .value, "camera": .value, "site": .value,
-            "zone": .value, "lines": .array(.value), "threshold": .value, "holdSeconds": .value, "clearSeconds": .value,
+            "zone": .value, "lines": .array(.value), "threshold": .value, "weeks": .value, "minimumVolume": .value,
+            "holdSeconds": .value, "clearSeconds": .value,
         ])
 
         func rule(id: UUID) -> AlertRule {
             AlertRule(id: id, name: name, kind: kind, severity: severity ?? .warning, enabled: enabled ?? true, cameraID: camera,
-                      siteID: site, zone: zone, lines: lines ?? [], threshold: threshold, holdSeconds: holdSeconds ?? 60,
-                      clearSeconds: clearSeconds ?? 60)
+                      siteID: site, zone: zone, lines: lines ?? [], threshold: threshold, weeks: weeks, minimumVolume: minimumVolume,
+                      holdSeconds: holdSeconds ?? 60, clearSeconds: clearSeconds ?? 60)
         }
     }
 
@@ -39,6 +42,8 @@ extension APIModels {
         var zone: String?
         var lines: [String]
         var threshold: Double?
+        var weeks: Int?
+        var minimumVolume: Double?
         var holdSeconds: Double
         var clearSeconds: Double
 
@@ -53,6 +58,8 @@ extension APIModels {
             zone = rule.zone
             lines = rule.lines
             threshold = rule.threshold
+            weeks = rule.weeks
+            minimumVolume = rule.minimumVolume
             holdSeconds = rule.holdSeconds
             clearSeconds = rule.clearSeconds
         }

@@ -16,6 +16,10 @@ public struct AlertRule: Hashable, Sendable {
         /// A site holds more than `threshold` people: in − out since the site's midnight across
         /// the lines of its cameras (or only the lines named in `lines`).
         case siteOccupancy = "site-occupancy"
+        /// A camera's people in (across its lines, or the `lines` named) in the last whole hour
+        /// lies more than `threshold` robust deviations from the same weekday and hour of the
+        /// last `weeks` weeks (median and MAD), the larger of the two being at least `minimumVolume`.
+        case countAnomaly = "count-anomaly"
     }
 
     public var id: UUID
@@ -31,8 +35,13 @@ public struct AlertRule: Hashable, Sendable {
     public var zone: String?
     /// For `siteOccupancy`: the entrance lines, as `camera/line`; empty for every line of the site.
     public var lines: [String]
-    /// The capacity in people; unused by `cameraDown`.
+    /// The capacity in people, or for `countAnomaly` the robust deviations that count as an
+    /// anomaly; unused by `cameraDown`.
     public var threshold: Double?
+    /// For `countAnomaly`: the weeks of history compared with (3 to 12; default 4).
+    public var weeks: Int?
+    /// For `countAnomaly`: fewer people than this, now and usually, is never an anomaly (default 20).
+    public var minimumVolume: Double?
     /// How long the condition must hold before the alert fires.
     public var holdSeconds: Double
     /// How long the condition must be clear before the alert resolves.
@@ -40,7 +49,8 @@ public struct AlertRule: Hashable, Sendable {
 
     public init(id: UUID = UUID(), name: String, kind: Kind, severity: AlertSeverity = .warning, enabled: Bool = true,
                 cameraID: String? = nil, siteID: String? = nil, zone: String? = nil, lines: [String] = [],
-                threshold: Double? = nil, holdSeconds: Double = 60, clearSeconds: Double = 60) {
+                threshold: Double? = nil, weeks: Int? = nil, minimumVolume: Double? = nil, holdSeconds: Double = 60,
+                clearSeconds: Double = 60) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -51,6 +61,8 @@ public struct AlertRule: Hashable, Sendable {
         self.zone = zone
         self.lines = lines
         self.threshold = threshold
+        self.weeks = weeks
+        self.minimumVolume = minimumVolume
         self.holdSeconds = holdSeconds
         self.clearSeconds = clearSeconds
     }
@@ -60,19 +72,22 @@ public struct AlertRule: Hashable, Sendable {
         public var zone: String?
         public var lines: [String]
         public var threshold: Double?
+        public var weeks: Int?
+        public var minimumVolume: Double?
         public var holdSeconds: Double
         public var clearSeconds: Double
     }
 
     public var settings: Settings {
-        Settings(zone: zone, lines: lines, threshold: threshold, holdSeconds: holdSeconds, clearSeconds: clearSeconds)
+        Settings(zone: zone, lines: lines, threshold: threshold, weeks: weeks, minimumVolume: minimumVolume,
+                 holdSeconds: holdSeconds, clearSeconds: clearSeconds)
     }
 
     public init(id: UUID, name: String, kind: Kind, severity: AlertSeverity, enabled: Bool, cameraID: String?,
                 siteID: String?, settings: Settings) {
         self.init(id: id, name: name, kind: kind, severity: severity, enabled: enabled, cameraID: cameraID, siteID: siteID,
-                  zone: settings.zone, lines: settings.lines, threshold: settings.threshold,
-                  holdSeconds: settings.holdSeconds, clearSeconds: settings.clearSeconds)
+                  zone: settings.zone, lines: settings.lines, threshold: settings.threshold, weeks: settings.weeks,
+                  minimumVolume: settings.minimumVolume, holdSeconds: settings.holdSeconds, clearSeconds: settings.clearSeconds)
     }
 
     /// Longest hold or clear time: a week.
@@ -95,6 +110,16 @@ public struct AlertRule: Hashable, Sendable {
         switch kind {
         case .cameraDown:
             break
+        case .countAnomaly:
+            if let threshold, !(threshold > 0 && threshold <= 100) {
+                throw .invalidInput(field: "rule.threshold", reason: "a count-anomaly rule needs the deviations that count, above 0 (4 is usual)")
+            }
+            if let weeks, !(3...12).contains(weeks) {
+                throw .invalidInput(field: "rule.weeks", reason: "compare with 3 to 12 weeks")
+            }
+            if let minimumVolume, !minimumVolume.isFinite || minimumVolume < 0 {
+                throw .invalidInput(field: "rule.minimumVolume", reason: "must be 0 or more people")
+            }
         case .zoneOccupancy, .siteOccupancy:
             guard let threshold, threshold >= 0 else {
                 throw .invalidInput(field: "rule.threshold", reason: "a \(kind.rawValue) rule needs a capacity of 0 or more people")
@@ -108,8 +133,11 @@ public struct AlertRule: Hashable, Sendable {
                 throw .invalidInput(field: "rule.camera", reason: "a site-occupancy rule covers a site, not one camera")
             }
         }
-        if !lines.isEmpty, kind != .siteOccupancy {
-            throw .invalidInput(field: "rule.lines", reason: "only a site-occupancy rule names lines")
+        if !lines.isEmpty, kind != .siteOccupancy, kind != .countAnomaly {
+            throw .invalidInput(field: "rule.lines", reason: "only site-occupancy and count-anomaly rules name lines")
+        }
+        if kind != .countAnomaly, weeks != nil || minimumVolume != nil {
+            throw .invalidInput(field: weeks != nil ? "rule.weeks" : "rule.minimumVolume", reason: "only a count-anomaly rule has it")
         }
         if lines.count > 100 {
             throw .invalidInput(field: "rule.lines", reason: "name at most 100 lines")

@@ -89,3 +89,53 @@ struct AlertMonitorTests {
         #expect(try await other.alerts(AlertQuery()).map(\.subject) == ["camera:yard"])
     }
 }
+
+/// The anomaly rule over stored history: the monitor reads the same weekday and hour of the
+/// last weeks from the store and fires on a planted drop, not on a normal hour.
+struct AlertMonitorAnomalyTests {
+    /// 10:05 UTC on a weekday: the last settled hour is 09:00–10:00.
+    static let now = Date(timeIntervalSince1970: 1_799_834_700)
+
+    func store(current: Int) async throws -> (InMemoryStore, AlertRule) {
+        let store = InMemoryStore()
+        let audit = AuditEntry(time: Self.now, username: "system", action: "test", target: "test")
+        try await store.createCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry(
+            lines: [CountingLine(name: "entrance", a: Point(x: 0, y: 0), b: Point(x: 9, y: 0))])), audit: audit)
+        let hour = Date(timeIntervalSince1970: (Self.now.timeIntervalSince1970 / 3_600).rounded(.down) * 3_600 - 3_600)
+        var results: [CountingResult] = []
+        for (weeksBack, count) in [(1, 96), (2, 104), (3, 99), (4, 101), (0, current)] {
+            let start = hour.addingTimeInterval(-Double(weeksBack) * 7 * 86_400)
+            // Spread over two minutes of the hour, as a pipeline stores them; other hours busy too.
+            results.append(CountingResult(cameraID: "door", kind: .line, name: "entrance", minute: start.addingTimeInterval(60),
+                                          countIn: count / 2, countOut: 3))
+            results.append(CountingResult(cameraID: "door", kind: .line, name: "entrance", minute: start.addingTimeInterval(1_800),
+                                          countIn: count - count / 2))
+            results.append(CountingResult(cameraID: "door", kind: .line, name: "entrance", minute: start.addingTimeInterval(3_600),
+                                          countIn: 500))
+        }
+        try await store.addCountingResults(results)
+        let rule = AlertRule(name: "unusual", kind: .countAnomaly, cameraID: "door", threshold: 3.5, holdSeconds: 0, clearSeconds: 0)
+        try await store.saveAlertRule(rule, audit: audit)
+        return (store, rule)
+    }
+
+    func evaluate(_ store: InMemoryStore) async -> [LiveMessage.AlertChange] {
+        let now = Self.now
+        return await AlertMonitor(store: store, live: InMemoryLiveState(), bus: InProcessEventBus(), wallClock: { now },
+                                  logger: Logger(label: "test.alerts")).evaluate()
+    }
+
+    @Test func aPlantedDropFires() async throws {
+        let (store, rule) = try await store(current: 31)
+        let changes = await evaluate(store)
+        #expect(changes.count == 1)
+        let alert = try #require(changes.first?.alert)
+        #expect(alert.ruleID == rule.id && alert.subject == "camera:door/footfall" && alert.value == 31)
+        #expect(alert.message.contains("usually 100 (median of 4 weeks)"), "\(alert.message)")
+    }
+
+    @Test func aNormalHourDoesNot() async throws {
+        let (store, _) = try await store(current: 95)
+        #expect(await evaluate(store).isEmpty)
+    }
+}

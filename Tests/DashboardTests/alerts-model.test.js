@@ -52,6 +52,8 @@ test('rules are described in words', () => {
     'More than 8 people in zone queue of camera door for 30 s');
   assert.equal(describeRule({ kind: 'site-occupancy', site: 'shop', threshold: 150, lines: ['door/entrance'], holdSeconds: 3600 }),
     'More than 150 people in site shop (lines door/entrance) for 1 h');
+  assert.equal(describeRule({ kind: 'count-anomaly', camera: 'door', holdSeconds: 0 }),
+    'People in at camera door more than 4 deviations from the same hour of the last 4 weeks');
 });
 
 test('the rule form sends what was typed and leaves the rest to the server', () => {
@@ -64,4 +66,6 @@ test('the rule form sends what was typed and leaves the rest to the server', () 
   assert.equal(ruleBody({ name: 'x', kind: 'site-occupancy', threshold: '3' }).error.field, 'site');
   assert.equal(ruleBody({ name: 'x', kind: 'zone-occupancy', threshold: '-1' }).error.field, 'threshold');
   assert.equal(ruleBody({ name: 'x', kind: 'sunspots' }).error.field, 'kind');
+  assert.deepEqual(ruleBody({ name: 'Odd', kind: 'count-anomaly', camera: 'door', holdSeconds: '0' }),
+    { body: { name: 'Odd', kind: 'count-anomaly', camera: 'door', holdSeconds: 0, severity: 'warning' } });
 });

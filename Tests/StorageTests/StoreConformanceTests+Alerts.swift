@@ -23,10 +23,12 @@ extension StoreConformanceTests {
             var lobby = occupancyRule()
             let down = AlertRule(name: "Any camera down", kind: .cameraDown, holdSeconds: 120)
             let site = AlertRule(name: "Shop full", kind: .siteOccupancy, siteID: "shop", lines: ["door-1/door"], threshold: 150)
-            for rule in [lobby, down, site] {
+            let odd = AlertRule(name: "Odd footfall", kind: .countAnomaly, cameraID: "door-1", lines: ["door-1/door"], threshold: 4.5,
+                                weeks: 6, minimumVolume: 10, holdSeconds: 0)
+            for rule in [lobby, down, site, odd] {
                 try await store.saveAlertRule(rule, audit: audit("alert-rule.create", "alert-rule:\(rule.id)", at: 1))
             }
-            #expect(try await store.alertRules() == [down, lobby, site])
+            #expect(try await store.alertRules() == [down, lobby, odd, site])
             lobby.threshold = 25
             lobby.enabled = false
             try await store.saveAlertRule(lobby, audit: audit("alert-rule.update", "alert-rule:\(lobby.id)", at: 2))
@@ -49,12 +51,13 @@ extension StoreConformanceTests {
             }
 
             try await store.deleteAlertRule(id: down.id, audit: audit("alert-rule.delete", "alert-rule:\(down.id)", at: 4))
-            #expect(try await store.alertRules().map(\.id) == [lobby.id, site.id])
+            #expect(try await store.alertRules().map(\.id) == [lobby.id, odd.id, site.id])
             await #expect(throws: StorageError.notFound(field: "rule.id", reason: "no alert rule with id \(down.id.uuidString.lowercased())")) {
                 try await store.deleteAlertRule(id: down.id, audit: audit("alert-rule.delete", "alert-rule:\(down.id)", at: 5))
             }
-            #expect(try await store.auditEntries(AuditQuery()).map(\.action).prefix(5)
-                == ["alert-rule.delete", "alert-rule.update", "alert-rule.create", "alert-rule.create", "alert-rule.create"])
+            #expect(try await store.auditEntries(AuditQuery()).map(\.action).prefix(6)
+                == ["alert-rule.delete", "alert-rule.update", "alert-rule.create", "alert-rule.create", "alert-rule.create",
+                    "alert-rule.create"])
         }
     }
 

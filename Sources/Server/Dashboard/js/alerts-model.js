@@ -38,6 +38,7 @@ const KIND_LABELS = {
   'camera-down': 'Camera down',
   'zone-occupancy': 'Zone occupancy',
   'site-occupancy': 'Site occupancy',
+  'count-anomaly': 'Unusual footfall',
 };
 
 /** Every rule kind, with words for people. */
@@ -60,6 +61,8 @@ export function describeRule(rule) {
       return `More than ${rule.threshold} people in ${rule.zone ? `zone ${rule.zone}` : 'any zone'} of ${scope} for ${hold}`;
     case 'site-occupancy':
       return `More than ${rule.threshold} people in ${scope}${rule.lines?.length ? ` (lines ${rule.lines.join(', ')})` : ''} for ${hold}`;
+    case 'count-anomaly':
+      return `People in at ${scope} more than ${rule.threshold ?? 4} deviations from the same hour of the last ${rule.weeks ?? 4} weeks`;
     default:
       return rule.kind;
   }
@@ -84,7 +87,7 @@ export function ruleBody(fields) {
     if (!Number.isFinite(value) || value < 0) return { error: { field: key, message: `${key} must be a number of 0 or more.` } };
     body[key] = value;
   }
-  if (body.kind !== 'camera-down' && body.threshold === undefined) {
+  if (['zone-occupancy', 'site-occupancy'].includes(body.kind) && body.threshold === undefined) {
     return { error: { field: 'threshold', message: 'Give the capacity in people.' } };
   }
   if (body.kind === 'site-occupancy' && !body.site) return { error: { field: 'site', message: 'Choose the site.' } };

@@ -105,7 +105,7 @@ export async function render(app) {
   h('h3', {}, 'Add a rule'),
   field('rule-name', 'Name', name), field('rule-kind', 'Watch for', kind), field('rule-camera', 'Camera', camera),
   field('rule-site', 'Site', site), field('rule-zone', 'Zone (zone occupancy)', zone),
-  field('rule-threshold', 'Capacity (people)', threshold), field('rule-hold', 'Fire after (s)', hold),
+  field('rule-threshold', 'Capacity (people) or deviations', threshold), field('rule-hold', 'Fire after (s)', hold),
   field('rule-clear', 'Resolve after (s)', clear), field('rule-severity', 'Severity', severity),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add rule')));
 
