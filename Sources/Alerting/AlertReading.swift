@@ -26,6 +26,7 @@ public struct AlertReading: Hashable, Sendable {
         case .zoneOccupancy: zoneOccupancy(rule, inputs)
         case .siteOccupancy: siteOccupancy(rule, inputs)
         case .countAnomaly: countAnomaly(rule, inputs)
+        case .droppedFrames: droppedFrames(rule, inputs)
         }
     }
 
@@ -71,6 +72,22 @@ public struct AlertReading: Hashable, Sendable {
             return AlertReading(subject: "camera:\(camera.id)", cameraID: camera.id, siteID: camera.siteID, value: nil,
                                 breached: problem != nil, cleared: problem == nil,
                                 message: "Camera \(camera.name) \(problem ?? "is online")")
+        }
+    }
+
+    private static func droppedFrames(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        let limit = rule.threshold ?? 1
+        return inputs.cameras(for: rule).map { camera in
+            let subject = "camera:\(camera.id)/frames"
+            guard let state = inputs.states[camera.id], state.status == .online, let share = state.droppedFraction else {
+                return AlertReading(subject: subject, cameraID: camera.id, siteID: camera.siteID, value: nil, breached: false,
+                                    cleared: false, message: "Dropped frames of \(camera.name) are unknown")
+            }
+            return AlertReading(
+                subject: subject, cameraID: camera.id, siteID: camera.siteID, value: share, breached: share > limit,
+                cleared: share <= limit * clearingShare,
+                message: "\(Int((share * 100).rounded())) % of the frames of \(camera.name) are dropped (limit \(Int((limit * 100).rounded())) %): "
+                    + "analysis cannot keep up; lower its analysis rate or give its worker more room")
         }
     }
 

@@ -39,10 +39,13 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
     public var frameHeight: Int?
     /// The version of the lines and zones being counted.
     public var geometryVersion: Int?
+    /// The share of frames dropped (0…1) over the last few seconds because analysis could not
+    /// keep up; nil until known (and for files and pushed detections, which drop nothing).
+    public var droppedFraction: Double?
 
     public init(cameraID: String, status: CameraStatus = .connecting, framesPerSecond: Double = 0,
                 updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = [], frameWidth: Int? = nil,
-                frameHeight: Int? = nil, geometryVersion: Int? = nil) {
+                frameHeight: Int? = nil, geometryVersion: Int? = nil, droppedFraction: Double? = nil) {
         self.cameraID = cameraID
         self.status = status
         self.framesPerSecond = framesPerSecond
@@ -52,5 +55,6 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
         self.frameWidth = frameWidth
         self.frameHeight = frameHeight
         self.geometryVersion = geometryVersion
+        self.droppedFraction = droppedFraction
     }
 }

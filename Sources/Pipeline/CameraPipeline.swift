@@ -111,6 +111,7 @@ public struct CameraPipeline: Service {
                         run.lastAnalysed = frame.time
                         try await process(frame, run: &run, analyzer: &analyzer)
                         let dropped = queue.dropped
+                        run.noteDropped(total: dropped, at: run.live.updated ?? Date())
                         if dropped > run.droppedReported {
                             metrics.framesDropped(camera: camera.id).increment(by: dropped - run.droppedReported)
                             run.droppedReported = dropped

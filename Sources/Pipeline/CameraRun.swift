@@ -21,6 +21,7 @@ struct CameraRun {
     private var minutes: MinuteAccumulator
     private var statuses = StatusChangeFilter()
     private var rate: FrameRateMeter
+    private var drops: DropRateMeter
     /// Frames analysed so far.
     private(set) var frames = 0
     /// Stream time of the last analysed frame.
@@ -61,6 +62,7 @@ struct CameraRun {
         self.outbox = CrossingOutbox(capacity: outboxCapacity)
         self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
         self.rate = FrameRateMeter(start: start)
+        self.drops = DropRateMeter(start: start)
     }
 
     /// Sets the live status; returns whether it is a change to record as a camera event.
@@ -113,6 +115,12 @@ struct CameraRun {
         if let framesPerSecond = rate.frame(at: now) { live.framesPerSecond = framesPerSecond }
         live.updated = now
         return output
+    }
+
+    /// Notes how many frames the camera's queue has dropped so far, after an analysed frame at
+    /// `now`; the live state shows the share dropped over the last window.
+    mutating func noteDropped(total: Int, at now: Date) {
+        if let share = drops.frame(at: now, droppedTotal: total) { live.droppedFraction = share }
     }
 
     /// At midnight (UTC) every line's live totals start again from zero, this frame's crossings

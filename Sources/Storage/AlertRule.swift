@@ -20,6 +20,9 @@ public struct AlertRule: Hashable, Sendable {
         /// lies more than `threshold` robust deviations from the same weekday and hour of the
         /// last `weeks` weeks (median and MAD), the larger of the two being at least `minimumVolume`.
         case countAnomaly = "count-anomaly"
+        /// More than `threshold` (a share, 0…1) of a live camera's frames are dropped because
+        /// analysis cannot keep up.
+        case droppedFrames = "dropped-frames"
     }
 
     public var id: UUID
@@ -119,6 +122,10 @@ public struct AlertRule: Hashable, Sendable {
             }
             if let minimumVolume, !minimumVolume.isFinite || minimumVolume < 0 {
                 throw .invalidInput(field: "rule.minimumVolume", reason: "must be 0 or more people")
+            }
+        case .droppedFrames:
+            guard let threshold, threshold > 0, threshold < 1 else {
+                throw .invalidInput(field: "rule.threshold", reason: "a dropped-frames rule needs a share between 0 and 1 (0.2: a fifth)")
             }
         case .zoneOccupancy, .siteOccupancy:
             guard let threshold, threshold >= 0 else {

@@ -170,3 +170,28 @@ struct AlertEvaluatorTests {
         #expect(evaluator.step(rules: [rule], inputs: inputs(at: 12, [])).isEmpty)
     }
 }
+
+extension AlertEvaluatorTests {
+    @Test func droppedFramesFireAboveTheShareAndClearWellBelowIt() {
+        let rule = AlertRule(name: "slow", kind: .droppedFrames, cameraID: "door", threshold: 0.2, holdSeconds: 10, clearSeconds: 10)
+        var evaluator = AlertEvaluator()
+        func dropping(_ share: Double?, at seconds: Double, _ status: CameraStatus = .online) -> AlertInputs {
+            var live = state("door", status, at: seconds)
+            live.droppedFraction = share
+            return inputs(at: seconds, [live])
+        }
+        #expect(step(&evaluator, [rule], dropping(nil, at: 0)).isEmpty)
+        #expect(step(&evaluator, [rule], dropping(0.35, at: 1)).isEmpty)
+        let fire = step(&evaluator, [rule], dropping(0.4, at: 11))
+        #expect(fired(fire) == ["camera:door/frames"])
+        guard case .fire(let alert) = fire.first else { return }
+        #expect(alert.value == 0.4 && alert.message.hasPrefix("40 % of the frames of Door are dropped (limit 20 %)"))
+        // 19 % is under the limit but not under the clearing level (18 %): still open.
+        #expect(step(&evaluator, [rule], dropping(0.19, at: 12)).isEmpty)
+        #expect(step(&evaluator, [rule], dropping(0.19, at: 40)).isEmpty)
+        // A stalled camera says nothing about its drops either way.
+        #expect(step(&evaluator, [rule], dropping(0.0, at: 41, .stalled)).isEmpty)
+        #expect(step(&evaluator, [rule], dropping(0.05, at: 42)).isEmpty)
+        #expect(resolved(step(&evaluator, [rule], dropping(0.05, at: 52))) == ["camera:door/frames"])
+    }
+}

@@ -52,6 +52,8 @@ test('rules are described in words', () => {
     'More than 8 people in zone queue of camera door for 30 s');
   assert.equal(describeRule({ kind: 'site-occupancy', site: 'shop', threshold: 150, lines: ['door/entrance'], holdSeconds: 3600 }),
     'More than 150 people in site shop (lines door/entrance) for 1 h');
+  assert.equal(describeRule({ kind: 'dropped-frames', threshold: 0.2, holdSeconds: 300 }),
+    'More than 20 % of the frames of every camera dropped for 5 min');
   assert.equal(describeRule({ kind: 'count-anomaly', camera: 'door', holdSeconds: 0 }),
     'People in at camera door more than 4 deviations from the same hour of the last 4 weeks');
 });
@@ -66,6 +68,7 @@ test('the rule form sends what was typed and leaves the rest to the server', () 
   assert.equal(ruleBody({ name: 'x', kind: 'site-occupancy', threshold: '3' }).error.field, 'site');
   assert.equal(ruleBody({ name: 'x', kind: 'zone-occupancy', threshold: '-1' }).error.field, 'threshold');
   assert.equal(ruleBody({ name: 'x', kind: 'sunspots' }).error.field, 'kind');
+  assert.equal(ruleBody({ name: 'x', kind: 'dropped-frames', threshold: '20' }).error.field, 'threshold');
   assert.deepEqual(ruleBody({ name: 'Odd', kind: 'count-anomaly', camera: 'door', holdSeconds: '0' }),
     { body: { name: 'Odd', kind: 'count-anomaly', camera: 'door', holdSeconds: 0, severity: 'warning' } });
 });

@@ -39,6 +39,7 @@ const KIND_LABELS = {
   'zone-occupancy': 'Zone occupancy',
   'site-occupancy': 'Site occupancy',
   'count-anomaly': 'Unusual footfall',
+  'dropped-frames': 'Dropped frames',
 };
 
 /** Every rule kind, with words for people. */
@@ -61,6 +62,8 @@ export function describeRule(rule) {
       return `More than ${rule.threshold} people in ${rule.zone ? `zone ${rule.zone}` : 'any zone'} of ${scope} for ${hold}`;
     case 'site-occupancy':
       return `More than ${rule.threshold} people in ${scope}${rule.lines?.length ? ` (lines ${rule.lines.join(', ')})` : ''} for ${hold}`;
+    case 'dropped-frames':
+      return `More than ${Math.round((rule.threshold ?? 0) * 100)} % of the frames of ${scope} dropped for ${hold}`;
     case 'count-anomaly':
       return `People in at ${scope} more than ${rule.threshold ?? 4} deviations from the same hour of the last ${rule.weeks ?? 4} weeks`;
     default:
@@ -89,6 +92,9 @@ export function ruleBody(fields) {
   }
   if (['zone-occupancy', 'site-occupancy'].includes(body.kind) && body.threshold === undefined) {
     return { error: { field: 'threshold', message: 'Give the capacity in people.' } };
+  }
+  if (body.kind === 'dropped-frames' && !(body.threshold > 0 && body.threshold < 1)) {
+    return { error: { field: 'threshold', message: 'Give the share of frames, between 0 and 1 (0.2 for a fifth).' } };
   }
   if (body.kind === 'site-occupancy' && !body.site) return { error: { field: 'site', message: 'Choose the site.' } };
   if (body.kind !== 'zone-occupancy') delete body.zone;

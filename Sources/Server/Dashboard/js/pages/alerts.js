@@ -79,7 +79,7 @@ export async function render(app) {
   const camera = h('select', { id: 'rule-camera' });
   const site = h('select', { id: 'rule-site' });
   const zone = h('input', { id: 'rule-zone', placeholder: 'every zone' });
-  const threshold = h('input', { id: 'rule-threshold', type: 'number', min: 0, step: 1 });
+  const threshold = h('input', { id: 'rule-threshold', type: 'number', min: 0, step: 'any' });
   const hold = h('input', { id: 'rule-hold', type: 'number', min: 0, placeholder: '60' });
   const clear = h('input', { id: 'rule-clear', type: 'number', min: 0, placeholder: '60' });
   const severity = h('select', { id: 'rule-severity' }, ['warning', 'critical', 'info'].map((s) => h('option', { value: s }, s)));
@@ -105,7 +105,7 @@ export async function render(app) {
   h('h3', {}, 'Add a rule'),
   field('rule-name', 'Name', name), field('rule-kind', 'Watch for', kind), field('rule-camera', 'Camera', camera),
   field('rule-site', 'Site', site), field('rule-zone', 'Zone (zone occupancy)', zone),
-  field('rule-threshold', 'Capacity (people) or deviations', threshold), field('rule-hold', 'Fire after (s)', hold),
+  field('rule-threshold', 'Capacity (people), deviations or share', threshold), field('rule-hold', 'Fire after (s)', hold),
   field('rule-clear', 'Resolve after (s)', clear), field('rule-severity', 'Severity', severity),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add rule')));
 

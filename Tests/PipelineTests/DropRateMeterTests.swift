@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+struct DropRateMeterTests {
+    @Test func theShareDroppedIsReportedPerWindow() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var meter = DropRateMeter(start: start, window: 10)
+        var reported: [Double] = []
+        var dropped = 0
+        // 5 frames analysed per second; for the first 10 s, 3 of every 8 frames are dropped, then none.
+        for frame in 1...100 {
+            if frame <= 50 && frame % 5 != 0 { dropped += frame % 5 == 1 ? 0 : 1 }
+            if let share = meter.frame(at: start.addingTimeInterval(Double(frame) * 0.2), droppedTotal: dropped) {
+                reported.append(share)
+            }
+        }
+        // First window: 50 analysed, 30 dropped → 30 / 80; second: 50 analysed, none dropped.
+        #expect(reported == [30.0 / 80.0, 0])
+    }
+}
