@@ -39,13 +39,30 @@ public struct AlertInputs: Sendable {
         }
     }
 
+    /// For closing-imbalance rules, by rule: the people in and out of the site on the day of its
+    /// last closing. Missing: not known (yet).
+    public var closings: [UUID: ClosingCounts]
+
+    public struct ClosingCounts: Hashable, Sendable {
+        public var day: SiteDay
+        public var countIn: Int
+        public var countOut: Int
+
+        public init(day: SiteDay, countIn: Int, countOut: Int) {
+            self.day = day
+            self.countIn = countIn
+            self.countOut = countOut
+        }
+    }
+
     public init(now: Date, cameras: [Camera], sites: [Site] = [], states: [String: CameraLiveState] = [:],
-                hourly: [HourlyKey: HourlyCounts] = [:]) {
+                hourly: [HourlyKey: HourlyCounts] = [:], closings: [UUID: ClosingCounts] = [:]) {
         self.now = now
         self.cameras = cameras
         self.sites = sites
         self.states = states
         self.hourly = hourly
+        self.closings = closings
     }
 
     /// A camera whose last frame is older than this is silent, whatever its status says (its

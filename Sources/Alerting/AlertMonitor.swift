@@ -23,6 +23,8 @@ public actor AlertMonitor: Service {
     private var evaluators: [UUID: AlertEvaluator] = [:]
     /// The hourly counts of count-anomaly rules, by tenant, kept until the hour changes.
     private var hourly: [UUID: [AlertInputs.HourlyKey: AlertInputs.HourlyCounts]] = [:]
+    /// The day counts of closing-imbalance rules, by tenant and rule, kept until the next closing.
+    private var closings: [UUID: [UUID: AlertInputs.ClosingCounts]] = [:]
 
     /// An hour is judged once it ended this long ago, so that its last minutes are stored.
     public static let hourSettling: TimeInterval = 120
@@ -89,6 +91,7 @@ public actor AlertMonitor: Service {
         if rules.isEmpty && evaluator.openAlerts.isEmpty { return [] }
         var inputs = AlertInputs(now: now, cameras: try await scoped.cameras(), sites: try await scoped.sites(), states: states)
         inputs.hourly = try await hourlyCounts(tenant: tenant, store: scoped, rules: rules, inputs: inputs)
+        inputs.closings = try await closingCounts(tenant: tenant, store: scoped, rules: rules, inputs: inputs)
         var changes: [LiveMessage.AlertChange] = []
         for action in evaluator.step(rules: rules, inputs: inputs) {
             switch action {
@@ -167,6 +170,37 @@ public actor AlertMonitor: Service {
             }
         }
         hourly[tenant] = counts
+        return counts
+    }
+
+    /// For each closing-imbalance rule: the people in and out across the site's lines from the
+    /// local midnight to the closing time of its last closing day (2 minutes after closing, so
+    /// the last crossings are stored), read once per day.
+    private func closingCounts(tenant: UUID, store: any FootfallStore, rules: [AlertRule], inputs: AlertInputs) async throws
+        -> [UUID: AlertInputs.ClosingCounts]
+    {
+        var counts: [UUID: AlertInputs.ClosingCounts] = [:]
+        for rule in rules where rule.enabled && rule.kind == .closingImbalance {
+            guard let siteID = rule.siteID, let site = inputs.sites.first(where: { $0.id == siteID }),
+                  let clock = rule.closingTime.flatMap(AlertRule.clock) else { continue }
+            let day = SiteDay.lastClosing(before: inputs.now.addingTimeInterval(-Self.hourSettling), hour: clock.hour,
+                                          minute: clock.minute, timeZone: TimeZone(identifier: site.timeZone) ?? .gmt)
+            if let known = closings[tenant]?[rule.id], known.day == day {
+                counts[rule.id] = known
+                continue
+            }
+            let wanted = Set(rule.lines)
+            var total = AlertInputs.ClosingCounts(day: day, countIn: 0, countOut: 0)
+            for camera in inputs.cameras(for: rule) {
+                for (line, totals) in try await store.crossingTotals(cameraID: camera.id, from: day.start, to: day.closing)
+                where wanted.isEmpty || wanted.contains("\(camera.id)/\(line)") {
+                    total.countIn += totals.countIn
+                    total.countOut += totals.countOut
+                }
+            }
+            counts[rule.id] = total
+        }
+        closings[tenant] = counts.isEmpty ? nil : counts
         return counts
     }
 }

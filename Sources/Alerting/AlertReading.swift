@@ -27,6 +27,7 @@ public struct AlertReading: Hashable, Sendable {
         case .siteOccupancy: siteOccupancy(rule, inputs)
         case .countAnomaly: countAnomaly(rule, inputs)
         case .droppedFrames: droppedFrames(rule, inputs)
+        case .closingImbalance: closingImbalance(rule, inputs)
         }
     }
 
@@ -73,6 +74,28 @@ public struct AlertReading: Hashable, Sendable {
                                 breached: problem != nil, cleared: problem == nil,
                                 message: "Camera \(camera.name) \(problem ?? "is online")")
         }
+    }
+
+    private static func closingImbalance(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {
+        guard let siteID = rule.siteID, let site = inputs.sites.first(where: { $0.id == siteID }) else { return [] }
+        let subject = "site:\(siteID)/closing"
+        guard let counts = inputs.closings[rule.id] else {
+            return [AlertReading(subject: subject, cameraID: nil, siteID: siteID, value: nil, breached: false, cleared: false,
+                                 message: "The day's counts of \(site.name) are not known yet")]
+        }
+        let larger = max(counts.countIn, counts.countOut)
+        let difference = counts.countIn - counts.countOut
+        let share = larger == 0 ? 0 : Double(abs(difference)) / Double(larger)
+        let judged = Double(larger) >= (rule.minimumVolume ?? anomalyDefaults.minimumVolume)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        let date = calendar.dateComponents([.year, .month, .day], from: counts.day.start)
+        let day = String(format: "%04d-%02d-%02d", date.year ?? 0, date.month ?? 0, date.day ?? 0)
+        return [AlertReading(
+            subject: subject, cameraID: nil, siteID: siteID, value: Double(difference),
+            breached: judged && share > (rule.threshold ?? 1), cleared: !judged || share <= (rule.threshold ?? 1),
+            message: "\(site.name) closed on \(day) with \(counts.countIn) in and \(counts.countOut) out: "
+                + "\(abs(difference)) \(difference >= 0 ? "never seen leaving" : "more out than in") (\(Int((share * 100).rounded())) %)")]
     }
 
     private static func droppedFrames(_ rule: AlertRule, _ inputs: AlertInputs) -> [AlertReading] {

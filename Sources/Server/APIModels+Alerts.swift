@@ -15,19 +15,20 @@ extension APIModels {
         var threshold: Double?
         var weeks: Int?
         var minimumVolume: Double?
+        var closingTime: String?
         var holdSeconds: Double?
         var clearSeconds: Double?
 
         static let shape = BodyShape.object([
             "name": .value, "kind": .value, "severity": .value, "enabled": .value, "camera": .value, "site": .value,
             "zone": .value, "lines": .array(.value), "threshold": .value, "weeks": .value, "minimumVolume": .value,
-            "holdSeconds": .value, "clearSeconds": .value,
+            "closingTime": .value, "holdSeconds": .value, "clearSeconds": .value,
         ])
 
         func rule(id: UUID) -> AlertRule {
             AlertRule(id: id, name: name, kind: kind, severity: severity ?? .warning, enabled: enabled ?? true, cameraID: camera,
                       siteID: site, zone: zone, lines: lines ?? [], threshold: threshold, weeks: weeks, minimumVolume: minimumVolume,
-                      holdSeconds: holdSeconds ?? 60, clearSeconds: clearSeconds ?? 60)
+                      closingTime: closingTime, holdSeconds: holdSeconds ?? 60, clearSeconds: clearSeconds ?? 60)
         }
     }
 
@@ -44,6 +45,7 @@ extension APIModels {
         var threshold: Double?
         var weeks: Int?
         var minimumVolume: Double?
+        var closingTime: String?
         var holdSeconds: Double
         var clearSeconds: Double
 
@@ -60,6 +62,7 @@ extension APIModels {
             threshold = rule.threshold
             weeks = rule.weeks
             minimumVolume = rule.minimumVolume
+            closingTime = rule.closingTime
             holdSeconds = rule.holdSeconds
             clearSeconds = rule.clearSeconds
         }

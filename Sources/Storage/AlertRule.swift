@@ -23,6 +23,11 @@ public struct AlertRule: Hashable, Sendable {
         /// More than `threshold` (a share, 0…1) of a live camera's frames are dropped because
         /// analysis cannot keep up.
         case droppedFrames = "dropped-frames"
+        /// At the site's `closingTime` (its own time zone), the day's people in and out across its
+        /// entrance `lines` (or every line of its cameras) differ by more than `threshold` (a share
+        /// of the larger, 0…1), with at least `minimumVolume` people: the counts of that day are
+        /// not to be trusted (a line misplaced, a camera moved, a door not watched).
+        case closingImbalance = "closing-imbalance"
     }
 
     public var id: UUID
@@ -44,7 +49,10 @@ public struct AlertRule: Hashable, Sendable {
     /// For `countAnomaly`: the weeks of history compared with (3 to 12; default 4).
     public var weeks: Int?
     /// For `countAnomaly`: fewer people than this, now and usually, is never an anomaly (default 20).
+    /// For `closingImbalance`: a day with fewer people than this is not judged (default 20).
     public var minimumVolume: Double?
+    /// For `closingImbalance`: the site's closing time, `HH:mm` in its own time zone.
+    public var closingTime: String?
     /// How long the condition must hold before the alert fires.
     public var holdSeconds: Double
     /// How long the condition must be clear before the alert resolves.
@@ -52,8 +60,8 @@ public struct AlertRule: Hashable, Sendable {
 
     public init(id: UUID = UUID(), name: String, kind: Kind, severity: AlertSeverity = .warning, enabled: Bool = true,
                 cameraID: String? = nil, siteID: String? = nil, zone: String? = nil, lines: [String] = [],
-                threshold: Double? = nil, weeks: Int? = nil, minimumVolume: Double? = nil, holdSeconds: Double = 60,
-                clearSeconds: Double = 60) {
+                threshold: Double? = nil, weeks: Int? = nil, minimumVolume: Double? = nil, closingTime: String? = nil,
+                holdSeconds: Double = 60, clearSeconds: Double = 60) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -66,6 +74,7 @@ public struct AlertRule: Hashable, Sendable {
         self.threshold = threshold
         self.weeks = weeks
         self.minimumVolume = minimumVolume
+        self.closingTime = closingTime
         self.holdSeconds = holdSeconds
         self.clearSeconds = clearSeconds
     }
@@ -77,20 +86,30 @@ public struct AlertRule: Hashable, Sendable {
         public var threshold: Double?
         public var weeks: Int?
         public var minimumVolume: Double?
+        public var closingTime: String?
         public var holdSeconds: Double
         public var clearSeconds: Double
     }
 
     public var settings: Settings {
         Settings(zone: zone, lines: lines, threshold: threshold, weeks: weeks, minimumVolume: minimumVolume,
-                 holdSeconds: holdSeconds, clearSeconds: clearSeconds)
+                 closingTime: closingTime, holdSeconds: holdSeconds, clearSeconds: clearSeconds)
     }
 
     public init(id: UUID, name: String, kind: Kind, severity: AlertSeverity, enabled: Bool, cameraID: String?,
                 siteID: String?, settings: Settings) {
         self.init(id: id, name: name, kind: kind, severity: severity, enabled: enabled, cameraID: cameraID, siteID: siteID,
                   zone: settings.zone, lines: settings.lines, threshold: settings.threshold, weeks: settings.weeks,
-                  minimumVolume: settings.minimumVolume, holdSeconds: settings.holdSeconds, clearSeconds: settings.clearSeconds)
+                  minimumVolume: settings.minimumVolume, closingTime: settings.closingTime, holdSeconds: settings.holdSeconds,
+                  clearSeconds: settings.clearSeconds)
+    }
+
+    /// Hours and minutes of an `HH:mm` time of day; nil if it is not one.
+    public static func clock(_ text: String) -> (hour: Int, minute: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0..<24).contains(hour), (0..<60).contains(minute) else { return nil }
+        return (hour, minute)
     }
 
     /// Longest hold or clear time: a week.
@@ -123,6 +142,19 @@ public struct AlertRule: Hashable, Sendable {
             if let minimumVolume, !minimumVolume.isFinite || minimumVolume < 0 {
                 throw .invalidInput(field: "rule.minimumVolume", reason: "must be 0 or more people")
             }
+        case .closingImbalance:
+            guard let threshold, threshold > 0, threshold <= 1 else {
+                throw .invalidInput(field: "rule.threshold", reason: "a closing-imbalance rule needs a share above 0 and at most 1 (0.1: a tenth)")
+            }
+            guard siteID != nil else {
+                throw .invalidInput(field: "rule.site", reason: "a closing-imbalance rule needs a site")
+            }
+            guard let closingTime, Self.clock(closingTime) != nil else {
+                throw .invalidInput(field: "rule.closingTime", reason: "give the closing time as HH:mm, such as 21:00")
+            }
+            if let minimumVolume, !minimumVolume.isFinite || minimumVolume < 0 {
+                throw .invalidInput(field: "rule.minimumVolume", reason: "must be 0 or more people")
+            }
         case .droppedFrames:
             guard let threshold, threshold > 0, threshold < 1 else {
                 throw .invalidInput(field: "rule.threshold", reason: "a dropped-frames rule needs a share between 0 and 1 (0.2: a fifth)")
@@ -132,19 +164,25 @@ public struct AlertRule: Hashable, Sendable {
                 throw .invalidInput(field: "rule.threshold", reason: "a \(kind.rawValue) rule needs a capacity of 0 or more people")
             }
         }
-        if kind == .siteOccupancy {
+        if kind == .siteOccupancy || kind == .closingImbalance {
             guard siteID != nil else {
-                throw .invalidInput(field: "rule.site", reason: "a site-occupancy rule needs a site")
+                throw .invalidInput(field: "rule.site", reason: "a \(kind.rawValue) rule needs a site")
             }
             guard cameraID == nil else {
-                throw .invalidInput(field: "rule.camera", reason: "a site-occupancy rule covers a site, not one camera")
+                throw .invalidInput(field: "rule.camera", reason: "a \(kind.rawValue) rule covers a site, not one camera")
             }
         }
-        if !lines.isEmpty, kind != .siteOccupancy, kind != .countAnomaly {
-            throw .invalidInput(field: "rule.lines", reason: "only site-occupancy and count-anomaly rules name lines")
+        if !lines.isEmpty, ![.siteOccupancy, .countAnomaly, .closingImbalance].contains(kind) {
+            throw .invalidInput(field: "rule.lines", reason: "only site-occupancy, count-anomaly and closing-imbalance rules name lines")
         }
-        if kind != .countAnomaly, weeks != nil || minimumVolume != nil {
-            throw .invalidInput(field: weeks != nil ? "rule.weeks" : "rule.minimumVolume", reason: "only a count-anomaly rule has it")
+        if kind != .countAnomaly, weeks != nil {
+            throw .invalidInput(field: "rule.weeks", reason: "only a count-anomaly rule has it")
+        }
+        if kind != .countAnomaly, kind != .closingImbalance, minimumVolume != nil {
+            throw .invalidInput(field: "rule.minimumVolume", reason: "only count-anomaly and closing-imbalance rules have it")
+        }
+        if kind != .closingImbalance, closingTime != nil {
+            throw .invalidInput(field: "rule.closingTime", reason: "only a closing-imbalance rule has it")
         }
         if lines.count > 100 {
             throw .invalidInput(field: "rule.lines", reason: "name at most 100 lines")

@@ -139,3 +139,52 @@ struct AlertMonitorAnomalyTests {
         #expect(await evaluate(store).isEmpty)
     }
 }
+
+/// The closing-imbalance rule over stored crossings, on the day the clocks go forward: the
+/// day is 23 hours long and closes at 21:00 summer time.
+struct AlertMonitorClosingTests {
+    static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    func evaluate(_ store: InMemoryStore, at now: Date) async -> [LiveMessage.AlertChange] {
+        await AlertMonitor(store: store, live: InMemoryLiveState(), bus: InProcessEventBus(), wallClock: { now },
+                           logger: Logger(label: "test.alerts")).evaluate()
+    }
+
+    func store(outs: Int) async throws -> InMemoryStore {
+        let store = InMemoryStore()
+        let audit = AuditEntry(time: Self.utc("2027-03-28T00:00:00Z"), username: "system", action: "test", target: "test")
+        try await store.saveSite(Site(id: "shop", name: "Shop", timeZone: "Europe/Paris"), audit: audit)
+        try await store.createCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry(
+            lines: [CountingLine(name: "entrance", a: Point(x: 0, y: 0), b: Point(x: 9, y: 0))]), siteID: "shop"), audit: audit)
+        var crossings: [CrossingRecord] = []
+        func add(_ direction: CrossingDirection, _ count: Int, from start: String) {
+            for n in 0..<count {
+                crossings.append(CrossingRecord(id: "\(direction)-\(start)-\(n)", cameraID: "door", line: "entrance", direction: direction,
+                                                trackID: n, time: Self.utc(start).addingTimeInterval(Double(n))))
+            }
+        }
+        add(.in, 5, from: "2027-03-27T22:30:00Z")    // 23:30 the day before (winter time): not this day
+        add(.in, 200, from: "2027-03-27T23:10:00Z")  // 00:10 local: this day
+        add(.out, outs, from: "2027-03-28T18:00:00Z") // 20:00 local
+        add(.out, 7, from: "2027-03-28T19:30:00Z")   // 21:30 local: after closing
+        try await store.insertCrossings(crossings)
+        try await store.saveAlertRule(AlertRule(name: "balance", kind: .closingImbalance, siteID: "shop", threshold: 0.1,
+                                                closingTime: "21:00", holdSeconds: 0, clearSeconds: 0), audit: audit)
+        return store
+    }
+
+    @Test func aDayThatDoesNotBalanceFiresAfterClosing() async throws {
+        let store = try await store(outs: 150)
+        // Before closing (and its 2 minutes), the day before is judged: it had no people, so nothing.
+        #expect(await evaluate(store, at: Self.utc("2027-03-28T19:01:00Z")).isEmpty)
+        let changes = await evaluate(store, at: Self.utc("2027-03-28T19:03:00Z"))
+        let alert = try #require(changes.first?.alert)
+        #expect(changes.count == 1 && alert.subject == "site:shop/closing" && alert.value == 50)
+        #expect(alert.message == "Shop closed on 2027-03-28 with 200 in and 150 out: 50 never seen leaving (25 %)")
+    }
+
+    @Test func aDayThatBalancesDoesNot() async throws {
+        let store = try await store(outs: 195)
+        #expect(await evaluate(store, at: Self.utc("2027-03-28T19:03:00Z")).isEmpty)
+    }
+}

@@ -52,6 +52,8 @@ test('rules are described in words', () => {
     'More than 8 people in zone queue of camera door for 30 s');
   assert.equal(describeRule({ kind: 'site-occupancy', site: 'shop', threshold: 150, lines: ['door/entrance'], holdSeconds: 3600 }),
     'More than 150 people in site shop (lines door/entrance) for 1 h');
+  assert.equal(describeRule({ kind: 'closing-imbalance', site: 'shop', threshold: 0.1, closingTime: '21:00' }),
+    'In and out of site shop differ by more than 10 % at 21:00');
   assert.equal(describeRule({ kind: 'dropped-frames', threshold: 0.2, holdSeconds: 300 }),
     'More than 20 % of the frames of every camera dropped for 5 min');
   assert.equal(describeRule({ kind: 'count-anomaly', camera: 'door', holdSeconds: 0 }),
@@ -69,6 +71,10 @@ test('the rule form sends what was typed and leaves the rest to the server', () 
   assert.equal(ruleBody({ name: 'x', kind: 'zone-occupancy', threshold: '-1' }).error.field, 'threshold');
   assert.equal(ruleBody({ name: 'x', kind: 'sunspots' }).error.field, 'kind');
   assert.equal(ruleBody({ name: 'x', kind: 'dropped-frames', threshold: '20' }).error.field, 'threshold');
+  assert.deepEqual(ruleBody({ name: 'Balance', kind: 'closing-imbalance', site: 'shop', camera: 'door', closingTime: '21:00', threshold: '0.1' }),
+    { body: { name: 'Balance', kind: 'closing-imbalance', site: 'shop', closingTime: '21:00', threshold: 0.1, severity: 'warning' } });
+  assert.equal(ruleBody({ name: 'x', kind: 'closing-imbalance', site: 'shop', closingTime: '9pm', threshold: '0.1' }).error.field, 'closingTime');
+  assert.equal(ruleBody({ name: 'x', kind: 'zone-occupancy', threshold: '3', closingTime: '21:00' }).body.closingTime, undefined);
   assert.deepEqual(ruleBody({ name: 'Odd', kind: 'count-anomaly', camera: 'door', holdSeconds: '0' }),
     { body: { name: 'Odd', kind: 'count-anomaly', camera: 'door', holdSeconds: 0, severity: 'warning' } });
 });

@@ -40,6 +40,7 @@ const KIND_LABELS = {
   'site-occupancy': 'Site occupancy',
   'count-anomaly': 'Unusual footfall',
   'dropped-frames': 'Dropped frames',
+  'closing-imbalance': 'In/out imbalance at closing',
 };
 
 /** Every rule kind, with words for people. */
@@ -62,6 +63,8 @@ export function describeRule(rule) {
       return `More than ${rule.threshold} people in ${rule.zone ? `zone ${rule.zone}` : 'any zone'} of ${scope} for ${hold}`;
     case 'site-occupancy':
       return `More than ${rule.threshold} people in ${scope}${rule.lines?.length ? ` (lines ${rule.lines.join(', ')})` : ''} for ${hold}`;
+    case 'closing-imbalance':
+      return `In and out of ${scope} differ by more than ${Math.round((rule.threshold ?? 0) * 100)} % at ${rule.closingTime}`;
     case 'dropped-frames':
       return `More than ${Math.round((rule.threshold ?? 0) * 100)} % of the frames of ${scope} dropped for ${hold}`;
     case 'count-anomaly':
@@ -79,7 +82,7 @@ export function ruleBody(fields) {
   const body = { name: (fields.name ?? '').trim(), kind: fields.kind, severity: fields.severity || 'warning' };
   if (!body.name) return { error: { field: 'name', message: 'Give the rule a name.' } };
   if (!KIND_LABELS[body.kind]) return { error: { field: 'kind', message: 'Choose what to watch.' } };
-  for (const key of ['camera', 'site', 'zone']) {
+  for (const key of ['camera', 'site', 'zone', 'closingTime']) {
     const value = (fields[key] ?? '').trim();
     if (value) body[key] = value;
   }
@@ -92,6 +95,18 @@ export function ruleBody(fields) {
   }
   if (['zone-occupancy', 'site-occupancy'].includes(body.kind) && body.threshold === undefined) {
     return { error: { field: 'threshold', message: 'Give the capacity in people.' } };
+  }
+  if (body.kind === 'closing-imbalance') {
+    if (!body.site) return { error: { field: 'site', message: 'Choose the site.' } };
+    if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(body.closingTime ?? '')) {
+      return { error: { field: 'closingTime', message: 'Give the closing time as HH:mm, such as 21:00.' } };
+    }
+    if (!(body.threshold > 0 && body.threshold <= 1)) {
+      return { error: { field: 'threshold', message: 'Give the share of the day, between 0 and 1 (0.1 for a tenth).' } };
+    }
+    delete body.camera;
+  } else {
+    delete body.closingTime;
   }
   if (body.kind === 'dropped-frames' && !(body.threshold > 0 && body.threshold < 1)) {
     return { error: { field: 'threshold', message: 'Give the share of frames, between 0 and 1 (0.2 for a fifth).' } };

@@ -80,6 +80,7 @@ export async function render(app) {
   const site = h('select', { id: 'rule-site' });
   const zone = h('input', { id: 'rule-zone', placeholder: 'every zone' });
   const threshold = h('input', { id: 'rule-threshold', type: 'number', min: 0, step: 'any' });
+  const closing = h('input', { id: 'rule-closing', type: 'time' });
   const hold = h('input', { id: 'rule-hold', type: 'number', min: 0, placeholder: '60' });
   const clear = h('input', { id: 'rule-clear', type: 'number', min: 0, placeholder: '60' });
   const severity = h('select', { id: 'rule-severity' }, ['warning', 'critical', 'info'].map((s) => h('option', { value: s }, s)));
@@ -87,7 +88,7 @@ export async function render(app) {
     event.preventDefault();
     const { body, error } = ruleBody({
       name: name.value, kind: kind.value, camera: camera.value, site: site.value, zone: zone.value,
-      threshold: threshold.value, holdSeconds: hold.value, clearSeconds: clear.value, severity: severity.value,
+      threshold: threshold.value, closingTime: closing.value, holdSeconds: hold.value, clearSeconds: clear.value, severity: severity.value,
     });
     if (error) {
       replace(message, notice('error', error.message));
@@ -105,7 +106,8 @@ export async function render(app) {
   h('h3', {}, 'Add a rule'),
   field('rule-name', 'Name', name), field('rule-kind', 'Watch for', kind), field('rule-camera', 'Camera', camera),
   field('rule-site', 'Site', site), field('rule-zone', 'Zone (zone occupancy)', zone),
-  field('rule-threshold', 'Capacity (people), deviations or share', threshold), field('rule-hold', 'Fire after (s)', hold),
+  field('rule-threshold', 'Capacity (people), deviations or share', threshold),
+  field('rule-closing', 'Closing time (in/out imbalance)', closing), field('rule-hold', 'Fire after (s)', hold),
   field('rule-clear', 'Resolve after (s)', clear), field('rule-severity', 'Severity', severity),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add rule')));
 
