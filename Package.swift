@@ -94,6 +94,10 @@ let package = Package(
             ]
         ),
 
+        // Answers from stored counts: footfall per bucket in a site's time zone, peak hours,
+        // occupancy with drift correction. Pure Swift over `Storage` types.
+        .target(name: "Analytics", dependencies: ["Storage"]),
+
         // Alert rules watched over the live state (a pure evaluator and the service that runs it),
         // and their delivery to signed webhooks.
         .target(
@@ -121,7 +125,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "CountingCore", "FootfallSupport", "Storage", "Messaging",
+                "CountingCore", "FootfallSupport", "Storage", "Messaging", "Analytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -242,6 +246,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Storage"]),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

@@ -44,6 +44,9 @@ public protocol CountStore: Sendable {
     func addCountingResults(_ results: [CountingResult]) async throws
     /// Results of a camera with `from <= minute < to`, grouped into buckets of `bucket`.
     func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries
+    /// Line counts of several cameras per UTC hour with `from <= hour < to` (only hours with
+    /// data), for analytics over long ranges.
+    func hourlyLineCounts(cameraIDs: [String], from: Date, to: Date) async throws -> [HourlyLineCount]
 }
 
 /// What each camera did: its status changes and their reasons.
@@ -150,6 +153,17 @@ public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & S
     & AlertStore & AccountStore & TenantStore
 
 extension CountStore {
+    /// Reads each camera's hourly series; backends with rollups read those instead.
+    public func hourlyLineCounts(cameraIDs: [String], from: Date, to: Date) async throws -> [HourlyLineCount] {
+        var counts: [HourlyLineCount] = []
+        for camera in cameraIDs {
+            for (line, buckets) in try await countSeries(cameraID: camera, from: from, to: to, bucket: .hour).lines {
+                counts += buckets.map { HourlyLineCount(cameraID: camera, line: line, hour: $0.start, countIn: $0.countIn, countOut: $0.countOut) }
+            }
+        }
+        return counts
+    }
+
     /// Counts the crossings one by one; backends with a query language count in the query.
     public func crossingTotals(cameraID: String, from: Date, to: Date) async throws -> [String: CrossingTotals] {
         var totals: [String: CrossingTotals] = [:]

@@ -89,6 +89,9 @@ struct RouteAccessTests {
         },
         "DELETE /api/v1/alert-rules/:id": { fixture, _ in ("/api/v1/alert-rules/\(try await alertRule(fixture).id)", nil) },
         "GET /api/v1/alerts": { _, _ in ("/api/v1/alerts", nil) },
+        "GET /api/v1/analytics/footfall": { _, _ in ("/api/v1/analytics/footfall?camera=door", nil) },
+        "GET /api/v1/analytics/occupancy": { _, _ in ("/api/v1/analytics/occupancy?site=spare", nil) },
+        "GET /api/v1/analytics/conversion": { _, _ in ("/api/v1/analytics/conversion?entrance=door/entrance&checkout=door/entrance", nil) },
         "POST /api/v1/alerts/:id/acknowledge": { fixture, _ in ("/api/v1/alerts/\(try await openAlert(fixture))/acknowledge", nil) },
     ]
 

@@ -157,3 +157,33 @@ extension StoreConformanceTests {
         }
     }
 }
+
+/// Hourly line counts for analytics, from any backend.
+extension StoreConformanceTests {
+    @Test(arguments: Backend.available)
+    func hourlyLineCountsAddUpMinutesPerHourAndCamera(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            var other = camera
+            other.id = "door-2"
+            try await store.saveCamera(other)
+            try await store.addCountingResults([
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: Self.at(0), countIn: 3, countOut: 1),
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: Self.at(1_740), countIn: 2),
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: Self.at(3_600), countIn: 7),
+                CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: Self.at(60), occupancyMin: 1, occupancyMax: 2,
+                               occupancySum: 3, occupancySamples: 2),
+                CountingResult(cameraID: "door-2", kind: .line, name: "door", minute: Self.at(120), countOut: 4),
+            ])
+            let counts = try await store.hourlyLineCounts(cameraIDs: ["door-1", "door-2"], from: Self.at(0), to: Self.at(7_200))
+            let sorted = counts.sorted { ($0.cameraID, $0.hour) < ($1.cameraID, $1.hour) }
+            #expect(sorted == [
+                HourlyLineCount(cameraID: "door-1", line: "door", hour: Self.at(0), countIn: 5, countOut: 1),
+                HourlyLineCount(cameraID: "door-1", line: "door", hour: Self.at(3_600), countIn: 7, countOut: 0),
+                HourlyLineCount(cameraID: "door-2", line: "door", hour: Self.at(0), countIn: 0, countOut: 4),
+            ])
+            #expect(try await store.hourlyLineCounts(cameraIDs: ["door-1"], from: Self.at(3_600), to: Self.at(7_200)).map(\.countIn) == [7])
+            #expect(try await store.hourlyLineCounts(cameraIDs: [], from: Self.at(0), to: Self.at(7_200)).isEmpty)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Analytics
+import Foundation
+import Hummingbird
+import Storage
+
+/// `/api/v1/analytics/…`: answers from the stored counts, in the site's own time zone.
+///
+/// - `footfall`: people in and out per hour, day or week of a site or camera, with the
+///   previous period, the same period a year before, and the peak hours.
+/// - `occupancy`: a site's occupancy through one local day from its entrances, raw and
+///   corrected for drift, with the day's imbalance as a quality figure.
+/// - `conversion`: people in at one line against people in at another (entrance and checkout).
+struct AnalyticsController {
+    let dependencies: ServerDependencies
+
+    /// The most buckets one answer may hold, as for counts.
+    static let maximumBuckets = 50_000
+
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
+        table.add(group, .get, "analytics/footfall", .role(.viewer), use: footfall)
+        table.add(group, .get, "analytics/occupancy", .role(.viewer), use: occupancy)
+        table.add(group, .get, "analytics/conversion", .role(.viewer), use: conversion)
+    }
+
+    /// The cameras and time zone a request is about: `site` or `camera`.
+    struct Scope {
+        var site: Site?
+        var cameras: [Camera]
+        var calendar: Calendar
+    }
+
+    private func scope(_ parameters: Parameters, _ view: TenantView, requireSite: Bool = false) async throws -> Scope {
+        let siteID = parameters.get("site"), cameraID = requireSite ? nil : parameters.get("camera")
+        if requireSite, siteID == nil { throw APIError(.badRequest, field: "site", message: "name the site") }
+        guard (siteID == nil) != (cameraID == nil) else {
+            throw APIError(.badRequest, field: "site", message: "name either a site or a camera")
+        }
+        let sites = try await view.store.sites()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        if let siteID {
+            guard view.mayUse(site: siteID), let site = sites.first(where: { $0.id == siteID }) else {
+                throw APIError(.notFound, field: "site", message: "no site with id \"\(siteID.prefix(64))\"")
+            }
+            calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+            return Scope(site: site, cameras: try await view.cameras().filter { $0.siteID == siteID }, calendar: calendar)
+        }
+        let camera = try await view.camera(cameraID ?? "")
+        if let site = sites.first(where: { $0.id == camera.siteID }) {
+            calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        }
+        return Scope(site: nil, cameras: [camera], calendar: calendar)
+    }
+
+    /// `lines=camera/line,…`: which lines count; every line of the scope's cameras when absent.
+    private func lineFilter(_ parameters: Parameters, field: String = "lines", scope: Scope) throws -> Set<String>? {
+        guard let text = parameters.get(field), !text.isEmpty else { return nil }
+        let known = Set(scope.cameras.flatMap { camera in camera.geometry.lines.map { "\(camera.id)/\($0.name)" } })
+        let lines = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        if let unknown = lines.first(where: { !known.contains($0) }) {
+            throw APIError(.badRequest, field: field, message: "no line \"\(unknown.prefix(100))\": name lines as camera/line")
+        }
+        return lines
+    }
+
+    private func range(_ parameters: Parameters, bucket: AnalyticsBucket, calendar: Calendar) throws -> (from: Date, to: Date) {
+        let now = dependencies.clock()
+        let to = try date(parameters, "to") ?? bucket.next(after: bucket.start(of: now, calendar: calendar), calendar: calendar)
+        let span: TimeInterval = switch bucket {
+        case .hour: 86_400
+        case .day: 30 * 86_400
+        case .week: 12 * 7 * 86_400
+        }
+        let from = bucket.start(of: try date(parameters, "from") ?? to.addingTimeInterval(-span), calendar: calendar)
+        guard from < to else { throw APIError(.badRequest, field: "from", message: "from must be earlier than to") }
+        if to.timeIntervalSince(from) / 3_600 > Double(Self.maximumBuckets) {
+            throw APIError(.badRequest, field: "from", message: "the range holds more than \(Self.maximumBuckets) hours: ask for less")
+        }
+        return (from, to)
+    }
+
+    private func date(_ parameters: Parameters, _ name: String) throws -> Date? {
+        guard let text = parameters.get(name), !text.isEmpty else { return nil }
+        if let date = ISO8601Time.parse(text) { return date }
+        throw APIError(.badRequest, field: name, message: "\"\(text.prefix(64))\" is not an ISO 8601 date-time such as 2026-11-25T14:00:00Z")
+    }
+
+    private func bucket(_ parameters: Parameters) throws -> AnalyticsBucket {
+        let text = parameters.get("bucket") ?? "day"
+        guard let bucket = AnalyticsBucket(rawValue: text) else {
+            throw APIError(.badRequest, field: "bucket", message: "unknown bucket \"\(text.prefix(32))\": use hour, day or week")
+        }
+        return bucket
+    }
+
+    @Sendable func footfall(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        let scope = try await scope(parameters, view)
+        let bucket = try bucket(parameters)
+        let lines = try lineFilter(parameters, scope: scope)
+        let (from, to) = try range(parameters, bucket: bucket, calendar: scope.calendar)
+        let include: (HourlyLineCount) -> Bool = { lines?.contains("\($0.cameraID)/\($0.line)") ?? true }
+        let previousFrom = from.addingTimeInterval(-to.timeIntervalSince(from))
+        let lastYearFrom = scope.calendar.date(byAdding: .year, value: -1, to: from) ?? from
+        let lastYearTo = scope.calendar.date(byAdding: .year, value: -1, to: to) ?? to
+        let ids = scope.cameras.map(\.id)
+        let counts = try await view.store.hourlyLineCounts(cameraIDs: ids, from: from, to: to)
+        let previous = try await view.store.hourlyLineCounts(cameraIDs: ids, from: previousFrom, to: from)
+        let lastYear = try await view.store.hourlyLineCounts(cameraIDs: ids, from: lastYearFrom, to: lastYearTo)
+        let series = FootfallSeries(counts, from: from, to: to, bucket: bucket, calendar: scope.calendar, include: include)
+        func period(_ counts: [HourlyLineCount], _ from: Date, _ to: Date) -> APIModels.AnalyticsPeriod {
+            let totalIn = counts.filter(include).reduce(0) { $0 + $1.countIn }
+            let totalOut = counts.filter(include).reduce(0) { $0 + $1.countOut }
+            return APIModels.AnalyticsPeriod(from: from, to: to, in: totalIn, out: totalOut,
+                                             change: totalIn == 0 ? nil : (Double(series.countIn) - Double(totalIn)) / Double(totalIn))
+        }
+        return try JSONResponse.make(APIModels.FootfallAnswer(
+            site: scope.site?.id, camera: scope.site == nil ? scope.cameras.first?.id : nil,
+            timeZone: scope.calendar.timeZone.identifier, bucket: bucket.rawValue, from: from, to: to,
+            buckets: series.buckets.map { .init(start: $0.start, in: $0.countIn, out: $0.countOut) },
+            total: .init(in: series.countIn, out: series.countOut),
+            previous: period(previous, previousFrom, from), lastYear: period(lastYear, lastYearFrom, lastYearTo),
+            peakHours: FootfallSeries.peakHours(counts, from: from, to: to, calendar: scope.calendar, include: include)
+                .map { .init(hour: $0.hour, meanIn: $0.meanIn) }))
+    }
+
+    @Sendable func occupancy(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        let scope = try await scope(parameters, view, requireSite: true)
+        let lines = try lineFilter(parameters, scope: scope)
+        let calendar = scope.calendar
+        let dayStart: Date
+        if let text = parameters.get("date") {
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, text.count == 10,
+                  let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+                throw APIError(.badRequest, field: "date", message: "\"\(text.prefix(32))\" is not a date such as 2026-11-25")
+            }
+            dayStart = calendar.startOfDay(for: date)
+        } else {
+            dayStart = calendar.startOfDay(for: dependencies.clock())
+        }
+        let hours = AnalyticsBucket.hour.starts(from: dayStart, to: AnalyticsBucket.day.next(after: dayStart, calendar: calendar),
+                                                calendar: calendar)
+        let end = AnalyticsBucket.day.next(after: dayStart, calendar: calendar)
+        let counts = try await view.store.hourlyLineCounts(cameraIDs: scope.cameras.map(\.id), from: dayStart, to: end)
+        let series = FootfallSeries(counts, from: dayStart, to: end, bucket: .hour, calendar: calendar) {
+            lines?.contains("\($0.cameraID)/\($0.line)") ?? true
+        }
+        let curve = OccupancyCurve(zip(hours, series.buckets).map { (end: $0.0.addingTimeInterval(3_600), countIn: $0.1.countIn,
+                                                                      countOut: $0.1.countOut) })
+        let components = calendar.dateComponents([.year, .month, .day], from: dayStart)
+        return try JSONResponse.make(APIModels.OccupancyAnswer(
+            site: scope.site?.id ?? "", timeZone: calendar.timeZone.identifier,
+            date: String(format: "%04d-%02d-%02d", components.year ?? 0, components.month ?? 0, components.day ?? 0),
+            hours: curve.points.map { .init(end: $0.time, in: $0.countIn, out: $0.countOut, raw: $0.raw, corrected: $0.corrected) },
+            in: curve.countIn, out: curve.countOut, imbalance: curve.imbalance, imbalanceShare: curve.imbalanceShare))
+    }
+
+    @Sendable func conversion(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        var ends: [(camera: Camera, line: String)] = []
+        for field in ["entrance", "checkout"] {
+            let text = parameters.get(field) ?? ""
+            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw APIError(.badRequest, field: field, message: "name the line as camera/line") }
+            let camera = try await view.camera(parts[0])
+            guard camera.geometry.lines.contains(where: { $0.name == parts[1] }) else {
+                throw APIError(.badRequest, field: field, message: "camera \(camera.id) has no line \"\(parts[1].prefix(100))\"")
+            }
+            ends.append((camera, parts[1]))
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        let sites = try await view.store.sites()
+        calendar.timeZone = sites.first { $0.id == ends[0].camera.siteID }.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
+        let bucket = try bucket(parameters)
+        let (from, to) = try range(parameters, bucket: bucket, calendar: calendar)
+        let counts = try await view.store.hourlyLineCounts(cameraIDs: Array(Set(ends.map(\.camera.id))), from: from, to: to)
+        let series = ends.map { end in
+            FootfallSeries(counts, from: from, to: to, bucket: bucket, calendar: calendar) {
+                $0.cameraID == end.camera.id && $0.line == end.line
+            }
+        }
+        let ratio = { (entrance: Int, checkout: Int) -> Double? in entrance == 0 ? nil : Double(checkout) / Double(entrance) }
+        return try JSONResponse.make(APIModels.ConversionAnswer(
+            timeZone: calendar.timeZone.identifier, bucket: bucket.rawValue, from: from, to: to,
+            buckets: zip(series[0].buckets, series[1].buckets).map {
+                .init(start: $0.0.start, entrance: $0.0.countIn, checkout: $0.1.countIn, ratio: ratio($0.0.countIn, $0.1.countIn))
+            },
+            entrance: series[0].countIn, checkout: series[1].countIn, ratio: ratio(series[0].countIn, series[1].countIn)))
+    }
+}
