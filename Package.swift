@@ -154,7 +154,7 @@ let package = Package(
             name: "footfall",
             dependencies: [
                 "FootfallApp", "Evaluation", "CountingCore", "FootfallSupport", "Pipeline", "Storage", "StoragePostgres", "Vision", "Messaging",
-                "Alerting", "StorageSQLite",
+                "Alerting", "StorageSQLite", "Analytics",
                 "MessagingRedis", "MessagingRabbitMQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -33,10 +33,20 @@ public struct AlertEvaluator: Sendable {
 
     /// Starts from the alerts the store holds open (after a restart, nothing fires twice).
     public init(open alerts: [Alert] = []) {
+        sync(open: alerts)
+    }
+
+    /// Takes the store's open alerts as the truth (others may have opened or resolved some):
+    /// open alerts it no longer holds are forgotten, new ones learnt; waits under way are kept.
+    public mutating func sync(open alerts: [Alert]) {
+        var fresh: [Key: Alert] = [:]
         for alert in alerts where alert.resolvedAt == nil {
             guard let ruleID = alert.ruleID else { continue }
-            open[Key(ruleID: ruleID, subject: alert.subject)] = alert
+            fresh[Key(ruleID: ruleID, subject: alert.subject)] = alert
         }
+        clearSince = clearSince.filter { fresh[$0.key] != nil }
+        breachedSince = breachedSince.filter { fresh[$0.key] == nil }
+        open = fresh
     }
 
     /// The open alerts this evaluator knows of.

@@ -21,6 +21,11 @@ public actor AlertMonitor: Service {
     private let interval: Duration
     private let logger: Logger
     private var evaluators: [UUID: AlertEvaluator] = [:]
+    /// When each tenant's open alerts were last read from the store.
+    private var synced: [UUID: Date] = [:]
+    /// Changes the delivery queue has not taken yet, oldest first (at most `maximumUndelivered`).
+    private var undelivered: [LiveMessage.AlertChange] = []
+    public static let maximumUndelivered = 10_000
     /// The hourly counts of count-anomaly rules, by tenant, kept until the hour changes.
     private var hourly: [UUID: [AlertInputs.HourlyKey: AlertInputs.HourlyCounts]] = [:]
     /// The day counts of closing-imbalance rules, by tenant and rule, kept until the next closing.
@@ -65,6 +70,7 @@ public actor AlertMonitor: Service {
             logger.error("alert.tenants_failed", metadata: ["error": "\(error)"])
             return []
         }
+        await retryUndelivered()
         let states = await live.states()
         let statesByCamera = Dictionary(states.map { ($0.cameraID, $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [LiveMessage.AlertChange] = []
@@ -81,10 +87,14 @@ public actor AlertMonitor: Service {
     private func evaluate(tenant: UUID, states: [String: CameraLiveState], now: Date) async throws -> [LiveMessage.AlertChange] {
         let scoped = store.scoped(to: tenant)
         var evaluator: AlertEvaluator
-        if let known = evaluators[tenant] {
+        if let known = evaluators[tenant], let synced = synced[tenant], now.timeIntervalSince(synced) < Self.resyncInterval {
             evaluator = known
         } else {
-            evaluator = AlertEvaluator(open: try await scoped.alerts(AlertQuery(openOnly: true, limit: 100_000)))
+            // Other processes open and resolve alerts too: learn the store's open ones now and then.
+            let open = try await scoped.alerts(AlertQuery(openOnly: true, limit: 100_000))
+            evaluator = evaluators[tenant] ?? AlertEvaluator()
+            evaluator.sync(open: open)
+            synced[tenant] = now
         }
         defer { evaluators[tenant] = evaluator }
         let rules = try await scoped.alertRules()
@@ -93,38 +103,73 @@ public actor AlertMonitor: Service {
         inputs.hourly = try await hourlyCounts(tenant: tenant, store: scoped, rules: rules, inputs: inputs)
         inputs.closings = try await closingCounts(tenant: tenant, store: scoped, rules: rules, inputs: inputs)
         var changes: [LiveMessage.AlertChange] = []
+        // Each action is stored, then announced at once: one that fails (its rule deleted a
+        // moment ago, the store away) leaves the others done, and is asked for again next round.
         for action in evaluator.step(rules: rules, inputs: inputs) {
-            switch action {
-            case .fire(let alert):
-                let (stored, created) = try await scoped.openAlert(alert)
-                evaluator.opened(stored)
-                guard created else { continue }
-                logger.warning("alert.fired", metadata: [
-                    "alert.id": "\(stored.id)", "rule.id": "\(stored.ruleID.map { "\($0)" } ?? "-")", "alert.subject": "\(stored.subject)",
-                    "alert.severity": "\(stored.severity.rawValue)",
-                ])
-                changes.append(.init(tenantID: tenant, alert: stored, time: now))
-            case .resolve(let alert, let reason):
-                let resolved = try await scoped.resolveAlert(id: alert.id, at: now)
-                evaluator.resolved(alert)
-                guard let resolved else { continue }
-                logger.info("alert.resolved", metadata: [
-                    "alert.id": "\(resolved.id)", "alert.subject": "\(resolved.subject)", "alert.reason": "\(reason)",
-                ])
-                changes.append(.init(tenantID: tenant, alert: resolved, time: now))
-            }
-        }
-        for change in changes {
-            await bus.publish(.alert(change))
-            if let deliveries {
-                do {
-                    try await deliveries.enqueue(change)
-                } catch {
-                    logger.error("alert.enqueue_failed", metadata: ["alert.id": "\(change.alert.id)", "error": "\(error)"])
+            do {
+                switch action {
+                case .fire(let alert):
+                    let (stored, created) = try await scoped.openAlert(alert)
+                    evaluator.opened(stored)
+                    guard created else { continue }
+                    logger.warning("alert.fired", metadata: [
+                        "alert.id": "\(stored.id)", "rule.id": "\(stored.ruleID.map { "\($0)" } ?? "-")",
+                        "alert.subject": "\(stored.subject)", "alert.severity": "\(stored.severity.rawValue)",
+                    ])
+                    changes.append(.init(tenantID: tenant, alert: stored, time: now))
+                case .resolve(let alert, let reason):
+                    let resolved = try await scoped.resolveAlert(id: alert.id, at: now)
+                    evaluator.resolved(alert)
+                    guard let resolved else {
+                        // Resolved elsewhere; another may be open for the same subject by now.
+                        synced[tenant] = nil
+                        continue
+                    }
+                    logger.info("alert.resolved", metadata: [
+                        "alert.id": "\(resolved.id)", "alert.subject": "\(resolved.subject)", "alert.reason": "\(reason)",
+                    ])
+                    changes.append(.init(tenantID: tenant, alert: resolved, time: now))
                 }
+            } catch {
+                logger.error("alert.store_failed", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
+                continue
             }
+            await announce(changes[changes.count - 1])
         }
         return changes
+    }
+
+    /// Offers the changes the queue refused before, oldest first, until it refuses again.
+    private func retryUndelivered() async {
+        guard let deliveries else { return }
+        while let next = undelivered.first {
+            do {
+                try await deliveries.enqueue(next)
+                undelivered.removeFirst()
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// How often each tenant's open alerts are read again from the store.
+    public static let resyncInterval: TimeInterval = 60
+
+    /// Publishes a change live and hands it to the delivery queue; a change the queue refuses
+    /// (the broker away) waits here and is offered again before the next round's.
+    private func announce(_ change: LiveMessage.AlertChange) async {
+        await bus.publish(.alert(change))
+        guard deliveries != nil else { return }
+        let waiting = undelivered.count
+        undelivered.append(change)
+        if undelivered.count > Self.maximumUndelivered {
+            let dropped = undelivered.removeFirst()
+            logger.error("alert.delivery_dropped", metadata: ["alert.id": "\(dropped.alert.id)"])
+        }
+        if waiting == 0 { await retryUndelivered() }
+        if !undelivered.isEmpty {
+            logger.error("alert.enqueue_failed", metadata: ["alert.id": "\(change.alert.id)", "alert.waiting": "\(undelivered.count)"])
+        }
     }
 
     /// For each count-anomaly rule and camera: the last settled hour's people in, and the same

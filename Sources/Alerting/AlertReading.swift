@@ -141,7 +141,9 @@ public struct AlertReading: Hashable, Sendable {
         for camera in cameras {
             let lines = camera.geometry.lines.map(\.name).filter { wanted.isEmpty || wanted.contains("\(camera.id)/\($0)") }
             guard !lines.isEmpty else { continue }
-            guard let state = inputs.states[camera.id] else {
+            // A camera down or silent has totals that may be stale: the figure is unknown.
+            guard let state = inputs.states[camera.id], state.status == .online,
+                  let updated = state.updated, inputs.now.timeIntervalSince(updated) <= AlertInputs.silentAfter else {
                 known = false
                 continue
             }

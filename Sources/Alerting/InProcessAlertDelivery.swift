@@ -20,6 +20,7 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
     }
 
     struct Pending {
+        let id = UUID()
         var change: LiveMessage.AlertChange
         var attempts: Int
         var due: AnyClock.Instant
@@ -62,7 +63,8 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
 
     public func run() async throws {
         let wake = self.wake
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding: each timer's task is gone once it fired, however many retries there are.
+        await withDiscardingTaskGroup { group in
             await withGracefulShutdownHandler {
                 for await _ in wakes {
                     await deliverDue()
@@ -97,11 +99,11 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
             let item = pending[index]
             do {
                 try await sender.send(item.change)
-                pending.removeAll { $0.change == item.change && $0.attempts == item.attempts }
+                pending.removeAll { $0.id == item.id }
                 delivered += 1
             } catch {
                 let attempts = item.attempts + 1
-                guard let position = pending.firstIndex(where: { $0.change == item.change && $0.attempts == item.attempts }) else { continue }
+                guard let position = pending.firstIndex(where: { $0.id == item.id }) else { continue }
                 if attempts >= policy.maximumAttempts {
                     pending.remove(at: position)
                     deadLetters.append(DeadLetter(change: item.change, reason: "\(error)"))

@@ -18,7 +18,7 @@ public final class AMQPAlertQueue: AlertDeliveryQueue {
 
     public func enqueue(_ change: LiveMessage.AlertChange) async throws {
         if !declared.withLock({ $0 }) {
-            try await client.declare(topology.declarations)
+            try await client.declare(topology.alertDeclarations)
             declared.withLock { $0 = true }
         }
         try await client.publish(Self.message(for: change, exchange: topology.events))

@@ -3,9 +3,9 @@ import Logging
 import Messaging
 import NIOCore
 
-/// An event bus that also puts camera status changes on RabbitMQ (`camera.<id>.status`), and
-/// an alert (`alert.warning`) when a camera stalls or fails, for consumers outside Footfall.
-/// Live fan-out to WebSocket clients stays with the wrapped bus.
+/// An event bus that also puts camera status changes on RabbitMQ (`camera.<id>.status`), for
+/// consumers outside Footfall. Live fan-out to WebSocket clients stays with the wrapped bus;
+/// alerts (`alert.<severity>`) come from the alert rules (`AMQPAlertQueue`).
 public struct AMQPEventForwarder: EventBus {
     private let bus: any EventBus
     private let client: AMQPClient
@@ -33,15 +33,9 @@ public struct AMQPEventForwarder: EventBus {
             var properties = AMQPBasicProperties()
             properties.contentType = "application/json"
             properties.deliveryMode = AMQPBasicProperties.persistent
-            var messages = [AMQPMessage(exchange: topology.events,
-                                        routingKey: FootfallTopology.statusKey(camera: status.cameraID),
-                                        body: body, properties: properties)]
-            if status.status == .failed || status.status == .stalled {
-                messages.append(AMQPMessage(exchange: topology.events,
-                                            routingKey: FootfallTopology.alertKey(severity: "warning"),
-                                            body: body, properties: properties))
-            }
-            try await client.publish(batch: messages)
+            try await client.publish(AMQPMessage(exchange: topology.events,
+                                                 routingKey: FootfallTopology.statusKey(camera: status.cameraID),
+                                                 body: body, properties: properties))
         } catch {
             logger.warning("events.status_publish_failed", metadata: ["camera.id": "\(status.cameraID)", "error": "\(error)"])
         }

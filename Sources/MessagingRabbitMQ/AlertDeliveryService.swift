@@ -68,7 +68,7 @@ public struct AlertDeliveryService: Service {
     }
 
     private func consume() async throws {
-        try await client.declare(topology.declarations)
+        try await client.declare(topology.alertDeclarations)
         let consumer = try await client.consume(queue: topology.alertQueue, prefetch: configuration.prefetch)
         let queue = topology.alertQueue
         try await withThrowingTaskGroup(of: Void.self) { group in

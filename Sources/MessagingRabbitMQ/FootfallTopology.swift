@@ -42,12 +42,20 @@ public struct FootfallTopology: Sendable, Hashable {
                 .init(name: ingestQueue),
                 .init(name: retryQueue, deadLetterExchange: "", deadLetterRoutingKey: ingestQueue),
                 .init(name: deadLetterQueue),
+            ],
+            bindings: [.init(queue: ingestQueue, exchange: events, routingKey: "camera.*.crossing")])
+    }
+
+    /// The alert queues, declared only where alerts go to a webhook (so that nothing piles up
+    /// in a queue nobody reads).
+    public var alertDeclarations: AMQPTopology {
+        AMQPTopology(
+            exchanges: [.init(name: events, kind: .topic)],
+            queues: [
+                .init(name: deadLetterQueue),
                 .init(name: alertQueue),
                 .init(name: alertRetryQueue, deadLetterExchange: "", deadLetterRoutingKey: alertQueue),
             ],
-            bindings: [
-                .init(queue: ingestQueue, exchange: events, routingKey: "camera.*.crossing"),
-                .init(queue: alertQueue, exchange: events, routingKey: "alert.*"),
-            ])
+            bindings: [.init(queue: alertQueue, exchange: events, routingKey: "alert.*")])
     }
 }

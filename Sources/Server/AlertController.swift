@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Messaging
 import Storage
 
@@ -65,7 +66,7 @@ struct AlertController {
             id: rule.id, audit: audit.entry("alert-rule.delete", "alert-rule:\(rule.id.uuidString)",
                                             before: APIModels.AlertRuleItem(rule)))
         for alert in resolved {
-            await dependencies.bus.publish(.alert(.init(tenantID: view.caller.user.tenantID, alert: alert, time: audit.time)))
+            await announce(.init(tenantID: view.caller.user.tenantID, alert: alert, time: audit.time), logger: context.logger)
         }
         return Response(status: .noContent)
     }
@@ -121,9 +122,20 @@ struct AlertController {
             id: id, by: view.caller.user.username,
             audit: audit.entry("alert.acknowledge", "alert:\(id.uuidString)", after: ["subject": alert.subject]))
         if acknowledged.acknowledgedAt != alert.acknowledgedAt {
-            await dependencies.bus.publish(.alert(.init(tenantID: view.caller.user.tenantID, alert: acknowledged, time: audit.time)))
+            await announce(.init(tenantID: view.caller.user.tenantID, alert: acknowledged, time: audit.time), logger: context.logger)
         }
         return try JSONResponse.make(APIModels.AlertItem(acknowledged))
+    }
+
+    /// Sends a change made here live and to the webhook, as the alert monitor does its own.
+    private func announce(_ change: LiveMessage.AlertChange, logger: Logger) async {
+        await dependencies.bus.publish(.alert(change))
+        guard let deliveries = dependencies.alertDeliveries else { return }
+        do {
+            try await deliveries.enqueue(change)
+        } catch {
+            logger.error("alert.enqueue_failed", metadata: ["alert.id": "\(change.alert.id)", "error": "\(error)"])
+        }
     }
 
     // MARK: Scope
@@ -153,10 +165,18 @@ struct AlertController {
         return view.caller.user.sites.isEmpty
     }
 
+    /// An alert of a camera the caller sees, or (the camera since deleted, or a site's alert)
+    /// of a site they may use.
     private func mayUse(_ alert: Alert, _ view: TenantView, _ cameras: Set<String>) -> Bool {
-        if let camera = alert.cameraID { return cameras.contains(camera) }
-        if let site = alert.siteID { return view.mayUse(site: site) }
-        return view.caller.user.sites.isEmpty
+        Self.mayUse(alert, user: view.caller.user, visibleCameras: cameras)
+    }
+
+    /// Whether `user` may see `alert`: every alert of the tenant when granted every site; else
+    /// one of a camera they see, or (the camera since deleted, or a site's alert) of their sites.
+    static func mayUse(_ alert: Alert, user: User, visibleCameras: Set<String>) -> Bool {
+        if user.sites.isEmpty { return true }
+        if let camera = alert.cameraID, visibleCameras.contains(camera) { return true }
+        return alert.siteID.map { user.maySee(site: $0) } ?? false
     }
 
     /// A caller may only watch what they may see: their sites' cameras and sites; the whole

@@ -65,7 +65,10 @@ struct AnalyticsController {
 
     private func range(_ parameters: Parameters, bucket: AnalyticsBucket, calendar: Calendar) throws -> (from: Date, to: Date) {
         let now = dependencies.clock()
-        let to = try date(parameters, "to") ?? bucket.next(after: bucket.start(of: now, calendar: calendar), calendar: calendar)
+        // Whole buckets: `to` rounded up to the end of its bucket, `from` down to its start.
+        let given = try date(parameters, "to") ?? now
+        let last = bucket.start(of: given, calendar: calendar)
+        let to = last == given && parameters.get("to") != nil ? given : bucket.next(after: last, calendar: calendar)
         let span: TimeInterval = switch bucket {
         case .hour: 86_400
         case .day: 30 * 86_400
@@ -100,29 +103,19 @@ struct AnalyticsController {
         let bucket = try bucket(parameters)
         let lines = try lineFilter(parameters, scope: scope)
         let (from, to) = try range(parameters, bucket: bucket, calendar: scope.calendar)
-        let include: (HourlyLineCount) -> Bool = { lines?.contains("\($0.cameraID)/\($0.line)") ?? true }
-        let previousFrom = from.addingTimeInterval(-to.timeIntervalSince(from))
-        let lastYearFrom = scope.calendar.date(byAdding: .year, value: -1, to: from) ?? from
-        let lastYearTo = scope.calendar.date(byAdding: .year, value: -1, to: to) ?? to
-        let ids = scope.cameras.map(\.id)
-        let counts = try await view.store.hourlyLineCounts(cameraIDs: ids, from: from, to: to)
-        let previous = try await view.store.hourlyLineCounts(cameraIDs: ids, from: previousFrom, to: from)
-        let lastYear = try await view.store.hourlyLineCounts(cameraIDs: ids, from: lastYearFrom, to: lastYearTo)
-        let series = FootfallSeries(counts, from: from, to: to, bucket: bucket, calendar: scope.calendar, include: include)
-        func period(_ counts: [HourlyLineCount], _ from: Date, _ to: Date) -> APIModels.AnalyticsPeriod {
-            let totalIn = counts.filter(include).reduce(0) { $0 + $1.countIn }
-            let totalOut = counts.filter(include).reduce(0) { $0 + $1.countOut }
-            return APIModels.AnalyticsPeriod(from: from, to: to, in: totalIn, out: totalOut,
-                                             change: totalIn == 0 ? nil : (Double(series.countIn) - Double(totalIn)) / Double(totalIn))
+        let query = LineCountQuery(cameraIDs: scope.cameras.map(\.id), lines: lines, from: from, to: to, timeZone: scope.calendar.timeZone)
+        let report = try await FootfallReport.make(view.store, query, bucket: bucket)
+        func period(_ period: FootfallReport.Period) -> APIModels.AnalyticsPeriod {
+            APIModels.AnalyticsPeriod(from: period.from, to: period.to, in: period.countIn, out: period.countOut,
+                                      change: report.change(against: period))
         }
         return try JSONResponse.make(APIModels.FootfallAnswer(
             site: scope.site?.id, camera: scope.site == nil ? scope.cameras.first?.id : nil,
             timeZone: scope.calendar.timeZone.identifier, bucket: bucket.rawValue, from: from, to: to,
-            buckets: series.buckets.map { .init(start: $0.start, in: $0.countIn, out: $0.countOut) },
-            total: .init(in: series.countIn, out: series.countOut),
-            previous: period(previous, previousFrom, from), lastYear: period(lastYear, lastYearFrom, lastYearTo),
-            peakHours: FootfallSeries.peakHours(counts, from: from, to: to, calendar: scope.calendar, include: include)
-                .map { .init(hour: $0.hour, meanIn: $0.meanIn) }))
+            buckets: report.series.buckets.map { .init(start: $0.start, in: $0.countIn, out: $0.countOut) },
+            total: .init(in: report.series.countIn, out: report.series.countOut),
+            previous: period(report.previous), lastYear: period(report.lastYear),
+            peakHours: report.peakHours.map { .init(hour: $0.hour, meanIn: $0.meanIn) }))
     }
 
     @Sendable func occupancy(_ request: Request, context: FootfallRequestContext) async throws -> Response {
@@ -134,23 +127,22 @@ struct AnalyticsController {
         let dayStart: Date
         if let text = parameters.get("date") {
             let parts = text.split(separator: "-").compactMap { Int($0) }
+            // The date must exist: 2026-02-31 is refused, not rolled over to March.
             guard parts.count == 3, text.count == 10,
-                  let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+                  let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+                  calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: parts[0], month: parts[1], day: parts[2])
+            else {
                 throw APIError(.badRequest, field: "date", message: "\"\(text.prefix(32))\" is not a date such as 2026-11-25")
             }
             dayStart = calendar.startOfDay(for: date)
         } else {
             dayStart = calendar.startOfDay(for: dependencies.clock())
         }
-        let hours = AnalyticsBucket.hour.starts(from: dayStart, to: AnalyticsBucket.day.next(after: dayStart, calendar: calendar),
-                                                calendar: calendar)
         let end = AnalyticsBucket.day.next(after: dayStart, calendar: calendar)
-        let counts = try await view.store.hourlyLineCounts(cameraIDs: scope.cameras.map(\.id), from: dayStart, to: end)
-        let series = FootfallSeries(counts, from: dayStart, to: end, bucket: .hour, calendar: calendar) {
-            lines?.contains("\($0.cameraID)/\($0.line)") ?? true
-        }
-        let curve = OccupancyCurve(zip(hours, series.buckets).map { (end: $0.0.addingTimeInterval(3_600), countIn: $0.1.countIn,
-                                                                      countOut: $0.1.countOut) })
+        let query = LineCountQuery(cameraIDs: scope.cameras.map(\.id), lines: lines, from: dayStart, to: end, timeZone: calendar.timeZone)
+        let series = FootfallSeries(try await view.store.lineCountBuckets(query, bucket: .hour), from: dayStart, to: end, bucket: .hour,
+                                    calendar: calendar)
+        let curve = OccupancyCurve(series.buckets.map { (end: $0.start.addingTimeInterval(3_600), countIn: $0.countIn, countOut: $0.countOut) })
         let components = calendar.dateComponents([.year, .month, .day], from: dayStart)
         return try JSONResponse.make(APIModels.OccupancyAnswer(
             site: scope.site?.id ?? "", timeZone: calendar.timeZone.identifier,
@@ -178,11 +170,12 @@ struct AnalyticsController {
         calendar.timeZone = sites.first { $0.id == ends[0].camera.siteID }.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
         let bucket = try bucket(parameters)
         let (from, to) = try range(parameters, bucket: bucket, calendar: calendar)
-        let counts = try await view.store.hourlyLineCounts(cameraIDs: Array(Set(ends.map(\.camera.id))), from: from, to: to)
-        let series = ends.map { end in
-            FootfallSeries(counts, from: from, to: to, bucket: bucket, calendar: calendar) {
-                $0.cameraID == end.camera.id && $0.line == end.line
-            }
+        var series: [FootfallSeries] = []
+        for end in ends {
+            let query = LineCountQuery(cameraIDs: [end.camera.id], lines: ["\(end.camera.id)/\(end.line)"], from: from, to: to,
+                                       timeZone: calendar.timeZone)
+            series.append(FootfallSeries(try await view.store.lineCountBuckets(query, bucket: bucket), from: from, to: to, bucket: bucket,
+                                         calendar: calendar))
         }
         let ratio = { (entrance: Int, checkout: Int) -> Double? in entrance == 0 ? nil : Double(checkout) / Double(entrance) }
         return try JSONResponse.make(APIModels.ConversionAnswer(

@@ -92,11 +92,7 @@ struct LiveController {
                         guard visible.contains(change.cameraID) || (change.change == .deleted && wasVisible) else { continue }
                     } else if case .alert(let change) = message {
                         guard change.tenantID == caller.user.tenantID else { continue }
-                        if let camera = change.alert.cameraID {
-                            guard visible.contains(camera) else { continue }
-                        } else if !caller.user.maySee(site: change.alert.siteID) {
-                            continue
-                        }
+                        guard AlertController.mayUse(change.alert, user: caller.user, visibleCameras: visible) else { continue }
                     } else if let camera = message.cameraID, !visible.contains(camera) {
                         continue
                     }

@@ -16,12 +16,15 @@ public struct ServerDependencies: Sendable {
     public var rateLimiter: any RateLimiter
     /// Recently checked sessions and tokens.
     public var sessions: any SessionCache
+    /// Where alert changes made through the API (acknowledged, resolved with their rule) go to
+    /// be delivered; nil without a webhook.
+    public var alertDeliveries: (any AlertDeliveryQueue)?
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                alertDeliveries: (any AlertDeliveryQueue)? = nil, clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.live = live
         self.bus = bus
@@ -29,6 +32,7 @@ public struct ServerDependencies: Sendable {
         self.inbox = inbox
         self.rateLimiter = rateLimiter
         self.sessions = sessions
+        self.alertDeliveries = alertDeliveries
         self.clock = clock
     }
 }

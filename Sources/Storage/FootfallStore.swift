@@ -47,6 +47,11 @@ public protocol CountStore: Sendable {
     /// Line counts of several cameras per UTC hour with `from <= hour < to` (only hours with
     /// data), for analytics over long ranges.
     func hourlyLineCounts(cameraIDs: [String], from: Date, to: Date) async throws -> [HourlyLineCount]
+    /// The people in and out of `query` per `bucket` in its time zone, only buckets with data,
+    /// in time order.
+    func lineCountBuckets(_ query: LineCountQuery, bucket: AnalyticsBucket) async throws -> [BucketCount]
+    /// The people in and out of `query` per local hour of the day (0–23), only hours with data.
+    func lineCountsByHourOfDay(_ query: LineCountQuery) async throws -> [Int: (countIn: Int, countOut: Int)]
 }
 
 /// What each camera did: its status changes and their reasons.
@@ -162,6 +167,29 @@ extension CountStore {
             }
         }
         return counts
+    }
+
+    /// Sums the hourly counts here; backends with a query language sum in the query.
+    public func lineCountBuckets(_ query: LineCountQuery, bucket: AnalyticsBucket) async throws -> [BucketCount] {
+        let calendar = query.calendar
+        var sums: [Date: BucketCount] = [:]
+        for count in try await hourlyLineCounts(cameraIDs: query.cameraIDs, from: query.from, to: query.to) where query.includes(count) {
+            let start = bucket.start(of: count.hour, calendar: calendar)
+            sums[start, default: BucketCount(start: start, countIn: 0, countOut: 0)].countIn += count.countIn
+            sums[start]!.countOut += count.countOut
+        }
+        return sums.values.sorted { $0.start < $1.start }
+    }
+
+    public func lineCountsByHourOfDay(_ query: LineCountQuery) async throws -> [Int: (countIn: Int, countOut: Int)] {
+        let calendar = query.calendar
+        var sums: [Int: (countIn: Int, countOut: Int)] = [:]
+        for count in try await hourlyLineCounts(cameraIDs: query.cameraIDs, from: query.from, to: query.to) where query.includes(count) {
+            let hour = calendar.component(.hour, from: count.hour)
+            sums[hour, default: (0, 0)].countIn += count.countIn
+            sums[hour]!.countOut += count.countOut
+        }
+        return sums
     }
 
     /// Counts the crossings one by one; backends with a query language count in the query.

@@ -37,7 +37,7 @@ public struct PostgresMaintenanceService: Service {
         let now = clock()
         do {
             try await store.createPartitionsAhead(now: now)
-            try await store.refreshRollups(from: now.addingTimeInterval(-2 * 86_400), to: now)
+            try await store.refreshRollupsOfEveryTenant(from: now.addingTimeInterval(-2 * 86_400), to: now)
             let dropped = try await store.dropExpiredPartitions(now: now, retention: retention)
             logger.info("storage.maintenance_done", metadata: ["partitions.dropped": "\(dropped.count)"])
         } catch {

@@ -15,6 +15,7 @@ enum PostgresSchema {
         PostgresMigration(version: 2, name: "control plane: text site ids, camera settings, usernames, credentials, audit trail",
                           sql: version2),
         PostgresMigration(version: 3, name: "alert rules; alerts with their rule, subject and acknowledgement", sql: version3),
+        PostgresMigration(version: 4, name: "rollups by the local day of each camera's site", sql: version4),
     ]
 
     private static let version1 = """
@@ -501,5 +502,13 @@ enum PostgresSchema {
         CREATE INDEX alerts_tenant_created ON alerts (tenant_id, created_at);
         -- One open alert per rule and subject, whoever tries to open a second.
         CREATE UNIQUE INDEX alerts_open ON alerts (tenant_id, rule_id, subject) WHERE resolved_at IS NULL;
+        """
+
+    private static let version4 = """
+        -- A day in a site's own time zone (bucket_start is its local midnight), so that analytics
+        -- by local day and week over long ranges read a row per day instead of 24.
+        ALTER TABLE analytics_rollups DROP CONSTRAINT analytics_rollups_granularity_check;
+        ALTER TABLE analytics_rollups ADD CONSTRAINT analytics_rollups_granularity_check
+            CHECK (granularity IN ('hour', 'day', 'month', 'local-day'));
         """
 }

@@ -88,6 +88,39 @@ extension PostgresStore {
                         occupancy_sum = EXCLUDED.occupancy_sum, occupancy_samples = EXCLUDED.occupancy_samples
                     """, logger: logger).collect()
             }
+            // Local days of each camera's site: scanned with three days to spare either side, and
+            // only days wholly inside the scan are written (a partial sum must not replace a
+            // whole), which still covers every local day that meets `from ... to`.
+            let scanFrom = from.addingTimeInterval(-3 * 86_400), scanTo = to.addingTimeInterval(3 * 86_400)
+            _ = try await connection.query("""
+                INSERT INTO analytics_rollups AS a (tenant_id, camera_id, granularity, bucket_start, kind, name,
+                    count_in, count_out, occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
+                SELECT * FROM (
+                    SELECT r.tenant_id, r.camera_id, 'local-day', date_trunc('day', r.minute, coalesce(s.timezone, 'UTC')) AS bucket,
+                        r.kind, r.name, sum(r.count_in), sum(r.count_out),
+                        min(r.occupancy_min) FILTER (WHERE r.occupancy_samples > 0),
+                        max(r.occupancy_max) FILTER (WHERE r.occupancy_samples > 0),
+                        sum(r.occupancy_sum), sum(r.occupancy_samples)
+                    FROM counting_results r
+                    JOIN cameras c ON c.tenant_id = r.tenant_id AND c.id = r.camera_id
+                    LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.id = c.site_id
+                    WHERE r.tenant_id = \(tenant) AND r.minute >= \(scanFrom) AND r.minute < \(scanTo)
+                    GROUP BY 1, 2, 3, 4, 5, 6
+                ) days
+                WHERE bucket >= \(scanFrom) + interval '1 day' AND bucket < \(scanTo) - interval '2 days'
+                ON CONFLICT (tenant_id, camera_id, granularity, bucket_start, kind, name) DO UPDATE SET
+                    count_in = EXCLUDED.count_in, count_out = EXCLUDED.count_out,
+                    occupancy_min = EXCLUDED.occupancy_min, occupancy_max = EXCLUDED.occupancy_max,
+                    occupancy_sum = EXCLUDED.occupancy_sum, occupancy_samples = EXCLUDED.occupancy_samples
+                """, logger: logger).collect()
+        }
+    }
+
+    /// Refreshes the rollups of every tenant (each tenant's rows are only visible in its own
+    /// transactions), for the maintenance service.
+    public func refreshRollupsOfEveryTenant(from: Date, to: Date) async throws {
+        for tenant in try await tenants() {
+            try await PostgresStore(sharing: self, tenantID: tenant.id).refreshRollups(from: from, to: to)
         }
     }
 

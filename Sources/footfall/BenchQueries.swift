@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountingCore
+import Analytics
 import FootfallSupport
 import Foundation
 import Logging
@@ -13,8 +14,9 @@ struct BenchQueries: AsyncParsableCommand {
         discussion: """
             Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Writes one year of per-minute results for --cameras cameras × 3 lines of one site \
             (about 16 M rows for 10 cameras), computes the rollups, then times "last 24 h by hour for \
-            a camera" (minute results, one camera's index range in one partition) and "last 12 months \
-            by day for a site" (day rollups) --runs times each. The baseline is the same 12-month \
+            a camera" (minute results, one camera's index range in one partition), "last 12 months \
+            by day for a site" (day rollups) and the analytics answers (local days and hours of the \
+            site from the hourly rollups and the last two days of minutes) --runs times each. The baseline is the same 12-month \
             query computed from the minute results, run once.
             """)
 
@@ -85,6 +87,20 @@ struct BenchQueries: AsyncParsableCommand {
             }
             try await time("last 12 months by day, whole site") {
                 try await store.siteLineSeries(siteID: site, from: end.addingTimeInterval(-365 * 86_400), to: end, granularity: "day").count
+            }
+            let cameraIDs = (1...cameraCount).map { "cam-\($0)" }
+            let paris = TimeZone(identifier: "Europe/Paris")!
+            try await time("analytics: 12 months by day for the site, with previous period, last year and peak hours") {
+                let query = LineCountQuery(cameraIDs: cameraIDs, from: end.addingTimeInterval(-365 * 86_400), to: end, timeZone: paris)
+                return try await FootfallReport.make(store, query, bucket: .day).series.buckets.count
+            }
+            try await time("analytics: last 30 days by hour for the site, with comparisons") {
+                let query = LineCountQuery(cameraIDs: cameraIDs, from: end.addingTimeInterval(-30 * 86_400), to: end, timeZone: paris)
+                return try await FootfallReport.make(store, query, bucket: .hour).series.buckets.count
+            }
+            try await time("analytics: one day's occupancy of the site by hour") {
+                let query = LineCountQuery(cameraIDs: cameraIDs, from: end.addingTimeInterval(-86_400), to: end, timeZone: paris)
+                return try await store.lineCountBuckets(query, bucket: .hour).count
             }
             let baseline = try await clock.measure {
                 _ = try await store.countSeries(cameraID: "cam-1", from: end.addingTimeInterval(-365 * 86_400), to: end, bucket: .day)

@@ -195,3 +195,38 @@ extension AlertEvaluatorTests {
         #expect(resolved(step(&evaluator, [rule], dropping(0.05, at: 52))) == ["camera:door/frames"])
     }
 }
+
+extension AlertEvaluatorTests {
+    @Test func aSiteWhoseEntranceCameraIsDownOrSilentHasNoKnownOccupancy() {
+        let rule = AlertRule(name: "shop", kind: .siteOccupancy, siteID: "shop", threshold: 10, holdSeconds: 0, clearSeconds: 0)
+        var evaluator = AlertEvaluator()
+        let busy = [state("door", at: 0, lines: [.init(name: "entrance", countIn: 50, countOut: 0)]),
+                    state("yard", at: 0, lines: [.init(name: "gate", countIn: 0, countOut: 0)])]
+        #expect(fired(step(&evaluator, [rule], inputs(at: 0, busy))) == ["site:shop"])
+        // Frozen totals that would clear it: a stalled camera, then one silent for more than 30 s.
+        var stalled = busy
+        stalled[0] = state("door", .stalled, at: 1, lines: [.init(name: "entrance", countIn: 50, countOut: 50)])
+        #expect(step(&evaluator, [rule], inputs(at: 1, stalled)).isEmpty)
+        var silent = busy
+        silent[0] = state("door", at: 1, lines: [.init(name: "entrance", countIn: 50, countOut: 50)])
+        silent[1] = state("yard", at: 40)
+        #expect(step(&evaluator, [rule], inputs(at: 40, silent)).isEmpty)
+        silent[0].updated = Self.t0.addingTimeInterval(40)
+        #expect(resolved(step(&evaluator, [rule], inputs(at: 40, silent))) == ["site:shop"])
+    }
+
+    @Test func syncingWithTheStoreLearnsAlertsOpenedAndForgetsThoseResolvedElsewhere() {
+        let rule = AlertRule(name: "down", kind: .cameraDown, cameraID: "door", holdSeconds: 0, clearSeconds: 0)
+        var evaluator = AlertEvaluator()
+        guard case .fire(let first) = step(&evaluator, [rule], inputs(at: 0, [])).first else { Issue.record("nothing fired"); return }
+        // Another process resolved it and opened a new one for the same subject.
+        var second = first
+        second.id = UUID()
+        evaluator.sync(open: [second])
+        #expect(evaluator.openAlerts.map(\.id) == [second.id])
+        guard case .resolve(let alert, _) = step(&evaluator, [rule], inputs(at: 1, [state("door", at: 1)])).first else {
+            Issue.record("nothing resolved"); return
+        }
+        #expect(alert.id == second.id)
+    }
+}

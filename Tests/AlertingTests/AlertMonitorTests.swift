@@ -18,7 +18,15 @@ struct AlertMonitorTests {
 
     final class RecordingQueue: AlertDeliveryQueue {
         let changes = Mutex<[LiveMessage.AlertChange]>([])
-        func enqueue(_ change: LiveMessage.AlertChange) async throws { changes.withLock { $0.append(change) } }
+        /// Refuses this many changes first (a broker away).
+        let refusals = Mutex(0)
+        func enqueue(_ change: LiveMessage.AlertChange) async throws {
+            if refusals.withLock({ count in
+                defer { count = max(0, count - 1) }
+                return count > 0
+            }) { throw CancellationError() }
+            changes.withLock { $0.append(change) }
+        }
     }
 
     let audit = AuditEntry(time: Date(timeIntervalSince1970: 1_800_000_000), username: "system", action: "test", target: "test")
@@ -70,6 +78,19 @@ struct AlertMonitorTests {
         // The other monitor learns of it from the store and does nothing twice.
         #expect(await second.evaluate().isEmpty)
         #expect(queue.changes.withLock { $0.map(\.alert.state) } == [.firing, .resolved])
+    }
+
+    @Test func aChangeTheQueueRefusesIsOfferedAgainNextRound() async throws {
+        let store = InMemoryStore(), live = InMemoryLiveState(), bus = InProcessEventBus(), clock = WallClock(), queue = RecordingQueue()
+        try await store.createCamera(door, audit: audit)
+        try await store.saveAlertRule(AlertRule(name: "down", kind: .cameraDown, holdSeconds: 0), audit: audit)
+        queue.refusals.withLock { $0 = 1 }
+        let monitor = monitor(store, live, bus, clock, queue)
+        #expect(await monitor.evaluate().count == 1)
+        #expect(queue.changes.withLock { $0.isEmpty })
+        clock.advance(1)
+        #expect(await monitor.evaluate().isEmpty)
+        #expect(queue.changes.withLock { $0.map(\.alert.subject) } == ["camera:door"])
     }
 
     @Test func everyTenantIsWatchedAndNoneSeesAnothersAlerts() async throws {

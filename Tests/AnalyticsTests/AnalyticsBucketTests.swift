@@ -1,4 +1,5 @@
 import Analytics
+import Storage
 import Foundation
 import Testing
 

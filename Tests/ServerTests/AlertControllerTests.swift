@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Messaging
 import Server
 import Storage
+import Synchronization
 import Testing
 
 /// Alert rules and alerts through the API: roles, audit, fields named, tenants and sites kept apart.
@@ -99,6 +100,33 @@ struct AlertControllerTests {
         var iterator = messages.makeAsyncIterator()
         guard case .alert(let change) = await iterator.next() else { Issue.record("no alert message"); return }
         #expect(change.alert.id == alert.id && change.alert.state == .acknowledged && change.tenantID == Tenant.defaultID)
+    }
+
+    @Test func anAcknowledgementGoesToTheWebhookQueueAndADeletedCamerasAlertsStayInHistory() async throws {
+        final class Queue: AlertDeliveryQueue {
+            let changes = Mutex<[LiveMessage.AlertChange]>([])
+            func enqueue(_ change: LiveMessage.AlertChange) async throws { changes.withLock { $0.append(change) } }
+        }
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.seedCamera()
+        let audit = AuditEntry(time: ControlPlaneFixture.start, username: "system", action: "test", target: "test")
+        let rule = AlertRule(name: "down", kind: .cameraDown, cameraID: "door")
+        try await fixture.store.saveAlertRule(rule, audit: audit)
+        let (alert, _) = try await fixture.store.openAlert(Alert(ruleID: rule.id, kind: .cameraDown, severity: .warning, subject: "camera:door",
+                                                                 cameraID: "door", message: "down", firedAt: ControlPlaneFixture.start))
+        let queue = Queue()
+        var dependencies = fixture.dependencies
+        dependencies.alertDeliveries = queue
+        let app = buildApplication(configuration: ControlPlaneFixture.configuration, dependencies: dependencies, logger: .init(label: "test"))
+        try await app.test(.router) { client in
+            #expect(try await call(client, .post, "/api/v1/alerts/\(alert.id)/acknowledge", token: fixture.tokens[.operator]).status == .ok)
+            #expect(queue.changes.withLock { $0.map(\.alert.state) } == [.acknowledged])
+            #expect(try await call(client, .delete, "/api/v1/alert-rules/\(rule.id)", token: fixture.tokens[.operator]).status == .noContent)
+            #expect(queue.changes.withLock { $0.map(\.alert.state) } == [.acknowledged, .resolved])
+            #expect(try await call(client, .delete, "/api/v1/cameras/door", token: fixture.tokens[.operator]).status == .noContent)
+            let history = try await call(client, .get, "/api/v1/alerts?state=all", token: fixture.tokens[.viewer])
+            #expect((history.json["alerts"] as? [[String: Any]])?.map { $0["subject"] as? String } == ["camera:door"])
+        }
     }
 
     @Test func aUserOfSomeSitesSeesAndWatchesOnlyThose() async throws {

@@ -84,6 +84,8 @@ struct AnalyticsControllerTests {
             #expect(answer.json["in"] as? Int == 230 && answer.json["out"] as? Int == 207 && answer.json["imbalance"] as? Int == 23)
             #expect(hours.last?["raw"] as? Double == 23 && hours.last?["corrected"] as? Double == 0)
             #expect(hours.first?["end"] as? String == "2027-03-28T00:00:00Z")
+            #expect(errorField(try await call(client, .get, "/api/v1/analytics/occupancy?site=shop&date=2027-02-31",
+                                              token: fixture.tokens[.viewer]).json) == "date")
             #expect(errorField(try await call(client, .get, "/api/v1/analytics/occupancy?site=shop&date=28/03/2027",
                                               token: fixture.tokens[.viewer]).json) == "date")
             #expect(errorField(try await call(client, .get, "/api/v1/analytics/occupancy?camera=door",

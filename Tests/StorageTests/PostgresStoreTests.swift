@@ -149,19 +149,67 @@ struct PostgresStoreTests {
             ])
             try await store.refreshRollups(from: old, to: old.addingTimeInterval(3_600))
             let before = try await store.rollups(cameraID: "door")
-            #expect(before.map { "\($0.0) \($0.4)/\($0.5)" } == ["day 6/1", "hour 6/1", "month 6/1"])
+            #expect(before.map { "\($0.0) \($0.4)/\($0.5)" } == ["day 6/1", "hour 6/1", "local-day 6/1", "month 6/1"])
 
             let dropped = try await store.dropExpiredPartitions(now: Self.january2027)
             #expect(dropped.contains("counting_results_p202401"))
             let minutes = try await store.countSeries(cameraID: "door", from: old, to: old.addingTimeInterval(3_600), bucket: .minute)
             #expect(minutes.lines.isEmpty)
             let after = try await store.rollups(cameraID: "door")
-            #expect(after.map { "\($0.0) \($0.4)/\($0.5)" } == ["day 6/1", "hour 6/1", "month 6/1"])
+            #expect(after.map { "\($0.0) \($0.4)/\($0.5)" } == ["day 6/1", "hour 6/1", "local-day 6/1", "month 6/1"])
             // Analytics over old hours read the rollups, so they outlive the minute rows.
             #expect(try await store.hourlyLineCounts(cameraIDs: ["door"], from: old, to: old.addingTimeInterval(3_600))
                 == [HourlyLineCount(cameraID: "door", line: "in-out", hour: old, countIn: 6, countOut: 1)])
             let remaining = try await rows("SELECT count(*)::text FROM pg_class WHERE relname = 'counting_results_p202401'", database: database)
             #expect(remaining == ["0"])
+        }
+    }
+
+    @Test func localDayRollupsGiveTheSameDaysAsTheMinutes() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            let audit = AuditEntry(time: Date(), username: "system", action: "test", target: "test")
+            try await store.saveSite(Site(id: "shop", name: "Shop", timeZone: "Europe/Paris"), audit: audit)
+            var door = camera
+            door.siteID = "shop"
+            try await store.saveCamera(door)
+            // Every hour of Saturday 30 and Sunday 31 March 2024 in Paris (24 and 23 hours), and the hours either side.
+            let first = Date(timeIntervalSince1970: 1_711_753_200 - 3 * 3_600)  // 2024-03-29 20:00 UTC
+            let results = (0..<(24 + 23 + 6)).map {
+                CountingResult(cameraID: "door", kind: .line, name: "in-out", minute: first.addingTimeInterval(Double($0) * 3_600 + 60), countIn: 1)
+            }
+            try await store.addCountingResults(results)
+            let query = LineCountQuery(cameraIDs: ["door"], from: Date(timeIntervalSince1970: 1_711_753_200),  // 2024-03-30 00:00 Paris
+                                       to: Date(timeIntervalSince1970: 1_711_922_400), timeZone: TimeZone(identifier: "Europe/Paris")!)
+            try await store.refreshRollups(from: query.from, to: query.to)
+            let days = try await store.lineCountBuckets(query, bucket: .day)
+            #expect(days.map(\.countIn) == [24, 23])
+            #expect(days.map(\.start) == [query.from, Date(timeIntervalSince1970: 1_711_839_600)])
+            // The rollups are what was read: the minute rows gone, the answer stays.
+            let memory = InMemoryStore()
+            try await memory.saveSite(Site(id: "shop", name: "Shop", timeZone: "Europe/Paris"), audit: audit)
+            try await memory.saveCamera(door)
+            try await memory.addCountingResults(results)
+            #expect(try await memory.lineCountBuckets(query, bucket: .day) == days)
+            _ = try await store.dropExpiredPartitions(now: Self.january2027)
+            #expect(try await store.lineCountBuckets(query, bucket: .day) == days)
+            #expect(try await store.lineCountBuckets(query, bucket: .week).map(\.countIn) == [47])
+        }
+    }
+
+    @Test func rollupsAreRefreshedForEveryTenant() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            let other = Tenant(id: UUID(), name: "Second")
+            try await store.saveTenant(other)
+            let scoped = store.scoped(to: other.id)
+            var gate = camera
+            gate.id = "gate"
+            try await scoped.saveCamera(gate)
+            let old = Date(timeIntervalSince1970: 1_704_067_200 + 3_600 * 10)  // 2024-01-01 10:00
+            try await scoped.addCountingResults([CountingResult(cameraID: "gate", kind: .line, name: "in-out", minute: old, countIn: 4)])
+            try await store.refreshRollupsOfEveryTenant(from: old, to: old.addingTimeInterval(3_600))
+            #expect(try await scoped.hourlyLineCounts(cameraIDs: ["gate"], from: old, to: old.addingTimeInterval(3_600))
+                == [HourlyLineCount(cameraID: "gate", line: "in-out", hour: old, countIn: 4, countOut: 0)])
+            #expect(try await store.hourlyLineCounts(cameraIDs: ["gate"], from: old, to: old.addingTimeInterval(3_600)).isEmpty)
         }
     }
 
@@ -317,7 +365,7 @@ struct PostgresControlPlaneMigrationTests {
                     ('\(main)', 'door', 'warning', 'camera-down', 'Door went dark', '2027-01-15 08:00:00+00', '2027-01-15 08:10:00+00')
                 """, database: database)
 
-            #expect(try await store.migrate() == [2, 3])
+            #expect(try await store.migrate() == [2, 3, 4])
             #expect(try await store.alerts(AlertQuery()).map(\.message) == ["Door went dark"])
             let siteID = site.uuidString.lowercased()
             #expect(try await store.sites() == [Site(id: siteID, name: "Lobby", timeZone: "Europe/Paris")])
@@ -359,6 +407,7 @@ struct PostgresMigrationChecksumTests {
             "d1c9066ef25d67a556756951cdb153aa90dee196c882ab0633b5aea0eac93438",
             "3f8e5e03a99964b4188193c66bcd800d09c1512876ec216e402175118d7fdcd2",
             "53af4dc25404e012c96ee515202680502cc9d30a9e02d46ed4034cf79d3c7135",
+            "e19efa80828a41b0652fb13cdfb341a4d9a835113bd80ee1bb5bed0fbd4e7da0",
         ])
     }
 

@@ -1,0 +1,51 @@
+import Foundation
+import Storage
+
+/// The footfall answer of a range: the series, the previous period of the same length, the
+/// same range a year before (by the calendar, in the site's time zone), and the peak hours.
+public struct FootfallReport: Sendable {
+    public struct Period: Hashable, Sendable {
+        public var from: Date
+        public var to: Date
+        public var countIn: Int
+        public var countOut: Int
+    }
+
+    public var series: FootfallSeries
+    public var previous: Period
+    public var lastYear: Period
+    public var peakHours: [(hour: Int, meanIn: Double)]
+
+    /// Days before the end of a range that its peak hours are taken from.
+    public static let peakHourDays = 28
+
+    /// People in now against `period`, as a share (0.12 for 12 % more); nil when it had nobody.
+    public func change(against period: Period) -> Double? {
+        period.countIn == 0 ? nil : (Double(series.countIn) - Double(period.countIn)) / Double(period.countIn)
+    }
+
+    /// Reads what `query` asks from `store`: four grouped reads, however long the range.
+    public static func make(_ store: any CountStore, _ query: LineCountQuery, bucket: AnalyticsBucket) async throws -> FootfallReport {
+        let calendar = query.calendar
+        let series = FootfallSeries(try await store.lineCountBuckets(query, bucket: bucket), from: query.from, to: query.to,
+                                    bucket: bucket, calendar: calendar)
+        func period(_ from: Date, _ to: Date) async throws -> Period {
+            var other = query
+            other.from = from
+            other.to = to
+            // Whole weeks: a bucket per week is the fewest rows that still respects the range.
+            let counts = try await store.lineCountBuckets(other, bucket: .week)
+            return Period(from: from, to: to, countIn: counts.reduce(0) { $0 + $1.countIn }, countOut: counts.reduce(0) { $0 + $1.countOut })
+        }
+        let previous = try await period(query.from.addingTimeInterval(-query.to.timeIntervalSince(query.from)), query.from)
+        let lastYear = try await period(calendar.date(byAdding: .year, value: -1, to: query.from) ?? query.from,
+                                        calendar.date(byAdding: .year, value: -1, to: query.to) ?? query.to)
+        // Peak hours of the last four weeks of the range at most: recent habits, and a read of
+        // hours bounded whatever the range.
+        var recent = query
+        recent.from = max(query.from, calendar.date(byAdding: .day, value: -Self.peakHourDays, to: query.to) ?? query.from)
+        let days = AnalyticsBucket.day.starts(from: recent.from, to: recent.to, calendar: calendar).count
+        return FootfallReport(series: series, previous: previous, lastYear: lastYear,
+                              peakHours: FootfallSeries.peakHours(try await store.lineCountsByHourOfDay(recent), days: days))
+    }
+}
