@@ -4,9 +4,11 @@ import Storage
 
 /// What the alert monitor saw of one tenant at one moment: its cameras, sites and live states.
 public struct AlertInputs: Sendable {
+    /// When it was seen.
     public var now: Date
     /// The tenant's cameras (deleted ones left out); disabled ones are never watched.
     public var cameras: [Camera]
+    /// The tenant's sites (for their names and time zones).
     public var sites: [Site]
     /// Live states by camera id; a camera without one has sent nothing (or its worker is gone).
     public var states: [String: CameraLiveState]

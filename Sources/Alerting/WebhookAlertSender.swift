@@ -64,6 +64,7 @@ public final class WebhookAlertSender: AlertSender, Service {
         }
     }
 
+    /// Waits for shutdown, then closes the HTTP client.
     public func run() async throws {
         try? await gracefulShutdown()
         try await shutdown()

@@ -4,6 +4,7 @@ import Storage
 /// The footfall answer of a range: the series, the previous period of the same length, the
 /// same range a year before (by the calendar, in the site's time zone), and the peak hours.
 public struct FootfallReport: Sendable {
+    /// Another range's totals.
     public struct Period: Hashable, Sendable {
         public var from: Date
         public var to: Date

@@ -31,6 +31,7 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     public var id: UUID
+    /// What operators call it ("Lobby full").
     public var name: String
     public var kind: Kind
     public var severity: AlertSeverity

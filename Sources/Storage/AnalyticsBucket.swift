@@ -32,6 +32,7 @@ public enum AnalyticsBucket: String, Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The start of the bucket after the one that starts at `start`.
     public func next(after start: Date, calendar: Calendar) -> Date {
         let component: Calendar.Component = switch self {
         case .hour: .hour

@@ -107,6 +107,7 @@ public protocol AuditStore: Sendable {
 public protocol AlertStore: Sendable {
     /// All rules, ordered by name (then id).
     func alertRules() async throws -> [AlertRule]
+    /// The rule with this id; nil if the tenant has none.
     func alertRule(id: UUID) async throws -> AlertRule?
     /// Adds or changes a rule. `invalidInput` naming `rule.camera` or `rule.site` if the tenant
     /// has no such camera or site.
@@ -126,6 +127,7 @@ public protocol AlertStore: Sendable {
     func acknowledgeAlert(id: UUID, by username: String, audit: AuditEntry) async throws -> Alert
     /// Alerts matching `query`, newest first, at most `query.limit`.
     func alerts(_ query: AlertQuery) async throws -> [Alert]
+    /// The alert with this id, open or not; nil if the tenant has none.
     func alert(id: UUID) async throws -> Alert?
 }
 
@@ -181,6 +183,7 @@ extension CountStore {
         return sums.values.sorted { $0.start < $1.start }
     }
 
+    /// Sums the hourly counts here by local hour of the day.
     public func lineCountsByHourOfDay(_ query: LineCountQuery) async throws -> [Int: (countIn: Int, countOut: Int)] {
         let calendar = query.calendar
         var sums: [Int: (countIn: Int, countOut: Int)] = [:]
