@@ -46,25 +46,7 @@ public struct AlertDeliveryService: Service {
 
     /// Consumes until shutdown; a consumer the broker ends is started again after a pause.
     public func run() async throws {
-        var attempt = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await consume()
-                return
-            } catch is CancellationError {
-                return
-            } catch {
-                attempt += 1
-                let delay = CrossingIngestService.restartBackoff.delay(attempt: attempt)
-                logger.error("alert.consumer_failed", metadata: ["error": "\(error)", "alert.retry_in_ms": "\(delay.inMilliseconds)"])
-                do {
-                    let clock = self.clock
-                    try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
-                } catch {
-                    return
-                }
-            }
-        }
+        await ConsumerRestarts.run(name: "alert", clock: clock, logger: logger) { try await consume() }
     }
 
     private func consume() async throws {

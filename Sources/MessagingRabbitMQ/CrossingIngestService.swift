@@ -43,8 +43,6 @@ public struct CrossingIngestService: Service {
     private let logger: Logger
     private let clock: AnyClock
 
-    /// Pauses before the consumer is started again, after the broker ended it or the topology could not be declared.
-    static let restartBackoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30), jitter: .none)
 
     /// - Parameter clock: times the batch window and the pauses before restarting the consumer (tests pass a manual
     ///   clock). The retry queue's delays are message TTLs, timed by RabbitMQ.
@@ -67,25 +65,7 @@ public struct CrossingIngestService: Service {
     /// closed) or a topology that cannot be declared yet (the broker is still starting) is
     /// tried again after a pause, so ingest never stops silently.
     public func run() async throws {
-        var attempt = 0
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await consume()
-                return
-            } catch is CancellationError {
-                return
-            } catch {
-                attempt += 1
-                let delay = Self.restartBackoff.delay(attempt: attempt)
-                logger.error("ingest.consumer_failed", metadata: ["error": "\(error)", "ingest.retry_in_ms": "\(delay.inMilliseconds)"])
-                do {
-                    let clock = self.clock
-                    try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
-                } catch {
-                    return
-                }
-            }
-        }
+        await ConsumerRestarts.run(name: "ingest", clock: clock, logger: logger) { try await consume() }
     }
 
     private func consume() async throws {

@@ -101,10 +101,10 @@ struct AlertController {
             query.limit = limit
         }
         let cameras = try await visibleCameras(view)
-        // A caller limited to some sites reads more and keeps theirs (alerts are few).
-        let wanted = query.limit
-        if !view.caller.user.sites.isEmpty { query.limit = 10_000 }
-        let alerts = try await view.store.alerts(query).filter { mayUse($0, view, cameras) }.prefix(wanted)
+        if !view.caller.user.sites.isEmpty {
+            query.visibleTo = (cameraIDs: cameras, siteIDs: Set(view.caller.user.sites))
+        }
+        let alerts = try await view.store.alerts(query).filter { mayUse($0, view, cameras) }
         return try JSONResponse.make(APIModels.AlertList(alerts: alerts.map(APIModels.AlertItem.init)))
     }
 

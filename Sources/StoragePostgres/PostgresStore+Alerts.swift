@@ -158,11 +158,14 @@ extension PostgresStore {
     public func alerts(_ query: AlertQuery) async throws -> [Alert] {
         let tenant = configuration.tenantID
         let limit = max(0, query.limit)
+        let scoped = query.visibleTo != nil
+        let cameras = Array(query.visibleTo?.cameraIDs ?? []), sites = Array(query.visibleTo?.siteIDs ?? [])
         return try await transaction("read alerts", reading: true) { [self] connection in
             try await connection.query("""
                 SELECT \(unescaped: Self.alertColumns) FROM alerts
                 WHERE tenant_id = \(tenant) AND created_at >= \(query.from) AND created_at < \(query.to)
                     AND (NOT \(query.openOnly) OR resolved_at IS NULL) AND (\(query.cameraID)::text IS NULL OR camera_id = \(query.cameraID))
+                    AND (NOT \(scoped) OR camera_id = ANY(\(cameras)::text[]) OR site_id = ANY(\(sites)::text[]))
                 ORDER BY created_at DESC, id DESC LIMIT \(limit)
                 """, logger: logger).collect().map { Self.alert(try $0.decode(AlertRow.self)) }
         }

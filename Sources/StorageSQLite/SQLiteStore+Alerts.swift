@@ -134,15 +134,25 @@ extension SQLiteStore {
 
     public func alerts(_ query: AlertQuery) async throws -> [Alert] {
         let tenant = tenant
+        // A scope becomes two lists of bound values: `camera_id IN (?, …) OR site_id IN (?, …)`.
+        let cameras = query.visibleTo.map { Array($0.cameraIDs).sorted() } ?? []
+        let sites = query.visibleTo.map { Array($0.siteIDs).sorted() } ?? []
+        let scope = query.visibleTo == nil ? "" : """
+             AND (camera_id IN (\(cameras.map { _ in "?" }.joined(separator: ", ").ifEmpty("NULL")))
+                OR site_id IN (\(sites.map { _ in "?" }.joined(separator: ", ").ifEmpty("NULL"))))
+            """
+        var values: [SQLiteValue] = [tenant, .integer(Self.boundMilliseconds(query.from)), .integer(Self.boundMilliseconds(query.to)),
+                                     .integer(query.openOnly ? 1 : 0), Self.text(query.cameraID), Self.text(query.cameraID)]
+        values += cameras.map { .text($0) } + sites.map { .text($0) }
+        values.append(.integer(Int64(max(0, query.limit))))
+        let bound = values
         return try await database.read { connection in
             try connection.query("""
                 SELECT \(Self.alertColumns) FROM alerts
                 WHERE tenant_id = ? AND fired_ms >= ? AND fired_ms < ? AND (? = 0 OR resolved_ms IS NULL)
-                    AND (? IS NULL OR camera_id = ?)
+                    AND (? IS NULL OR camera_id = ?)\(scope)
                 ORDER BY fired_ms DESC, id DESC LIMIT ?
-                """, [tenant, .integer(Self.boundMilliseconds(query.from)), .integer(Self.boundMilliseconds(query.to)),
-                      .integer(query.openOnly ? 1 : 0), Self.text(query.cameraID), Self.text(query.cameraID),
-                      .integer(Int64(max(0, query.limit)))]).map(Self.alertRow)
+                """, bound).map(Self.alertRow)
         }
     }
 
@@ -185,4 +195,9 @@ extension SQLiteStore {
         }
         return parsed
     }
+}
+
+extension String {
+    /// This text, or `other` when it is empty.
+    fileprivate func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
 }

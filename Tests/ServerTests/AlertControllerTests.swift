@@ -146,8 +146,15 @@ struct AlertControllerTests {
         let everywhere = AlertRule(name: "all down", kind: .cameraDown)
         try await fixture.store.saveAlertRule(south, audit: audit)
         try await fixture.store.saveAlertRule(everywhere, audit: audit)
+        for camera in ["n1", "s1"] {
+            _ = try await fixture.store.openAlert(Alert(ruleID: everywhere.id, kind: .cameraDown, severity: .warning, subject: "camera:\(camera)",
+                                                        cameraID: camera, siteID: camera == "n1" ? "north" : "south", message: "down",
+                                                        firedAt: ControlPlaneFixture.start))
+        }
         try await fixture.app().test(.router) { client in
             #expect((try await call(client, .get, "/api/v1/alert-rules", token: token.secret).json["rules"] as? [Any])?.isEmpty == true)
+            let alerts = try await call(client, .get, "/api/v1/alerts", token: token.secret)
+            #expect((alerts.json["alerts"] as? [[String: Any]])?.map { $0["subject"] as? String } == ["camera:n1"])
             #expect(try await call(client, .get, "/api/v1/alert-rules/\(south.id)", token: token.secret).status == .notFound)
             #expect(try await call(client, .delete, "/api/v1/alert-rules/\(south.id)", token: token.secret).status == .notFound)
             let wide = try await call(client, .post, "/api/v1/alert-rules", token: token.secret, body: #"{"name":"x","kind":"camera-down"}"#)

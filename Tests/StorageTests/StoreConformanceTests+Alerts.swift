@@ -116,6 +116,31 @@ extension StoreConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func alertsCanBeReadForTheCamerasAndSitesOfACaller(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveSite(Site(id: "north", name: "North"), audit: audit("site.save", "site:north"))
+            try await store.createCamera(camera, audit: audit("camera.create", "camera:door-1"))
+            let rule = occupancyRule()
+            try await store.saveAlertRule(rule, audit: audit("alert-rule.create", "alert-rule:\(rule.id)"))
+            let door = alert(rule, at: 1)
+            var north = alert(rule, subject: "site:north", at: 2)
+            north.cameraID = nil
+            north.siteID = "north"
+            var south = alert(rule, subject: "site:south", at: 3)
+            south.cameraID = nil
+            south.siteID = "south"
+            for alert in [door, north, south] { _ = try await store.openAlert(alert) }
+            var query = AlertQuery()
+            query.visibleTo = (cameraIDs: ["door-1"], siteIDs: ["north"])
+            #expect(try await store.alerts(query).map(\.id) == [north.id, door.id])
+            query.visibleTo = (cameraIDs: [], siteIDs: [])
+            #expect(try await store.alerts(query).isEmpty)
+            query.visibleTo = nil
+            #expect(try await store.alerts(query).count == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func racingMonitorsOpenOneAlert(backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.createCamera(camera, audit: audit("camera.create", "camera:door-1"))
