@@ -7,7 +7,7 @@ import Storage
 
 /// Watches every tenant's alert rules: every `interval` it reads the rules, cameras and live
 /// states, steps each tenant's `AlertEvaluator`, stores what fires and resolves, and publishes
-/// each change live (and to `deliveries`, for webhooks and e-mail).
+/// each change live (and to `deliveries`, for the webhook).
 ///
 /// Several monitors (one per API process) may run at once: the store keeps one open alert per
 /// rule and subject, and only the monitor whose insert opened it publishes it.
@@ -25,6 +25,7 @@ public actor AlertMonitor: Service {
     private var synced: [UUID: Date] = [:]
     /// Changes the delivery queue has not taken yet, oldest first (at most `maximumUndelivered`).
     private var undelivered: [LiveMessage.AlertChange] = []
+    /// The most changes kept for a queue that refuses them; beyond, the oldest are dropped (and logged).
     public static let maximumUndelivered = 10_000
     /// The hourly counts of count-anomaly rules, by tenant, kept until the hour changes.
     private var hourly: [UUID: [AlertInputs.HourlyKey: AlertInputs.HourlyCounts]] = [:]
@@ -47,6 +48,7 @@ public actor AlertMonitor: Service {
         self.logger = logger
     }
 
+    /// Evaluates every `interval` until shutdown.
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await evaluate()
