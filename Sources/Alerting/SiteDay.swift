@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// Days and closing times in a site's own time zone, daylight saving included: a day runs
 /// from one local midnight to the next (23 hours in spring, 25 in autumn where the clocks
@@ -17,10 +18,11 @@ public struct SiteDay: Hashable, Sendable {
     public static func lastClosing(before now: Date, hour: Int, minute: Int, timeZone: TimeZone) -> SiteDay {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let today = calendar.startOfDay(for: now)
+        let today = AnalyticsBucket.day.start(of: now, calendar: calendar)
         let day = Self.day(starting: today, hour: hour, minute: minute, calendar: calendar)
         if day.closing <= now { return day }
-        let yesterday = calendar.date(byAdding: .day, value: -1, to: today).map(calendar.startOfDay(for:)) ?? today
+        // Twelve hours before midnight is always in the day before, whatever the clocks did.
+        let yesterday = AnalyticsBucket.day.start(of: today.addingTimeInterval(-12 * 3_600), calendar: calendar)
         return Self.day(starting: yesterday, hour: hour, minute: minute, calendar: calendar)
     }
 
@@ -32,7 +34,7 @@ public struct SiteDay: Hashable, Sendable {
     }
 
     private static func day(starting start: Date, hour: Int, minute: Int, calendar: Calendar) -> SiteDay {
-        let end = calendar.date(byAdding: .day, value: 1, to: start).map(calendar.startOfDay(for:)) ?? start.addingTimeInterval(86_400)
+        let end = AnalyticsBucket.day.next(after: start, calendar: calendar)
         let closing = calendar.date(bySettingHour: hour, minute: minute, second: 0, of: start, matchingPolicy: .nextTime)
             ?? start.addingTimeInterval(Double(hour * 3_600 + minute * 60))
         return SiteDay(start: start, end: end, closing: closing)

@@ -86,20 +86,9 @@ struct AlertController {
         if let camera = parameters["camera"].map(String.init) {
             query.cameraID = try await view.camera(camera).id
         }
-        for (name, keyPath) in [("from", \AlertQuery.from), ("to", \AlertQuery.to)] {
-            if let text = parameters[Substring(name)] {
-                guard let date = ISO8601Time.parse(String(text)) else {
-                    throw APIError(.badRequest, field: name, message: "\"\(text.prefix(64))\" is not an ISO 8601 time")
-                }
-                query[keyPath: keyPath] = date
-            }
-        }
-        if let text = parameters["limit"] {
-            guard let limit = Int(text), (1...1_000).contains(limit) else {
-                throw APIError(.badRequest, field: "limit", message: "limit must be a whole number from 1 to 1000")
-            }
-            query.limit = limit
-        }
+        if let from = try parameters.listTime("from") { query.from = from }
+        if let to = try parameters.listTime("to") { query.to = to }
+        if let limit = try parameters.listLimit() { query.limit = limit }
         let cameras = try await visibleCameras(view)
         if !view.caller.user.sites.isEmpty {
             query.visibleTo = (cameraIDs: cameras, siteIDs: Set(view.caller.user.sites))

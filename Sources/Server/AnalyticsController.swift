@@ -66,7 +66,7 @@ struct AnalyticsController {
     private func range(_ parameters: Parameters, bucket: AnalyticsBucket, calendar: Calendar) throws -> (from: Date, to: Date) {
         let now = dependencies.clock()
         // Whole buckets: `to` rounded up to the end of its bucket, `from` down to its start.
-        let given = try date(parameters, "to") ?? now
+        let given = try CountsQuery.date(parameters, "to") ?? now
         let last = bucket.start(of: given, calendar: calendar)
         let to = last == given && parameters.get("to") != nil ? given : bucket.next(after: last, calendar: calendar)
         let span: TimeInterval = switch bucket {
@@ -74,18 +74,12 @@ struct AnalyticsController {
         case .day: 30 * 86_400
         case .week: 12 * 7 * 86_400
         }
-        let from = bucket.start(of: try date(parameters, "from") ?? to.addingTimeInterval(-span), calendar: calendar)
+        let from = bucket.start(of: try CountsQuery.date(parameters, "from") ?? to.addingTimeInterval(-span), calendar: calendar)
         guard from < to else { throw APIError(.badRequest, field: "from", message: "from must be earlier than to") }
         if to.timeIntervalSince(from) / 3_600 > Double(Self.maximumBuckets) {
             throw APIError(.badRequest, field: "from", message: "the range holds more than \(Self.maximumBuckets) hours: ask for less")
         }
         return (from, to)
-    }
-
-    private func date(_ parameters: Parameters, _ name: String) throws -> Date? {
-        guard let text = parameters.get(name), !text.isEmpty else { return nil }
-        if let date = ISO8601Time.parse(text) { return date }
-        throw APIError(.badRequest, field: name, message: "\"\(text.prefix(64))\" is not an ISO 8601 date-time such as 2026-11-25T14:00:00Z")
     }
 
     private func bucket(_ parameters: Parameters) throws -> AnalyticsBucket {

@@ -15,14 +15,8 @@ struct AuditController {
         let view = try TenantView(dependencies, context)
         let parameters = request.uri.queryParameters
         var query = AuditQuery()
-        for (name, keyPath) in [("from", \AuditQuery.from), ("to", \AuditQuery.to)] {
-            if let text = parameters[Substring(name)] {
-                guard let date = ISO8601Time.parse(String(text)) else {
-                    throw APIError(.badRequest, field: name, message: "\"\(text.prefix(64))\" is not an ISO 8601 time")
-                }
-                query[keyPath: keyPath] = date
-            }
-        }
+        if let from = try parameters.listTime("from") { query.from = from }
+        if let to = try parameters.listTime("to") { query.to = to }
         if let text = parameters["user"] {
             guard let id = UUID(uuidString: String(text)) else {
                 throw APIError(.badRequest, field: "user", message: "\"\(text.prefix(64))\" is not a user id")
@@ -31,12 +25,7 @@ struct AuditController {
         }
         query.action = parameters["action"].map(String.init)
         query.target = parameters["target"].map(String.init)
-        if let text = parameters["limit"] {
-            guard let limit = Int(text), (1...1_000).contains(limit) else {
-                throw APIError(.badRequest, field: "limit", message: "limit must be a whole number from 1 to 1000")
-            }
-            query.limit = limit
-        }
+        if let limit = try parameters.listLimit() { query.limit = limit }
         let entries = try await view.store.auditEntries(query)
         return try JSONResponse.make(APIModels.AuditList(entries: entries.map(APIModels.AuditItem.init)))
     }

@@ -36,7 +36,8 @@ struct CountsQuery {
         self.bucket = bucket
     }
 
-    private static func date(_ parameters: Parameters, _ name: String) throws -> Date? {
+    /// The ISO 8601 date-time `name`; nil when absent or empty, 400 naming it when unreadable.
+    static func date(_ parameters: Parameters, _ name: String) throws -> Date? {
         guard let text = parameters.get(name), !text.isEmpty else { return nil }
         if let date = ISO8601Time.parse(text) { return date }
         throw APIError(.badRequest, field: name,
