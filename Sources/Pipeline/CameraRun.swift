@@ -105,8 +105,11 @@ struct CameraRun {
                 }
                 output.messages.append(.occupancy(.init(cameraID: cameraID, zone: occupancy.zone,
                                                         occupancy: occupancy.occupancy, time: now)))
-            case .zoneEntered, .zoneExited:
-                // Visits are folded into occupancy for now; dwell statistics come with their storage.
+            case .zoneExited(let visit):
+                if let duration = visit.duration, let exitedAt = visit.exitedAt {
+                    minutes.addVisit(zone: visit.zone, seconds: duration, endedAt: start.addingTimeInterval(exitedAt))
+                }
+            case .zoneEntered:
                 break
             }
         }

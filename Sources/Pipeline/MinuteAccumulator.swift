@@ -37,6 +37,13 @@ struct MinuteAccumulator {
         }
     }
 
+    /// Records a visit to `zone` that ended at `date` after `seconds` inside.
+    mutating func addVisit(zone: String, seconds: Double, endedAt date: Date) {
+        withResult(.zone, zone, at: date) { result in
+            if result.dwellSeconds.count < CountingResult.maximumVisits { result.dwellSeconds.append(max(0, seconds)) }
+        }
+    }
+
     /// Records one frame: occupancy samples for every zone, and an empty result for every
     /// line so that quiet minutes are stored as zeros rather than missing.
     mutating func addFrame(occupancies: [Int], at date: Date) {

@@ -77,4 +77,25 @@ extension APIModels {
         var checkout: Int
         var ratio: Double?
     }
+
+    /// Visits that ended in a bucket and how long they lasted, in seconds; the figures are
+    /// absent when no visit ended in it.
+    struct DwellBucket: Encodable {
+        var start: Date
+        var visits: Int
+        var meanSeconds: Double?
+        var medianSeconds: Double?
+        var p90Seconds: Double?
+    }
+
+    struct DwellAnswer: Encodable {
+        var camera: String
+        var zone: String
+        var timeZone: String
+        var bucket: String
+        var from: Date
+        var to: Date
+        var buckets: [DwellBucket]
+        var total: DwellBucket
+    }
 }

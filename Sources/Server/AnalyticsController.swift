@@ -10,6 +10,8 @@ import Storage
 /// - `occupancy`: a site's occupancy through one local day from its entrances, raw and
 ///   corrected for drift, with the day's imbalance as a quality figure.
 /// - `conversion`: people in at one line against people in at another (entrance and checkout).
+/// - `dwell`: how long visits to a zone lasted (mean, median, 90th percentile) per bucket.
+/// - `report`: a site's daily or weekly report, as an HTML page or CSV.
 struct AnalyticsController {
     let dependencies: ServerDependencies
 
@@ -20,6 +22,8 @@ struct AnalyticsController {
         table.add(group, .get, "analytics/footfall", .role(.viewer), use: footfall)
         table.add(group, .get, "analytics/occupancy", .role(.viewer), use: occupancy)
         table.add(group, .get, "analytics/conversion", .role(.viewer), use: conversion)
+        table.add(group, .get, "analytics/dwell", .role(.viewer), use: dwell)
+        table.add(group, .get, "analytics/report", .role(.viewer), use: report)
     }
 
     /// The cameras and time zone a request is about: `site` or `camera`.
@@ -50,6 +54,15 @@ struct AnalyticsController {
             calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
         }
         return Scope(site: nil, cameras: [camera], calendar: calendar)
+    }
+
+    /// A calendar in the time zone of the camera's site (UTC without one).
+    private func calendar(of camera: Camera, _ view: TenantView) async throws -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        var site: Site?
+        if let siteID = camera.siteID { site = try await view.store.site(id: siteID) }
+        calendar.timeZone = site.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
+        return calendar
     }
 
     /// `lines=camera/line,…`: which lines count; every line of the scope's cameras when absent.
@@ -90,6 +103,20 @@ struct AnalyticsController {
         return bucket
     }
 
+    /// The start of the local day `date=2026-11-25` names, today when absent.
+    private func day(_ parameters: Parameters, calendar: Calendar) throws -> Date {
+        guard let text = parameters.get("date") else { return calendar.startOfDay(for: dependencies.clock()) }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        // The date must exist: 2026-02-31 is refused, not rolled over to March.
+        guard parts.count == 3, text.count == 10,
+              let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: parts[0], month: parts[1], day: parts[2])
+        else {
+            throw APIError(.badRequest, field: "date", message: "\"\(text.prefix(32))\" is not a date such as 2026-11-25")
+        }
+        return calendar.startOfDay(for: date)
+    }
+
     @Sendable func footfall(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
         let parameters = request.uri.queryParameters
@@ -118,20 +145,7 @@ struct AnalyticsController {
         let scope = try await scope(parameters, view, requireSite: true)
         let lines = try lineFilter(parameters, scope: scope)
         let calendar = scope.calendar
-        let dayStart: Date
-        if let text = parameters.get("date") {
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            // The date must exist: 2026-02-31 is refused, not rolled over to March.
-            guard parts.count == 3, text.count == 10,
-                  let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-                  calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: parts[0], month: parts[1], day: parts[2])
-            else {
-                throw APIError(.badRequest, field: "date", message: "\"\(text.prefix(32))\" is not a date such as 2026-11-25")
-            }
-            dayStart = calendar.startOfDay(for: date)
-        } else {
-            dayStart = calendar.startOfDay(for: dependencies.clock())
-        }
+        let dayStart = try day(parameters, calendar: calendar)
         let end = AnalyticsBucket.day.next(after: dayStart, calendar: calendar)
         let query = LineCountQuery(cameraIDs: scope.cameras.map(\.id), lines: lines, from: dayStart, to: end, timeZone: calendar.timeZone)
         let series = FootfallSeries(try await view.store.lineCountBuckets(query, bucket: .hour), from: dayStart, to: end, bucket: .hour,
@@ -159,9 +173,7 @@ struct AnalyticsController {
             }
             ends.append((camera, parts[1]))
         }
-        var calendar = Calendar(identifier: .gregorian)
-        let sites = try await view.store.sites()
-        calendar.timeZone = sites.first { $0.id == ends[0].camera.siteID }.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
+        let calendar = try await calendar(of: ends[0].camera, view)
         let bucket = try bucket(parameters)
         let (from, to) = try range(parameters, bucket: bucket, calendar: calendar)
         var series: [FootfallSeries] = []
@@ -178,5 +190,54 @@ struct AnalyticsController {
                 .init(start: $0.0.start, entrance: $0.0.countIn, checkout: $0.1.countIn, ratio: ratio($0.0.countIn, $0.1.countIn))
             },
             entrance: series[0].countIn, checkout: series[1].countIn, ratio: ratio(series[0].countIn, series[1].countIn)))
+    }
+
+    @Sendable func dwell(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        let text = parameters.get("zone") ?? ""
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw APIError(.badRequest, field: "zone", message: "name the zone as camera/zone") }
+        let camera = try await view.camera(parts[0])
+        guard camera.geometry.zones.contains(where: { $0.name == parts[1] }) else {
+            throw APIError(.badRequest, field: "zone", message: "camera \(camera.id) has no zone \"\(parts[1].prefix(100))\"")
+        }
+        let calendar = try await calendar(of: camera, view)
+        let bucket = try bucket(parameters)
+        let (from, to) = try range(parameters, bucket: bucket, calendar: calendar)
+        let samples = try await view.store.dwellSamples(cameraID: camera.id, zone: parts[1], from: from, to: to)
+        let statistics = DwellStatistics(samples, from: from, to: to, bucket: bucket, calendar: calendar)
+        func figures(_ figures: DwellStatistics.Figures) -> APIModels.DwellBucket {
+            .init(start: figures.start, visits: figures.visits, meanSeconds: figures.mean, medianSeconds: figures.median,
+                  p90Seconds: figures.p90)
+        }
+        return try JSONResponse.make(APIModels.DwellAnswer(
+            camera: camera.id, zone: parts[1], timeZone: calendar.timeZone.identifier, bucket: bucket.rawValue, from: from, to: to,
+            buckets: statistics.buckets.map(figures), total: figures(statistics.total)))
+    }
+
+    @Sendable func report(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        let scope = try await scope(parameters, view, requireSite: true)
+        let periodText = parameters.get("period") ?? "day"
+        guard let period = SiteReport.Period(rawValue: periodText) else {
+            throw APIError(.badRequest, field: "period", message: "unknown period \"\(periodText.prefix(32))\": use day or week")
+        }
+        let format = parameters.get("format") ?? "html"
+        guard format == "html" || format == "csv" else {
+            throw APIError(.badRequest, field: "format", message: "unknown format \"\(format.prefix(32))\": use html or csv")
+        }
+        guard let site = scope.site else { throw APIError(.badRequest, field: "site", message: "name the site") }
+        let report = try await SiteReport.make(view.store, site: site, cameras: scope.cameras, period: period,
+                                               containing: try day(parameters, calendar: scope.calendar))
+        let body = format == "csv" ? report.csv : report.html
+        var headers: HTTPFields = [
+            .contentType: format == "csv" ? "text/csv; charset=utf-8" : "text/html; charset=utf-8",
+            .contentDisposition: "inline; filename=\"\(report.name).\(format)\"",
+        ]
+        // The page has no scripts: it may be opened straight from the API.
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

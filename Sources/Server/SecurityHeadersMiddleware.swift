@@ -35,7 +35,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try APIError(.internalServerError, message: "the server failed to answer; the error is in its log")
                 .response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // A route may set a stricter policy of its own (a report page: no scripts at all).
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[Self.frameOptions] = "DENY"
         response.headers[Self.referrerPolicy] = "no-referrer"

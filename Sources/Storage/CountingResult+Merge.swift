@@ -13,6 +13,7 @@ extension CountingResult {
         }
         merged.occupancySum += other.occupancySum
         merged.occupancySamples += other.occupancySamples
+        merged.dwellSeconds += other.dwellSeconds
         return merged
     }
 }

@@ -22,9 +22,15 @@ public struct CountingResult: Hashable, Sendable {
     /// Sum of the occupancy samples and their number; the mean is `sum / samples`.
     public var occupancySum: Double
     public var occupancySamples: Int
+    /// Zones only: how long each visit that ended in this minute lasted, in seconds.
+    public var dwellSeconds: [Double]
+
+    /// The most visits one zone's minute may hold.
+    public static let maximumVisits = 10_000
 
     public init(cameraID: String, kind: Kind, name: String, minute: Date, countIn: Int = 0, countOut: Int = 0,
-                occupancyMin: Int = 0, occupancyMax: Int = 0, occupancySum: Double = 0, occupancySamples: Int = 0) {
+                occupancyMin: Int = 0, occupancyMax: Int = 0, occupancySum: Double = 0, occupancySamples: Int = 0,
+                dwellSeconds: [Double] = []) {
         self.cameraID = cameraID
         self.kind = kind
         self.name = name
@@ -35,6 +41,7 @@ public struct CountingResult: Hashable, Sendable {
         self.occupancyMax = occupancyMax
         self.occupancySum = occupancySum
         self.occupancySamples = occupancySamples
+        self.dwellSeconds = dwellSeconds
     }
 
     /// Checks the fields; the error names the first bad one.
@@ -46,6 +53,15 @@ public struct CountingResult: Hashable, Sendable {
             throw .invalidInput(field: "result.occupancy", reason: "need 0 ≤ min ≤ max")
         }
         if occupancySamples < 0 { throw .invalidInput(field: "result.occupancySamples", reason: "cannot be negative") }
+        if dwellSeconds.count > Self.maximumVisits {
+            throw .invalidInput(field: "result.dwellSeconds", reason: "holds more than \(Self.maximumVisits) visits")
+        }
+        if dwellSeconds.contains(where: { !$0.isFinite || $0 < 0 || $0 > 7 * 86_400 }) {
+            throw .invalidInput(field: "result.dwellSeconds", reason: "each visit lasts 0 s to 7 days")
+        }
+        if kind == .line && !dwellSeconds.isEmpty {
+            throw .invalidInput(field: "result.dwellSeconds", reason: "only zones have visits")
+        }
         if minute.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) != 0 {
             throw .invalidInput(field: "result.minute", reason: "must be the start of a minute")
         }

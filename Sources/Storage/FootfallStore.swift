@@ -44,6 +44,8 @@ public protocol CountStore: Sendable {
     func addCountingResults(_ results: [CountingResult]) async throws
     /// Results of a camera with `from <= minute < to`, grouped into buckets of `bucket`.
     func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries
+    /// The visits to a zone of a camera that ended with `from <= minute < to`, in time order.
+    func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) async throws -> [DwellSample]
     /// Line counts of several cameras per UTC hour with `from <= hour < to` (only hours with
     /// data), for analytics over long ranges.
     func hourlyLineCounts(cameraIDs: [String], from: Date, to: Date) async throws -> [HourlyLineCount]

@@ -248,6 +248,15 @@ public actor InMemoryStore: FootfallStore {
         return CountSeries.grouping(rows, by: bucket)
     }
 
+    public func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) -> [DwellSample] {
+        let rows = read { space in
+            space.results.values.filter {
+                $0.cameraID == cameraID && $0.kind == .zone && $0.name == zone && $0.minute >= from && $0.minute < to
+            }
+        }
+        return rows.sorted { $0.minute < $1.minute }.flatMap { row in row.dwellSeconds.map { DwellSample(minute: row.minute, seconds: $0) } }
+    }
+
     public func insertCameraEvent(_ event: CameraEvent) throws {
         try transaction { (space: inout TenantData) throws(StorageError) in
             guard space.cameras[event.cameraID] != nil else {

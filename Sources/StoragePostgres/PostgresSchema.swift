@@ -16,6 +16,7 @@ enum PostgresSchema {
                           sql: version2),
         PostgresMigration(version: 3, name: "alert rules; alerts with their rule, subject and acknowledgement", sql: version3),
         PostgresMigration(version: 4, name: "rollups by the local day of each camera's site", sql: version4),
+        PostgresMigration(version: 5, name: "dwell times of zone visits", sql: version5),
     ]
 
     private static let version1 = """
@@ -510,5 +511,10 @@ enum PostgresSchema {
         ALTER TABLE analytics_rollups DROP CONSTRAINT analytics_rollups_granularity_check;
         ALTER TABLE analytics_rollups ADD CONSTRAINT analytics_rollups_granularity_check
             CHECK (granularity IN ('hour', 'day', 'month', 'local-day'));
+        """
+
+    private static let version5 = """
+        -- Seconds of each zone visit that ended in the minute.
+        ALTER TABLE counting_results ADD COLUMN dwell_seconds double precision[] NOT NULL DEFAULT '{}';
         """
 }

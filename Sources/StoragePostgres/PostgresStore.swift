@@ -270,19 +270,23 @@ public final class PostgresStore: FootfallStore, Service {
             }
         }
         let rows = order.map { merged[$0]! }
+        // Arrays of unequal length cannot go through unnest as real[][]: each list travels as text.
+        let dwellLists = rows.map { $0.dwellSeconds.map { "\($0)" }.joined(separator: ",") }
         let tenant = configuration.tenantID
         try await transaction("store \(rows.count) counting results") { [self] connection in
             try await requireCameras(results.map(\.cameraID), connection: connection) { "results[\($0)].cameraID" }
             try await ensurePartitions("counting_results", for: rows.map(\.minute), connection: connection)
             try await connection.query("""
                 INSERT INTO counting_results AS r (tenant_id, camera_id, kind, name, minute, geometry_version, count_in, count_out,
-                    occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
-                SELECT \(tenant), u.camera, u.kind, u.name, u.minute, c.geometry_version, u.cin, u.cout, u.omin, u.omax, u.osum, u.osamples
+                    occupancy_min, occupancy_max, occupancy_sum, occupancy_samples, dwell_seconds)
+                SELECT \(tenant), u.camera, u.kind, u.name, u.minute, c.geometry_version, u.cin, u.cout, u.omin, u.omax, u.osum, u.osamples,
+                    CASE WHEN u.dwell = '' THEN '{}'::float8[] ELSE string_to_array(u.dwell, ',')::float8[] END
                 FROM unnest(\(rows.map(\.cameraID))::text[], \(rows.map(\.kind.rawValue))::text[], \(rows.map(\.name))::text[],
                             \(rows.map(\.minute))::timestamptz[], \(rows.map(\.countIn))::int4[], \(rows.map(\.countOut))::int4[],
                             \(rows.map(\.occupancyMin))::int4[], \(rows.map(\.occupancyMax))::int4[],
-                            \(rows.map(\.occupancySum))::float8[], \(rows.map(\.occupancySamples))::int4[])
-                    AS u(camera, kind, name, minute, cin, cout, omin, omax, osum, osamples)
+                            \(rows.map(\.occupancySum))::float8[], \(rows.map(\.occupancySamples))::int4[],
+                            \(dwellLists)::text[])
+                    AS u(camera, kind, name, minute, cin, cout, omin, omax, osum, osamples, dwell)
                 JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
                 ON CONFLICT (tenant_id, camera_id, minute, kind, name) DO UPDATE SET
                     count_in = r.count_in + EXCLUDED.count_in,
@@ -294,7 +298,8 @@ public final class PostgresStore: FootfallStore, Service {
                         WHEN EXCLUDED.occupancy_samples = 0 THEN r.occupancy_max
                         ELSE greatest(r.occupancy_max, EXCLUDED.occupancy_max) END,
                     occupancy_sum = r.occupancy_sum + EXCLUDED.occupancy_sum,
-                    occupancy_samples = r.occupancy_samples + EXCLUDED.occupancy_samples
+                    occupancy_samples = r.occupancy_samples + EXCLUDED.occupancy_samples,
+                    dwell_seconds = r.dwell_seconds || EXCLUDED.dwell_seconds
                 """, logger: logger).collect()
         }
     }
@@ -325,6 +330,21 @@ public final class PostgresStore: FootfallStore, Service {
             }
         }
         return series
+    }
+
+    public func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) async throws -> [DwellSample] {
+        let tenant = configuration.tenantID
+        return try await transaction("read dwell times", reading: true) { [self] connection in
+            try await connection.query("""
+                SELECT minute, seconds FROM counting_results, unnest(dwell_seconds) AS seconds
+                WHERE tenant_id = \(tenant) AND camera_id = \(cameraID) AND kind = 'zone' AND name = \(zone)
+                    AND minute >= \(from) AND minute < \(to) AND cardinality(dwell_seconds) > 0
+                ORDER BY minute
+                """, logger: logger).collect().map {
+                let (minute, seconds) = try $0.decode((Date, Double).self)
+                return DwellSample(minute: minute, seconds: seconds)
+            }
+        }
     }
 
     // MARK: Partitions

@@ -260,6 +260,10 @@ enum SQLiteMigrations {
             -- One open alert per rule and subject, whoever tries to open a second.
             CREATE UNIQUE INDEX alerts_open ON alerts (tenant_id, rule_id, subject) WHERE resolved_ms IS NULL;
             """),
+        SQLiteMigration(version: 5, name: "dwell times of zone visits", sql: """
+            -- Seconds of each visit that ended in the minute, comma-separated.
+            ALTER TABLE counting_results ADD COLUMN dwell TEXT NOT NULL DEFAULT '';
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

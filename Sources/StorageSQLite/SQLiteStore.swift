@@ -146,8 +146,8 @@ public final class SQLiteStore: FootfallStore {
             for result in results {
                 try connection.query("""
                     INSERT INTO counting_results (tenant_id, camera_id, kind, name, minute, count_in, count_out,
-                        occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        occupancy_min, occupancy_max, occupancy_sum, occupancy_samples, dwell)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (tenant_id, camera_id, minute, kind, name) DO UPDATE SET
                         count_in = count_in + excluded.count_in,
                         count_out = count_out + excluded.count_out,
@@ -158,13 +158,32 @@ public final class SQLiteStore: FootfallStore {
                             WHEN excluded.occupancy_samples = 0 THEN occupancy_max
                             ELSE max(occupancy_max, excluded.occupancy_max) END,
                         occupancy_sum = occupancy_sum + excluded.occupancy_sum,
-                        occupancy_samples = occupancy_samples + excluded.occupancy_samples
+                        occupancy_samples = occupancy_samples + excluded.occupancy_samples,
+                        dwell = CASE WHEN dwell = '' THEN excluded.dwell WHEN excluded.dwell = '' THEN dwell
+                            ELSE dwell || ',' || excluded.dwell END
                     """, [tenant, .text(result.cameraID), .text(result.kind.rawValue), .text(result.name),
                           .integer(Int64(result.minute.timeIntervalSince1970)), .integer(Int64(result.countIn)),
                           .integer(Int64(result.countOut)), .integer(Int64(result.occupancyMin)),
                           .integer(Int64(result.occupancyMax)), .real(result.occupancySum),
-                          .integer(Int64(result.occupancySamples))])
+                          .integer(Int64(result.occupancySamples)),
+                          .text(result.dwellSeconds.map { "\($0)" }.joined(separator: ","))])
             }
+        }
+    }
+
+    public func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) async throws -> [DwellSample] {
+        let tenant = tenant
+        let rows = try await database.read { connection in
+            try connection.query("""
+                SELECT minute, dwell FROM counting_results
+                WHERE tenant_id = ? AND camera_id = ? AND kind = 'zone' AND name = ? AND minute >= ? AND minute < ?
+                    AND dwell <> ''
+                ORDER BY minute
+                """, [tenant, .text(cameraID), .text(zone), .integer(Self.ceilSeconds(from)), .integer(Self.ceilSeconds(to))])
+        }
+        return rows.flatMap { row in
+            let minute = Date(timeIntervalSince1970: Double(row[0].int64 ?? 0))
+            return (row[1].string ?? "").split(separator: ",").compactMap { Double($0) }.map { DwellSample(minute: minute, seconds: $0) }
         }
     }
 

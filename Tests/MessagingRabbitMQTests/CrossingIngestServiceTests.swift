@@ -138,6 +138,10 @@ struct CrossingIngestServiceTests {
         func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
             try await inner.countSeries(cameraID: cameraID, from: from, to: to, bucket: bucket)
         }
+
+        func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) async throws -> [DwellSample] {
+            try await inner.dwellSamples(cameraID: cameraID, zone: zone, from: from, to: to)
+        }
     }
 
     @Test func aStoreThatIsDownIsRetriedThenDeadLettered() async throws {
@@ -187,6 +191,10 @@ struct CrossingIngestServiceTests {
 
         func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {
             try await inner.countSeries(cameraID: cameraID, from: from, to: to, bucket: bucket)
+        }
+
+        func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) async throws -> [DwellSample] {
+            try await inner.dwellSamples(cameraID: cameraID, zone: zone, from: from, to: to)
         }
     }
 

@@ -88,4 +88,22 @@ struct CameraRunTests {
         #expect(run.live.zones == [.init(name: "hall", occupancy: 1)])
         #expect(messages.contains { if case .occupancy(let o) = $0 { o.zone == "hall" && o.occupancy == 1 } else { false } })
     }
+
+    @Test func aFinishedVisitIsKeptWithItsDwellTimeInTheMinuteItEnded() {
+        var engine = CountingEngine(geometry: Self.geometry)
+        var run = CameraRun(camera: Self.camera, runID: "r", start: Self.start, storedToday: [:])
+        // Someone stands in the hall for 4 s, then the detector loses them for good.
+        for frame in 0..<120 {
+            let time = Double(frame) * 0.1
+            let detections = frame < 40 ? [Detection(box: Box(x: 30, y: 100, width: 30, height: 60), confidence: 0.9)] : []
+            _ = run.record(engine.step(detections: detections, time: time), streamTime: time, engine: engine)
+        }
+        #expect(run.live.zones == [.init(name: "hall", occupancy: 0)])
+        let hall = run.drainMinutes().filter { $0.name == "hall" }
+        let dwell = hall.flatMap(\.dwellSeconds)
+        #expect(dwell.count == 1)
+        // Inside from the first frames to the last one seen (3.9 s), less the frames it took to confirm the track.
+        #expect((dwell.first ?? 0) > 3 && (dwell.first ?? 0) <= 3.9)
+        #expect(hall.filter { !$0.dwellSeconds.isEmpty }.map(\.kind) == [.zone])
+    }
 }

@@ -36,6 +36,13 @@ struct AnalyticsControllerTests {
         add("door", "entrance", from: "2027-03-26T12:00:00Z", hours: 1, in: 50)              // the period before
         add("door", "entrance", from: "2026-03-28T10:00:00Z", hours: 1, in: 100)             // a year before
         add("gate", "gate", from: "2027-03-28T10:00:00Z", hours: 1, in: 1_000)               // another site
+        // A queue at the till: visits of known lengths ending at 10:05 and 11:05 on Sunday (Paris, summer time).
+        try await fixture.store.saveCamera(Camera(id: "queue", name: "queue", source: "external", geometry: Geometry(
+            zones: [Zone(name: "line", polygon: [Point(x: 0, y: 0), Point(x: 9, y: 0), Point(x: 9, y: 9)])]), siteID: "shop"))
+        results.append(CountingResult(cameraID: "queue", kind: .zone, name: "line", minute: utc("2027-03-28T08:05:00Z"),
+                                      dwellSeconds: [30, 60, 90, 240]))
+        results.append(CountingResult(cameraID: "queue", kind: .zone, name: "line", minute: utc("2027-03-28T09:05:00Z"),
+                                      dwellSeconds: [600]))
         try await fixture.store.addCountingResults(results)
         return fixture
     }
@@ -103,6 +110,69 @@ struct AnalyticsControllerTests {
             #expect(answer.json["ratio"] as? Double == 0.4)
             #expect(errorField(try await call(client, .get, "/api/v1/analytics/conversion?entrance=door&checkout=till/checkout",
                                               token: fixture.tokens[.viewer]).json) == "entrance")
+        }
+    }
+
+    @Test func dwellTimesPerLocalHour() async throws {
+        let fixture = try await Self.fixture()
+        try await fixture.app().test(.router) { client in
+            let answer = try await call(client, .get, "/api/v1/analytics/dwell?zone=queue/line&bucket=hour"
+                                            + "&from=2027-03-28T08:00:00Z&to=2027-03-28T11:00:00Z", token: fixture.tokens[.viewer])
+            #expect(answer.status == .ok)
+            let buckets = try #require(answer.json["buckets"] as? [[String: Any]])
+            #expect(buckets.map { $0["visits"] as? Int } == [4, 1, 0])
+            #expect(buckets[0]["meanSeconds"] as? Double == 105 && buckets[0]["medianSeconds"] as? Double == 75)
+            #expect(abs((buckets[0]["p90Seconds"] as? Double ?? 0) - 195) < 1e-9)
+            #expect(buckets[2]["meanSeconds"] == nil, "an hour without visits has no figures")
+            let total = try #require(answer.json["total"] as? [String: Any])
+            #expect(total["visits"] as? Int == 5 && total["meanSeconds"] as? Double == 204 && total["medianSeconds"] as? Double == 90)
+            #expect(errorField(try await call(client, .get, "/api/v1/analytics/dwell?zone=queue", token: fixture.tokens[.viewer]).json) == "zone")
+            #expect(errorField(try await call(client, .get, "/api/v1/analytics/dwell?zone=queue/nope", token: fixture.tokens[.viewer]).json)
+                == "zone")
+            #expect(try await call(client, .get, "/api/v1/analytics/dwell?zone=queue/line", token: fixture.otherAdminToken).status == .notFound)
+        }
+    }
+
+    @Test func aDailyReportsTotalsEqualTheCountsOfItsCameras() async throws {
+        let fixture = try await Self.fixture()
+        try await fixture.app().test(.router) { client in
+            // What the counts API says for Sunday 28th in Paris, camera by camera.
+            var countsIn = 0, countsOut = 0
+            for camera in ["door", "till"] {
+                let counts = try await call(client, .get, "/api/v1/cameras/\(camera)/counts?bucket=hour"
+                                                + "&from=2027-03-27T23:00:00Z&to=2027-03-28T22:00:00Z", token: fixture.tokens[.viewer])
+                for line in counts.json["lines"] as? [[String: Any]] ?? [] {
+                    for bucket in line["buckets"] as? [[String: Any]] ?? [] {
+                        countsIn += bucket["in"] as? Int ?? 0
+                        countsOut += bucket["out"] as? Int ?? 0
+                    }
+                }
+            }
+            #expect(countsIn == 23 * 14 && countsOut == 23 * 9)
+            let csv = try await client.execute(uri: "/api/v1/analytics/report?site=shop&period=day&date=2027-03-28&format=csv",
+                                               method: .get, headers: [.authorization: "Bearer \(fixture.tokens[.viewer] ?? "")"]) { $0 }
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            let rows = String(buffer: csv.body).split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            #expect(rows.count == 1 + 23 + 1, "a header, the 23 hours of the day the clocks go forward, and the total")
+            #expect(rows.last.map { [String($0[2]), String($0[4]), String($0[5])] } == ["total", "\(countsIn)", "\(countsOut)"])
+            #expect(rows.dropFirst().dropLast().reduce(0) { $0 + (Int($1[4]) ?? 0) } == countsIn)
+            #expect(rows[1][2] == "2027-03-28 00:00" && rows[3][2] == "2027-03-28 03:00", "02:00 does not exist that night")
+
+            let html = try await client.execute(uri: "/api/v1/analytics/report?site=shop&period=week&date=2027-03-28",
+                                                method: .get, headers: [.authorization: "Bearer \(fixture.tokens[.viewer] ?? "")"]) { $0 }
+            #expect(html.status == .ok)
+            #expect(html.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'") == true)
+            let page = String(buffer: html.body)
+            // The ISO week of Monday 22 to Sunday 28 March: Saturday's 120 in, Sunday's 322 and the Friday before's 50.
+            #expect(page.contains("<tr><td>People in</td><td>\(50 + 120 + countsIn)</td></tr>"))
+            #expect(page.contains("<tr><td>door / entrance</td><td>\(50 + 120 + 230)</td>"))
+            #expect(page.contains("<svg") && !page.contains("<script"))
+            #expect(errorField(try await call(client, .get, "/api/v1/analytics/report?site=shop&period=month",
+                                              token: fixture.tokens[.viewer]).json) == "period")
+            #expect(errorField(try await call(client, .get, "/api/v1/analytics/report?site=shop&format=pdf",
+                                              token: fixture.tokens[.viewer]).json) == "format")
+            #expect(try await call(client, .get, "/api/v1/analytics/report?site=shop", token: fixture.otherAdminToken).status == .notFound)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CountingCore
 import FootfallTestSupport
 import Foundation
 import HTTPTypes
@@ -92,6 +93,12 @@ struct RouteAccessTests {
         "GET /api/v1/analytics/footfall": { _, _ in ("/api/v1/analytics/footfall?camera=door", nil) },
         "GET /api/v1/analytics/occupancy": { _, _ in ("/api/v1/analytics/occupancy?site=spare", nil) },
         "GET /api/v1/analytics/conversion": { _, _ in ("/api/v1/analytics/conversion?entrance=door/entrance&checkout=door/entrance", nil) },
+        "GET /api/v1/analytics/dwell": { fixture, _ in
+            try await fixture.store.saveCamera(Camera(id: "hall", name: "Hall", source: "external", geometry: Geometry(
+                zones: [Zone(name: "queue", polygon: [Point(x: 0, y: 0), Point(x: 9, y: 0), Point(x: 9, y: 9)])])))
+            return ("/api/v1/analytics/dwell?zone=hall/queue", nil)
+        },
+        "GET /api/v1/analytics/report": { _, _ in ("/api/v1/analytics/report?site=spare&format=csv", nil) },
         "POST /api/v1/alerts/:id/acknowledge": { fixture, _ in ("/api/v1/alerts/\(try await openAlert(fixture))/acknowledge", nil) },
     ]
 
