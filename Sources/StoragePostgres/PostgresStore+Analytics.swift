@@ -2,25 +2,19 @@ import Foundation
 import PostgresNIO
 import Storage
 
-// Hours (or local days) older than two days come from the rollups, kept by the maintenance
-// service, which refreshes the last two days every hour; the rest from the minute rows.
-// Grouping happens in the database, so a year of a site comes back as a few hundred rows.
+// Line counts come from the rollups alone: every write of minutes adds to its hour's and local
+// day's rollups in the same transaction, and the maintenance service recomputes the last two
+// days from the minutes every hour. Grouping happens in the database, so a year of a site
+// comes back as a few hundred rows.
 extension PostgresStore {
     public func hourlyLineCounts(cameraIDs: [String], from: Date, to: Date) async throws -> [HourlyLineCount] {
         guard !cameraIDs.isEmpty else { return [] }
         let tenant = configuration.tenantID
         return try await transaction("read hourly counts", reading: true) { [self] connection in
             try await connection.query("""
-                WITH bounds AS (SELECT date_trunc('hour', now() - interval '2 days', 'UTC') AS watermark)
-                SELECT camera_id, name, bucket_start, count_in::int8, count_out::int8 FROM analytics_rollups, bounds
+                SELECT camera_id, name, bucket_start, count_in::int8, count_out::int8 FROM analytics_rollups
                 WHERE tenant_id = \(tenant) AND camera_id = ANY(\(cameraIDs)) AND granularity = 'hour' AND kind = 'line'
-                    AND bucket_start >= \(from) AND bucket_start < \(to) AND bucket_start < bounds.watermark
-                UNION ALL
-                SELECT camera_id, name, date_trunc('hour', minute, 'UTC'), sum(count_in)::int8, sum(count_out)::int8
-                FROM counting_results, bounds
-                WHERE tenant_id = \(tenant) AND camera_id = ANY(\(cameraIDs)) AND kind = 'line'
-                    AND minute >= \(from) AND minute < \(to) AND minute >= bounds.watermark
-                GROUP BY 1, 2, 3
+                    AND bucket_start >= \(from) AND bucket_start < \(to)
                 """, logger: logger).collect().map {
                 let row = try $0.decode((String, String, Date, Int64, Int64).self)
                 return HourlyLineCount(cameraID: row.0, line: row.1, hour: row.2, countIn: Int(row.3), countOut: Int(row.4))
@@ -48,26 +42,30 @@ extension PostgresStore {
     /// Sums `query`'s counts by the SQL expression `group` (of the column `hour`: the start of an
     /// hour, or with `byLocalDay` of a local day); keys are the group as a number (epoch seconds
     /// for a time). `group` is SQL text chosen by the caller, with the time zone in it as a
-    /// quoted literal. Local-day rollups are kept in each site's own time zone: a query in
-    /// another zone (a site whose zone changed) reads them as they were made.
+    /// quoted literal. Local-day rollups are kept in each site's own time zone: the days a site
+    /// had before its zone changed are read as they were made.
     private func grouped(_ query: LineCountQuery, operation: String, byLocalDay: Bool, group: String) async throws
         -> [(key: Double, countIn: Int, countOut: Int)]
     {
         let tenant = configuration.tenantID
         let lines = query.lines.map { Array($0) }
-        let unit = byLocalDay ? "day" : "hour", granularity = byLocalDay ? "local-day" : "hour"
-        let zone = byLocalDay ? query.timeZone.identifier.postgresLiteral : "'UTC'"
+        // Local days serve the cameras whose site keeps the query's time zone; the others (a
+        // camera without a site asked about in a zone, say) are summed from their hours.
+        let zoneName = byLocalDay ? query.timeZone.identifier : ""
         return try await transaction(operation, reading: true) { [self] connection in
             try await connection.query("""
-                WITH bounds AS (SELECT date_trunc(\(unit), now() - interval '2 days', \(unescaped: zone)) AS watermark),
+                WITH by_day AS (
+                    SELECT c.id FROM cameras c LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.id = c.site_id
+                    WHERE c.tenant_id = \(tenant) AND c.id = ANY(\(query.cameraIDs)) AND coalesce(s.timezone, 'UTC') = \(zoneName)
+                ),
                 hours AS (
-                    SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups, bounds
-                    WHERE tenant_id = \(tenant) AND camera_id = ANY(\(query.cameraIDs)) AND granularity = \(granularity) AND kind = 'line'
-                        AND bucket_start >= \(query.from) AND bucket_start < \(query.to) AND bucket_start < bounds.watermark
+                    SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups
+                    WHERE tenant_id = \(tenant) AND camera_id IN (SELECT id FROM by_day) AND granularity = 'local-day' AND kind = 'line'
+                        AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
                     UNION ALL
-                    SELECT camera_id, name, date_trunc(\(unit), minute, \(unescaped: zone)), count_in, count_out FROM counting_results, bounds
-                    WHERE tenant_id = \(tenant) AND camera_id = ANY(\(query.cameraIDs)) AND kind = 'line'
-                        AND minute >= \(query.from) AND minute < \(query.to) AND minute >= bounds.watermark
+                    SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups
+                    WHERE tenant_id = \(tenant) AND camera_id = ANY(\(query.cameraIDs)) AND camera_id NOT IN (SELECT id FROM by_day)
+                        AND granularity = 'hour' AND kind = 'line' AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
                 )
                 SELECT (\(unescaped: group))::float8 AS key, sum(count_in)::int8, sum(count_out)::int8 FROM hours
                 WHERE \(lines)::text[] IS NULL OR camera_id || '/' || name = ANY(\(lines)::text[])

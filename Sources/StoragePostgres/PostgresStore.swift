@@ -301,7 +301,32 @@ public final class PostgresStore: FootfallStore, Service {
                     occupancy_samples = r.occupancy_samples + EXCLUDED.occupancy_samples,
                     dwell_seconds = r.dwell_seconds || EXCLUDED.dwell_seconds
                 """, logger: logger).collect()
+            let crossed = rows.filter { $0.kind == .line && ($0.countIn > 0 || $0.countOut > 0) }
+            if !crossed.isEmpty { try await addToRollups(crossed, connection: connection) }
         }
+    }
+
+    /// Adds line counts to their UTC hour's and their site's local day's rollups in the same
+    /// transaction as the minutes, so that analytics read rollups alone, however recent the
+    /// range. The maintenance service's refresh recomputes the same rows from the minutes.
+    private func addToRollups(_ rows: [CountingResult], connection: PostgresConnection) async throws {
+        let tenant = configuration.tenantID
+        _ = try await connection.query("""
+            INSERT INTO analytics_rollups AS a (tenant_id, camera_id, granularity, bucket_start, kind, name,
+                count_in, count_out, occupancy_min, occupancy_max, occupancy_sum, occupancy_samples)
+            SELECT \(tenant), u.camera, g.granularity,
+                CASE WHEN g.granularity = 'hour' THEN date_trunc('hour', u.minute, 'UTC')
+                    ELSE date_trunc('day', u.minute, coalesce(s.timezone, 'UTC')) END,
+                'line', u.name, sum(u.cin), sum(u.cout), NULL, NULL, 0, 0
+            FROM unnest(\(rows.map(\.cameraID))::text[], \(rows.map(\.name))::text[], \(rows.map(\.minute))::timestamptz[],
+                        \(rows.map(\.countIn))::int4[], \(rows.map(\.countOut))::int4[]) AS u(camera, name, minute, cin, cout)
+            JOIN cameras c ON c.tenant_id = \(tenant) AND c.id = u.camera
+            LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.id = c.site_id
+            CROSS JOIN (VALUES ('hour'), ('local-day')) AS g(granularity)
+            GROUP BY 1, 2, 3, 4, 5, 6
+            ON CONFLICT (tenant_id, camera_id, granularity, bucket_start, kind, name) DO UPDATE SET
+                count_in = a.count_in + EXCLUDED.count_in, count_out = a.count_out + EXCLUDED.count_out
+            """, logger: logger).collect()
     }
 
     public func countSeries(cameraID: String, from: Date, to: Date, bucket: BucketSize) async throws -> CountSeries {

@@ -16,7 +16,7 @@ struct BenchQueries: AsyncParsableCommand {
             (about 16 M rows for 10 cameras), computes the rollups, then times "last 24 h by hour for \
             a camera" (minute results, one camera's index range in one partition), "last 12 months \
             by day for a site" (day rollups) and the analytics answers (local days and hours of the \
-            site from the hourly rollups and the last two days of minutes) --runs times each. The baseline is the same 12-month \
+            site from the local-day and hourly rollups, which every write of minutes adds to) --runs times each. The baseline is the same 12-month \
             query computed from the minute results, run once.
             """)
 
