@@ -133,6 +133,18 @@ public protocol AlertStore: Sendable {
     func alert(id: UUID) async throws -> Alert?
 }
 
+/// The `files` table of one tenant: what the file store holds for it.
+public protocol FileCatalog: Sendable {
+    /// Lists a file; false (and nothing changed) when a file with its key is listed already,
+    /// so that two processes making the same report list it once.
+    @discardableResult
+    func addFile(_ file: StoredFile) async throws -> Bool
+    /// Files of `kind`, newest first, at most `limit`; with `siteIDs`, only files of those sites.
+    func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) async throws -> [StoredFile]
+    /// The file with this id; nil if the tenant has none.
+    func file(id: UUID) async throws -> StoredFile?
+}
+
 /// Signing in, which comes before the tenant is known: these look across every tenant.
 public protocol AccountStore: Sendable {
     /// The user with this username, in whichever tenant.
@@ -159,7 +171,7 @@ public protocol TenantStore: Sendable {
 
 /// Everything Footfall keeps in its system of record.
 public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & SiteStore & UserStore & AuditStore
-    & AlertStore & AccountStore & TenantStore
+    & AlertStore & FileCatalog & AccountStore & TenantStore
 
 extension CountStore {
     /// Reads each camera's hourly series; backends with rollups read those instead.

@@ -21,6 +21,7 @@ public actor InMemoryStore: FootfallStore {
         var audit: [AuditEntry] = []
         var alertRules: [UUID: AlertRule] = [:]
         var alerts: [UUID: Alert] = [:]
+        var files: [UUID: StoredFile] = [:]
     }
 
     struct ResultKey: Hashable {

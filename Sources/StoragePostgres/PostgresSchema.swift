@@ -17,6 +17,7 @@ enum PostgresSchema {
         PostgresMigration(version: 3, name: "alert rules; alerts with their rule, subject and acknowledgement", sql: version3),
         PostgresMigration(version: 4, name: "rollups by the local day of each camera's site", sql: version4),
         PostgresMigration(version: 5, name: "dwell times of zone visits", sql: version5),
+        PostgresMigration(version: 6, name: "files: reports, their names, sites and expiry", sql: version6),
     ]
 
     private static let version1 = """
@@ -516,5 +517,14 @@ enum PostgresSchema {
     private static let version5 = """
         -- Seconds of each zone visit that ended in the minute.
         ALTER TABLE counting_results ADD COLUMN dwell_seconds double precision[] NOT NULL DEFAULT '{}';
+        """
+
+    private static let version6 = """
+        ALTER TABLE files DROP CONSTRAINT files_kind_check;
+        ALTER TABLE files ADD CONSTRAINT files_kind_check CHECK (kind IN ('snapshot', 'export', 'archive', 'model', 'report'));
+        ALTER TABLE files ADD COLUMN name text NOT NULL DEFAULT '';
+        ALTER TABLE files ADD COLUMN site_id text;
+        ALTER TABLE files ADD COLUMN expires_at timestamptz;
+        CREATE INDEX files_tenant_kind ON files (tenant_id, kind, created_at);
         """
 }

@@ -264,6 +264,22 @@ enum SQLiteMigrations {
             -- Seconds of each visit that ended in the minute, comma-separated.
             ALTER TABLE counting_results ADD COLUMN dwell TEXT NOT NULL DEFAULT '';
             """),
+        SQLiteMigration(version: 6, name: "files", sql: """
+            CREATE TABLE files (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'export', 'archive', 'model', 'report')),
+                object_key TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                sha256 BLOB NOT NULL,
+                site_id TEXT,
+                created_ms INTEGER NOT NULL,
+                expires_ms INTEGER
+            );
+            CREATE INDEX files_tenant_kind ON files (tenant_id, kind, created_ms);
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

@@ -1,0 +1,36 @@
+import Foundation
+
+extension InMemoryStore {
+    public func addFile(_ file: StoredFile) throws -> Bool {
+        try file.validate()
+        // Keys are unique across tenants, as in the databases: checked and added under one lock.
+        let tenantID = tenantID
+        return try shared.data.withLock { (data: inout Data) throws(StorageError) -> Bool in
+            if data.tenants[tenantID] == nil {
+                throw StorageError.invalidInput(field: "tenant", reason: "no tenant with id \(tenantID.uuidString.lowercased())")
+            }
+            if data.spaces.values.contains(where: { space in space.files.values.contains { $0.key == file.key } }) { return false }
+            if data.spaces.values.contains(where: { $0.files[file.id] != nil }) {
+                throw StorageError.conflict(field: "file.id", reason: "the id is taken")
+            }
+            if let site = file.siteID, data.spaces[tenantID]?.sites[site] == nil {
+                throw StorageError.invalidInput(field: "file.site", reason: "no site with id \"\(site)\"")
+            }
+            data.spaces[tenantID, default: TenantData()].files[file.id] = file
+            return true
+        }
+    }
+
+    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) -> [StoredFile] {
+        read { space in
+            Array(space.files.values
+                .filter { $0.kind == kind && (siteIDs == nil || $0.siteID.map { siteIDs!.contains($0) } == true) }
+                .sorted { ($0.created, $0.id.uuidString) > ($1.created, $1.id.uuidString) }
+                .prefix(max(0, limit)))
+        }
+    }
+
+    public func file(id: UUID) -> StoredFile? {
+        read { $0.files[id] }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Storage
+import StorageTestSupport
+import Testing
+
+/// The `files` table, on every backend.
+extension StoreConformanceTests {
+    func report(_ key: String, site: String? = "shop", at seconds: Double = 0) -> StoredFile {
+        StoredFile(kind: .report, key: key, name: "shop-day.html", contentType: "text/html; charset=utf-8", size: 12,
+                   sha256: Array(repeating: 7, count: 32), siteID: site, created: Self.at(seconds))
+    }
+
+    @Test(arguments: Backend.available)
+    func filesAreListedOncePerKeyNewestFirstAndBySite(backend: Backend) async throws {
+        try await backend.withStore { store in
+            let audit = audit("site.save", "shop")
+            try await store.saveSite(Site(id: "shop", name: "Shop"), audit: audit)
+            try await store.saveSite(Site(id: "depot", name: "Depot"), audit: audit)
+            let first = report("reports/a.html", at: 0), second = report("reports/b.html", site: "depot", at: 60)
+            #expect(try await store.addFile(first))
+            #expect(try await store.addFile(second))
+            // The same key again (a second process making the same report): listed once.
+            #expect(try await !store.addFile(report("reports/a.html", at: 120)))
+            #expect(try await store.files(kind: .report, siteIDs: nil, limit: 10).map(\.key) == ["reports/b.html", "reports/a.html"])
+            #expect(try await store.files(kind: .report, siteIDs: ["shop"], limit: 10).map(\.id) == [first.id])
+            #expect(try await store.files(kind: .report, siteIDs: nil, limit: 1).map(\.id) == [second.id])
+            #expect(try await store.files(kind: .export, siteIDs: nil, limit: 10).isEmpty)
+            let read = try #require(try await store.file(id: first.id))
+            #expect(read == first)
+            #expect(try await store.file(id: UUID()) == nil)
+
+            await #expect(throws: StorageError.invalidInput(field: "file.site", reason: "no site with id \"moon\"")) {
+                try await store.addFile(report("reports/c.html", site: "moon"))
+            }
+            for key in ["../etc/passwd", "a//b", "a b", "", "reports/./x"] {
+                await #expect(throws: StorageError.self) { try await store.addFile(report(key)) }
+            }
+            #expect(try await store.files(kind: .report, siteIDs: nil, limit: 10).count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func anotherTenantNeitherSeesNorTakesAFilesKey(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveSite(Site(id: "shop", name: "Shop"), audit: audit("site.save", "shop"))
+            let mine = report("reports/a.html")
+            #expect(try await store.addFile(mine))
+            let other = Tenant(id: UUID(), name: "Other")
+            try await store.saveTenant(other)
+            let theirs = store.scoped(to: other.id)
+            #expect(try await theirs.file(id: mine.id) == nil)
+            #expect(try await theirs.files(kind: .report, siteIDs: nil, limit: 10).isEmpty)
+            #expect(try await !theirs.addFile(report("reports/a.html", site: nil)))
+        }
+    }
+}
