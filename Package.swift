@@ -96,7 +96,15 @@ let package = Package(
 
         // Answers from stored counts: footfall per bucket in a site's time zone, peak hours,
         // occupancy with drift correction. Pure Swift over `Storage` types.
-        .target(name: "Analytics", dependencies: ["Storage"]),
+        .target(
+            name: "Analytics",
+            dependencies: [
+                "Storage", "FootfallSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         // Alert rules watched over the live state (a pure evaluator and the service that runs it),
         // and their delivery to signed webhooks.
@@ -246,7 +254,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Storage"]),
+        .testTarget(
+            name: "AnalyticsTests",
+            dependencies: [
+                "Analytics", "Storage", "CountingCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

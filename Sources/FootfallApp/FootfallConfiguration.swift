@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import Logging
 
@@ -50,6 +51,10 @@ public struct FootfallConfiguration: Sendable {
     public var alertWebhookSecret: [UInt8]?
     /// With no users yet, `serve` creates the administrator `admin` with this password. Never logged.
     public var adminPassword: String?
+    /// The local time each site's reports are made at.
+    public var reportTime = ReportScheduler.TimeOfDay(hour: 6, minute: 0)
+    /// Where stored files are kept.
+    public var filesDirectory = "./footfall-data/files"
 
     /// Host name and process id: unique among the workers of one site.
     public static var defaultWorkerName: String {
@@ -105,6 +110,13 @@ public struct FootfallConfiguration: Sendable {
             throw .invalidValue(key: Settings.alertWebhookSecret.key, source: webhookSecret?.source ?? "default",
                                 reason: "the webhook needs a signing secret of at least 16 characters: set FOOTFALL_ALERT_WEBHOOK_SECRET")
         }
+        var reportTime = ReportScheduler.TimeOfDay(hour: 6, minute: 0)
+        if let value = reader.value(Settings.reportTime) {
+            guard let time = ReportScheduler.TimeOfDay(value.text) else {
+                throw .invalidValue(key: Settings.reportTime.key, source: value.source, reason: "not a time of day such as 06:00")
+            }
+            reportTime = time
+        }
         let databaseURL = reader.value(Settings.databaseURL)?.text
         if databaseURL != nil && secretKey == nil {
             throw .invalidValue(key: Settings.secretKey.key, source: "default",
@@ -138,6 +150,8 @@ public struct FootfallConfiguration: Sendable {
             maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
             alertWebhookURL: webhookURL?.text,
             alertWebhookSecret: webhookSecret.map { Array($0.text.utf8) },
-            adminPassword: reader.value(Settings.adminPassword)?.text)
+            adminPassword: reader.value(Settings.adminPassword)?.text,
+            reportTime: reportTime,
+            filesDirectory: reader.string(Settings.filesDirectory, default: dataDirectory + "/files"))
     }
 }

@@ -71,6 +71,11 @@ public enum Settings {
     public static let alertWebhookSecret = Setting(
         key: "alert-webhook-secret", defaultText: "none",
         help: "the shared secret of the webhook's HMAC-SHA256 signature (required with the webhook; never logged)", isSecret: true)
+    public static let reportTime = Setting(
+        key: "report-time", defaultText: "06:00",
+        help: "local time (`HH:MM`, each site's time zone) at which `serve` makes the day's and, on Mondays, the week's reports")
+    public static let filesDirectory = Setting(
+        key: "files-dir", defaultText: "<data-dir>/files", help: "where stored files (reports) are kept")
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -82,8 +87,8 @@ public enum Settings {
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
-        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, adminPassword,
-        configFile, logLevel,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, reportTime,
+        filesDirectory, adminPassword, configFile, logLevel,
     ]
 
     /// The README's configuration table, in Markdown.

@@ -41,6 +41,7 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     AuditController(dependencies: dependencies).addRoutes(to: api, table: table)
     AlertController(dependencies: dependencies).addRoutes(to: api, table: table)
     AnalyticsController(dependencies: dependencies).addRoutes(to: api, table: table)
+    FileController(dependencies: dependencies).addRoutes(to: api, table: table)
     LiveController(dependencies: dependencies, authenticator: authenticator, cameraLists: cameraLists,
                    streams: LiveStreamCounter(maximumPerAddress: configuration.limits.maximumLiveStreamsPerAddress))
         .addRoutes(to: api, table: table)

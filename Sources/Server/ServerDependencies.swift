@@ -19,12 +19,15 @@ public struct ServerDependencies: Sendable {
     /// Where alert changes made through the API (acknowledged, resolved with their rule) go to
     /// be delivered; nil without a webhook.
     public var alertDeliveries: (any AlertDeliveryQueue)?
+    /// Where stored files' bytes are (reports, exports); nil when nothing is stored.
+    public var files: (any FileStore)?
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
-                alertDeliveries: (any AlertDeliveryQueue)? = nil, clock: @escaping @Sendable () -> Date = Date.init) {
+                alertDeliveries: (any AlertDeliveryQueue)? = nil, files: (any FileStore)? = nil,
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.live = live
         self.bus = bus
@@ -33,6 +36,7 @@ public struct ServerDependencies: Sendable {
         self.rateLimiter = rateLimiter
         self.sessions = sessions
         self.alertDeliveries = alertDeliveries
+        self.files = files
         self.clock = clock
     }
 }

@@ -99,6 +99,14 @@ struct RouteAccessTests {
             return ("/api/v1/analytics/dwell?zone=hall/queue", nil)
         },
         "GET /api/v1/analytics/report": { _, _ in ("/api/v1/analytics/report?site=spare&format=csv", nil) },
+        "GET /api/v1/reports": { _, _ in ("/api/v1/reports", nil) },
+        "GET /api/v1/files/:id": { fixture, _ in
+            let file = StoredFile(kind: .report, key: "reports/spare.csv", name: "spare.csv", contentType: "text/csv", size: 1,
+                                  sha256: Array(repeating: 0, count: 32), siteID: "spare", created: ControlPlaneFixture.start)
+            try await fixture.files.put(Data("x".utf8), key: file.key, contentType: file.contentType)
+            try await fixture.store.addFile(file)
+            return ("/api/v1/files/\(file.id)", nil)
+        },
         "POST /api/v1/alerts/:id/acknowledge": { fixture, _ in ("/api/v1/alerts/\(try await openAlert(fixture))/acknowledge", nil) },
     ]
 

@@ -1,0 +1,143 @@
+import Crypto
+import FootfallSupport
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Makes every site's reports on schedule, in the site's time zone: each day at `time` the
+/// report of the day before, and each Monday at `time` the report of the week before, as an
+/// HTML page and a CSV file put in the file store and listed in `files`.
+///
+/// Several schedulers (one per API process) may run at once: a report's key names its tenant,
+/// site and period, and the store lists a key once. After a stop, the latest due reports are
+/// made when it starts again; older missed ones are not.
+public actor ReportScheduler: Service {
+    /// A local time of day.
+    public struct TimeOfDay: Hashable, Sendable {
+        public var hour: Int
+        public var minute: Int
+
+        public init(hour: Int, minute: Int) {
+            self.hour = hour
+            self.minute = minute
+        }
+
+        /// `06:00` → 6 h 0 min; nil for anything else.
+        public init?(_ text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]), let minute = Int(parts[1]),
+                  (0..<24).contains(hour), (0..<60).contains(minute)
+            else { return nil }
+            self.init(hour: hour, minute: minute)
+        }
+    }
+
+    private let store: any FootfallStore
+    private let files: any FileStore
+    private let time: TimeOfDay
+    private let interval: Duration
+    private let clock: AnyClock
+    private let wallClock: @Sendable () -> Date
+    private let logger: Logger
+    /// Keys already made or found listed, so that a round reads and renders only what is new.
+    private var done: Set<String> = []
+
+    public init(store: any FootfallStore, files: any FileStore, time: TimeOfDay = .init(hour: 6, minute: 0),
+                interval: Duration = .seconds(60), clock: any Clock<Duration> = ContinuousClock(),
+                wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+        self.store = store
+        self.files = files
+        self.time = time
+        self.interval = interval
+        self.clock = AnyClock(clock)
+        self.wallClock = wallClock
+        self.logger = logger
+    }
+
+    /// Looks for due reports every `interval` until shutdown.
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await makeDueReports()
+            do {
+                try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.interval) }
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One round over every tenant's sites at the wall clock's time; returns the files it listed.
+    /// Failures are logged and the report is tried again next round.
+    @discardableResult
+    public func makeDueReports() async -> [StoredFile] {
+        let now = wallClock()
+        var made: [StoredFile] = []
+        do {
+            for tenant in try await store.tenants() {
+                let scoped = store.scoped(to: tenant.id)
+                let cameras = try await scoped.cameras()
+                for site in try await scoped.sites() {
+                    let siteCameras = cameras.filter { $0.siteID == site.id }
+                    guard !siteCameras.isEmpty else { continue }
+                    for (period, start) in due(site: site, at: now) {
+                        do {
+                            made += try await make(period, from: start, site: site, cameras: siteCameras, tenant: tenant.id,
+                                                   store: scoped, now: now)
+                        } catch {
+                            logger.error("report.make_failed", metadata: ["error": "\(error)", "site.id": "\(site.id)",
+                                                                          "report.period": "\(period.rawValue)"])
+                        }
+                    }
+                }
+            }
+        } catch {
+            logger.error("report.round_failed", metadata: ["error": "\(error)"])
+        }
+        return made
+    }
+
+    /// The reports due at `now`: yesterday once today's `time` has passed, and last week once
+    /// this Monday's has; each with the start of the day or week it covers.
+    func due(site: Site, at now: Date) -> [(SiteReport.Period, Date)] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        let today = calendar.startOfDay(for: now)
+        // Today's `time`; on a day the clocks skip it, the first moment after.
+        guard let dueToday = calendar.date(bySettingHour: time.hour, minute: time.minute, second: 0, of: today),
+              now >= dueToday
+        else { return [] }
+        var reports: [(SiteReport.Period, Date)] = []
+        if let yesterday = calendar.date(byAdding: .day, value: -1, to: today) {
+            reports.append((.day, calendar.startOfDay(for: yesterday)))
+        }
+        let thisWeek = AnalyticsBucket.week.start(of: now, calendar: calendar)
+        if today == thisWeek, let lastWeek = calendar.date(byAdding: .day, value: -7, to: thisWeek) {
+            reports.append((.week, AnalyticsBucket.week.start(of: lastWeek, calendar: calendar)))
+        }
+        return reports
+    }
+
+    private func make(_ period: SiteReport.Period, from start: Date, site: Site, cameras: [Camera], tenant: UUID,
+                      store: any FootfallStore, now: Date) async throws -> [StoredFile] {
+        let report = try await SiteReport.make(store, site: site, cameras: cameras, period: period, containing: start)
+        let base = "reports/\(tenant.uuidString.lowercased())/\(site.id)/\(report.name)"
+        guard !done.contains(base) else { return [] }
+        if try await store.files(kind: .report, siteIDs: [site.id], limit: 50).contains(where: { $0.key.hasPrefix(base + ".") }) {
+            done.insert(base)
+            return []
+        }
+        var listed: [StoredFile] = []
+        for (format, body, type) in [("html", report.html, "text/html; charset=utf-8"), ("csv", report.csv, "text/csv; charset=utf-8")] {
+            let data = Data(body.utf8)
+            let key = "\(base).\(format)"
+            try await files.put(data, key: key, contentType: type)
+            let file = StoredFile(kind: .report, key: key, name: "\(report.name).\(format)", contentType: type, size: data.count,
+                                  sha256: Array(SHA256.hash(data: data)), siteID: site.id, created: now)
+            if try await store.addFile(file) { listed.append(file) }
+        }
+        done.insert(base)
+        logger.info("report.made", metadata: ["site.id": "\(site.id)", "report.name": "\(report.name)"])
+        return listed
+    }
+}

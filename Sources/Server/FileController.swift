@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Storage
+
+/// Stored files: `GET /api/v1/reports` lists a tenant's scheduled reports (of the sites the
+/// caller may see), and `GET /api/v1/files/{id}` downloads one. A file the caller may not see
+/// answers 404, as one that does not exist.
+struct FileController {
+    let dependencies: ServerDependencies
+
+    func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
+        table.add(group, .get, "reports", .role(.viewer), use: reports)
+        table.add(group, .get, "files/:id", .role(.viewer), use: download)
+    }
+
+    @Sendable func reports(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        var sites: Set<String>? = view.caller.user.sites.isEmpty ? nil : Set(view.caller.user.sites)
+        if let site = parameters.get("site") {
+            guard view.mayUse(site: site), try await view.store.site(id: site) != nil else {
+                throw APIError(.notFound, field: "site", message: "no site with id \"\(site.prefix(64))\"")
+            }
+            sites = [site]
+        }
+        let files = try await view.store.files(kind: .report, siteIDs: sites, limit: try parameters.listLimit() ?? 100)
+        return try JSONResponse.make(APIModels.FileList(files: files.map(APIModels.FileItem.init)))
+    }
+
+    @Sendable func download(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let text = try context.parameters.decoded("id")
+        guard let id = UUID(uuidString: text), let file = try await view.store.file(id: id), view.mayUse(site: file.siteID),
+              let data = try await dependencies.files?.get(key: file.key)
+        else {
+            throw APIError(.notFound, field: "id", message: "no file with id \"\(text.prefix(64))\"")
+        }
+        let headers: HTTPFields = [
+            .contentType: file.contentType,
+            .contentDisposition: "attachment; filename=\"\(file.name)\"",
+            // A stored page has no scripts: it may be opened, but runs nothing and loads nothing.
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

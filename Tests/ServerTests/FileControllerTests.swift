@@ -1,0 +1,55 @@
+import Analytics
+import CountingCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Server
+import Storage
+import Testing
+
+/// Scheduled reports listed and downloaded through the API, by the sites the caller may see.
+struct FileControllerTests {
+    @Test func reportsAreListedAndDownloadedByWhoMaySeeTheirSite() async throws {
+        let fixture = try await AnalyticsControllerTests.fixture()
+        let limited = User(tenantID: Tenant.defaultID, username: "depot-viewer", passwordHash: ControlPlaneFixture.passwordHash,
+                           role: .viewer, sites: ["depot"], created: ControlPlaneFixture.start)
+        try await fixture.store.createUser(limited, audit: AuditEntry(time: ControlPlaneFixture.start, username: "system",
+                                                                     action: "test", target: "test"))
+        let token = Authenticator.newToken()
+        try await fixture.store.createCredential(Credential(tenantID: Tenant.defaultID, userID: limited.id, kind: .apiToken, name: "t",
+                                                            tokenHash: token.hash, created: ControlPlaneFixture.start, expires: nil),
+                                                 audit: nil)
+        // Monday 29 March 2027, 06:01 in Paris: Sunday's and last week's reports of the shop are due.
+        let scheduler = ReportScheduler(store: fixture.store, files: fixture.files,
+                                        wallClock: { AnalyticsControllerTests.utc("2027-03-29T04:01:00Z") },
+                                        logger: Logger(label: "test.reports"))
+        let made = await scheduler.makeDueReports()
+        #expect(made.filter { $0.siteID == "shop" }.count == 4)
+        try await fixture.app().test(.router) { client in
+            let list = try await call(client, .get, "/api/v1/reports?site=shop", token: fixture.tokens[.viewer])
+            #expect(list.status == .ok)
+            let files = try #require(list.json["files"] as? [[String: Any]])
+            #expect(Set(files.compactMap { $0["name"] as? String }) == ["shop-day-2027-03-28.html", "shop-day-2027-03-28.csv",
+                                                                        "shop-week-2027-03-22.html", "shop-week-2027-03-22.csv"])
+            let csvItem = try #require(files.first { $0["name"] as? String == "shop-day-2027-03-28.csv" })
+            let link = try #require(csvItem["download"] as? String)
+            let csv = try await client.execute(uri: link, method: .get,
+                                               headers: [.authorization: "Bearer \(fixture.tokens[.viewer] ?? "")"]) { $0 }
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"shop-day-2027-03-28.csv\"")
+            #expect(String(buffer: csv.body).hasSuffix("shop,day,total,,322,207\r\n"), "door and till, as the counts API says")
+            #expect(csv.body.readableBytes == csvItem["size"] as? Int)
+
+            // The depot's viewer sees neither the shop's list nor its files.
+            let theirs = try await call(client, .get, "/api/v1/reports", token: token.secret)
+            #expect((theirs.json["files"] as? [[String: Any]])?.allSatisfy { $0["site"] as? String == "depot" } == true)
+            #expect(try await call(client, .get, "/api/v1/reports?site=shop", token: token.secret).status == .notFound)
+            #expect(try await call(client, .get, link, token: token.secret).status == .notFound)
+            #expect(try await call(client, .get, link, token: fixture.otherAdminToken).status == .notFound)
+            #expect(try await call(client, .get, "/api/v1/files/nope", token: fixture.tokens[.viewer]).status == .notFound)
+            #expect(try await call(client, .get, link).status == .unauthorized)
+        }
+    }
+}
