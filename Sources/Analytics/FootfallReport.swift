@@ -25,12 +25,11 @@ public struct FootfallReport: Sendable {
         period.countIn == 0 ? nil : (Double(series.countIn) - Double(period.countIn)) / Double(period.countIn)
     }
 
-    /// Reads what `query` asks from `store`: four grouped reads, however long the range.
+    /// Reads what `query` asks from `store`: four grouped reads, however long the range, made
+    /// at once (a database store answers them on separate connections).
     public static func make(_ store: any CountStore, _ query: LineCountQuery, bucket: AnalyticsBucket) async throws -> FootfallReport {
         let calendar = query.calendar
-        let series = FootfallSeries(try await store.lineCountBuckets(query, bucket: bucket), from: query.from, to: query.to,
-                                    bucket: bucket, calendar: calendar)
-        func period(_ from: Date, _ to: Date) async throws -> Period {
+        @Sendable func period(_ from: Date, _ to: Date) async throws -> Period {
             var other = query
             other.from = from
             other.to = to
@@ -38,15 +37,18 @@ public struct FootfallReport: Sendable {
             let counts = try await store.lineCountBuckets(other, bucket: .week)
             return Period(from: from, to: to, countIn: counts.reduce(0) { $0 + $1.countIn }, countOut: counts.reduce(0) { $0 + $1.countOut })
         }
-        let previous = try await period(query.from.addingTimeInterval(-query.to.timeIntervalSince(query.from)), query.from)
-        let lastYear = try await period(calendar.date(byAdding: .year, value: -1, to: query.from) ?? query.from,
-                                        calendar.date(byAdding: .year, value: -1, to: query.to) ?? query.to)
+        async let counts = store.lineCountBuckets(query, bucket: bucket)
+        async let previous = period(query.from.addingTimeInterval(-query.to.timeIntervalSince(query.from)), query.from)
+        async let lastYear = period(calendar.date(byAdding: .year, value: -1, to: query.from) ?? query.from,
+                                    calendar.date(byAdding: .year, value: -1, to: query.to) ?? query.to)
         // Peak hours of the last four weeks of the range at most: recent habits, and a read of
         // hours bounded whatever the range.
         var recent = query
         recent.from = max(query.from, calendar.date(byAdding: .day, value: -Self.peakHourDays, to: query.to) ?? query.from)
         let days = AnalyticsBucket.day.starts(from: recent.from, to: recent.to, calendar: calendar).count
-        return FootfallReport(series: series, previous: previous, lastYear: lastYear,
-                              peakHours: FootfallSeries.peakHours(try await store.lineCountsByHourOfDay(recent), days: days))
+        async let byHour = store.lineCountsByHourOfDay(recent)
+        let series = FootfallSeries(try await counts, from: query.from, to: query.to, bucket: bucket, calendar: calendar)
+        return FootfallReport(series: series, previous: try await previous, lastYear: try await lastYear,
+                              peakHours: FootfallSeries.peakHours(try await byHour, days: days))
     }
 }

@@ -97,11 +97,16 @@ public actor ReportScheduler: Service {
         return made
     }
 
+    static func calendar(of site: Site) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        return calendar
+    }
+
     /// The reports due at `now`: yesterday once today's `time` has passed, and last week once
     /// this Monday's has; each with the start of the day or week it covers.
     func due(site: Site, at now: Date) -> [(SiteReport.Period, Date)] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        let calendar = Self.calendar(of: site)
         let today = calendar.startOfDay(for: now)
         // Today's `time`; on a day the clocks skip it, the first moment after.
         guard let dueToday = calendar.date(bySettingHour: time.hour, minute: time.minute, second: 0, of: today),
@@ -120,13 +125,14 @@ public actor ReportScheduler: Service {
 
     private func make(_ period: SiteReport.Period, from start: Date, site: Site, cameras: [Camera], tenant: UUID,
                       store: any FootfallStore, now: Date) async throws -> [StoredFile] {
-        let report = try await SiteReport.make(store, site: site, cameras: cameras, period: period, containing: start)
-        let base = "reports/\(tenant.uuidString.lowercased())/\(site.id)/\(report.name)"
+        let name = SiteReport.name(siteID: site.id, period: period, from: start, calendar: Self.calendar(of: site))
+        let base = "reports/\(tenant.uuidString.lowercased())/\(site.id)/\(name)"
         guard !done.contains(base) else { return [] }
         if try await store.files(kind: .report, siteIDs: [site.id], limit: 50).contains(where: { $0.key.hasPrefix(base + ".") }) {
             done.insert(base)
             return []
         }
+        let report = try await SiteReport.make(store, site: site, cameras: cameras, period: period, containing: start)
         var listed: [StoredFile] = []
         for (format, body, type) in [("html", report.html, "text/html; charset=utf-8"), ("csv", report.csv, "text/csv; charset=utf-8")] {
             let data = Data(body.utf8)

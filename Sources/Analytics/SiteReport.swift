@@ -63,11 +63,20 @@ public struct SiteReport: Sendable {
 
     /// The report's name: the site, the period and its first local day (`shop-day-2026-12-01`).
     public var name: String {
-        "\(site.id)-\(period.rawValue)-\(localDate(from))"
+        Self.name(siteID: site.id, period: period, from: from, calendar: calendar)
+    }
+
+    /// The name of `siteID`'s report of `period` starting at `from`, known before it is made.
+    public static func name(siteID: String, period: Period, from: Date, calendar: Calendar) -> String {
+        "\(siteID)-\(period.rawValue)-\(localDate(from, calendar: calendar))"
     }
 
     /// `date` as a local calendar date, `2026-12-01`.
     public func localDate(_ date: Date) -> String {
+        Self.localDate(date, calendar: calendar)
+    }
+
+    static func localDate(_ date: Date, calendar: Calendar) -> String {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }

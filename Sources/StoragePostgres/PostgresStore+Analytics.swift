@@ -50,22 +50,23 @@ extension PostgresStore {
         let tenant = configuration.tenantID
         let lines = query.lines.map { Array($0) }
         // Local days serve the cameras whose site keeps the query's time zone; the others (a
-        // camera without a site asked about in a zone, say) are summed from their hours.
-        let zoneName = byLocalDay ? query.timeZone.identifier : ""
+        // camera without a site asked about in a zone, say) are summed from their hours. Two
+        // plain lists keep both reads on the primary key.
         return try await transaction(operation, reading: true) { [self] connection in
-            try await connection.query("""
-                WITH by_day AS (
-                    SELECT c.id FROM cameras c LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.id = c.site_id
-                    WHERE c.tenant_id = \(tenant) AND c.id = ANY(\(query.cameraIDs)) AND coalesce(s.timezone, 'UTC') = \(zoneName)
-                ),
-                hours AS (
+            let daily = byLocalDay ? try await connection.query("""
+                SELECT c.id FROM cameras c LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.id = c.site_id
+                WHERE c.tenant_id = \(tenant) AND c.id = ANY(\(query.cameraIDs)) AND coalesce(s.timezone, 'UTC') = \(query.timeZone.identifier)
+                """, logger: logger).collect().map { try $0.decode(String.self) } : []
+            let hourly = query.cameraIDs.filter { !daily.contains($0) }
+            return try await connection.query("""
+                WITH hours AS (
                     SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups
-                    WHERE tenant_id = \(tenant) AND camera_id IN (SELECT id FROM by_day) AND granularity = 'local-day' AND kind = 'line'
+                    WHERE tenant_id = \(tenant) AND camera_id = ANY(\(daily)) AND granularity = 'local-day' AND kind = 'line'
                         AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
                     UNION ALL
                     SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups
-                    WHERE tenant_id = \(tenant) AND camera_id = ANY(\(query.cameraIDs)) AND camera_id NOT IN (SELECT id FROM by_day)
-                        AND granularity = 'hour' AND kind = 'line' AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
+                    WHERE tenant_id = \(tenant) AND camera_id = ANY(\(hourly)) AND granularity = 'hour' AND kind = 'line'
+                        AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
                 )
                 SELECT (\(unescaped: group))::float8 AS key, sum(count_in)::int8, sum(count_out)::int8 FROM hours
                 WHERE \(lines)::text[] IS NULL OR camera_id || '/' || name = ANY(\(lines)::text[])

@@ -39,7 +39,7 @@ struct BenchQueries: AsyncParsableCommand {
             let configuration = store.configuration
             let site = UUID()
             let tenant = configuration.tenantID.uuidString
-            try await store.execute("INSERT INTO sites (id, tenant_id, name) VALUES ('\(site.uuidString)', '\(tenant)', 'Bench site')")
+            try await store.execute("INSERT INTO sites (id, tenant_id, name, timezone) VALUES ('\(site.uuidString)', '\(tenant)', 'Bench site', 'Europe/Paris')")
             let lines = (1...3).map { CountingLine(name: "line-\($0)", a: Point(x: Double($0), y: 0), b: Point(x: Double($0), y: 9)) }
             for camera in 1...cameraCount {
                 try await store.saveCamera(Camera(id: "cam-\(camera)", name: "Camera \(camera)", source: "bench.mp4",
