@@ -8,6 +8,7 @@ import Storage
 /// `PERCENTILE.INC` rule), so the median of an even number of visits is the mean of the two
 /// middle ones.
 public struct DwellStatistics: Hashable, Sendable {
+    /// The visits that ended in one bucket and how long they lasted.
     public struct Figures: Hashable, Sendable {
         public var start: Date
         public var visits: Int

@@ -25,6 +25,18 @@ public struct FootfallReport: Sendable {
         period.countIn == 0 ? nil : (Double(series.countIn) - Double(period.countIn)) / Double(period.countIn)
     }
 
+    /// Where the period before `from ..< to` starts: as many local days back when the range is
+    /// whole days (so a week holding a clock change is compared with the week before, not a
+    /// week and an hour), as many seconds back otherwise.
+    static func previousStart(from: Date, to: Date, calendar: Calendar) -> Date {
+        let span = calendar.dateComponents([.day, .hour, .minute, .second], from: from, to: to)
+        if let days = span.day, days > 0, span.hour == 0, span.minute == 0, span.second == 0,
+           let start = calendar.date(byAdding: .day, value: -days, to: from) {
+            return start
+        }
+        return from.addingTimeInterval(-to.timeIntervalSince(from))
+    }
+
     /// Reads what `query` asks from `store`: four grouped reads, however long the range, made
     /// at once (a database store answers them on separate connections).
     public static func make(_ store: any CountStore, _ query: LineCountQuery, bucket: AnalyticsBucket) async throws -> FootfallReport {
@@ -38,7 +50,7 @@ public struct FootfallReport: Sendable {
             return Period(from: from, to: to, countIn: counts.reduce(0) { $0 + $1.countIn }, countOut: counts.reduce(0) { $0 + $1.countOut })
         }
         async let counts = store.lineCountBuckets(query, bucket: bucket)
-        async let previous = period(query.from.addingTimeInterval(-query.to.timeIntervalSince(query.from)), query.from)
+        async let previous = period(Self.previousStart(from: query.from, to: query.to, calendar: calendar), query.from)
         async let lastYear = period(calendar.date(byAdding: .year, value: -1, to: query.from) ?? query.from,
                                     calendar.date(byAdding: .year, value: -1, to: query.to) ?? query.to)
         // Peak hours of the last four weeks of the range at most: recent habits, and a read of

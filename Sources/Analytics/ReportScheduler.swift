@@ -10,8 +10,9 @@ import Storage
 /// HTML page and a CSV file put in the file store and listed in `files`.
 ///
 /// Several schedulers (one per API process) may run at once: a report's key names its tenant,
-/// site and period, and the store lists a key once. After a stop, the latest due reports are
-/// made when it starts again; older missed ones are not.
+/// site, period and content, and the store lists a key once. They must share the file store (a
+/// shared `files-dir`, or S3), since any process may serve a download. After a stop, the latest
+/// due reports are made when it starts again; older missed ones are not.
 public actor ReportScheduler: Service {
     /// A local time of day.
     public struct TimeOfDay: Hashable, Sendable {
@@ -128,22 +129,29 @@ public actor ReportScheduler: Service {
         let name = SiteReport.name(siteID: site.id, period: period, from: start, calendar: Self.calendar(of: site))
         let base = "reports/\(tenant.uuidString.lowercased())/\(site.id)/\(name)"
         guard !done.contains(base) else { return [] }
-        if try await store.files(kind: .report, siteIDs: [site.id], limit: 50).contains(where: { $0.key.hasPrefix(base + ".") }) {
+        // Made once both formats are listed; a format whose write failed is made next round.
+        let listed = try await store.files(kind: .report, siteIDs: [site.id], limit: 50).map(\.key).filter { $0.hasPrefix(base + ".") }
+        let missing = ["html", "csv"].filter { format in !listed.contains { $0.hasSuffix("." + format) } }
+        guard !missing.isEmpty else {
             done.insert(base)
             return []
         }
         let report = try await SiteReport.make(store, site: site, cameras: cameras, period: period, containing: start)
-        var listed: [StoredFile] = []
-        for (format, body, type) in [("html", report.html, "text/html; charset=utf-8"), ("csv", report.csv, "text/csv; charset=utf-8")] {
+        var made: [StoredFile] = []
+        for format in missing {
+            let (body, type) = format == "csv" ? (report.csv, "text/csv; charset=utf-8") : (report.html, "text/html; charset=utf-8")
             let data = Data(body.utf8)
-            let key = "\(base).\(format)"
+            let sha256 = Array(SHA256.hash(data: data))
+            // The key carries the content's hash: processes making the same report write the same
+            // bytes to the same key, and never replace a listed file with different bytes.
+            let key = "\(base).\(sha256.prefix(6).map { String(format: "%02x", $0) }.joined()).\(format)"
             try await files.put(data, key: key, contentType: type)
-            let file = StoredFile(kind: .report, key: key, name: "\(report.name).\(format)", contentType: type, size: data.count,
-                                  sha256: Array(SHA256.hash(data: data)), siteID: site.id, created: now)
-            if try await store.addFile(file) { listed.append(file) }
+            let file = StoredFile(kind: .report, key: key, name: "\(name).\(format)", contentType: type, size: data.count,
+                                  sha256: sha256, siteID: site.id, created: now)
+            if try await store.addFile(file) { made.append(file) }
         }
         done.insert(base)
-        logger.info("report.made", metadata: ["site.id": "\(site.id)", "report.name": "\(report.name)"])
-        return listed
+        logger.info("report.made", metadata: ["site.id": "\(site.id)", "report.name": "\(name)"])
+        return made
     }
 }

@@ -5,6 +5,7 @@ import Storage
 /// comparisons and peak hours of the analytics API, the totals of each line, and for a day
 /// the occupancy imbalance, all in the site's time zone.
 public struct SiteReport: Sendable {
+    /// What a report covers: a local day or an ISO week.
     public enum Period: String, Sendable, CaseIterable {
         case day
         case week

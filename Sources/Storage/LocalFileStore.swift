@@ -38,6 +38,12 @@ public struct LocalFileStore: FileStore {
                 try? FileManager.default.removeItem(at: temporary)
                 throw StorageError.backend(operation: "write a file", reason: "cannot move it into place at \(target.path): errno \(errno)")
             }
+            // The rename is durable once the directory that holds the new name is synced.
+            let folderDescriptor = open(folder.path, O_RDONLY)
+            if folderDescriptor >= 0 {
+                _ = fsync(folderDescriptor)
+                close(folderDescriptor)
+            }
         } catch let error as StorageError {
             throw error
         } catch {

@@ -3,6 +3,7 @@ import Foundation
 /// A file kept in the file store (a report, an export, a snapshot, an archive), as listed in
 /// the `files` table: what it is, whose, and a checksum of its bytes.
 public struct StoredFile: Hashable, Sendable {
+    /// What a file is; its use decides who makes and removes it.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case snapshot, export, archive, model, report
     }

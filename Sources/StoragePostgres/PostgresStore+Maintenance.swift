@@ -68,6 +68,10 @@ extension PostgresStore {
     public func refreshRollups(from: Date, to: Date) async throws {
         let tenant = configuration.tenantID
         try await transaction("refresh rollups") { [self] connection in
+            // Alone with the tenant's rollups: writes of minutes that add to them wait, and every
+            // write committed before is seen, so no addition is overwritten by an older total.
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.rollupLockClass), hashtext(\(tenant.uuidString)))",
+                                           logger: logger).collect()
             for granularity in ["hour", "day", "month"] {
                 _ = try await connection.query("""
                     INSERT INTO analytics_rollups AS a (tenant_id, camera_id, granularity, bucket_start, kind, name,
@@ -115,6 +119,9 @@ extension PostgresStore {
                 """, logger: logger).collect()
         }
     }
+
+    /// The first key of the advisory lock on a tenant's rollups (the second is its id hashed).
+    static let rollupLockClass: Int32 = 0x0F0F
 
     /// Refreshes the rollups of every tenant (each tenant's rows are only visible in its own
     /// transactions), for the maintenance service.

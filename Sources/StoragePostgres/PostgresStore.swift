@@ -274,6 +274,11 @@ public final class PostgresStore: FootfallStore, Service {
         let dwellLists = rows.map { $0.dwellSeconds.map { "\($0)" }.joined(separator: ",") }
         let tenant = configuration.tenantID
         try await transaction("store \(rows.count) counting results") { [self] connection in
+            // First, before any other lock: shared with other writers, exclusive of a refresh of the
+            // tenant's rollups, which takes it first too (a partition made here locks the table
+            // the refresh reads).
+            _ = try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.rollupLockClass), hashtext(\(tenant.uuidString)))",
+                                           logger: logger).collect()
             try await requireCameras(results.map(\.cameraID), connection: connection) { "results[\($0)].cameraID" }
             try await ensurePartitions("counting_results", for: rows.map(\.minute), connection: connection)
             try await connection.query("""
@@ -299,7 +304,7 @@ public final class PostgresStore: FootfallStore, Service {
                         ELSE greatest(r.occupancy_max, EXCLUDED.occupancy_max) END,
                     occupancy_sum = r.occupancy_sum + EXCLUDED.occupancy_sum,
                     occupancy_samples = r.occupancy_samples + EXCLUDED.occupancy_samples,
-                    dwell_seconds = r.dwell_seconds || EXCLUDED.dwell_seconds
+                    dwell_seconds = (r.dwell_seconds || EXCLUDED.dwell_seconds)[1:\(unescaped: "\(CountingResult.maximumVisits)")]
                 """, logger: logger).collect()
             let crossed = rows.filter { $0.kind == .line && ($0.countIn > 0 || $0.countOut > 0) }
             if !crossed.isEmpty { try await addToRollups(crossed, connection: connection) }
@@ -324,6 +329,8 @@ public final class PostgresStore: FootfallStore, Service {
             LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.id = c.site_id
             CROSS JOIN (VALUES ('hour'), ('local-day')) AS g(granularity)
             GROUP BY 1, 2, 3, 4, 5, 6
+            -- Rows in key order, so that concurrent writers lock them in the same order.
+            ORDER BY 2, 3, 4, 6
             ON CONFLICT (tenant_id, camera_id, granularity, bucket_start, kind, name) DO UPDATE SET
                 count_in = a.count_in + EXCLUDED.count_in, count_out = a.count_out + EXCLUDED.count_out
             """, logger: logger).collect()

@@ -31,7 +31,8 @@ extension SQLiteStore {
             try connection.query("SELECT \(Self.fileColumns) FROM files WHERE tenant_id = ? AND kind = ? ORDER BY created_ms DESC, id DESC",
                                  [tenant, .text(kind.rawValue)])
         }
-        // Site-limited callers are few and have few sites: filtered here, rows read newest first.
+        // Every file of the kind is read and the sites filtered here: a tenant keeps a few
+        // thousand reports, and SQLite serves one site's installation.
         return Array(try rows.lazy.map(Self.fileRow).filter { file in siteIDs.map { ids in file.siteID.map(ids.contains) ?? false } ?? true }
             .prefix(max(0, limit)))
     }

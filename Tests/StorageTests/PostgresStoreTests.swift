@@ -202,6 +202,31 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func writesDuringRefreshesLoseNoAddition() async throws {
+        try await PostgresTestDatabase.withStore { store, _ in
+            try await store.saveCamera(camera)
+            let hour = Date(timeIntervalSince1970: 1_704_067_200 + 3_600 * 10)  // 2024-01-01 10:00
+            // 40 writes of one person each into the same hour, while the hour is refreshed over and over.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        for write in 0..<10 {
+                            try await store.addCountingResults([CountingResult(
+                                cameraID: "door", kind: .line, name: "in-out",
+                                minute: hour.addingTimeInterval(Double(writer * 10 + write) * 60), countIn: 1)])
+                        }
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<10 { try await store.refreshRollups(from: hour, to: hour.addingTimeInterval(3_600)) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.hourlyLineCounts(cameraIDs: ["door"], from: hour, to: hour.addingTimeInterval(3_600)).map(\.countIn)
+                == [40])
+        }
+    }
+
     @Test func rollupsAreRefreshedForEveryTenant() async throws {
         try await PostgresTestDatabase.withStore { store, _ in
             let other = Tenant(id: UUID(), name: "Second")
