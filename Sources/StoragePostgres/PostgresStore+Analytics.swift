@@ -58,18 +58,23 @@ extension PostgresStore {
                 WHERE c.tenant_id = \(tenant) AND c.id = ANY(\(query.cameraIDs)) AND coalesce(s.timezone, 'UTC') = \(query.timeZone.identifier)
                 """, logger: logger).collect().map { try $0.decode(String.self) } : []
             let hourly = query.cameraIDs.filter { !daily.contains($0) }
+            // Each kind of rollup is summed per bucket start first, so that the time zone
+            // arithmetic of `group` runs once per hour or day, not once per camera and line.
             return try await connection.query("""
                 WITH hours AS (
-                    SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups
+                    SELECT bucket_start AS hour, sum(count_in) AS count_in, sum(count_out) AS count_out FROM analytics_rollups
                     WHERE tenant_id = \(tenant) AND camera_id = ANY(\(daily)) AND granularity = 'local-day' AND kind = 'line'
                         AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
+                        AND (\(lines)::text[] IS NULL OR camera_id || '/' || name = ANY(\(lines)::text[]))
+                    GROUP BY 1
                     UNION ALL
-                    SELECT camera_id, name, bucket_start AS hour, count_in, count_out FROM analytics_rollups
+                    SELECT bucket_start AS hour, sum(count_in) AS count_in, sum(count_out) AS count_out FROM analytics_rollups
                     WHERE tenant_id = \(tenant) AND camera_id = ANY(\(hourly)) AND granularity = 'hour' AND kind = 'line'
                         AND bucket_start >= \(query.from) AND bucket_start < \(query.to)
+                        AND (\(lines)::text[] IS NULL OR camera_id || '/' || name = ANY(\(lines)::text[]))
+                    GROUP BY 1
                 )
                 SELECT (\(unescaped: group))::float8 AS key, sum(count_in)::int8, sum(count_out)::int8 FROM hours
-                WHERE \(lines)::text[] IS NULL OR camera_id || '/' || name = ANY(\(lines)::text[])
                 GROUP BY 1 ORDER BY 1
                 """, logger: logger).collect().map {
                 let row = try $0.decode((Double, Int64, Int64).self)
