@@ -87,9 +87,7 @@ public struct AlertReading: Hashable, Sendable {
         let difference = counts.countIn - counts.countOut
         let share = larger == 0 ? 0 : Double(abs(difference)) / Double(larger)
         let judged = Double(larger) >= (rule.minimumVolume ?? anomalyDefaults.minimumVolume)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
-        let date = calendar.dateComponents([.year, .month, .day], from: counts.day.start)
+        let date = site.calendar.dateComponents([.year, .month, .day], from: counts.day.start)
         let day = String(format: "%04d-%02d-%02d", date.year ?? 0, date.month ?? 0, date.day ?? 0)
         return [AlertReading(
             subject: subject, cameraID: nil, siteID: siteID, value: Double(difference),

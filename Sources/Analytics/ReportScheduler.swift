@@ -77,11 +77,15 @@ public actor ReportScheduler: Service {
         do {
             for tenant in try await store.tenants() {
                 let scoped = store.scoped(to: tenant.id)
-                let cameras = try await scoped.cameras()
+                // Cameras are read only in a round that has a report to make.
+                var cameras: [Camera]?
                 for site in try await scoped.sites() {
-                    let siteCameras = cameras.filter { $0.siteID == site.id }
+                    let due = due(site: site, at: now).filter { !done.contains(key(tenant: tenant.id, site: site, $0.0, $0.1)) }
+                    if due.isEmpty { continue }
+                    if cameras == nil { cameras = try await scoped.cameras() }
+                    let siteCameras = (cameras ?? []).filter { $0.siteID == site.id }
                     guard !siteCameras.isEmpty else { continue }
-                    for (period, start) in due(site: site, at: now) {
+                    for (period, start) in due {
                         do {
                             made += try await make(period, from: start, site: site, cameras: siteCameras, tenant: tenant.id,
                                                    store: scoped, now: now)
@@ -98,16 +102,10 @@ public actor ReportScheduler: Service {
         return made
     }
 
-    static func calendar(of site: Site) -> Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
-        return calendar
-    }
-
     /// The reports due at `now`: yesterday once today's `time` has passed, and last week once
     /// this Monday's has; each with the start of the day or week it covers.
     func due(site: Site, at now: Date) -> [(SiteReport.Period, Date)] {
-        let calendar = Self.calendar(of: site)
+        let calendar = site.calendar
         let today = calendar.startOfDay(for: now)
         // Today's `time`; on a day the clocks skip it, the first moment after.
         guard let dueToday = calendar.date(bySettingHour: time.hour, minute: time.minute, second: 0, of: today),
@@ -124,11 +122,15 @@ public actor ReportScheduler: Service {
         return reports
     }
 
+    /// Where a report's files go, less the content hash and format.
+    private func key(tenant: UUID, site: Site, _ period: SiteReport.Period, _ start: Date) -> String {
+        "reports/\(tenant.uuidString.lowercased())/\(site.id)/\(SiteReport.name(siteID: site.id, period: period, from: start, calendar: site.calendar))"
+    }
+
     private func make(_ period: SiteReport.Period, from start: Date, site: Site, cameras: [Camera], tenant: UUID,
                       store: any FootfallStore, now: Date) async throws -> [StoredFile] {
-        let name = SiteReport.name(siteID: site.id, period: period, from: start, calendar: Self.calendar(of: site))
-        let base = "reports/\(tenant.uuidString.lowercased())/\(site.id)/\(name)"
-        guard !done.contains(base) else { return [] }
+        let name = SiteReport.name(siteID: site.id, period: period, from: start, calendar: site.calendar)
+        let base = key(tenant: tenant, site: site, period, start)
         // Made once both formats are listed; a format whose write failed is made next round.
         let listed = try await store.files(kind: .report, siteIDs: [site.id], limit: 50).map(\.key).filter { $0.hasPrefix(base + ".") }
         let missing = ["html", "csv"].filter { format in !listed.contains { $0.hasSuffix("." + format) } }

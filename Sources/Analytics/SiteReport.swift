@@ -36,8 +36,7 @@ public struct SiteReport: Sendable {
     public static func make(_ store: any CountStore, site: Site, cameras: [Camera], period: Period, containing date: Date)
         async throws -> SiteReport
     {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
+        let calendar = site.calendar
         let range: AnalyticsBucket = period == .day ? .day : .week
         let from = range.start(of: date, calendar: calendar)
         let to = range.next(after: from, calendar: calendar)

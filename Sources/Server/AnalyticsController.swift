@@ -1,4 +1,5 @@
 import Analytics
+import CountingCore
 import Foundation
 import Hummingbird
 import Storage
@@ -39,30 +40,35 @@ struct AnalyticsController {
         guard (siteID == nil) != (cameraID == nil) else {
             throw APIError(.badRequest, field: "site", message: "name either a site or a camera")
         }
-        let sites = try await view.store.sites()
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
         if let siteID {
-            guard view.mayUse(site: siteID), let site = sites.first(where: { $0.id == siteID }) else {
+            guard view.mayUse(site: siteID), let site = try await view.store.site(id: siteID) else {
                 throw APIError(.notFound, field: "site", message: "no site with id \"\(siteID.prefix(64))\"")
             }
-            calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
-            return Scope(site: site, cameras: try await view.cameras().filter { $0.siteID == siteID }, calendar: calendar)
+            return Scope(site: site, cameras: try await view.cameras().filter { $0.siteID == siteID }, calendar: site.calendar)
         }
         let camera = try await view.camera(cameraID ?? "")
-        if let site = sites.first(where: { $0.id == camera.siteID }) {
-            calendar.timeZone = TimeZone(identifier: site.timeZone) ?? .gmt
-        }
-        return Scope(site: nil, cameras: [camera], calendar: calendar)
+        return Scope(site: nil, cameras: [camera], calendar: try await calendar(of: camera, view))
     }
 
     /// A calendar in the time zone of the camera's site (UTC without one).
     private func calendar(of camera: Camera, _ view: TenantView) async throws -> Calendar {
+        if let siteID = camera.siteID, let site = try await view.store.site(id: siteID) { return site.calendar }
         var calendar = Calendar(identifier: .gregorian)
-        var site: Site?
-        if let siteID = camera.siteID { site = try await view.store.site(id: siteID) }
-        calendar.timeZone = site.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
+        calendar.timeZone = .gmt
         return calendar
+    }
+
+    /// `field=camera/name`: a camera the caller may see and the name of one of its lines or
+    /// zones (`kind`), which `has` tells exists; 400 naming `field` otherwise.
+    private func cameraAnd(_ kind: String, _ parameters: Parameters, field: String, _ view: TenantView,
+                           has: (Geometry, String) -> Bool) async throws -> (camera: Camera, name: String) {
+        let parts = (parameters.get(field) ?? "").split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw APIError(.badRequest, field: field, message: "name the \(kind) as camera/\(kind)") }
+        let camera = try await view.camera(parts[0])
+        guard has(camera.geometry, parts[1]) else {
+            throw APIError(.badRequest, field: field, message: "camera \(camera.id) has no \(kind) \"\(parts[1].prefix(100))\"")
+        }
+        return (camera, parts[1])
     }
 
     /// `lines=camera/line,…`: which lines count; every line of the scope's cameras when absent.
@@ -164,14 +170,10 @@ struct AnalyticsController {
         let parameters = request.uri.queryParameters
         var ends: [(camera: Camera, line: String)] = []
         for field in ["entrance", "checkout"] {
-            let text = parameters.get(field) ?? ""
-            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw APIError(.badRequest, field: field, message: "name the line as camera/line") }
-            let camera = try await view.camera(parts[0])
-            guard camera.geometry.lines.contains(where: { $0.name == parts[1] }) else {
-                throw APIError(.badRequest, field: field, message: "camera \(camera.id) has no line \"\(parts[1].prefix(100))\"")
+            let end = try await cameraAnd("line", parameters, field: field, view) { geometry, name in
+                geometry.lines.contains { $0.name == name }
             }
-            ends.append((camera, parts[1]))
+            ends.append((end.camera, end.name))
         }
         let calendar = try await calendar(of: ends[0].camera, view)
         let bucket = try bucket(parameters)
@@ -195,24 +197,20 @@ struct AnalyticsController {
     @Sendable func dwell(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
         let parameters = request.uri.queryParameters
-        let text = parameters.get("zone") ?? ""
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw APIError(.badRequest, field: "zone", message: "name the zone as camera/zone") }
-        let camera = try await view.camera(parts[0])
-        guard camera.geometry.zones.contains(where: { $0.name == parts[1] }) else {
-            throw APIError(.badRequest, field: "zone", message: "camera \(camera.id) has no zone \"\(parts[1].prefix(100))\"")
+        let (camera, zone) = try await cameraAnd("zone", parameters, field: "zone", view) { geometry, name in
+            geometry.zones.contains { $0.name == name }
         }
         let calendar = try await calendar(of: camera, view)
         let bucket = try bucket(parameters)
         let (from, to) = try range(parameters, bucket: bucket, calendar: calendar)
-        let samples = try await view.store.dwellSamples(cameraID: camera.id, zone: parts[1], from: from, to: to)
+        let samples = try await view.store.dwellSamples(cameraID: camera.id, zone: zone, from: from, to: to)
         let statistics = DwellStatistics(samples, from: from, to: to, bucket: bucket, calendar: calendar)
         func figures(_ figures: DwellStatistics.Figures) -> APIModels.DwellBucket {
             .init(start: figures.start, visits: figures.visits, meanSeconds: figures.mean, medianSeconds: figures.median,
                   p90Seconds: figures.p90)
         }
         return try JSONResponse.make(APIModels.DwellAnswer(
-            camera: camera.id, zone: parts[1], timeZone: calendar.timeZone.identifier, bucket: bucket.rawValue, from: from, to: to,
+            camera: camera.id, zone: zone, timeZone: calendar.timeZone.identifier, bucket: bucket.rawValue, from: from, to: to,
             buckets: statistics.buckets.map(figures), total: figures(statistics.total)))
     }
 

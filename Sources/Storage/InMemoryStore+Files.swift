@@ -24,7 +24,7 @@ extension InMemoryStore {
     public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) -> [StoredFile] {
         read { space in
             Array(space.files.values
-                .filter { $0.kind == kind && (siteIDs == nil || $0.siteID.map { siteIDs!.contains($0) } == true) }
+                .filter { file in file.kind == kind && (siteIDs.map { ids in file.siteID.map(ids.contains) ?? false } ?? true) }
                 .sorted { ($0.created, $0.id.uuidString) > ($1.created, $1.id.uuidString) }
                 .prefix(max(0, limit)))
         }

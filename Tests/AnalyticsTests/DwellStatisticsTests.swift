@@ -5,13 +5,9 @@ import Testing
 
 /// Dwell figures against values worked out by hand.
 struct DwellStatisticsTests {
-    static let paris: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        return calendar
-    }()
+    static let paris = TestTime.paris
 
-    static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static func utc(_ text: String) -> Date { TestTime.utc(text) }
 
     @Test func hoursHoldTheVisitsThatEndedInThemWithMeanMedianAndP90() {
         // 10:00–11:00 Paris is 09:00–10:00 UTC in winter.

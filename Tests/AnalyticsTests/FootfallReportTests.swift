@@ -5,13 +5,9 @@ import Testing
 
 /// The period a range is compared with, across the clock changes of its time zone.
 struct FootfallReportTests {
-    static let paris: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        return calendar
-    }()
+    static let paris = TestTime.paris
 
-    static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static func utc(_ text: String) -> Date { TestTime.utc(text) }
 
     @Test func aWeekWithAClockChangeIsComparedWithTheWholeWeekBefore() {
         // Monday 22 to Monday 29 March 2027 in Paris: 167 hours, the clocks going forward on the 28th.

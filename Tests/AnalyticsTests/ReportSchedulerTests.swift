@@ -16,7 +16,7 @@ struct ReportSchedulerTests {
         func set(_ date: Date) { time.withLock { $0 = date } }
     }
 
-    static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static func utc(_ text: String) -> Date { TestTime.utc(text) }
 
     static func store() async throws -> InMemoryStore {
         let store = InMemoryStore()
