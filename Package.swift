@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "Analytics",
             dependencies: [
-                "Storage", "FootfallSupport",
+                "Storage", "Messaging", "FootfallSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -257,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "AnalyticsTests",
             dependencies: [
-                "Analytics", "Storage", "CountingCore",
+                "Analytics", "Storage", "Messaging", "CountingCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

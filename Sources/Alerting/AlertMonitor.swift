@@ -15,7 +15,7 @@ public actor AlertMonitor: Service {
     private let store: any FootfallStore
     private let live: any LiveStateStore
     private let bus: any EventBus
-    private let deliveries: (any AlertDeliveryQueue)?
+    private let deliveries: (any WebhookQueue)?
     private let clock: AnyClock
     private let wallClock: @Sendable () -> Date
     private let interval: Duration
@@ -35,7 +35,7 @@ public actor AlertMonitor: Service {
     /// An hour is judged once it ended this long ago, so that its last minutes are stored.
     public static let hourSettling: TimeInterval = 120
 
-    public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus, deliveries: (any AlertDeliveryQueue)? = nil,
+    public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus, deliveries: (any WebhookQueue)? = nil,
                 interval: Duration = .milliseconds(500), clock: any Clock<Duration> = ContinuousClock(),
                 wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
@@ -146,7 +146,7 @@ public actor AlertMonitor: Service {
         guard let deliveries else { return }
         while let next = undelivered.first {
             do {
-                try await deliveries.enqueue(next)
+                try await deliveries.enqueue(.alert(next))
                 undelivered.removeFirst()
             } catch {
                 return

@@ -2,12 +2,14 @@ import Crypto
 import FootfallSupport
 import Foundation
 import Logging
+import Messaging
 import ServiceLifecycle
 import Storage
 
 /// Makes every site's reports on schedule, in the site's time zone: each day at `time` the
 /// report of the day before, and each Monday at `time` the report of the week before, as an
-/// HTML page and a CSV file put in the file store and listed in `files`.
+/// HTML page and a CSV file put in the file store and listed in `files`. With a webhook, each
+/// report made is announced there (`WebhookEvent.report`) with a link to each of its files.
 ///
 /// Several schedulers (one per API process) may run at once: a report's key names its tenant,
 /// site, period and content, and the store lists a key once. They must share the file store (a
@@ -40,15 +42,29 @@ public actor ReportScheduler: Service {
     private let interval: Duration
     private let clock: AnyClock
     private let wallClock: @Sendable () -> Date
+    private let webhook: (any WebhookQueue)?
+    private let publicURL: String?
     private let logger: Logger
     /// Keys already made or found listed, so that a round reads and renders only what is new.
     private var done: Set<String> = []
+    /// Announcements the webhook queue refused (the broker away), offered again each round.
+    private var unannounced: [ReportReady] = []
 
+    /// Announcements kept while the webhook queue refuses them; older ones are dropped (logged).
+    static let maximumUnannounced = 1_000
+
+    /// - Parameters:
+    ///   - webhook: where made reports are announced; nil for none.
+    ///   - publicURL: the server's public address (`https://counts.example`), for the links in
+    ///     announcements; without it they carry the path alone.
     public init(store: any FootfallStore, files: any FileStore, time: TimeOfDay = .init(hour: 6, minute: 0),
-                interval: Duration = .seconds(60), clock: any Clock<Duration> = ContinuousClock(),
+                interval: Duration = .seconds(60), webhook: (any WebhookQueue)? = nil, publicURL: String? = nil,
+                clock: any Clock<Duration> = ContinuousClock(),
                 wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
         self.files = files
+        self.webhook = webhook
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.time = time
         self.interval = interval
         self.clock = AnyClock(clock)
@@ -74,6 +90,7 @@ public actor ReportScheduler: Service {
     public func makeDueReports() async -> [StoredFile] {
         let now = wallClock()
         var made: [StoredFile] = []
+        await announceWaiting()
         do {
             for tenant in try await store.tenants() {
                 let scoped = store.scoped(to: tenant.id)
@@ -154,6 +171,46 @@ public actor ReportScheduler: Service {
         }
         done.insert(base)
         logger.info("report.made", metadata: ["site.id": "\(site.id)", "report.name": "\(name)"])
+        if webhook != nil, !made.isEmpty {
+            // Every listed format, also one another process listed first.
+            let all = try await store.files(kind: .report, siteIDs: [site.id], limit: 50).filter { $0.key.hasPrefix(base + ".") }
+            unannounced.append(announcement(of: all.isEmpty ? made : all, name: name, period: period, from: start, site: site,
+                                            tenant: tenant, now: now))
+            if unannounced.count > Self.maximumUnannounced {
+                let dropped = unannounced.removeFirst()
+                logger.error("report.announcement_dropped", metadata: ["site.id": "\(dropped.siteID)", "report.name": "\(dropped.name)"])
+            }
+            await announceWaiting()
+        }
         return made
+    }
+
+    /// What the webhook is told of a report made.
+    private func announcement(of files: [StoredFile], name: String, period: SiteReport.Period, from start: Date, site: Site,
+                              tenant: UUID, now: Date) -> ReportReady {
+        let files = files.sorted { $0.name < $1.name }.map { file in
+            let path = "/api/v1/files/\(file.id.uuidString.lowercased())"
+            return ReportReady.File(id: file.id, name: file.name, contentType: file.contentType, size: file.size,
+                                    sha256: file.sha256.map { String(format: "%02x", $0) }.joined(), path: path,
+                                    url: publicURL.map { $0 + path })
+        }
+        return ReportReady(tenantID: tenant, siteID: site.id, period: period.rawValue, from: start, name: name, files: files, time: now)
+    }
+
+    /// Offers the waiting announcements to the webhook queue, oldest first, until it refuses one.
+    private func announceWaiting() async {
+        guard let webhook else { return }
+        while let next = unannounced.first {
+            do {
+                try await webhook.enqueue(.report(next))
+                unannounced.removeFirst()
+            } catch {
+                logger.error("report.announce_failed", metadata: [
+                    "site.id": "\(next.siteID)", "report.name": "\(next.name)", "report.waiting": "\(unannounced.count)",
+                    "error": "\(error)",
+                ])
+                return
+            }
+        }
     }
 }

@@ -79,9 +79,10 @@ public enum FootfallApp {
             ? [cameraSupervisor(store: store, messaging: messaging, metrics: metrics, includeExternal: true,
                                 dataDirectory: configuration.dataDirectory, logger: logger)]
             : []
-        let delivery = alertDelivery(configuration: configuration, messaging: messaging, logger: logger)
+        let delivery = webhookDelivery(configuration: configuration, messaging: messaging, logger: logger)
         let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue, logger: logger)
-        let reports = ReportScheduler(store: store, files: files, time: configuration.reportTime, logger: logger)
+        let reports = ReportScheduler(store: store, files: files, time: configuration.reportTime, webhook: delivery.queue,
+                                      publicURL: configuration.publicURLs.first, logger: logger)
         let services: [any Service] = setup.services + messaging.services + ingest + delivery.services + [alerts, reports] + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,

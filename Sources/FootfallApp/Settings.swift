@@ -44,7 +44,7 @@ public enum Settings {
         help: "Footfall is reached over HTTPS (as behind a proxy): mark the session cookie Secure and tell browsers to keep to HTTPS")
     public static let publicURL = Setting(
         key: "public-url", defaultText: "none (the address asked for)",
-        help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): dashboard changes and live streams from other sites are refused")
+        help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): dashboard changes and live streams from other sites are refused; the first makes the links in report announcements")
     public static let pushMaxAge = Setting(
         key: "push-max-age", defaultText: "30",
         help: "seconds a pushed frame's time may lie before the server's clock (older: 422, nothing counted)")
@@ -66,7 +66,7 @@ public enum Settings {
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
     public static let alertWebhookURL = Setting(
         key: "alert-webhook-url", defaultText: "none",
-        help: "`https://…`: every alert change is POSTed there, signed (see docs/alerts.md); may hold a token, so never logged",
+        help: "`https://…`: every alert change and every scheduled report made (with links to its files) is POSTed there, signed (see docs/alerts.md); may hold a token, so never logged",
         isSecret: true)
     public static let alertWebhookSecret = Setting(
         key: "alert-webhook-secret", defaultText: "none",

@@ -5,7 +5,7 @@ import NIOCore
 
 /// An event bus that also puts camera status changes on RabbitMQ (`camera.<id>.status`), for
 /// consumers outside Footfall. Live fan-out to WebSocket clients stays with the wrapped bus;
-/// alerts (`alert.<severity>`) come from the alert rules (`AMQPAlertQueue`).
+/// alerts (`alert.<severity>`) come from the alert rules (`AMQPWebhookQueue`), as do reports made (`report.<period>`).
 public struct AMQPEventForwarder: EventBus {
     private let bus: any EventBus
     private let client: AMQPClient

@@ -121,7 +121,7 @@ struct AlertController {
         await dependencies.bus.publish(.alert(change))
         guard let deliveries = dependencies.alertDeliveries else { return }
         do {
-            try await deliveries.enqueue(change)
+            try await deliveries.enqueue(.alert(change))
         } catch {
             logger.error("alert.enqueue_failed", metadata: ["alert.id": "\(change.alert.id)", "error": "\(error)"])
         }

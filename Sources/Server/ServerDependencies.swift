@@ -18,7 +18,7 @@ public struct ServerDependencies: Sendable {
     public var sessions: any SessionCache
     /// Where alert changes made through the API (acknowledged, resolved with their rule) go to
     /// be delivered; nil without a webhook.
-    public var alertDeliveries: (any AlertDeliveryQueue)?
+    public var alertDeliveries: (any WebhookQueue)?
     /// Where stored files' bytes are (reports, exports); nil when nothing is stored.
     public var files: (any FileStore)?
     public var clock: @Sendable () -> Date
@@ -26,7 +26,7 @@ public struct ServerDependencies: Sendable {
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
-                alertDeliveries: (any AlertDeliveryQueue)? = nil, files: (any FileStore)? = nil,
+                alertDeliveries: (any WebhookQueue)? = nil, files: (any FileStore)? = nil,
                 clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.live = live

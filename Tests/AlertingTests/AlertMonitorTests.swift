@@ -16,11 +16,12 @@ struct AlertMonitorTests {
         var now: Date { time.withLock { $0 } }
     }
 
-    final class RecordingQueue: AlertDeliveryQueue {
+    final class RecordingQueue: WebhookQueue {
         let changes = Mutex<[LiveMessage.AlertChange]>([])
         /// Refuses this many changes first (a broker away).
         let refusals = Mutex(0)
-        func enqueue(_ change: LiveMessage.AlertChange) async throws {
+        func enqueue(_ event: WebhookEvent) async throws {
+            guard case .alert(let change) = event else { return }
             if refusals.withLock({ count in
                 defer { count = max(0, count - 1) }
                 return count > 0

@@ -3,6 +3,7 @@ import CountingCore
 import Crypto
 import Foundation
 import Logging
+import Messaging
 import Storage
 import Synchronization
 import Testing
@@ -64,6 +65,60 @@ struct ReportSchedulerTests {
         clock.set(Self.utc("2027-03-30T04:30:00Z"))
         #expect(await scheduler.makeDueReports().map(\.name).sorted() == ["shop-day-2027-03-29.csv", "shop-day-2027-03-29.html"])
         #expect(try await store.files(kind: .report, siteIDs: nil, limit: 10).count == 6)
+    }
+
+    /// A webhook queue that refuses while the broker is away.
+    final class RecordingQueue: WebhookQueue {
+        let away = Mutex(false)
+        let events = Mutex<[WebhookEvent]>([])
+        func enqueue(_ event: WebhookEvent) async throws {
+            if away.withLock({ $0 }) { throw CancellationError() }
+            events.withLock { $0.append(event) }
+        }
+        var reports: [ReportReady] {
+            events.withLock { $0 }.compactMap { if case .report(let report) = $0 { report } else { nil } }
+        }
+    }
+
+    @Test func eachReportMadeIsAnnouncedOnceWithLinksEvenAfterTheQueueRefusedIt() async throws {
+        let store = try await Self.store()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-reports-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = LocalFileStore(directory: directory)
+        let clock = WallClock(Self.utc("2027-03-29T04:01:00Z"))
+        let queue = RecordingQueue()
+        queue.away.withLock { $0 = true }
+        let scheduler = ReportScheduler(store: store, files: files, webhook: queue, publicURL: "https://counts.example/",
+                                        wallClock: { clock.now }, logger: Logger(label: "test.reports"))
+        let made = await scheduler.makeDueReports()
+        #expect(made.count == 4)
+        #expect(queue.events.withLock { $0.isEmpty }, "the broker is away")
+
+        // The next round has nothing to make, and announces what waited.
+        queue.away.withLock { $0 = false }
+        #expect(await scheduler.makeDueReports().isEmpty)
+        let reports = queue.reports.sorted { $0.name < $1.name }
+        #expect(reports.map(\.name) == ["shop-day-2027-03-28", "shop-week-2027-03-22"])
+        #expect(reports.map(\.period) == ["day", "week"])
+        #expect(reports.allSatisfy { $0.siteID == "shop" && $0.tenantID == Tenant.defaultID })
+        #expect(reports[0].from == Self.utc("2027-03-27T23:00:00Z"), "Paris midnight, winter time")
+        let day = reports[0].files
+        #expect(day.map(\.name) == ["shop-day-2027-03-28.csv", "shop-day-2027-03-28.html"])
+        for link in day {
+            let file = try #require(made.first { $0.id == link.id })
+            let id = file.id.uuidString.lowercased()
+            #expect(link.path == "/api/v1/files/\(id)")
+            #expect(link.url == "https://counts.example/api/v1/files/\(id)")
+            #expect(link.size == file.size && link.contentType == file.contentType)
+            #expect(link.sha256 == file.sha256.map { String(format: "%02x", $0) }.joined())
+        }
+        #expect(WebhookEvent.report(reports[0]).deliveryID == "report.\(Tenant.defaultID.uuidString.lowercased()).shop.shop-day-2027-03-28")
+
+        // Nothing is announced twice: not by this scheduler, nor by another process's.
+        #expect(await scheduler.makeDueReports().isEmpty)
+        let other = ReportScheduler(store: store, files: files, webhook: queue, wallClock: { clock.now }, logger: Logger(label: "test.reports"))
+        #expect(await other.makeDueReports().isEmpty)
+        #expect(queue.events.withLock { $0.count } == 2)
     }
 
     @Test func timesOfDayAreReadStrictly() {

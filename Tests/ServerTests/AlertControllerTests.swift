@@ -103,9 +103,11 @@ struct AlertControllerTests {
     }
 
     @Test func anAcknowledgementGoesToTheWebhookQueueAndADeletedCamerasAlertsStayInHistory() async throws {
-        final class Queue: AlertDeliveryQueue {
+        final class Queue: WebhookQueue {
             let changes = Mutex<[LiveMessage.AlertChange]>([])
-            func enqueue(_ change: LiveMessage.AlertChange) async throws { changes.withLock { $0.append(change) } }
+            func enqueue(_ event: WebhookEvent) async throws {
+                if case .alert(let change) = event { changes.withLock { $0.append(change) } }
+            }
         }
         let fixture = try await ControlPlaneFixture()
         try await fixture.seedCamera()

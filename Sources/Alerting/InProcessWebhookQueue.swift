@@ -4,11 +4,11 @@ import Logging
 import Messaging
 import ServiceLifecycle
 
-/// The embedded alert queue: changes wait in memory and are sent in order, each retried with
-/// growing delays while the webhook is down, up to `maximumAttempts`, then kept as a dead
-/// letter (logged). What is still waiting when the process stops is lost; RabbitMQ's queue
-/// (`AlertDeliveryService`) keeps it instead.
-public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
+/// The embedded webhook queue: events (alert changes, reports made) wait in memory and are
+/// sent in order, each retried with growing delays while the webhook is down, up to
+/// `maximumAttempts`, then kept as a dead letter (logged). What is still waiting when the process stops is lost; RabbitMQ's queue
+/// (`WebhookDeliveryService`) keeps it instead.
+public actor InProcessWebhookQueue: WebhookQueue, Service {
     public struct Policy: Sendable {
         public var maximumAttempts: Int
         public var backoff: Backoff
@@ -21,18 +21,18 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
 
     struct Pending {
         let id = UUID()
-        var change: LiveMessage.AlertChange
+        var event: WebhookEvent
         var attempts: Int
         var due: AnyClock.Instant
     }
 
-    /// A change given up on, and why.
+    /// An event given up on, and why.
     public struct DeadLetter: Sendable {
-        public var change: LiveMessage.AlertChange
+        public var event: WebhookEvent
         public var reason: String
     }
 
-    private let sender: any AlertSender
+    private let sender: any WebhookSender
     private let policy: Policy
     private let clock: AnyClock
     private let logger: Logger
@@ -45,7 +45,7 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
     /// The earliest deadline a timer is already waiting for.
     private var timer: AnyClock.Instant?
 
-    public init(sender: any AlertSender, policy: Policy = .init(), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
+    public init(sender: any WebhookSender, policy: Policy = .init(), clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.sender = sender
         self.policy = policy
         self.clock = AnyClock(clock)
@@ -53,12 +53,12 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    public func enqueue(_ change: LiveMessage.AlertChange) {
-        pending.append(Pending(change: change, attempts: 0, due: clock.now))
+    public func enqueue(_ event: WebhookEvent) {
+        pending.append(Pending(event: event, attempts: 0, due: clock.now))
         wake.yield()
     }
 
-    /// Changes still waiting to be delivered.
+    /// Events still waiting to be delivered.
     public var waiting: Int { pending.count }
 
     public func run() async throws {
@@ -83,11 +83,11 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
             group.cancelAll()
         }
         if !pending.isEmpty {
-            logger.warning("alert.delivery_abandoned", metadata: ["alert.waiting": "\(pending.count)"])
+            logger.warning("webhook.delivery_abandoned", metadata: ["webhook.waiting": "\(pending.count)"])
         }
     }
 
-    /// Sends every change that is due, oldest first; a change that fails waits its backoff.
+    /// Sends every event that is due, oldest first; one that fails waits its backoff.
     private func deliverDue() async {
         if let timer, timer <= clock.now { self.timer = nil }
         var index = 0
@@ -98,7 +98,7 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
             }
             let item = pending[index]
             do {
-                try await sender.send(item.change)
+                try await sender.send(item.event)
                 pending.removeAll { $0.id == item.id }
                 delivered += 1
             } catch {
@@ -106,17 +106,17 @@ public actor InProcessAlertDelivery: AlertDeliveryQueue, Service {
                 guard let position = pending.firstIndex(where: { $0.id == item.id }) else { continue }
                 if attempts >= policy.maximumAttempts {
                     pending.remove(at: position)
-                    deadLetters.append(DeadLetter(change: item.change, reason: "\(error)"))
-                    logger.error("alert.delivery_dead_letter", metadata: [
-                        "alert.id": "\(item.change.alert.id)", "alert.attempts": "\(attempts)", "error": "\(error)",
+                    deadLetters.append(DeadLetter(event: item.event, reason: "\(error)"))
+                    logger.error("webhook.delivery_dead_letter", metadata: [
+                        "webhook.delivery": "\(item.event.deliveryID)", "webhook.attempts": "\(attempts)", "error": "\(error)",
                     ])
                 } else {
                     let delay = policy.backoff.delay(attempt: attempts)
                     pending[position].attempts = attempts
                     pending[position].due = clock.now.advanced(by: delay)
-                    logger.warning("alert.delivery_failed", metadata: [
-                        "alert.id": "\(item.change.alert.id)", "alert.attempts": "\(attempts)",
-                        "alert.retry_in_ms": "\(delay.inMilliseconds)", "error": "\(error)",
+                    logger.warning("webhook.delivery_failed", metadata: [
+                        "webhook.delivery": "\(item.event.deliveryID)", "webhook.attempts": "\(attempts)",
+                        "webhook.retry_in_ms": "\(delay.inMilliseconds)", "error": "\(error)",
                     ])
                     index = position + 1
                 }

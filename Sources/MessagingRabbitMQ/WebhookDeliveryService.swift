@@ -4,17 +4,17 @@ import Logging
 import Messaging
 import ServiceLifecycle
 
-/// Takes alert changes from `footfall.alerts.webhook` and hands each to the sender (the
-/// webhook), acknowledging it only once the sender succeeded. A change the webhook refuses
+/// Takes webhook events (alert changes, reports made) from `footfall.alerts.webhook` and hands
+/// each to the sender (the webhook), acknowledging it only once the sender succeeded. An event the webhook refuses
 /// waits in `footfall.alerts.retry` for a growing delay and comes back, up to
 /// `maximumAttempts`, then goes to the dead letters with the reason; one that cannot be read
-/// goes there at once. A webhook that is down for hours loses nothing: the changes wait on the
+/// goes there at once. A webhook that is down for hours loses nothing: the events wait on the
 /// broker's disk, through restarts of Footfall and of the broker.
-public struct AlertDeliveryService: Service {
+public struct WebhookDeliveryService: Service {
     public struct Configuration: Sendable {
         public var maximumAttempts: Int
         public var backoff: Backoff
-        /// Changes handed to this consumer at once (it sends them one after another).
+        /// Events handed to this consumer at once (it sends them one after another).
         public var prefetch: UInt16
 
         public init(maximumAttempts: Int = 12, backoff: Backoff = Backoff(initial: .seconds(1), maximum: .seconds(300), jitter: .none),
@@ -26,7 +26,7 @@ public struct AlertDeliveryService: Service {
     }
 
     private let client: AMQPClient
-    private let sender: any AlertSender
+    private let sender: any WebhookSender
     private let topology: FootfallTopology
     private let configuration: Configuration
     private let logger: Logger
@@ -34,7 +34,7 @@ public struct AlertDeliveryService: Service {
 
     /// - Parameter clock: times the pauses before restarting the consumer; the retry delays are
     ///   message TTLs, timed by RabbitMQ.
-    public init(client: AMQPClient, sender: any AlertSender, topology: FootfallTopology = .init(),
+    public init(client: AMQPClient, sender: any WebhookSender, topology: FootfallTopology = .init(),
                 configuration: Configuration = .init(), logger: Logger, clock: any Clock<Duration> = ContinuousClock()) {
         self.client = client
         self.sender = sender
@@ -46,13 +46,13 @@ public struct AlertDeliveryService: Service {
 
     /// Consumes until shutdown; a consumer the broker ends is started again after a pause.
     public func run() async throws {
-        await ConsumerRestarts.run(name: "alert", clock: clock, logger: logger) { try await consume() }
+        await ConsumerRestarts.run(name: "webhook", clock: clock, logger: logger) { try await consume() }
     }
 
     private func consume() async throws {
-        try await client.declare(topology.alertDeclarations)
-        let consumer = try await client.consume(queue: topology.alertQueue, prefetch: configuration.prefetch)
-        let queue = topology.alertQueue
+        try await client.declare(topology.webhookDeclarations)
+        let consumer = try await client.consume(queue: topology.webhookQueue, prefetch: configuration.prefetch)
+        let queue = topology.webhookQueue
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for try await delivery in consumer { await handle(delivery) }
@@ -70,42 +70,39 @@ public struct AlertDeliveryService: Service {
     }
 
     private func handle(_ delivery: AMQPDelivery) async {
-        let change: LiveMessage.AlertChange
+        let event: WebhookEvent
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            guard case .alert(let decoded) = try decoder.decode(LiveMessage.self, from: Data(delivery.body.readableBytesView)) else {
-                await settle(delivery, by: delivery.deadLetterMessage(queue: topology.deadLetterQueue, reason: "not an alert message"))
-                return
-            }
-            change = decoded
+            event = try decoder.decode(WebhookEvent.self, from: Data(delivery.body.readableBytesView))
         } catch {
             await settle(delivery, by: delivery.deadLetterMessage(queue: topology.deadLetterQueue, reason: "unreadable: \(error)"))
             return
         }
         do {
-            try await sender.send(change)
+            try await sender.send(event)
         } catch {
             let attempts = delivery.attempts + 1
             guard attempts < configuration.maximumAttempts else {
-                logger.error("alert.delivery_dead_letter", metadata: ["alert.id": "\(change.alert.id)", "error": "\(error)"])
+                logger.error("webhook.delivery_dead_letter", metadata: ["webhook.delivery": "\(event.deliveryID)", "error": "\(error)"])
                 await settle(delivery, by: delivery.deadLetterMessage(
                     queue: topology.deadLetterQueue, reason: "failed \(attempts) times; last: \(error)"))
                 return
             }
             let delay = configuration.backoff.delay(attempt: attempts)
-            logger.warning("alert.delivery_failed", metadata: [
-                "alert.id": "\(change.alert.id)", "alert.attempts": "\(attempts)", "alert.retry_in_ms": "\(delay.inMilliseconds)",
+            logger.warning("webhook.delivery_failed", metadata: [
+                "webhook.delivery": "\(event.deliveryID)", "webhook.attempts": "\(attempts)",
+                "webhook.retry_in_ms": "\(delay.inMilliseconds)",
                 "error": "\(error)",
             ])
-            await settle(delivery, by: delivery.retryMessage(queue: topology.alertRetryQueue, attempts: attempts, delay: delay))
+            await settle(delivery, by: delivery.retryMessage(queue: topology.webhookRetryQueue, attempts: attempts, delay: delay))
             return
         }
         do {
             try await delivery.ack()
         } catch {
             // The channel is gone: the broker delivers it again, and the receiver drops the copy by its delivery id.
-            logger.warning("alert.ack_failed", metadata: ["error": "\(error)"])
+            logger.warning("webhook.ack_failed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -113,7 +110,7 @@ public struct AlertDeliveryService: Service {
         do {
             try await client.settle(delivery, by: message)
         } catch {
-            logger.warning("alert.settle_failed", metadata: ["error": "\(error)"])
+            logger.warning("webhook.settle_failed", metadata: ["error": "\(error)"])
         }
     }
 }

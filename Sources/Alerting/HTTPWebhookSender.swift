@@ -6,14 +6,15 @@ import Messaging
 import NIOCore
 import ServiceLifecycle
 
-/// Posts alert changes to a webhook: the body is the change as the WebSocket sends it (one
-/// `alert` message), signed with HMAC-SHA256 (`WebhookSignature`), with
-/// `X-Footfall-Delivery: <alert id>.<state>` so that a receiver can drop a copy it already has.
+/// Posts events to a webhook: the body is one `WebhookEvent` (an alert change as the WebSocket
+/// sends it, or a report made with links to its files), signed with HMAC-SHA256
+/// (`WebhookSignature`), with `X-Footfall-Delivery` naming the event (`<alert id>.<state>`, or
+/// `report.<tenant>.<site>.<name>`) so that a receiver can drop a copy it already has.
 /// Anything but a 2xx answer within the timeout is a failure, for the queue to try again.
 ///
 /// A `Service` only to close its HTTP client at shutdown: run it before the queue that uses it
 /// in the service group, so it stops after that queue.
-public final class WebhookAlertSender: AlertSender, Service {
+public final class HTTPWebhookSender: WebhookSender, Service {
     public static let deliveryHeader = "X-Footfall-Delivery"
 
     private let url: String
@@ -38,16 +39,16 @@ public final class WebhookAlertSender: AlertSender, Service {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    public func send(_ change: LiveMessage.AlertChange) async throws {
+    public func send(_ event: WebhookEvent) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let body = [UInt8](try encoder.encode(LiveMessage.alert(change)))
+        let body = [UInt8](try encoder.encode(event))
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "Footfall")
-        request.headers.add(name: Self.deliveryHeader, value: "\(change.alert.id.uuidString.lowercased()).\(change.alert.state.rawValue)")
+        request.headers.add(name: Self.deliveryHeader, value: event.deliveryID)
         request.headers.add(name: WebhookSignature.header,
                             value: WebhookSignature.header(body: body, timestamp: Int(wallClock().timeIntervalSince1970), secret: secret))
         request.body = .bytes(ByteBuffer(bytes: body))
