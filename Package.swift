@@ -67,6 +67,21 @@ let package = Package(
             ]
         ),
 
+        // Files in S3-compatible storage: Footfall's own S3 client (Signature V4 on
+        // async-http-client) and the file store on it.
+        .target(
+            name: "StorageS3",
+            dependencies: [
+                "Storage", "FootfallSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         .target(name: "Messaging", dependencies: ["CountingCore", "FootfallSupport", "Storage"]),
         // Footfall's own AMQP 0-9-1 client (SwiftNIO) and what Footfall builds on it: the crossing
         // sink, the ingest consumer, dead letters, status events.
@@ -149,7 +164,7 @@ let package = Package(
         .target(
             name: "FootfallApp",
             dependencies: [
-                "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "StoragePostgres", "Messaging", "Pipeline",
+                "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "Messaging", "Pipeline",
                 "Server", "Alerting", "MessagingRedis", "MessagingRabbitMQ",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -179,7 +194,7 @@ let package = Package(
         .target(
             name: "StorageTestSupport",
             dependencies: [
-                "Storage", "StorageSQLite", "StoragePostgres",
+                "Storage", "StorageSQLite", "StoragePostgres", "StorageS3",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -194,8 +209,16 @@ let package = Package(
             name: "StorageTests",
             dependencies: [
                 "FootfallTestSupport", "StorageTestSupport",
-                "Storage", "StorageSQLite", "StoragePostgres", "CountingCore",
+                "Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "CountingCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "StorageS3Tests",
+            dependencies: [
+                "FootfallTestSupport", "FootfallSupport", "StorageTestSupport", "StorageS3", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -236,7 +259,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "FootfallTestSupport", "StorageTestSupport",
-                "Server", "Storage", "Messaging", "CountingCore",
+                "Server", "Storage", "StorageS3", "Messaging", "CountingCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -14,23 +14,30 @@ FOOTFALL_TEST_VIDEO="$(cd "$data_dir/samples" && pwd)/vtest.avi"
 export FOOTFALL_TEST_MODEL_DIR FOOTFALL_TEST_VIDEO
 
 # Real servers on loopback: PostgreSQL (each test makes its own database), Redis and RabbitMQ
-# (each test uses its own keys and queues; tests that restart a server start their own).
+# (each test uses its own keys and queues; tests that restart a server start their own), and an
+# S3-protocol server that checks signatures (each test makes its own bucket).
 pg_dir="$(mktemp -d /tmp/footfall-test-pg.XXXXXX)"
 pg_port="${FOOTFALL_TEST_POSTGRES_PORT:-54329}"
 redis_dir="$(mktemp -d /tmp/footfall-test-redis.XXXXXX)"
 redis_port="${FOOTFALL_TEST_REDIS_PORT:-56379}"
 rabbit_dir="$(mktemp -d /tmp/footfall-test-rabbitmq.XXXXXX)"
 rabbit_port="${FOOTFALL_TEST_AMQP_PORT:-56672}"
+s3_dir="$(mktemp -d /tmp/footfall-test-s3.XXXXXX)"
+s3_port="${FOOTFALL_TEST_S3_PORT:-56700}"
 cleanup() {
   bash scripts/postgres.sh stop "$pg_dir" || true
   bash scripts/redis.sh stop "$redis_dir" "$redis_port" || true
   bash scripts/rabbitmq.sh stop "$rabbit_dir" "$rabbit_port" || true
+  bash scripts/s3.sh stop "$s3_dir" "$s3_port" || true
 }
 trap cleanup EXIT
 FOOTFALL_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$pg_dir" "$pg_port")"
 FOOTFALL_TEST_REDIS_URL="$(bash scripts/redis.sh start "$redis_dir" "$redis_port")"
 FOOTFALL_TEST_AMQP_URL="$(bash scripts/rabbitmq.sh start "$rabbit_dir" "$rabbit_port")"
+s3_line="$(bash scripts/s3.sh start "$s3_dir" "$s3_port")"
+read -r FOOTFALL_TEST_S3_URL FOOTFALL_TEST_S3_ACCESS_KEY_ID FOOTFALL_TEST_S3_SECRET_ACCESS_KEY <<<"$s3_line"
 export FOOTFALL_TEST_POSTGRES_URL FOOTFALL_TEST_REDIS_URL FOOTFALL_TEST_AMQP_URL
+export FOOTFALL_TEST_S3_URL FOOTFALL_TEST_S3_ACCESS_KEY_ID FOOTFALL_TEST_S3_SECRET_ACCESS_KEY
 
 swift test "$@"
 

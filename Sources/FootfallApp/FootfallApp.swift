@@ -68,10 +68,10 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let files = LocalFileStore(directory: URL(fileURLWithPath: configuration.filesDirectory))
+        let files = openFiles(configuration: configuration, logger: logger)
         let dependencies = ServerDependencies(store: store, live: messaging.live, bus: messaging.bus, metrics: registry,
                                               inbox: messaging.inbox, rateLimiter: messaging.rateLimiter,
-                                              sessions: messaging.sessions, files: files)
+                                              sessions: messaging.sessions, files: files.store)
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.
@@ -81,9 +81,10 @@ public enum FootfallApp {
             : []
         let delivery = webhookDelivery(configuration: configuration, messaging: messaging, logger: logger)
         let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue, logger: logger)
-        let reports = ReportScheduler(store: store, files: files, time: configuration.reportTime, webhook: delivery.queue,
+        let reports = ReportScheduler(store: store, files: files.store, time: configuration.reportTime, webhook: delivery.queue,
                                       publicURL: configuration.publicURLs.first, logger: logger)
-        let services: [any Service] = setup.services + messaging.services + ingest + delivery.services + [alerts, reports] + cameras
+        let services: [any Service] = setup.services + messaging.services + files.services + ingest + delivery.services
+            + [alerts, reports] + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
                                                requestsPerMinute: configuration.requestsPerMinute,

@@ -1,6 +1,7 @@
 import Analytics
 import Foundation
 import Logging
+import StorageS3
 
 /// Everything the `footfall` commands can be told; ``Settings`` lists each setting.
 public struct FootfallConfiguration: Sendable {
@@ -55,6 +56,8 @@ public struct FootfallConfiguration: Sendable {
     public var reportTime = ReportScheduler.TimeOfDay(hour: 6, minute: 0)
     /// Where stored files are kept.
     public var filesDirectory = "./footfall-data/files"
+    /// The S3 bucket stored files are kept in instead; its secret is never logged.
+    public var s3: S3Configuration?
 
     /// Host name and process id: unique among the workers of one site.
     public static var defaultWorkerName: String {
@@ -117,6 +120,23 @@ public struct FootfallConfiguration: Sendable {
             }
             reportTime = time
         }
+        var s3: S3Configuration?
+        if let url = reader.value(Settings.s3URL) {
+            let region = reader.value(Settings.s3Region)
+            let keyID = reader.value(Settings.s3AccessKeyID)
+            let secret = reader.value(Settings.s3SecretAccessKey)
+            let virtualHost = try reader.bool(Settings.s3VirtualHost, default: false)
+            do {
+                s3 = try S3Configuration(url: url.text, region: region?.text ?? "us-east-1", virtualHost: virtualHost,
+                                         credentials: S3Credentials(accessKeyID: keyID?.text ?? "", secretAccessKey: secret?.text ?? ""))
+            } catch {
+                guard case .invalidConfiguration(let field, let reason) = error as? S3Error else {
+                    throw .invalidValue(key: Settings.s3URL.key, source: url.source, reason: "\(error)")
+                }
+                let sources = [Settings.s3URL.key: url.source, Settings.s3Region.key: region?.source, Settings.s3AccessKeyID.key: keyID?.source]
+                throw .invalidValue(key: field, source: (sources[field] ?? nil) ?? "default", reason: reason)
+            }
+        }
         let databaseURL = reader.value(Settings.databaseURL)?.text
         if databaseURL != nil && secretKey == nil {
             throw .invalidValue(key: Settings.secretKey.key, source: "default",
@@ -152,6 +172,7 @@ public struct FootfallConfiguration: Sendable {
             alertWebhookSecret: webhookSecret.map { Array($0.text.utf8) },
             adminPassword: reader.value(Settings.adminPassword)?.text,
             reportTime: reportTime,
-            filesDirectory: reader.string(Settings.filesDirectory, default: dataDirectory + "/files"))
+            filesDirectory: reader.string(Settings.filesDirectory, default: dataDirectory + "/files"),
+            s3: s3)
     }
 }

@@ -75,7 +75,16 @@ public enum Settings {
         key: "report-time", defaultText: "06:00",
         help: "local time (`HH:MM`, each site's time zone) at which `serve` makes the day's and, on Mondays, the week's reports")
     public static let filesDirectory = Setting(
-        key: "files-dir", defaultText: "<data-dir>/files", help: "where stored files (reports) are kept")
+        key: "files-dir", defaultText: "<data-dir>/files", help: "where stored files (reports) are kept, without `s3-url`")
+    public static let s3URL = Setting(
+        key: "s3-url", defaultText: "none",
+        help: "`http(s)://host[:port]/bucket[/prefix]`: keep stored files in this S3-compatible bucket (MinIO, AWS) instead of `files-dir`; downloads are presigned links")
+    public static let s3Region = Setting(key: "s3-region", defaultText: "us-east-1", help: "the bucket's region, as signatures name it")
+    public static let s3VirtualHost = Setting(
+        key: "s3-virtual-host", defaultText: "false", help: "address the bucket as `bucket.host` (AWS) rather than `host/bucket` (MinIO)")
+    public static let s3AccessKeyID = Setting(key: "s3-access-key-id", defaultText: "none", help: "the access key id for `s3-url`")
+    public static let s3SecretAccessKey = Setting(
+        key: "s3-secret-access-key", defaultText: "none", help: "the secret of that access key (never logged)", isSecret: true)
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
@@ -88,7 +97,7 @@ public enum Settings {
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, reportTime,
-        filesDirectory, adminPassword, configFile, logLevel,
+        filesDirectory, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]
 
     /// The README's configuration table, in Markdown.

@@ -3,10 +3,14 @@ import Hummingbird
 import Storage
 
 /// Stored files: `GET /api/v1/reports` lists a tenant's scheduled reports (of the sites the
-/// caller may see), and `GET /api/v1/files/{id}` downloads one. A file the caller may not see
-/// answers 404, as one that does not exist.
+/// caller may see), and `GET /api/v1/files/{id}` downloads one (or, from S3, redirects to a
+/// presigned link valid for 5 minutes). A file the caller may not see answers 404, as one that
+/// does not exist.
 struct FileController {
     let dependencies: ServerDependencies
+
+    /// How long a download link to S3 holds.
+    static let linkLifetime: Duration = .seconds(300)
 
     func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
         table.add(group, .get, "reports", .role(.viewer), use: reports)
@@ -31,8 +35,15 @@ struct FileController {
         let view = try TenantView(dependencies, context)
         let text = try context.parameters.decoded("id")
         guard let id = UUID(uuidString: text), let file = try await view.store.file(id: id), view.mayUse(site: file.siteID),
-              let data = try await dependencies.files?.get(key: file.key)
+              let files = dependencies.files
         else {
+            throw APIError(.notFound, field: "id", message: "no file with id \"\(text.prefix(64))\"")
+        }
+        // From S3, the caller fetches the bytes themselves, through a link that soon expires.
+        if let link = try await files.downloadURL(key: file.key, expiresIn: Self.linkLifetime) {
+            return Response(status: .found, headers: [.location: link, .cacheControl: "no-store"])
+        }
+        guard let data = try await files.get(key: file.key) else {
             throw APIError(.notFound, field: "id", message: "no file with id \"\(text.prefix(64))\"")
         }
         let headers: HTTPFields = [

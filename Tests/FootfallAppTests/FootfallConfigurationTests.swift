@@ -70,6 +70,25 @@ struct StorageConfigurationTests {
         #expect(try FootfallConfiguration.load(commandLine: [:], environment: [:]).alertWebhookURL == nil)
     }
 
+    @Test func anS3BucketNeedsAnAddressAndAKeyAndItsSecretIsNotShown() throws {
+        #expect(throws: ConfigurationError.invalidValue(
+            key: "s3-access-key-id", source: "default", reason: "an access key id and secret are required with s3-url")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_S3_URL": "http://127.0.0.1:9000/footfall"])
+        }
+        #expect(throws: ConfigurationError.invalidValue(
+            key: "s3-url", source: "--s3-url", reason: "expected http(s)://host[:port]/bucket[/prefix]")) {
+            try FootfallConfiguration.load(commandLine: ["s3-url": "s3://footfall"], environment: [:])
+        }
+        let configuration = try FootfallConfiguration.load(commandLine: ["s3-region": "eu-west-3"], environment: [
+            "FOOTFALL_S3_URL": "https://minio.example:9000/footfall/site-a", "FOOTFALL_S3_ACCESS_KEY_ID": "footfall",
+            "FOOTFALL_S3_SECRET_ACCESS_KEY": "the-secret-of-the-bucket"])
+        let s3 = try #require(configuration.s3)
+        #expect(s3.host == "minio.example:9000" && s3.bucket == "footfall" && s3.prefix == "site-a/" && s3.region == "eu-west-3")
+        #expect(s3.credentials.secretAccessKey == "the-secret-of-the-bucket" && !s3.virtualHost)
+        #expect(!"\(configuration)".contains("the-secret-of-the-bucket"))
+        #expect(try FootfallConfiguration.load(commandLine: [:], environment: [:]).s3 == nil)
+    }
+
     @Test func postgresNeedsASecretKeyAndTheKeyMustBe32Bytes() throws {
         #expect(throws: ConfigurationError.invalidValue(
             key: "secret-key", source: "default",

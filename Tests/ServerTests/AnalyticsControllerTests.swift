@@ -13,8 +13,8 @@ import Testing
 struct AnalyticsControllerTests {
     static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    static func fixture() async throws -> ControlPlaneFixture {
-        let fixture = try await ControlPlaneFixture()
+    static func fixture(files: any FileStore = InMemoryFileStore()) async throws -> ControlPlaneFixture {
+        let fixture = try await ControlPlaneFixture(files: files)
         let audit = AuditEntry(time: ControlPlaneFixture.start, username: "system", action: "test", target: "test")
         try await fixture.store.saveSite(Site(id: "shop", name: "Shop", timeZone: "Europe/Paris"), audit: audit)
         try await fixture.store.saveSite(Site(id: "depot", name: "Depot"), audit: audit)

@@ -26,7 +26,7 @@ final class ControlPlaneFixture: Sendable {
     let wallClock = WallClock(start: ControlPlaneFixture.start)
     let sessions = InMemorySessionCache()
     let inbox = InProcessDetectionInbox()
-    let files = InMemoryFileStore()
+    let files: any FileStore
     let limiter: InMemoryRateLimiter
     /// Bearer tokens of each role in the default tenant, and of an administrator of the other tenant.
     let tokens: [Role: String]
@@ -44,8 +44,9 @@ final class ControlPlaneFixture: Sendable {
     /// A bcrypt hash made once for every fixture (cost 4: fast, as the tests need).
     static let passwordHash = Bcrypt.hash(password, cost: 4)
 
-    init(store: any FootfallStore = InMemoryStore()) async throws {
+    init(store: any FootfallStore = InMemoryStore(), files: any FileStore = InMemoryFileStore()) async throws {
         self.store = store
+        self.files = files
         limiter = InMemoryRateLimiter(clock: throttleClock)
         try await store.saveTenant(Tenant(id: Self.otherTenant, name: "Other"))
         let audit = AuditEntry(time: Self.start, username: "system", action: "test.setup", target: "fixture")

@@ -7,6 +7,8 @@ import HummingbirdTesting
 import Logging
 import Server
 import Storage
+import StorageS3
+import StorageTestSupport
 import Testing
 
 /// Scheduled reports listed and downloaded through the API, by the sites the caller may see.
@@ -50,6 +52,31 @@ struct FileControllerTests {
             #expect(try await call(client, .get, link, token: fixture.otherAdminToken).status == .notFound)
             #expect(try await call(client, .get, "/api/v1/files/nope", token: fixture.tokens[.viewer]).status == .notFound)
             #expect(try await call(client, .get, link).status == .unauthorized)
+        }
+    }
+
+    @Test(.enabled(if: S3TestServer.available, "needs FOOTFALL_TEST_S3_URL (scripts/test.sh starts an S3 server)"))
+    func fromS3ADownloadIsAShortPresignedLinkGivenOnlyToWhoMaySeeTheSite() async throws {
+        try await S3TestServer.withBucket(prefix: "files") { s3 in
+            let fixture = try await AnalyticsControllerTests.fixture(files: S3FileStore(client: s3))
+            let scheduler = ReportScheduler(store: fixture.store, files: fixture.files,
+                                            wallClock: { AnalyticsControllerTests.utc("2027-03-29T04:01:00Z") },
+                                            logger: Logger(label: "test.reports"))
+            let csv = try #require(await scheduler.makeDueReports().first { $0.name == "shop-day-2027-03-28.csv" })
+            // The bytes are in the bucket, under its prefix.
+            let object = try #require(try await s3.head(key: "files/" + csv.key))
+            #expect(object.size == csv.size)
+            try await fixture.app().test(.router) { api in
+                let link = "/api/v1/files/\(csv.id.uuidString.lowercased())"
+                let answer = try await call(api, .get, link, token: fixture.tokens[.viewer])
+                #expect(answer.status == .found)
+                let location = try #require(answer.headers[.location])
+                let bucket = s3.configuration
+                #expect(location.hasPrefix("\(bucket.scheme)://\(bucket.host)/\(bucket.bucket)/files/\(csv.key)?X-Amz-Algorithm="))
+                #expect(location.contains("&X-Amz-Expires=300&"))
+                #expect(answer.headers[.cacheControl] == "no-store")
+                #expect(try await call(api, .get, link, token: fixture.otherAdminToken).status == .notFound)
+            }
         }
     }
 }

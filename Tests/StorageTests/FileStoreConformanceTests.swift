@@ -1,12 +1,17 @@
 import Foundation
 import Storage
+import StorageS3
+import StorageTestSupport
 import Testing
 
 /// Every file store keeps bytes by key the same way.
 struct FileStoreConformanceTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case memory, local
+        case memory, local, s3
         var testDescription: String { rawValue }
+
+        /// S3 needs the server `scripts/test.sh` starts.
+        static var available: [Kind] { S3TestServer.available ? allCases : [.memory, .local] }
     }
 
     func withStore(_ kind: Kind, _ body: (any FileStore) async throws -> Void) async throws {
@@ -17,10 +22,12 @@ struct FileStoreConformanceTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-files-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             try await body(LocalFileStore(directory: directory))
+        case .s3:
+            try await S3TestServer.withBucket(prefix: "files") { client in try await body(S3FileStore(client: client)) }
         }
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func bytesArePutReplacedReadAndRemovedByKey(kind: Kind) async throws {
         try await withStore(kind) { files in
             let bytes = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
@@ -35,7 +42,7 @@ struct FileStoreConformanceTests {
         }
     }
 
-    @Test(arguments: Kind.allCases)
+    @Test(arguments: Kind.available)
     func keysThatCouldEscapeAreRefused(kind: Kind) async throws {
         try await withStore(kind) { files in
             for key in ["../x", "/etc/passwd", "a/../../b", "a//b", "", "a b", "a/./b"] {
