@@ -49,8 +49,7 @@ if [ "$for_tests" = 1 ] && ! python3 -c "import selenium" >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check selenium==4.51.0
 fi
 
-# The S3 tests run against moto's S3-protocol server (from PyPI), which checks signatures;
-# the S3 benchmark compares with awscli (also from PyPI) against the same server.
+# The S3 tests run against moto's S3-protocol server (from PyPI), which checks signatures.
 if [ "$for_tests" = 1 ] && ! command -v moto_server >/dev/null 2>&1; then
   echo "footfall setup: installing moto's server"
   python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
