@@ -167,6 +167,8 @@ let package = Package(
                 "CountingCore", "Evaluation", "Vision", "Storage", "StorageSQLite", "StoragePostgres", "StorageS3", "Messaging", "Pipeline",
                 "Server", "Alerting", "MessagingRedis", "MessagingRabbitMQ",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +179,7 @@ let package = Package(
             name: "footfall",
             dependencies: [
                 "FootfallApp", "Evaluation", "CountingCore", "FootfallSupport", "Pipeline", "Storage", "StoragePostgres", "Vision", "Messaging",
-                "Alerting", "StorageSQLite", "Analytics",
+                "Alerting", "StorageSQLite", "StorageS3", "Analytics",
                 "MessagingRedis", "MessagingRabbitMQ",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -296,7 +298,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FootfallAppTests",
-            dependencies: ["FootfallTestSupport", "FootfallApp", "CountingCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "FootfallTestSupport", "StorageTestSupport", "FootfallApp", "CountingCore", "Storage", "StorageSQLite", "StorageS3",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -19,8 +19,9 @@ final class SQLiteConnection {
     // SQLITE_TRANSIENT: SQLite copies bound text before the Swift string goes away.
     private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(path: String) throws(StorageError) {
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    /// - Parameter readOnly: open an existing file only to read it (a backup being checked).
+    init(path: String, readOnly: Bool = false) throws(StorageError) {
+        let flags = readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot allocate a connection"
@@ -29,6 +30,7 @@ final class SQLiteConnection {
             throw .backend(operation: "open \(path)", reason: message)
         }
         sqlite3_busy_timeout(handle, 5_000)
+        if readOnly { return }
         try execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
     }
 

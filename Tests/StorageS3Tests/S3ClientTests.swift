@@ -68,7 +68,6 @@ struct S3ClientTests {
             var configuration = client.configuration
             configuration.credentials.secretAccessKey += "x"
             let impostor = S3Client(configuration: configuration, logger: S3TestServer.logger)
-            defer { Task { try? await impostor.shutdown() } }
             for attempt in [{ _ = try await impostor.get(key: "a.txt") },
                             { try await impostor.put(key: "b.txt", body: ByteBuffer(string: "b"), contentType: "text/plain") }] {
                 do {
@@ -79,6 +78,7 @@ struct S3ClientTests {
                     #expect(status == 403 && code == "SignatureDoesNotMatch")
                 }
             }
+            try await impostor.shutdown()
             #expect(try await client.get(key: "b.txt") == nil, "nothing was written")
         }
     }
