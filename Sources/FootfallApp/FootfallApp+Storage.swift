@@ -25,13 +25,15 @@ extension FootfallApp {
             let store = try openStore(dataDirectory: configuration.dataDirectory, migrate: migrate)
             return (StoreSetup(store: store, services: [], description: store.path), try await prepare(store))
         }
-        let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [])
+        let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [],
+                                                      previousSecretKeys: configuration.previousSecretKeys)
         let prepared = try await withTemporaryPostgres(postgres, logger: logger) { store in
             if migrate { _ = try await store.migrate() }
             return try await prepare(store)
         }
         let replica = try configuration.databaseReadURL.map {
-            try PostgresStoreConfiguration(url: $0, secretKey: postgres.secretKey, tenantID: postgres.tenantID)
+            try PostgresStoreConfiguration(url: $0, secretKey: postgres.secretKey, previousSecretKeys: postgres.previousSecretKeys,
+                                           tenantID: postgres.tenantID)
         }
         let store = PostgresStore(configuration: postgres, readReplica: replica, logger: logger)
         return (StoreSetup(store: store, services: [store, PostgresMaintenanceService(store: store, logger: logger)],
@@ -62,9 +64,23 @@ extension FootfallApp {
     /// `footfall migrate`: applies missing migrations to the configured store; returns their versions.
     public static func migrate(configuration: FootfallConfiguration, logger: Logger) async throws -> [Int] {
         if let url = configuration.databaseURL {
-            let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [])
+            let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [],
+                                                      previousSecretKeys: configuration.previousSecretKeys)
             return try await withTemporaryPostgres(postgres, logger: logger) { try await $0.migrate() }
         }
         return try await migrate(dataDirectory: configuration.dataDirectory)
+    }
+}
+
+extension FootfallApp {
+    /// `footfall keys rotate`: seals every camera source in PostgreSQL with `secret-key` again,
+    /// reading the old ones with `previous-secret-keys`; returns how many were sealed again.
+    public static func rotateKeys(configuration: FootfallConfiguration, logger: Logger) async throws -> Int {
+        guard let url = configuration.databaseURL else {
+            throw StorageError.invalidInput(field: "database-url", reason: "only PostgreSQL seals camera sources; the embedded database has no key")
+        }
+        let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [],
+                                                      previousSecretKeys: configuration.previousSecretKeys)
+        return try await withTemporaryPostgres(postgres, logger: logger) { try await $0.resealCameraSources() }
     }
 }

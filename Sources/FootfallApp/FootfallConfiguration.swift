@@ -18,6 +18,8 @@ public struct FootfallConfiguration: Sendable {
     public var databaseReadURL: String?
     /// 32-byte key (base64) that seals camera stream URLs in PostgreSQL. Never logged.
     public var secretKey: [UInt8]?
+    /// Keys used before `secretKey`, read until re-sealed. Never logged.
+    public var previousSecretKeys: [[UInt8]] = []
     /// Apply missing migrations when `serve` starts.
     public var migrateOnStart: Bool
     /// `redis://…` for the shared live cache, fan-out, leases and rate limits; nil keeps them in process.
@@ -92,6 +94,16 @@ public struct FootfallConfiguration: Sendable {
             }
             secretKey = [UInt8](data)
         }
+        var previousSecretKeys: [[UInt8]] = []
+        if let value = reader.value(Settings.previousSecretKeys) {
+            for text in value.text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let data = Data(base64Encoded: text), data.count == 32 else {
+                    throw .invalidValue(key: Settings.previousSecretKeys.key, source: value.source,
+                                        reason: "each must be 32 bytes in base64, separated by commas")
+                }
+                previousSecretKeys.append([UInt8](data))
+            }
+        }
         var publicURLs: [String] = []
         if let value = reader.value(Settings.publicURL) {
             for text in value.text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
@@ -152,6 +164,7 @@ public struct FootfallConfiguration: Sendable {
             databaseURL: databaseURL,
             databaseReadURL: reader.value(Settings.databaseReadURL)?.text,
             secretKey: secretKey,
+            previousSecretKeys: previousSecretKeys,
             migrateOnStart: try reader.bool(Settings.migrateOnStart, default: true),
             redisURL: reader.value(Settings.redisURL)?.text,
             amqpURL: reader.value(Settings.amqpURL)?.text,

@@ -20,6 +20,10 @@ public enum Settings {
     public static let secretKey = Setting(
         key: "secret-key", defaultText: "none",
         help: "32 bytes, base64: seals camera stream URLs in PostgreSQL (required with it; never logged)", isSecret: true)
+    public static let previousSecretKeys = Setting(
+        key: "previous-secret-keys", defaultText: "none",
+        help: "keys used before `secret-key`, comma-separated: still read until `footfall keys rotate` has sealed everything again (never logged)",
+        isSecret: true)
     public static let migrateOnStart = Setting(
         key: "migrate-on-start", onCommandLine: false, defaultText: "true", help: "apply missing migrations when `serve` starts")
     public static let redisURL = Setting(
@@ -94,7 +98,7 @@ public enum Settings {
 
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
-        dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, migrateOnStart,
+        dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,

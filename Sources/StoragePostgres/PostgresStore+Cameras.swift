@@ -118,7 +118,7 @@ extension PostgresStore {
             try $0.decode((String, String, ByteBuffer, String, Int, String?, String, Double?, Bool).self)
         }
         return try rows.map { row in
-            Camera(id: row.0, name: row.1, source: try Self.open(Array(buffer: row.2), key: key),
+            Camera(id: row.0, name: row.1, source: try openSource(Array(buffer: row.2)),
                    geometry: try Self.geometry(row.3), geometryVersion: row.4, siteID: row.5, detector: row.6,
                    analysisRate: row.7, enabled: row.8)
         }

@@ -20,6 +20,8 @@ public final class PostgresStore: FootfallStore, Service {
     private let readClient: PostgresClient?
     let logger: Logger
     let key: SymmetricKey
+    /// Older keys, tried when `key` does not open a sealed source.
+    let previousKeys: [SymmetricKey]
     private let knownPartitions = Mutex<Set<String>>([])
 
     /// - Parameter readReplica: where analytics reads go; its tenant and key are this store's.
@@ -27,6 +29,7 @@ public final class PostgresStore: FootfallStore, Service {
         self.configuration = configuration
         self.logger = logger
         self.key = SymmetricKey(data: configuration.secretKey)
+        self.previousKeys = configuration.previousSecretKeys.map { SymmetricKey(data: $0) }
         self.client = PostgresClient(configuration: Self.clientConfiguration(configuration), backgroundLogger: logger)
         self.readClient = readReplica.map { PostgresClient(configuration: Self.clientConfiguration($0), backgroundLogger: logger) }
     }
@@ -38,6 +41,7 @@ public final class PostgresStore: FootfallStore, Service {
         self.configuration = configuration
         self.logger = store.logger
         self.key = store.key
+        self.previousKeys = store.previousKeys
         self.client = store.client
         self.readClient = store.readClient
     }
@@ -444,13 +448,21 @@ public final class PostgresStore: FootfallStore, Service {
         return Array(combined)
     }
 
-    static func open(_ sealed: [UInt8], key: SymmetricKey) throws -> String {
-        do {
-            let box = try AES.GCM.SealedBox(combined: sealed)
-            return String(decoding: try AES.GCM.open(box, using: key), as: UTF8.self)
-        } catch {
-            throw StorageError.backend(operation: "decrypt a camera source",
-                                       reason: "the secret key does not match the one the data was written with")
+    /// Opens a sealed source with the first of `keys` that fits; throws naming `secret-key`
+    /// when none does.
+    static func open(_ sealed: [UInt8], keys: [SymmetricKey]) throws -> String {
+        for key in keys {
+            if let box = try? AES.GCM.SealedBox(combined: sealed), let text = try? AES.GCM.open(box, using: key) {
+                return String(decoding: text, as: UTF8.self)
+            }
         }
+        throw StorageError.backend(operation: "decrypt a camera source", reason: """
+            neither secret-key nor any of previous-secret-keys is the key the data was written with
+            """)
+    }
+
+    /// Opens a sealed camera source with this store's key, or an older one.
+    func openSource(_ sealed: [UInt8]) throws -> String {
+        try Self.open(sealed, keys: [key] + previousKeys)
     }
 }

@@ -28,11 +28,15 @@ public struct PostgresStoreConfiguration: Sendable {
     public var tenantID: UUID
     /// 32-byte AES-GCM key for camera stream URLs (which may hold credentials).
     public var secretKey: [UInt8]
+    /// Keys used before `secretKey`, still accepted for reading until `resealCameraSources()`
+    /// has sealed everything with `secretKey` again.
+    public var previousSecretKeys: [[UInt8]]
 
     /// The tenant that a single-organisation installation uses.
     public static let defaultTenantID = Tenant.defaultID
 
-    public init(url: String, secretKey: [UInt8], tenantID: UUID = Self.defaultTenantID) throws(StorageError) {
+    public init(url: String, secretKey: [UInt8], previousSecretKeys: [[UInt8]] = [],
+                tenantID: UUID = Self.defaultTenantID) throws(StorageError) {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
             throw .invalidInput(field: "database-url", reason: "expected postgres://user:password@host:port/database")
         }
@@ -42,6 +46,9 @@ public struct PostgresStoreConfiguration: Sendable {
         guard secretKey.count == 32 else {
             throw .invalidInput(field: "secret-key", reason: "must be 32 bytes (44 characters of base64)")
         }
+        guard previousSecretKeys.allSatisfy({ $0.count == 32 }) else {
+            throw .invalidInput(field: "previous-secret-keys", reason: "each must be 32 bytes (44 characters of base64)")
+        }
         self.host = host
         self.port = components.port ?? 5432
         self.username = components.user ?? "postgres"
@@ -50,6 +57,7 @@ public struct PostgresStoreConfiguration: Sendable {
         self.database = path.isEmpty ? username : path
         self.tenantID = tenantID
         self.secretKey = secretKey
+        self.previousSecretKeys = previousSecretKeys
         var tls = TLSMode.prefer
         var timeout = 10_000
         var connections = 10

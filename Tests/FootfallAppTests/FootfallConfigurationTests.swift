@@ -89,6 +89,16 @@ struct StorageConfigurationTests {
         #expect(try FootfallConfiguration.load(commandLine: [:], environment: [:]).s3 == nil)
     }
 
+    @Test func previousSecretKeysAreAListOf32ByteKeys() throws {
+        let one = Data(repeating: 1, count: 32).base64EncodedString(), two = Data(repeating: 2, count: 32).base64EncodedString()
+        let configuration = try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_PREVIOUS_SECRET_KEYS": "\(one), \(two)"])
+        #expect(configuration.previousSecretKeys == [[UInt8](repeating: 1, count: 32), [UInt8](repeating: 2, count: 32)])
+        #expect(throws: ConfigurationError.invalidValue(key: "previous-secret-keys", source: "FOOTFALL_PREVIOUS_SECRET_KEYS",
+                                                        reason: "each must be 32 bytes in base64, separated by commas")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_PREVIOUS_SECRET_KEYS": "\(one),c2hvcnQ="])
+        }
+    }
+
     @Test func postgresNeedsASecretKeyAndTheKeyMustBe32Bytes() throws {
         #expect(throws: ConfigurationError.invalidValue(
             key: "secret-key", source: "default",

@@ -85,6 +85,46 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func aRotatedKeyReadsOldSourcesUntilEveryTenantsAreSealedAgain() async throws {
+        try await PostgresTestDatabase.withStore { old, database in
+            try await old.saveCamera(camera)
+            try await old.saveTenant(Tenant(id: Self.tenantB, name: "B"))
+            var yard = camera
+            yard.id = "yard"
+            yard.source = "rtsp://admin:opensesame@10.0.0.11/stream"
+            try await old.scoped(to: Self.tenantB).saveCamera(yard)
+            let oldKey = old.configuration.secretKey
+            let newKey = (0..<32).map { _ in UInt8.random(in: 0...255) }
+            func store(key: [UInt8], previous: [[UInt8]] = []) throws -> PostgresStore {
+                var configuration = try PostgresTestDatabase.storeConfiguration(database: database, key: key)
+                configuration.previousSecretKeys = previous
+                return PostgresStore(configuration: configuration, logger: PostgresTestDatabase.logger)
+            }
+            let before = try await rows("SELECT encode(source_sealed, 'hex') FROM cameras ORDER BY id", database: database)
+
+            // The new key alone cannot read what the old one sealed, and says so.
+            let newOnly = try store(key: newKey)
+            try await PostgresTestDatabase.withRunning(newOnly) { () async throws -> Void in
+                await #expect(throws: StorageError.self) { _ = try await newOnly.camera(id: "door") }
+            }
+            // With the old key as a previous one, everything reads; rotation seals both tenants' again.
+            let rotating = try store(key: newKey, previous: [oldKey])
+            try await PostgresTestDatabase.withRunning(rotating) { () async throws -> Void in
+                #expect(try await rotating.camera(id: "door")?.source == camera.source)
+                #expect(try await rotating.resealCameraSources() == 2)
+                #expect(try await rotating.resealCameraSources() == 0, "running it again changes nothing")
+            }
+            let after = try await rows("SELECT encode(source_sealed, 'hex') FROM cameras ORDER BY id", database: database)
+            #expect(after.count == 2 && zip(before, after).allSatisfy { $0 != $1 })
+            // Now the new key alone reads both tenants' cameras.
+            let rotated = try store(key: newKey)
+            try await PostgresTestDatabase.withRunning(rotated) { () async throws -> Void in
+                #expect(try await rotated.camera(id: "door")?.source == camera.source)
+                #expect(try await rotated.scoped(to: Self.tenantB).camera(id: "yard")?.source == yard.source)
+            }
+        }
+    }
+
     @Test func anEditedGeometryMakesANewVersionAndCountsKeepTheirs() async throws {
         try await PostgresTestDatabase.withStore { store, database in
             try await store.saveCamera(camera)
