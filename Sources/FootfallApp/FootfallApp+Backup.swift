@@ -114,8 +114,7 @@ extension FootfallApp {
     private static func requireEmbedded(_ configuration: FootfallConfiguration) throws {
         guard configuration.databaseURL == nil else {
             throw StorageError.invalidInput(field: "database-url", reason: """
-                backup and restore of PostgreSQL (pg_basebackup with WAL archiving) are not built yet; \
-                they cover the embedded SQLite database
+                this copies the embedded SQLite database; PostgreSQL has backupPostgres and restorePostgres
                 """)
         }
     }

@@ -1,0 +1,217 @@
+import Foundation
+import Logging
+import NIOCore
+import Storage
+import StoragePostgres
+import StorageS3
+
+/// PostgreSQL backups: a base backup (`pg_basebackup`) and continuous WAL archiving, both to a
+/// directory or an S3 prefix, and a point-in-time restore from them into a new data directory.
+extension FootfallApp {
+    /// A directory or an S3 prefix (`s3://bucket/prefix`) holding files by name.
+    static func archive(_ text: String, field: String, configuration: FootfallConfiguration, logger: Logger)
+        throws -> (store: any FileStore, close: @Sendable () async -> Void)
+    {
+        guard text.hasPrefix("s3://") else {
+            guard !text.isEmpty else { throw StorageError.invalidInput(field: field, reason: "a directory or s3://bucket/prefix is needed") }
+            return (LocalFileStore(directory: URL(fileURLWithPath: text)), {})
+        }
+        guard var s3 = configuration.s3 else {
+            throw StorageError.invalidInput(field: "s3-url", reason: "an s3:// location needs s3-url and its key, for the server's address")
+        }
+        let parts = text.dropFirst("s3://".count).split(separator: "/", maxSplits: 1).map(String.init)
+        guard let bucket = parts.first, !bucket.isEmpty else {
+            throw StorageError.invalidInput(field: field, reason: "expected s3://bucket/prefix, not \(text)")
+        }
+        s3.bucket = bucket
+        s3.prefix = parts.count > 1 && !parts[1].isEmpty ? (parts[1].hasSuffix("/") ? parts[1] : parts[1] + "/") : ""
+        let client = S3Client(configuration: s3, logger: logger)
+        return (S3FileStore(client: client), { try? await client.shutdown() })
+    }
+
+    /// `footfall wal push` (PostgreSQL's `archive_command`): copies one WAL file into the
+    /// archive. A file already archived with the same bytes is fine (PostgreSQL may ask again
+    /// after a crash); with other bytes it is an error, and nothing is replaced.
+    public static func pushWAL(path: String, to target: String, configuration: FootfallConfiguration, logger: Logger) async throws {
+        let name = (path as NSString).lastPathComponent
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let (store, close) = try archive(target, field: "to", configuration: configuration, logger: logger)
+        do {
+            if let existing = try await store.get(key: name) {
+                guard existing == data else {
+                    throw StorageError.conflict(field: "wal", reason: "\(name) is already archived with other contents")
+                }
+            } else {
+                try await store.put(data, key: name, contentType: "application/octet-stream")
+            }
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+    }
+
+    /// `footfall wal fetch` (PostgreSQL's `restore_command`): copies one archived WAL file to
+    /// `path`. Returns false when the archive has no such file (the end of the archive, for
+    /// PostgreSQL).
+    public static func fetchWAL(name: String, to path: String, from source: String, configuration: FootfallConfiguration,
+                                logger: Logger) async throws -> Bool {
+        let (store, close) = try archive(source, field: "from", configuration: configuration, logger: logger)
+        let data: Data?
+        do {
+            data = try await store.get(key: name)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+        guard let data else { return false }
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        return true
+    }
+
+    /// `footfall backup` with PostgreSQL: a base backup by `pg_basebackup` (compressed tar,
+    /// with the WAL it needs, and its manifest), put in `target`
+    /// (a new directory or an S3 prefix) as `base.tar.gz` and `backup_manifest`. Returns the
+    /// files written and their sizes.
+    public static func backupPostgres(configuration: FootfallConfiguration, to target: String, logger: Logger) async throws
+        -> [(name: String, size: Int)]
+    {
+        guard let url = configuration.databaseURL else {
+            throw StorageError.invalidInput(field: "database-url", reason: "no PostgreSQL database is configured")
+        }
+        if !target.hasPrefix("s3://"), FileManager.default.fileExists(atPath: target + "/base.tar.gz") {
+            throw StorageError.invalidInput(field: "to", reason: "\(target) already holds a base backup; a backup never replaces one")
+        }
+        let work = NSTemporaryDirectory() + "footfall-basebackup-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try run(postgresTool("pg_basebackup"), ["--dbname", url, "--pgdata", work, "--format", "tar", "--gzip",
+                                                "--wal-method", "fetch", "--checkpoint", "fast", "--no-password"], field: "database-url")
+        var written: [(String, Int)] = []
+        let names = ["base.tar.gz", "backup_manifest"]
+        for name in names {
+            let size = (try FileManager.default.attributesOfItem(atPath: work + "/" + name)[.size] as? NSNumber)?.intValue ?? 0
+            written.append((name, size))
+        }
+        if target.hasPrefix("s3://") {
+            // Sent in parts from the file: a base backup may be far larger than memory.
+            let (store, close) = try archive(target, field: "to", configuration: configuration, logger: logger)
+            do {
+                guard let s3 = store as? S3FileStore else { throw StorageError.backend(operation: "back up", reason: "not an S3 archive") }
+                for name in names {
+                    try StoredFile.validate(key: name)
+                    try await s3.client.putFile(at: work + "/" + name, key: s3.client.configuration.prefix + name,
+                                                contentType: "application/octet-stream")
+                }
+            } catch {
+                await close()
+                throw error
+            }
+            await close()
+        } else {
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            for name in names { try FileManager.default.copyItem(atPath: work + "/" + name, toPath: target + "/" + name) }
+        }
+        logger.info("backup.written", metadata: ["backup.location": "\(target)", "backup.kind": "postgresql base backup"])
+        return written
+    }
+
+    /// `footfall restore` with PostgreSQL: puts the base backup in `source` into the new data
+    /// directory `pgdata` and sets it to recover from the WAL archive `walSource` (through
+    /// `footfall wal fetch`) up to `until` (or to the end of the archive), then promote. Start
+    /// PostgreSQL on `pgdata` to run the recovery.
+    public static func restorePostgres(from source: String, pgdata: String, walSource: String, until: Date?,
+                                       configuration: FootfallConfiguration, logger: Logger) async throws {
+        let manager = FileManager.default
+        if let contents = try? manager.contentsOfDirectory(atPath: pgdata), !contents.isEmpty {
+            throw StorageError.invalidInput(field: "pgdata", reason: "\(pgdata) is not empty; restore into a new directory")
+        }
+        try manager.createDirectory(atPath: pgdata, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var tarball = source + "/base.tar.gz"
+        if source.hasPrefix("s3://") {
+            let (store, close) = try archive(source, field: "from", configuration: configuration, logger: logger)
+            let base: Data?
+            do {
+                base = try await store.get(key: "base.tar.gz")
+            } catch {
+                await close()
+                throw error
+            }
+            await close()
+            guard let base else { throw StorageError.invalidInput(field: "from", reason: "\(source) holds no base.tar.gz") }
+            tarball = pgdata + "/.base.tar.gz"
+            try base.write(to: URL(fileURLWithPath: tarball))
+        } else if !manager.fileExists(atPath: tarball) {
+            throw StorageError.invalidInput(field: "from", reason: "\(source) holds no base.tar.gz")
+        }
+        try run("/bin/tar", ["-xzf", tarball, "-C", pgdata], field: "from")
+        if source.hasPrefix("s3://") { try manager.removeItem(atPath: tarball) }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        var settings = [
+            "restore_command = '\(quoted(executable)) wal fetch %f %p --from \(quoted(walSource))'",
+            "recovery_target_action = 'promote'",
+        ]
+        if let until { settings.append("recovery_target_time = '\(postgresTime(until))'") }
+        let auto = pgdata + "/postgresql.auto.conf"
+        let existing = (try? String(contentsOfFile: auto, encoding: .utf8)) ?? ""
+        try (existing + "\n# Footfall restore\n" + settings.joined(separator: "\n") + "\n").write(toFile: auto, atomically: true, encoding: .utf8)
+        manager.createFile(atPath: pgdata + "/recovery.signal", contents: Data())
+        logger.info("backup.restored", metadata: ["backup.location": "\(source)", "backup.pgdata": "\(pgdata)"])
+    }
+
+    /// `2026-12-02 10:30:00.123456+00`, to the microsecond, as PostgreSQL reads a time.
+    public static func postgresTime(_ date: Date) -> String {
+        var seconds = date.timeIntervalSince1970.rounded(.down)
+        var micros = Int(((date.timeIntervalSince1970 - seconds) * 1_000_000).rounded())
+        if micros == 1_000_000 {
+            seconds += 1
+            micros = 0
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: seconds))
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0,
+                      c.minute ?? 0, c.second ?? 0, micros)
+    }
+
+    /// Reads `2026-12-02T10:30:00Z`, with up to six digits of fractional seconds and any offset.
+    public static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        guard let dot = text.firstIndex(of: "."),
+              let end = text[text.index(after: dot)...].firstIndex(where: { !$0.isNumber }),
+              text.distance(from: dot, to: end) > 1, text.distance(from: dot, to: end) <= 7,
+              let fraction = Double("0" + text[dot..<end])
+        else { return nil }
+        return formatter.date(from: String(text[..<dot] + text[end...]))?.addingTimeInterval(fraction)
+    }
+
+    /// A PostgreSQL client tool: from Debian's PostgreSQL 15 if there, else from the PATH.
+    static func postgresTool(_ name: String) -> String {
+        let debian = "/usr/lib/postgresql/15/bin/" + name
+        return FileManager.default.isExecutableFile(atPath: debian) ? debian : "/usr/bin/" + name
+    }
+
+    /// Runs a tool and waits; a failure names `field` and carries what the tool said.
+    static func run(_ tool: String, _ arguments: [String], field: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let said = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw StorageError.invalidInput(field: field, reason: "\((tool as NSString).lastPathComponent) failed: \(text.prefix(500))")
+        }
+    }
+
+    /// `text` inside single quotes of a PostgreSQL setting, and of the shell it runs in.
+    private static func quoted(_ text: String) -> String {
+        text.replacingOccurrences(of: "'", with: "")
+    }
+}
