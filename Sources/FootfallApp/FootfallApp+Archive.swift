@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import Storage
+import StoragePostgres
+import StorageS3
+
+extension FootfallApp {
+    /// One archived month of one tenant's table, as `footfall archive list` shows it.
+    public struct ArchiveItem: Sendable {
+        public var tenant: String
+        public var file: StoredFile
+    }
+
+    /// `footfall archive list`: every tenant's archived months, oldest name first.
+    public static func listArchives(configuration: FootfallConfiguration, logger: Logger) async throws -> [ArchiveItem] {
+        try await withStore(configuration: configuration, logger: logger) { store in
+            var items: [ArchiveItem] = []
+            for tenant in try await store.tenants() {
+                for file in try await store.scoped(to: tenant.id).files(kind: .archive, siteIDs: nil, limit: 10_000) {
+                    items.append(ArchiveItem(tenant: tenant.name, file: file))
+                }
+            }
+            return items.sorted { ($0.file.name, $0.tenant) < ($1.file.name, $1.tenant) }
+        }
+    }
+
+    /// `footfall archive restore MONTH`: brings an archived month (`2025-01`) of `table`, or of
+    /// every table, back into PostgreSQL for a week; returns the rows inserted per table.
+    public static func restoreArchive(configuration: FootfallConfiguration, month: String, table: String?, logger: Logger) async throws
+        -> [(table: String, rows: Int)]
+    {
+        guard let url = configuration.databaseURL else {
+            throw StorageError.invalidInput(field: "database-url", reason: "archives are made by PostgreSQL's retention; the embedded database keeps everything")
+        }
+        let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [],
+                                                      previousSecretKeys: configuration.previousSecretKeys)
+        let tables = table.map { [$0] } ?? ["crossing_events", "counting_results", "camera_events", "audit_logs", "model_logs"]
+        let files = openFiles(configuration: configuration, logger: logger)
+        do {
+            let restored = try await withTemporaryPostgres(postgres, logger: logger) { store in
+                var restored: [(String, Int)] = []
+                for table in tables {
+                    restored.append((table, try await store.restoreArchivedMonth(table: table, month: month, from: files.store, now: Date())))
+                }
+                return restored
+            }
+            for case let client as S3Client in files.services { try? await client.shutdown() }
+            return restored.map { (table: $0.0, rows: $0.1) }
+        } catch {
+            for case let client as S3Client in files.services { try? await client.shutdown() }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Storage
+import Testing
+
+/// Archives are gzip that the system's `gzip` reads, and read back what it writes.
+struct GzipTests {
+    static let text = Data((0..<200_000).map { "row \($0 % 997),door,in\n" }.joined().utf8)
+
+    func gzip(_ arguments: [String], input: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        // Written from another thread: gzip's output pipe could fill before its input is all written.
+        let writer = Thread { stdin.fileHandleForWriting.write(input); try? stdin.fileHandleForWriting.close() }
+        writer.start()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return output
+    }
+
+    @Test func whatItWritesGzipReadsAndTheOtherWayRound() throws {
+        let compressed = try Gzip.compress(Self.text)
+        #expect(compressed.count < Self.text.count / 10)
+        #expect(try gzip(["-dc"], input: compressed) == Self.text)
+        #expect(try Gzip.decompress(try gzip(["-c"], input: Self.text)) == Self.text)
+        #expect(try Gzip.decompress(compressed + compressed) == Self.text + Self.text, "members one after another")
+        #expect(try Gzip.decompress(try Gzip.compress(Data())) == Data())
+    }
+
+    @Test func damagedOrCutDataIsRefused() throws {
+        var compressed = try Gzip.compress(Self.text)
+        #expect(throws: StorageError.self) { try Gzip.decompress(compressed.prefix(compressed.count / 2)) }
+        compressed[compressed.count / 2] ^= 0xFF
+        #expect(throws: StorageError.self) { try Gzip.decompress(compressed) }
+        #expect(throws: StorageError.self) { try Gzip.decompress(Data("plain text".utf8)) }
+    }
+}
