@@ -12,7 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=/usr/lib/postgresql/15/bin
 footfall="${1:-$(swift build --show-bin-path)/footfall}"
-port="${FOOTFALL_DRILL_PORT:-54350}"
+# Three free ports: the server, and the two restored ones.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+port="$(free_port)"
+port_target="$(free_port)"
+port_latest="$(free_port)"
 interval="${FOOTFALL_DRILL_ARCHIVE_TIMEOUT:-5}"
 work="$(mktemp -d /tmp/footfall-drill.XXXXXX)"
 chmod 755 "$work"
@@ -22,6 +26,10 @@ as_postgres() {
 }
 writer=""
 cleanup() {
+  local status=$?
+  if [ "$status" -ne 0 ]; then
+    for log in "$work"/*.log; do echo "== $log" >&2; tail -n 20 "$log" >&2; done
+  fi
   [ -n "$writer" ] && kill "$writer" 2>/dev/null || true
   for data in "$work/data" "$work/at-target" "$work/latest"; do
     [ -f "$data/postmaster.pid" ] && as_postgres "$bin/pg_ctl -D '$data' -m immediate -w stop >/dev/null 2>&1" || true
@@ -97,8 +105,8 @@ restore() { # NAME PORT [UNTIL]
   python3 -c "print(round($(now) - $start, 2))"
 }
 
-rto="$(restore at-target $((port + 1)) "$target")"
-sql $((port + 1)) "SELECT event_id || '|' || extract(epoch FROM time) FROM crossing_events" >"$work/restored"
+rto="$(restore at-target "$port_target" "$target")"
+sql "$port_target" "SELECT event_id || '|' || extract(epoch FROM time) FROM crossing_events" >"$work/restored"
 read -r before lost after <<<"$(python3 - "$work/committed" "$work/restored" "$target_epoch" <<'PY'
 import sys
 committed = dict(line.split("|") for line in open(sys.argv[1]) if "|" in line)
@@ -112,8 +120,8 @@ PY
 )"
 restored="$(wc -l <"$work/restored")"
 
-restore latest $((port + 2)) >/dev/null
-last_restored="$(sql $((port + 2)) "SELECT coalesce(max(extract(epoch FROM time)), 0) FROM crossing_events")"
+restore latest "$port_latest" >/dev/null
+last_restored="$(sql "$port_latest" "SELECT coalesce(max(extract(epoch FROM time)), 0) FROM crossing_events")"
 last_committed="$(cut -d'|' -f2 "$work/committed" | sort -n | tail -1)"
 rpo="$(python3 -c "print(round(max(0.0, $last_committed - $last_restored), 2))")"
 
