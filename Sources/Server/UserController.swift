@@ -16,16 +16,18 @@ struct UserController {
         table.add(group, .delete, "users/:id", .role(.admin), use: delete)
         table.add(group, .delete, "users/:id/sessions", .role(.admin), use: revokeAll)
         table.add(group, .post, "users/:id/tokens", .role(.admin), use: createTokenForUser)
+        table.add(group, .get, "users/:id/export", .role(.admin), use: export)
+        table.add(group, .post, "users/:id/erase", .role(.admin), use: erase)
         table.add(group, .get, "tokens", .role(.viewer), use: listTokens)
         table.add(group, .post, "tokens", .role(.viewer), use: createToken)
         table.add(group, .delete, "tokens/:id", .role(.viewer), use: deleteToken)
     }
 
-    private func store(_ context: FootfallRequestContext) throws -> any FootfallStore {
+    func store(_ context: FootfallRequestContext) throws -> any FootfallStore {
         dependencies.store.scoped(to: try context.caller().user.tenantID)
     }
 
-    private func user(_ context: FootfallRequestContext) async throws -> User {
+    func user(_ context: FootfallRequestContext) async throws -> User {
         let text = try context.parameters.decoded("id")
         guard let id = UUID(uuidString: text), let user = try await store(context).user(id: id) else {
             throw APIError(.notFound, field: "id", message: "no user with id \"\(text.prefix(64))\"")
@@ -171,7 +173,7 @@ struct UserController {
     }
 
     /// Refuses to leave the tenant without an administrator.
-    private func keepAnAdministrator(_ store: any FootfallStore, removing id: UUID) async throws {
+    func keepAnAdministrator(_ store: any FootfallStore, removing id: UUID) async throws {
         let others = try await store.users().filter { $0.role == .admin && $0.id != id }
         if others.isEmpty {
             throw APIError(.conflict, field: "role", message: "this is the last administrator; make another one first")

@@ -86,6 +86,10 @@ public protocol UserStore: Sendable {
     func updateUser(_ user: User, audit: AuditEntry) async throws
     /// Removes a user and every credential of theirs; their audit entries stay.
     func deleteUser(id: UUID, audit: AuditEntry) async throws
+    /// Erases a user on request: the user and every credential of theirs go, and where the
+    /// audit trail and alert acknowledgements name them, `pseudonym` (`erased-…`) stands
+    /// instead; then `audit` is added. `notFound` if there is no such user.
+    func eraseUser(id: UUID, pseudonym: String, audit: AuditEntry) async throws -> UserErasure
     /// Stores a new session or API token (audited when `audit` is given); `notFound` if the
     /// tenant has no such user, `conflict` if its id or token hash is already stored.
     func createCredential(_ credential: Credential, audit: AuditEntry?) async throws

@@ -355,6 +355,30 @@ public actor InMemoryStore: FootfallStore {
         }
     }
 
+    public func eraseUser(id: UUID, pseudonym: String, audit: AuditEntry) throws -> UserErasure {
+        try UserErasure.validate(pseudonym: pseudonym)
+        return try transaction { (space: inout TenantData) throws(StorageError) in
+            guard let user = space.users[id] else { throw .notFound(field: "user.id", reason: "no user with id \(id)") }
+            let name = user.username
+            space.users[id] = nil
+            let revoked = space.credentials.values.filter { $0.userID == id }.map(\.tokenHash)
+            space.credentials = space.credentials.filter { $0.value.userID != id }
+            var changed = 0
+            space.audit = space.audit.map { entry in
+                let erased = UserErasure.pseudonymised(entry, name: name, pseudonym: pseudonym)
+                if erased != entry { changed += 1 }
+                return erased
+            }
+            var alerts = 0
+            for (key, alert) in space.alerts where alert.acknowledgedBy == name {
+                space.alerts[key]?.acknowledgedBy = pseudonym
+                alerts += 1
+            }
+            space.audit.append(audit)
+            return UserErasure(pseudonym: pseudonym, revokedTokenHashes: revoked, auditEntries: changed, alerts: alerts)
+        }
+    }
+
     public func createCredential(_ credential: Credential, audit: AuditEntry?) throws {
         try credential.validate()
         let tenantID = tenantID

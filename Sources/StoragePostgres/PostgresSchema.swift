@@ -18,6 +18,7 @@ enum PostgresSchema {
         PostgresMigration(version: 4, name: "rollups by the local day of each camera's site", sql: version4),
         PostgresMigration(version: 5, name: "dwell times of zone visits", sql: version5),
         PostgresMigration(version: 6, name: "files: reports, their names, sites and expiry", sql: version6),
+        PostgresMigration(version: 7, name: "erasing a user puts a pseudonym in the audit trail", sql: version7),
     ]
 
     private static let version1 = """
@@ -517,6 +518,54 @@ enum PostgresSchema {
     private static let version5 = """
         -- Seconds of each zone visit that ended in the minute.
         ALTER TABLE counting_results ADD COLUMN dwell_seconds double precision[] NOT NULL DEFAULT '{}';
+        """
+
+    private static let version7 = """
+        -- Still append-only, except that erasing a user, through footfall_pseudonymise_audit only,
+        -- may put a pseudonym (erased-…) where their name was: in the name, a user:… target, or
+        -- the before and after texts.
+        CREATE OR REPLACE FUNCTION footfall_refuse_audit_change() RETURNS trigger
+        LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND current_setting('footfall.erasing', true) = 'on'
+                AND NEW.tenant_id = OLD.tenant_id AND NEW.time = OLD.time AND NEW.seq = OLD.seq
+                AND NEW.user_id IS NOT DISTINCT FROM OLD.user_id AND NEW.address IS NOT DISTINCT FROM OLD.address
+                AND NEW.action = OLD.action AND NEW.details = OLD.details
+                AND (NEW.username = OLD.username OR NEW.username LIKE 'erased-%')
+                AND (NEW.target = OLD.target OR NEW.target LIKE 'user:erased-%')
+                AND (NEW.before_json IS NOT DISTINCT FROM OLD.before_json OR NEW.before_json LIKE '%"erased-%')
+                AND (NEW.after_json IS NOT DISTINCT FROM OLD.after_json OR NEW.after_json LIKE '%"erased-%') THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'the audit trail is append-only';
+        END $fn$;
+
+        -- The current tenant's entries naming old_name name new_name instead; returns how many.
+        CREATE FUNCTION footfall_pseudonymise_audit(old_name text, new_name text) RETURNS bigint
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        DECLARE
+            tenant uuid := current_setting('footfall.tenant_id')::uuid;
+            quoted text := '"' || old_name || '"';
+            replacement text := '"' || new_name || '"';
+            changed bigint;
+        BEGIN
+            IF new_name !~ '^erased-[a-z0-9]{1,32}$' THEN
+                RAISE EXCEPTION 'not a pseudonym: %', new_name;
+            END IF;
+            PERFORM set_config('footfall.erasing', 'on', true);
+            UPDATE audit_logs SET
+                username = CASE WHEN username = old_name THEN new_name ELSE username END,
+                target = CASE WHEN target = 'user:' || old_name THEN 'user:' || new_name ELSE target END,
+                before_json = replace(before_json, quoted, replacement),
+                after_json = replace(after_json, quoted, replacement)
+            WHERE tenant_id = tenant AND (username = old_name OR target = 'user:' || old_name
+                OR strpos(coalesce(before_json, ''), quoted) > 0 OR strpos(coalesce(after_json, ''), quoted) > 0);
+            GET DIAGNOSTICS changed = ROW_COUNT;
+            PERFORM set_config('footfall.erasing', 'off', true);
+            RETURN changed;
+        END $fn$;
+        REVOKE ALL ON FUNCTION footfall_pseudonymise_audit(text, text) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION footfall_pseudonymise_audit(text, text) TO footfall_app;
         """
 
     private static let version6 = """

@@ -82,6 +82,27 @@ extension PostgresStore {
         }
     }
 
+    public func eraseUser(id: UUID, pseudonym: String, audit: AuditEntry) async throws -> UserErasure {
+        try UserErasure.validate(pseudonym: pseudonym)
+        let tenant = configuration.tenantID
+        return try await transaction("erase user \(id)") { [self] connection in
+            guard let name = try await connection.query("SELECT username FROM users WHERE tenant_id = \(tenant) AND id = \(id)",
+                                                        logger: logger).collect().first?.decode(String.self)
+            else { throw StorageError.notFound(field: "user.id", reason: "no user with id \(id)") }
+            let revoked = try await connection.query(
+                "DELETE FROM user_sessions WHERE tenant_id = \(tenant) AND user_id = \(id) RETURNING token_hash", logger: logger
+            ).collect().map { Array(buffer: try $0.decode(ByteBuffer.self)) }
+            _ = try await connection.query("DELETE FROM users WHERE tenant_id = \(tenant) AND id = \(id)", logger: logger).collect()
+            let entries = try await connection.query("SELECT footfall_pseudonymise_audit(\(name), \(pseudonym))", logger: logger)
+                .collect().first?.decode(Int64.self) ?? 0
+            let alerts = try await connection.query("""
+                UPDATE alerts SET acknowledged_by = \(pseudonym) WHERE tenant_id = \(tenant) AND acknowledged_by = \(name) RETURNING 1
+                """, logger: logger).collect().count
+            try await insertAudit(audit, connection: connection)
+            return UserErasure(pseudonym: pseudonym, revokedTokenHashes: revoked, auditEntries: Int(entries), alerts: alerts)
+        }
+    }
+
     // MARK: Credentials
 
     static let credentialColumns = "id, tenant_id, user_id, kind, name, token_hash, created_at, expires_at"

@@ -280,6 +280,21 @@ enum SQLiteMigrations {
             );
             CREATE INDEX files_tenant_kind ON files (tenant_id, kind, created_ms);
             """),
+        SQLiteMigration(version: 7, name: "erasing a user puts a pseudonym in the audit trail", sql: """
+            -- Still append-only, except that erasing a user may put a pseudonym (erased-…) where
+            -- their name was: in the name, a user:… target, or the before and after texts.
+            DROP TRIGGER audit_logs_no_update;
+            CREATE TRIGGER audit_logs_no_update BEFORE UPDATE ON audit_logs
+            WHEN NOT (NEW.tenant_id IS OLD.tenant_id AND NEW.time_ms IS OLD.time_ms AND NEW.user_id IS OLD.user_id
+                AND NEW.address IS OLD.address AND NEW.action IS OLD.action
+                AND (NEW.username IS OLD.username OR NEW.username LIKE 'erased-%')
+                AND (NEW.target IS OLD.target OR NEW.target LIKE 'user:erased-%')
+                AND (NEW.before_json IS OLD.before_json OR NEW.before_json LIKE '%"erased-%')
+                AND (NEW.after_json IS OLD.after_json OR NEW.after_json LIKE '%"erased-%'))
+            BEGIN
+                SELECT RAISE(ABORT, 'the audit trail is append-only');
+            END;
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

@@ -67,6 +67,39 @@ extension SQLiteStore {
         }
     }
 
+    public func eraseUser(id: UUID, pseudonym: String, audit: AuditEntry) async throws -> UserErasure {
+        try UserErasure.validate(pseudonym: pseudonym)
+        let tenant = tenant
+        return try await database.write { connection in
+            guard let name = try connection.query("SELECT username FROM users WHERE tenant_id = ? AND id = ?",
+                                                  [tenant, .text(id.uuidString)]).first?.first?.string
+            else { throw StorageError.notFound(field: "user.id", reason: "no user with id \(id)") }
+            let revoked = try connection.query("SELECT token_hash FROM credentials WHERE tenant_id = ? AND user_id = ?",
+                                               [tenant, .text(id.uuidString)]).compactMap { row -> [UInt8]? in
+                if case .blob(let hash) = row[0] { return hash }
+                return nil
+            }
+            try connection.query("DELETE FROM credentials WHERE tenant_id = ? AND user_id = ?", [tenant, .text(id.uuidString)])
+            try connection.query("DELETE FROM users WHERE tenant_id = ? AND id = ?", [tenant, .text(id.uuidString)])
+            let quoted = "\"\(name)\"", replacement = "\"\(pseudonym)\""
+            try connection.query("""
+                UPDATE audit_logs SET
+                    username = CASE WHEN username = ?1 THEN ?2 ELSE username END,
+                    target = CASE WHEN target = 'user:' || ?1 THEN 'user:' || ?2 ELSE target END,
+                    before_json = replace(before_json, ?3, ?4),
+                    after_json = replace(after_json, ?3, ?4)
+                WHERE tenant_id = ?5 AND (username = ?1 OR target = 'user:' || ?1
+                    OR instr(coalesce(before_json, ''), ?3) > 0 OR instr(coalesce(after_json, ''), ?3) > 0)
+                """, [.text(name), .text(pseudonym), .text(quoted), .text(replacement), tenant])
+            let entries = connection.changes
+            try connection.query("UPDATE alerts SET acknowledged_by = ? WHERE tenant_id = ? AND acknowledged_by = ?",
+                                 [.text(pseudonym), tenant, .text(name)])
+            let alerts = connection.changes
+            try Self.insertAudit(audit, tenant: tenant, connection)
+            return UserErasure(pseudonym: pseudonym, revokedTokenHashes: revoked, auditEntries: entries, alerts: alerts)
+        }
+    }
+
     // MARK: Credentials
 
     public func createCredential(_ credential: Credential, audit: AuditEntry?) async throws {

@@ -12,7 +12,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage users from the server's command line (the first administrator, say).",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, List.self, Export.self, Erase.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -80,6 +80,46 @@ struct UserCommand: AsyncParsableCommand {
                 return rows
             }
             print(rows.isEmpty ? "no users yet: footfall user add --admin NAME" : rows.joined(separator: "\n"))
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print everything Footfall keeps about a user, as JSON (their request to see it).")
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: "The user's name.")
+        var username: String
+
+        func run() async throws {
+            let configuration = try common.load()
+            print(try await FootfallApp.exportUser(username: username, configuration: configuration,
+                                                   logger: CommonOptions.logger(configuration)))
+        }
+    }
+
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a user: account and credentials removed, a pseudonym where the audit trail named them.",
+            discussion: """
+                Their crossings and counts hold no personal data and stay. The audit trail keeps what \
+                they did and what was done to them, under a pseudonym (erased-…); free text they \
+                typed (a token's name) stays as it was. Months already archived by retention are not \
+                rewritten. See docs/operations.md.
+                """)
+
+        @OptionGroup var common: CommonOptions
+
+        @Argument(help: "The user's name.")
+        var username: String
+
+        func run() async throws {
+            let configuration = try common.load()
+            let erasure = try await FootfallApp.eraseUser(username: username, configuration: configuration,
+                                                          logger: CommonOptions.logger(configuration))
+            print("user: erased; now \(erasure.pseudonym) in \(erasure.auditEntries) audit entries and \(erasure.alerts) alerts; "
+                + "\(erasure.revokedTokenHashes.count) sessions and tokens revoked")
         }
     }
 }

@@ -62,6 +62,8 @@ struct RouteAccessTests {
         "DELETE /api/v1/users/:id": { fixture, _ in ("/api/v1/users/\(try await targetUser(fixture))", nil) },
         "DELETE /api/v1/users/:id/sessions": { fixture, _ in ("/api/v1/users/\(try await targetUser(fixture))/sessions", nil) },
         "POST /api/v1/users/:id/tokens": { fixture, _ in ("/api/v1/users/\(try await targetUser(fixture))/tokens", #"{"name":"robot"}"#) },
+        "GET /api/v1/users/:id/export": { fixture, _ in ("/api/v1/users/\(try await targetUser(fixture))/export", nil) },
+        "POST /api/v1/users/:id/erase": { fixture, _ in ("/api/v1/users/\(try await targetUser(fixture))/erase", nil) },
         "GET /api/v1/tokens": { _, _ in ("/api/v1/tokens", nil) },
         "POST /api/v1/tokens": { _, _ in ("/api/v1/tokens", #"{"name":"script","expiresInDays":30}"#) },
         "DELETE /api/v1/tokens/:id": { fixture, role in ("/api/v1/tokens/\(try await tokenID(fixture, role))", nil) },

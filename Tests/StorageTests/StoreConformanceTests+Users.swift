@@ -175,4 +175,54 @@ extension StoreConformanceTests {
             #expect(try await store.hasUsers() == false)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func erasingAUserLeavesAPseudonymWhereTheirNameWasAndNothingElseChanges(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveTenant(Self.tenantB)
+            let other = store.scoped(to: Self.tenantB.id)
+            let root = user("root", role: .admin)
+            let alice = user("alice.smith@example.com")
+            let bob = user("bob", tenant: Self.tenantB.id)
+            try await store.createUser(root, audit: audit("user.create", "user:root"))
+            try await store.createUser(alice, audit: AuditEntry(
+                time: Self.at(1), userID: root.id, username: "root", action: "user.create", target: "user:alice.smith@example.com",
+                after: #"{"role":"operator","username":"alice.smith@example.com"}"#))
+            try await other.createUser(bob, audit: audit("user.create", "user:bob"))
+            try await store.createCredential(credential(alice, .apiToken, hash: 41, expires: nil, name: "laptop"), audit: nil)
+            try await store.createCamera(camera, audit: audit("camera.create", "camera:door-1", at: 2, by: alice))
+            let rule = occupancyRule()
+            try await store.saveAlertRule(rule, audit: audit("alert-rule.create", "alert-rule:\(rule.id)", at: 3, by: root))
+            let (opened, _) = try await store.openAlert(alert(rule, at: 4))
+            _ = try await store.acknowledgeAlert(id: opened.id, by: alice.username, audit: audit("alert.acknowledge", "alert:1", at: 5, by: alice))
+            let before = try await store.auditEntries(AuditQuery(limit: 100))
+            let otherBefore = try await other.auditEntries(AuditQuery(limit: 100))
+
+            await #expect(throws: StorageError.invalidInput(field: "pseudonym", reason: "use erased- and 1 to 32 of a-z and 0-9")) {
+                _ = try await store.eraseUser(id: alice.id, pseudonym: "anonymous", audit: audit("user.erase", "user:x", at: 6))
+            }
+            await #expect(throws: StorageError.self) {
+                _ = try await store.eraseUser(id: bob.id, pseudonym: "erased-b0b", audit: audit("user.erase", "user:x", at: 6))
+            }
+            let erasure = try await store.eraseUser(id: alice.id, pseudonym: "erased-7f3a", audit: audit("user.erase", "user:erased-7f3a", at: 6, by: root))
+            #expect(erasure.revokedTokenHashes == [tokenHash(41)])
+            #expect(erasure.auditEntries == 3 && erasure.alerts == 1)
+            #expect(try await store.user(id: alice.id) == nil)
+            #expect(try await store.credentials(userID: alice.id).isEmpty)
+            #expect(try await store.authenticate(tokenHash: tokenHash(41), at: Self.at(7)) == nil)
+
+            let after = try await store.auditEntries(AuditQuery(limit: 100))
+            #expect(after.count == before.count + 1)
+            #expect(!after.contains { "\($0)".contains("alice") }, "no trace of the name")
+            #expect(after.contains { $0.action == "user.create" && $0.target == "user:erased-7f3a" && $0.username == "root"
+                && $0.after == #"{"role":"operator","username":"erased-7f3a"}"# })
+            #expect(after.filter { $0.username == "erased-7f3a" }.map(\.action).sorted() == ["alert.acknowledge", "camera.create"])
+            // Everything else is as it was: times, actions, who else did what.
+            #expect(after.filter { $0.action != "user.erase" }.map(\.time) == before.map(\.time))
+            #expect(after.filter { $0.action != "user.erase" }.map(\.action) == before.map(\.action))
+            #expect(try await store.alert(id: opened.id)?.acknowledgedBy == "erased-7f3a")
+            #expect(try await other.auditEntries(AuditQuery(limit: 100)) == otherBefore)
+            #expect(try await other.user(id: bob.id) == bob)
+        }
+    }
 }
