@@ -80,14 +80,28 @@ extension FootfallApp {
         guard let url = configuration.databaseURL else {
             throw StorageError.invalidInput(field: "database-url", reason: "no PostgreSQL database is configured")
         }
+        let database = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [])
         if !target.hasPrefix("s3://"), FileManager.default.fileExists(atPath: target + "/base.tar.gz") {
             throw StorageError.invalidInput(field: "to", reason: "\(target) already holds a base backup; a backup never replaces one")
         }
+        if target.hasPrefix("s3://") {
+            let (store, close) = try archive(target, field: "to", configuration: configuration, logger: logger)
+            let existing = try? await store.get(key: "backup_manifest")
+            await close()
+            if existing != nil {
+                throw StorageError.invalidInput(field: "to", reason: "\(target) already holds a base backup; a backup never replaces one")
+            }
+        }
         let work = NSTemporaryDirectory() + "footfall-basebackup-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: work) }
-        try run(postgresTool("pg_basebackup"), ["--dbname", url, "--pgdata", work, "--format", "tar", "--gzip",
-                                                "--wal-method", "fetch", "--checkpoint", "fast", "--no-password"], field: "database-url")
+        // The password goes through the environment, never the command line (which `ps` shows).
+        let connection = "host=\(database.host) port=\(database.port) dbname=\(database.database) sslmode=\(database.tlsMode.rawValue)"
+        try run(postgresTool("pg_basebackup"), ["--dbname", connection, "--username", database.username, "--pgdata", work,
+                                                "--format", "tar", "--gzip", "--wal-method", "fetch", "--checkpoint", "fast",
+                                                "--no-password"],
+                environment: database.password.map { ["PGPASSWORD": $0] } ?? [:], field: "database-url")
         var written: [(String, Int)] = []
+        // The manifest last: a prefix holding it holds a whole base backup.
         let names = ["base.tar.gz", "backup_manifest"]
         for name in names {
             let size = (try FileManager.default.attributesOfItem(atPath: work + "/" + name)[.size] as? NSNumber)?.intValue ?? 0
@@ -146,10 +160,14 @@ extension FootfallApp {
         }
         try run("/bin/tar", ["-xzf", tarball, "-C", pgdata], field: "from")
         if source.hasPrefix("s3://") { try manager.removeItem(atPath: tarball) }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        // This very binary, wherever it was started from.
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var settings = [
-            "restore_command = '\(quoted(executable)) wal fetch %f %p --from \(quoted(walSource))'",
+            "restore_command = '\(try shellQuoted(executable, field: "footfall")) wal fetch %f %p --from \(try shellQuoted(walSource, field: "wal-from"))'",
             "recovery_target_action = 'promote'",
+            // The restored server must not push its new history into the archive it recovers
+            // from: turn archiving back on, to a new archive, once the restore is checked.
+            "archive_mode = 'off'",
         ]
         if let until { settings.append("recovery_target_time = '\(postgresTime(until))'") }
         let auto = pgdata + "/postgresql.auto.conf"
@@ -187,17 +205,20 @@ extension FootfallApp {
         return formatter.date(from: String(text[..<dot] + text[end...]))?.addingTimeInterval(fraction)
     }
 
-    /// A PostgreSQL client tool: from Debian's PostgreSQL 15 if there, else from the PATH.
+    /// A PostgreSQL client tool: from Debian's PostgreSQL 15 if there, else `/usr/bin`'s.
     static func postgresTool(_ name: String) -> String {
         let debian = "/usr/lib/postgresql/15/bin/" + name
         return FileManager.default.isExecutableFile(atPath: debian) ? debian : "/usr/bin/" + name
     }
 
     /// Runs a tool and waits; a failure names `field` and carries what the tool said.
-    static func run(_ tool: String, _ arguments: [String], field: String) throws {
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:], field: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -210,8 +231,12 @@ extension FootfallApp {
         }
     }
 
-    /// `text` inside single quotes of a PostgreSQL setting, and of the shell it runs in.
-    private static func quoted(_ text: String) -> String {
-        text.replacingOccurrences(of: "'", with: "")
+    /// `text` in double quotes for the shell that runs a PostgreSQL command setting (itself in
+    /// single quotes); characters that would need more escaping are refused, naming `field`.
+    static func shellQuoted(_ text: String, field: String) throws -> String {
+        guard !text.contains(where: { "'\"\\$`\n".contains($0) }) else {
+            throw StorageError.invalidInput(field: field, reason: "\(text) holds a quote, backslash, $ or backquote; use another path")
+        }
+        return "\"\(text)\""
     }
 }

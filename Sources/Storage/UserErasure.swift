@@ -31,14 +31,21 @@ public struct UserErasure: Hashable, Sendable {
         else { throw .invalidInput(field: "pseudonym", reason: "use erased- and 1 to 32 of a-z and 0-9") }
     }
 
-    /// `"user:<name>"` becomes `"user:<pseudonym>"`, and `"<name>"` as a JSON string in the
-    /// before and after texts becomes `"<pseudonym>"`.
+    /// `"user:<name>"` becomes `"user:<pseudonym>"`, and `"username":"<name>"` in the before
+    /// and after texts `"username":"<pseudonym>"` (only that key: the name may also be a role or
+    /// anything else's value).
     public static func pseudonymised(_ entry: AuditEntry, name: String, pseudonym: String) -> AuditEntry {
         var entry = entry
         if entry.username == name { entry.username = pseudonym }
         if entry.target == "user:" + name { entry.target = "user:" + pseudonym }
-        entry.before = entry.before?.replacingOccurrences(of: "\"\(name)\"", with: "\"\(pseudonym)\"")
-        entry.after = entry.after?.replacingOccurrences(of: "\"\(name)\"", with: "\"\(pseudonym)\"")
+        let (field, replacement) = usernameFields(name: name, pseudonym: pseudonym)
+        entry.before = entry.before?.replacingOccurrences(of: field, with: replacement)
+        entry.after = entry.after?.replacingOccurrences(of: field, with: replacement)
         return entry
+    }
+
+    /// The JSON text `"username":"<name>"`, and what replaces it.
+    public static func usernameFields(name: String, pseudonym: String) -> (String, String) {
+        ("\"username\":\"\(name)\"", "\"username\":\"\(pseudonym)\"")
     }
 }

@@ -540,18 +540,27 @@ enum PostgresSchema {
             RAISE EXCEPTION 'the audit trail is append-only';
         END $fn$;
 
-        -- The current tenant's entries naming old_name name new_name instead; returns how many.
-        CREATE FUNCTION footfall_pseudonymise_audit(old_name text, new_name text) RETURNS bigint
+        -- The current tenant's entries naming the user erased_user name new_name instead; returns
+        -- how many. Only an existing user of the tenant can be named so (the caller then deletes
+        -- them), and only a pseudonym put in.
+        CREATE FUNCTION footfall_pseudonymise_audit(erased_user uuid, new_name text) RETURNS bigint
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
         DECLARE
             tenant uuid := current_setting('footfall.tenant_id')::uuid;
-            quoted text := '"' || old_name || '"';
-            replacement text := '"' || new_name || '"';
+            old_name text;
+            quoted text;
+            replacement text;
             changed bigint;
         BEGIN
             IF new_name !~ '^erased-[a-z0-9]{1,32}$' THEN
                 RAISE EXCEPTION 'not a pseudonym: %', new_name;
             END IF;
+            SELECT username INTO old_name FROM users WHERE tenant_id = tenant AND id = erased_user;
+            IF old_name IS NULL THEN
+                RAISE EXCEPTION 'no user %', erased_user;
+            END IF;
+            quoted := '"username":"' || old_name || '"';
+            replacement := '"username":"' || new_name || '"';
             PERFORM set_config('footfall.erasing', 'on', true);
             UPDATE audit_logs SET
                 username = CASE WHEN username = old_name THEN new_name ELSE username END,
@@ -564,8 +573,8 @@ enum PostgresSchema {
             PERFORM set_config('footfall.erasing', 'off', true);
             RETURN changed;
         END $fn$;
-        REVOKE ALL ON FUNCTION footfall_pseudonymise_audit(text, text) FROM PUBLIC;
-        GRANT EXECUTE ON FUNCTION footfall_pseudonymise_audit(text, text) TO footfall_app;
+        REVOKE ALL ON FUNCTION footfall_pseudonymise_audit(uuid, text) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION footfall_pseudonymise_audit(uuid, text) TO footfall_app;
         """
 
     private static let version6 = """

@@ -76,9 +76,10 @@ extension PostgresStore {
     }
 
     /// Brings `table`'s archived `month` (`2025-01`) back: every tenant's archive files of it
-    /// are read, checked against their SHA-256 and inserted again (rows already there are
-    /// kept), and the month's partition is kept from retention for `keepFor`. Returns the rows
-    /// inserted. Needs the owning role (it marks the partition).
+    /// are read and checked against their SHA-256 first, then each tenant's rows are inserted
+    /// in one transaction, unless that tenant already has rows in the month (a month restored
+    /// twice is not doubled); the partition is kept from retention for `keepFor`. Returns the
+    /// rows inserted. Needs the owning role (it marks the partition).
     public func restoreArchivedMonth(table: String, month: String, from files: any FileStore, keepFor: Duration = .seconds(7 * 86_400),
                                      now: Date) async throws -> Int {
         guard PostgresSchema.partitionedTables.contains(where: { $0.table == table }) else {
@@ -91,7 +92,12 @@ extension PostgresStore {
         try await transaction("restore an archived month") { [self] connection in
             _ = try await connection.query("SELECT footfall_ensure_partition(\(table), \(month + "-01")::date)", logger: logger).collect()
         }
-        var inserted = 0
+        // Every archive of the month is read and checked before anything is inserted, so a
+        // damaged one leaves the month as it was.
+        guard let column = PostgresSchema.partitionedTables.first(where: { $0.table == table })?.column,
+              let (_, _, lower, upper) = Self.partitionMonth(name)
+        else { return 0 }
+        var checked: [(store: PostgresStore, lines: [Substring])] = []
         for tenant in try await tenants() {
             let store = PostgresStore(sharing: self, tenantID: tenant.id)
             let archives = try await store.files(kind: .archive, siteIDs: nil, limit: 10_000)
@@ -103,20 +109,33 @@ extension PostgresStore {
                 guard Array(SHA256.hash(data: data)) == file.sha256 else {
                     throw StorageError.backend(operation: "restore \(file.key)", reason: "its SHA-256 is not the one listed")
                 }
-                let lines = String(decoding: try Gzip.decompress(data), as: UTF8.self).split(separator: "\n")
+                checked.append((store, String(decoding: try Gzip.decompress(data), as: UTF8.self).split(separator: "\n")))
+            }
+        }
+        var inserted = 0
+        for (store, lines) in checked {
+            let tenant = store.configuration.tenantID
+            inserted += try await store.transaction("restore archived rows") { connection in
+                // A tenant's month already (partly) back is left as it is: some of these tables
+                // have no key that would keep a row from being inserted twice.
+                let present = try await connection.query("""
+                    SELECT EXISTS (SELECT 1 FROM \(unescaped: table) WHERE tenant_id = \(tenant)
+                        AND \(unescaped: column) >= \(lower) AND \(unescaped: column) < \(upper))
+                    """, logger: store.logger).collect().first?.decode(Bool.self) ?? false
+                if present { return 0 }
+                var count = 0
                 var start = 0
                 while start < lines.count {
                     let batch = "[" + lines[start..<min(lines.count, start + 500)].joined(separator: ",") + "]"
                     start += 500
-                    inserted += try await store.transaction("restore archived rows") { connection in
-                        try await connection.query("""
-                            WITH added AS (
-                                INSERT INTO \(unescaped: table) SELECT * FROM json_populate_recordset(NULL::\(unescaped: table), \(batch)::json)
-                                ON CONFLICT DO NOTHING RETURNING 1)
-                            SELECT count(*)::bigint FROM added
-                            """, logger: store.logger).collect().first.map { Int(try $0.decode(Int64.self)) } ?? 0
-                    }
+                    count += try await connection.query("""
+                        WITH added AS (
+                            INSERT INTO \(unescaped: table) SELECT * FROM json_populate_recordset(NULL::\(unescaped: table), \(batch)::json)
+                            ON CONFLICT DO NOTHING RETURNING 1)
+                        SELECT count(*)::bigint FROM added
+                        """, logger: store.logger).collect().first.map { Int(try $0.decode(Int64.self)) } ?? 0
                 }
+                return count
             }
         }
         let until = now.addingTimeInterval(Double(keepFor.components.seconds))

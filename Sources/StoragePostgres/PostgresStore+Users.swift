@@ -89,12 +89,13 @@ extension PostgresStore {
             guard let name = try await connection.query("SELECT username FROM users WHERE tenant_id = \(tenant) AND id = \(id)",
                                                         logger: logger).collect().first?.decode(String.self)
             else { throw StorageError.notFound(field: "user.id", reason: "no user with id \(id)") }
+            // Pseudonymised while the user still exists: the function looks their name up itself.
+            let entries = try await connection.query("SELECT footfall_pseudonymise_audit(\(id), \(pseudonym))", logger: logger)
+                .collect().first?.decode(Int64.self) ?? 0
             let revoked = try await connection.query(
                 "DELETE FROM user_sessions WHERE tenant_id = \(tenant) AND user_id = \(id) RETURNING token_hash", logger: logger
             ).collect().map { Array(buffer: try $0.decode(ByteBuffer.self)) }
             _ = try await connection.query("DELETE FROM users WHERE tenant_id = \(tenant) AND id = \(id)", logger: logger).collect()
-            let entries = try await connection.query("SELECT footfall_pseudonymise_audit(\(name), \(pseudonym))", logger: logger)
-                .collect().first?.decode(Int64.self) ?? 0
             let alerts = try await connection.query("""
                 UPDATE alerts SET acknowledged_by = \(pseudonym) WHERE tenant_id = \(tenant) AND acknowledged_by = \(name) RETURNING 1
                 """, logger: logger).collect().count

@@ -81,7 +81,7 @@ extension SQLiteStore {
             }
             try connection.query("DELETE FROM credentials WHERE tenant_id = ? AND user_id = ?", [tenant, .text(id.uuidString)])
             try connection.query("DELETE FROM users WHERE tenant_id = ? AND id = ?", [tenant, .text(id.uuidString)])
-            let quoted = "\"\(name)\"", replacement = "\"\(pseudonym)\""
+            let (quoted, replacement) = UserErasure.usernameFields(name: name, pseudonym: pseudonym)
             try connection.query("""
                 UPDATE audit_logs SET
                     username = CASE WHEN username = ?1 THEN ?2 ELSE username END,

@@ -32,7 +32,7 @@ struct WALCommand: AsyncParsableCommand {
     }
 
     struct Fetch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fetch one archived WAL file (restore_command); exits 1 when there is none.")
+        static let configuration = CommandConfiguration(abstract: "Fetch one archived WAL file (restore_command); exits 1 when there is none, 255 on any other failure.")
 
         @OptionGroup var common: CommonOptions
 
@@ -46,9 +46,18 @@ struct WALCommand: AsyncParsableCommand {
         var from: String
 
         func run() async throws {
-            let configuration = try common.load()
-            let found = try await FootfallApp.fetchWAL(name: name, to: path, from: from, configuration: configuration,
+            // PostgreSQL reads exit status 1 as "no such file: the end of the archive" and
+            // finishes recovery there; any other failure must stop recovery instead (above 125),
+            // or a briefly unreachable archive would end it early and lose history.
+            let found: Bool
+            do {
+                let configuration = try common.load()
+                found = try await FootfallApp.fetchWAL(name: name, to: path, from: from, configuration: configuration,
                                                        logger: CommonOptions.logger(configuration))
+            } catch {
+                FileHandle.standardError.write(Data("footfall wal fetch: \(error)\n".utf8))
+                throw ExitCode(255)
+            }
             if !found { throw ExitCode(1) }
         }
     }

@@ -225,6 +225,7 @@ struct PostgresStoreTests {
                 _ = try await store.restoreArchivedMonth(table: "crossing_events", month: "2024-01", from: files, now: weekLater)
             }
             #expect(try await store.crossings(cameraID: "door", from: month.from, to: month.to).isEmpty)
+            #expect(try await other.crossings(cameraID: "yard", from: month.from, to: month.to).isEmpty, "no tenant half restored")
             await #expect(throws: StorageError.self) {
                 _ = try await store.restoreArchivedMonth(table: "users", month: "2024-01", from: files, now: weekLater)
             }
@@ -540,7 +541,7 @@ struct PostgresMigrationChecksumTests {
             "e19efa80828a41b0652fb13cdfb341a4d9a835113bd80ee1bb5bed0fbd4e7da0",
             "bc8bfdee23000ec97c781534d27dc9d4b1aec5cf3c0a28b2a8cbd58ec8aa913e",
             "d8bc9fd8ffb831ca20f3f17552bc3a61b4f9a54b88126c604d7b20fa230573bf",
-            "d525fc45f4ce0774e026e680828dad46032a1230c33302e1baed7c80be889b64",
+            "46474d15d5ab2669b56288c4aa4b5fe957c1b4044fbf4fd7aa4dfb8e79ab2c1d",
         ])
     }
 

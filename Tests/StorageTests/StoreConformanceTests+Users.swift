@@ -223,6 +223,15 @@ extension StoreConformanceTests {
             #expect(try await store.alert(id: opened.id)?.acknowledgedBy == "erased-7f3a")
             #expect(try await other.auditEntries(AuditQuery(limit: 100)) == otherBefore)
             #expect(try await other.user(id: bob.id) == bob)
+
+            // Only the name as a name changes: a user called "operator" keeps their role's value.
+            let named = user("operator")
+            try await store.createUser(named, audit: AuditEntry(time: Self.at(8), username: "root", action: "user.create",
+                                                                target: "user:operator", after: #"{"role":"operator","username":"operator"}"#))
+            _ = try await store.eraseUser(id: named.id, pseudonym: "erased-0b5e", audit: audit("user.erase", "user:erased-0b5e", at: 9))
+            #expect(try await store.auditEntries(AuditQuery(action: "user.create", limit: 100)).contains {
+                $0.target == "user:erased-0b5e" && $0.after == #"{"role":"operator","username":"erased-0b5e"}"#
+            })
         }
     }
 }
