@@ -44,10 +44,10 @@ extension FootfallApp {
                 }
                 return restored
             }
-            for case let client as S3Client in files.services { try? await client.shutdown() }
+            await closeFiles(files.services)
             return restored.map { (table: $0.0, rows: $0.1) }
         } catch {
-            for case let client as S3Client in files.services { try? await client.shutdown() }
+            await closeFiles(files.services)
             throw error
         }
     }

@@ -65,8 +65,9 @@ extension FootfallApp {
         let (size, sha256) = try digest(of: temporary)
         switch location {
         case .file(let path):
-            guard rename(temporary, path) == 0 else {
-                throw StorageError.backend(operation: "back up", reason: "cannot move the backup to \(path): errno \(errno)")
+            // A hard link never replaces a file that appeared meanwhile, as a rename would.
+            guard link(temporary, path) == 0 else {
+                throw StorageError.invalidInput(field: "to", reason: "cannot write the backup to \(path): errno \(errno) (it may exist now)")
             }
         case .s3(let bucket, let key):
             try await withS3(configuration, bucket: bucket, logger: logger) { client in

@@ -18,4 +18,9 @@ extension FootfallApp {
         let client = S3Client(configuration: s3, logger: logger)
         return (S3FileStore(client: client), [client])
     }
+
+    /// Closes what `openFiles` opened, for a start that fails before its services run.
+    static func closeFiles(_ services: [any Service]) async {
+        for case let client as S3Client in services { try? await client.shutdown() }
+    }
 }

@@ -55,17 +55,24 @@ public enum FootfallApp {
         }
         let authentication = Authenticator.Settings()
         let files = openFiles(configuration: configuration, logger: logger)
-        let (setup, _) = try await openStore(
-            configuration: configuration, migrate: configuration.migrateOnStart, logger: logger, archive: files.store
-        ) { [demoCamera] store in
-            if let demoCamera { try await store.saveCamera(demoCamera) }
-            if let password = configuration.adminPassword {
-                try await createFirstAdministrator(password: password, store: store, settings: authentication, logger: logger)
+        let setup: StoreSetup
+        let messaging: MessagingSetup
+        do {
+            (setup, _) = try await openStore(
+                configuration: configuration, migrate: configuration.migrateOnStart, logger: logger, archive: files.store
+            ) { [demoCamera] store in
+                if let demoCamera { try await store.saveCamera(demoCamera) }
+                if let password = configuration.adminPassword {
+                    try await createFirstAdministrator(password: password, store: store, settings: authentication, logger: logger)
+                }
             }
+            messaging = try openMessaging(configuration: configuration, logger: logger)
+        } catch {
+            await closeFiles(files.services)
+            throw error
         }
         let store = setup.store
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
-        let messaging = try openMessaging(configuration: configuration, logger: logger)
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))

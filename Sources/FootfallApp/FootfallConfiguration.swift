@@ -63,6 +63,7 @@ public struct FootfallConfiguration: Sendable {
     /// Days each kind of time series is kept in PostgreSQL before it is archived and dropped.
     public var retentionDays = RetentionDays()
 
+    /// Days each kind of time series stays in PostgreSQL (`retention-…-days`).
     public struct RetentionDays: Sendable, Hashable {
         public var crossings = 30
         public var minutes = 400

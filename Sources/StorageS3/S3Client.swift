@@ -35,6 +35,7 @@ public final class S3Client: Service {
         public var nextToken: String?
     }
 
+    /// How requests are tried, timed and split.
     public struct Policy: Sendable {
         /// Attempts of one request, the first included.
         public var maximumAttempts: Int
@@ -95,6 +96,7 @@ public final class S3Client: Service {
         try await shutdown()
     }
 
+    /// Closes the HTTP client; `run` does this at shutdown.
     public func shutdown() async throws {
         try await http.shutdown()
     }
@@ -309,6 +311,8 @@ public final class S3Client: Service {
                 failure = refused
             } catch let error as S3Error {
                 throw error
+            } catch is NIOTooManyBytesError {
+                throw S3Error.unreadableAnswer(operation: operation, reason: "larger than the \(policy.maximumObjectSize) bytes read into memory")
             } catch {
                 failure = .unreachable(operation: operation, reason: "\(error)")
             }

@@ -45,10 +45,15 @@ public struct S3Configuration: Sendable, Hashable, CustomStringConvertible, Cust
         guard !region.isEmpty, region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw S3Error.invalidConfiguration(field: "s3-region", reason: "expected a region name such as us-east-1")
         }
-        guard !credentials.accessKeyID.isEmpty, !credentials.secretAccessKey.isEmpty else {
+        guard !credentials.accessKeyID.isEmpty else {
             throw S3Error.invalidConfiguration(field: "s3-access-key-id", reason: "an access key id and secret are required with s3-url")
         }
-        self.init(scheme: scheme, host: url.port.map { "\(host):\($0)" } ?? host, bucket: bucket,
+        guard !credentials.secretAccessKey.isEmpty else {
+            throw S3Error.invalidConfiguration(field: "s3-secret-access-key", reason: "an access key id and secret are required with s3-url")
+        }
+        // The default port is left out: the Host header sent (and signed) has none.
+        let port = url.port.flatMap { (scheme, $0) == ("https", 443) || (scheme, $0) == ("http", 80) ? nil : $0 }
+        self.init(scheme: scheme, host: port.map { "\(host):\($0)" } ?? host, bucket: bucket,
                   prefix: prefix.isEmpty ? "" : prefix + "/", region: region, virtualHost: virtualHost, credentials: credentials)
     }
 

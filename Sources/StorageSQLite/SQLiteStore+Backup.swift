@@ -69,9 +69,10 @@ extension SQLiteStore {
     public static func restore(from backupPath: String, to path: String, now: Date = Date()) throws -> String? {
         _ = try verifyBackup(at: backupPath)
         let manager = FileManager.default
-        // A live database (or one not closed cleanly) has a write-ahead log: its last writes
-        // are there, and replacing the file under it would lose them or worse.
-        if let size = (try? manager.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber, size.intValue > 0 {
+        // An open database has its shared-memory file, and one not closed cleanly a write-ahead
+        // log holding its last writes: replacing the file under either would lose them or worse.
+        let walSize = ((try? manager.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber)?.intValue ?? 0
+        if walSize > 0 || manager.fileExists(atPath: path + "-shm") {
             throw StorageError.invalidInput(field: "to", reason: """
                 \(path) is in use or was not closed cleanly (it has a write-ahead log): stop every Footfall process using it, \
                 run `footfall migrate` once to close it cleanly, and restore again

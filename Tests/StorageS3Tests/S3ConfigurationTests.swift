@@ -35,7 +35,7 @@ struct S3ConfigurationTests {
         }
     }
 
-    @Test func badSettingsAreNamed() {
+    @Test func badSettingsAreNamed() throws {
         for url in ["ftp://h/bucket", "http:///bucket", "http://h", "http://h/B_d", "http://h/bucket?x=1", "http://u:p@h/bucket"] {
             #expect(refusedField { try S3Configuration(url: url, credentials: Self.key) } == "s3-url", "\(url)")
         }
@@ -43,7 +43,14 @@ struct S3ConfigurationTests {
         #expect(refusedField {
             try S3Configuration(url: "http://h/bucket", credentials: S3Credentials(accessKeyID: "", secretAccessKey: ""))
         } == "s3-access-key-id")
+        #expect(refusedField {
+            try S3Configuration(url: "http://h/bucket", credentials: S3Credentials(accessKeyID: "AKID", secretAccessKey: ""))
+        } == "s3-secret-access-key")
         #expect(refusedField { try S3Configuration(url: "http://h/bucket/reports", credentials: Self.key) } == nil)
+        // A default port is not part of the host a signature names.
+        #expect(try S3Configuration(url: "https://s3.example:443/bucket", credentials: Self.key).host == "s3.example")
+        #expect(try S3Configuration(url: "http://s3.example:80/bucket", credentials: Self.key).host == "s3.example")
+        #expect(try S3Configuration(url: "http://s3.example:443/bucket", credentials: Self.key).host == "s3.example:443")
     }
 
     @Test func theSecretIsNeverInADescription() throws {
