@@ -54,7 +54,12 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CountingCore", "CZlib"]),
         .target(
             name: "StorageSQLite",
-            dependencies: ["Storage", "CSQLite", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Storage", "CSQLite", "FootfallSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         .target(

@@ -25,12 +25,25 @@ extension FootfallApp {
     }
 
     /// `footfall archive restore MONTH`: brings an archived month (`2025-01`) of `table`, or of
-    /// every table, back into PostgreSQL for a week; returns the rows inserted per table.
+    /// every archived table, back into the database for a week; returns the rows inserted per table.
     public static func restoreArchive(configuration: FootfallConfiguration, month: String, table: String?, logger: Logger) async throws
         -> [(table: String, rows: Int)]
     {
         guard let url = configuration.databaseURL else {
-            throw StorageError.invalidInput(field: "database-url", reason: "archives are made by PostgreSQL's retention; the embedded database keeps everything")
+            let tables = table.map { [$0] } ?? ["crossing_events", "counting_results", "camera_events"]
+            let store = try openStore(dataDirectory: configuration.dataDirectory)
+            let files = openFiles(configuration: configuration, logger: logger)
+            do {
+                var restored: [(table: String, rows: Int)] = []
+                for table in tables {
+                    restored.append((table, try await store.restoreArchivedMonth(table: table, month: month, from: files.store, now: Date())))
+                }
+                await closeFiles(files.services)
+                return restored
+            } catch {
+                await closeFiles(files.services)
+                throw error
+            }
         }
         let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [],
                                                       previousSecretKeys: configuration.previousSecretKeys)

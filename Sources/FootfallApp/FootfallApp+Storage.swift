@@ -21,9 +21,15 @@ extension FootfallApp {
         configuration: FootfallConfiguration, migrate: Bool, logger: Logger, archive: (any FileStore)? = nil,
         prepare: @escaping @Sendable (any FootfallStore) async throws -> T
     ) async throws -> (setup: StoreSetup, prepared: T) {
+        let days = configuration.retentionDays
         guard let url = configuration.databaseURL else {
             let store = try openStore(dataDirectory: configuration.dataDirectory, migrate: migrate)
-            return (StoreSetup(store: store, services: [], description: store.path), try await prepare(store))
+            var retention = SQLiteStore.Retention()
+            retention.crossings = .seconds(days.crossings * 86_400)
+            retention.countingResults = .seconds(days.minutes * 86_400)
+            retention.cameraEvents = .seconds(days.cameraEvents * 86_400)
+            let services: [any Service] = archive.map { [SQLiteRetentionService(store: store, retention: retention, archive: $0, logger: logger)] } ?? []
+            return (StoreSetup(store: store, services: services, description: store.path), try await prepare(store))
         }
         let postgres = try PostgresStoreConfiguration(url: url, secretKey: configuration.secretKey ?? [],
                                                       previousSecretKeys: configuration.previousSecretKeys)
@@ -37,7 +43,6 @@ extension FootfallApp {
         }
         let store = PostgresStore(configuration: postgres, readReplica: replica, logger: logger)
         var retention = PostgresStore.Retention()
-        let days = configuration.retentionDays
         retention.crossings = .seconds(days.crossings * 86_400)
         retention.countingResults = .seconds(days.minutes * 86_400)
         retention.cameraEvents = .seconds(days.cameraEvents * 86_400)

@@ -81,13 +81,13 @@ public enum Settings {
     public static let filesDirectory = Setting(
         key: "files-dir", defaultText: "<data-dir>/files", help: "where stored files (reports) are kept, without `s3-url`")
     public static let retentionCrossings = Setting(
-        key: "retention-crossings-days", defaultText: "30", help: "PostgreSQL: days each crossing is kept, then archived to the file store")
+        key: "retention-crossings-days", defaultText: "30", help: "days each crossing is kept, then archived to the file store and removed")
     public static let retentionMinutes = Setting(
-        key: "retention-minutes-days", defaultText: "400", help: "PostgreSQL: days per-minute results are kept (hourly and daily rollups stay)")
+        key: "retention-minutes-days", defaultText: "400", help: "days per-minute results are kept, then archived (PostgreSQL's hourly and daily rollups stay)")
     public static let retentionCameraEvents = Setting(
-        key: "retention-camera-events-days", defaultText: "90", help: "PostgreSQL: days camera events are kept")
+        key: "retention-camera-events-days", defaultText: "90", help: "days camera events are kept, then archived")
     public static let retentionAudit = Setting(
-        key: "retention-audit-days", defaultText: "365", help: "PostgreSQL: days audit entries are kept")
+        key: "retention-audit-days", defaultText: "365", help: "PostgreSQL: days audit entries are kept, then archived (the embedded database keeps them all)")
     public static let s3URL = Setting(
         key: "s3-url", defaultText: "none",
         help: "`http(s)://host[:port]/bucket[/prefix]`: keep stored files in this S3-compatible bucket (MinIO, AWS) instead of `files-dir`; downloads are presigned links")

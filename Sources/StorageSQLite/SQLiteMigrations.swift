@@ -295,6 +295,14 @@ enum SQLiteMigrations {
                 SELECT RAISE(ABORT, 'the audit trail is append-only');
             END;
             """),
+        SQLiteMigration(version: 8, name: "months restored from archives, kept from retention", sql: """
+            CREATE TABLE kept_months (
+                table_name TEXT NOT NULL,
+                month TEXT NOT NULL,
+                until_ms INTEGER NOT NULL,
+                PRIMARY KEY (table_name, month)
+            );
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

@@ -5,13 +5,14 @@ import FootfallApp
 struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
-        abstract: "List the months retention archived, or bring one back for querying (PostgreSQL).",
+        abstract: "List the months retention archived, or bring one back for querying.",
         discussion: """
-            Before a month leaves PostgreSQL at retention, each tenant's rows of it are written to \
+            Before a month leaves the database at retention, each tenant's rows of it are written to \
             the file store (files-dir or S3) as gzip JSON lines, listed in `files` with their \
             SHA-256 and read back; only then is the month dropped. `list` shows them; `restore MONTH` \
             (such as 2025-01) inserts them again, checked against their SHA-256, and keeps the month \
-            from retention for a week. See docs/operations.md.
+            from retention for a week. The embedded database archives crossings, minute results \
+            and camera events; PostgreSQL also the audit trail and model logs. See docs/operations.md.
             """,
         subcommands: [List.self, Restore.self])
 
@@ -32,7 +33,7 @@ struct ArchiveCommand: AsyncParsableCommand {
     }
 
     struct Restore: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Bring an archived month back into PostgreSQL for a week.")
+        static let configuration = CommandConfiguration(abstract: "Bring an archived month back into the database for a week.")
 
         @OptionGroup var common: CommonOptions
 
