@@ -18,7 +18,18 @@ case "$command" in
     mkdir -p "$dir"
     chown postgres "$dir" 2>/dev/null || true
     as_postgres "$bin/initdb -D '$dir/data' -A trust -U postgres >'$dir/initdb.log' 2>&1"
-    as_postgres "$bin/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start >/dev/null"
+    # TLS with a throwaway authority (DIR/tls/ca.pem), for the tests that check certificates;
+    # plain connections are still accepted.
+    mkdir -p "$dir/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls/ca.key" -out "$dir/tls/ca.pem" -days 2 \
+      -subj "/CN=Footfall test PostgreSQL CA" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout "$dir/tls/server.key" -out "$dir/tls/server.csr" -subj "/CN=127.0.0.1" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/tls/san.ext"
+    openssl x509 -req -in "$dir/tls/server.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca.key" -CAcreateserial \
+      -out "$dir/tls/server.pem" -days 2 -extfile "$dir/tls/san.ext" 2>/dev/null
+    chown -R postgres "$dir/tls" 2>/dev/null || true
+    chmod 600 "$dir/tls/server.key"
+    as_postgres "$bin/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file='$dir/tls/server.pem' -c ssl_key_file='$dir/tls/server.key'\" start >/dev/null"
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)

@@ -3,6 +3,7 @@ import Crypto
 import FootfallSupport
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
 import Storage
@@ -47,10 +48,12 @@ public final class PostgresStore: FootfallStore, Service {
     }
 
     private static func clientConfiguration(_ configuration: PostgresStoreConfiguration) -> PostgresClient.Configuration {
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = configuration.caFile { tlsConfiguration.trustRoots = .file(caFile) }
         let tls: PostgresClient.Configuration.TLS = switch configuration.tlsMode {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(tlsConfiguration)
+        case .require: .require(tlsConfiguration)
         }
         var clientConfiguration = PostgresClient.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,

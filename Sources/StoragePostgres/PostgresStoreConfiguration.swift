@@ -20,6 +20,9 @@ public struct PostgresStoreConfiguration: Sendable {
     public var password: String?
     public var database: String
     public var tlsMode: TLSMode
+    /// The certificate authorities (PEM) that may sign the server's certificate, from
+    /// `sslrootcert=`; nil trusts the system's. The certificate and host name are always checked.
+    public var caFile: String?
     public var statementTimeoutMilliseconds: Int
     /// How long to wait for a connection before giving up on an operation.
     public var connectTimeout: Duration
@@ -59,6 +62,7 @@ public struct PostgresStoreConfiguration: Sendable {
         self.secretKey = secretKey
         self.previousSecretKeys = previousSecretKeys
         var tls = TLSMode.prefer
+        var caFile: String?
         var timeout = 10_000
         var connections = 10
         var connect = 5
@@ -69,6 +73,11 @@ public struct PostgresStoreConfiguration: Sendable {
                     throw .invalidInput(field: "database-url.sslmode", reason: "use disable, prefer or require")
                 }
                 tls = mode
+            case "sslrootcert":
+                guard let path = item.value, FileManager.default.isReadableFile(atPath: path) else {
+                    throw .invalidInput(field: "database-url.sslrootcert", reason: "a readable PEM file of certificate authorities")
+                }
+                caFile = path
             case "statement_timeout":
                 guard let value = item.value.flatMap(Int.init), value > 0 else {
                     throw .invalidInput(field: "database-url.statement_timeout", reason: "milliseconds, more than 0")
@@ -88,7 +97,11 @@ public struct PostgresStoreConfiguration: Sendable {
                 throw .invalidInput(field: "database-url", reason: "unknown option \"\(item.name)\"")
             }
         }
+        if caFile != nil && tls == .disable {
+            throw .invalidInput(field: "database-url.sslrootcert", reason: "needs sslmode=prefer or require")
+        }
         self.tlsMode = tls
+        self.caFile = caFile
         self.statementTimeoutMilliseconds = timeout
         self.maximumConnections = connections
         self.connectTimeout = .seconds(connect)
