@@ -51,12 +51,11 @@ let package = Package(
 
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Storage", dependencies: ["CountingCore", "CZlib"]),
+        .target(name: "Storage", dependencies: ["CountingCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "StorageSQLite",
             dependencies: [
                 "Storage", "CSQLite", "FootfallSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

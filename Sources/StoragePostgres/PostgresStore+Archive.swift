@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import NIOCore
 import PostgresNIO
@@ -55,19 +54,7 @@ extension PostgresStore {
             let store = PostgresStore(sharing: self, tenantID: tenant.id)
             let lines = try await store.exportRows(table: table, column: column, lower: lower, upper: upper)
             guard !lines.isEmpty else { continue }
-            let body = Data((lines.joined(separator: "\n") + "\n").utf8)
-            let compressed = try Gzip.compress(body)
-            let sha256 = Array(SHA256.hash(data: compressed))
-            let hex = sha256.map { String(format: "%02x", $0) }.joined()
-            let key = "archives/\(tenant.id.uuidString.lowercased())/\(table)/\(month).\(hex.prefix(12)).jsonl.gz"
-            try await files.put(compressed, key: key, contentType: "application/gzip")
-            guard let back = try await files.get(key: key), Array(SHA256.hash(data: back)) == sha256,
-                  try Gzip.decompress(back) == body
-            else {
-                throw StorageError.backend(operation: "archive \(name)", reason: "\(key) did not read back as written")
-            }
-            let file = StoredFile(kind: .archive, key: key, name: "\(table)-\(month).jsonl.gz", contentType: "application/gzip",
-                                  size: compressed.count, sha256: sha256, created: now)
+            let file = try await ArchiveFile.write(lines, tenantID: tenant.id, table: table, month: month, to: files, now: now)
             // Listed once: archiving the same rows again (after a failed drop) writes the same key.
             _ = try await store.addFile(file)
             archived.append(ArchivedMonth(table: table, month: month, tenantID: tenant.id, rows: lines.count, file: file))
@@ -97,19 +84,13 @@ extension PostgresStore {
         guard let column = PostgresSchema.partitionedTables.first(where: { $0.table == table })?.column,
               let (_, _, lower, upper) = Self.partitionMonth(name)
         else { return 0 }
-        var checked: [(store: PostgresStore, lines: [Substring])] = []
+        var checked: [(store: PostgresStore, lines: [String])] = []
         for tenant in try await tenants() {
             let store = PostgresStore(sharing: self, tenantID: tenant.id)
             let archives = try await store.files(kind: .archive, siteIDs: nil, limit: 10_000)
-                .filter { $0.name == "\(table)-\(month).jsonl.gz" }
+                .filter { $0.name == ArchiveFile.name(table: table, month: month) }
             for file in archives {
-                guard let data = try await files.get(key: file.key) else {
-                    throw StorageError.notFound(field: "archive", reason: "\(file.key) is listed but not in the file store")
-                }
-                guard Array(SHA256.hash(data: data)) == file.sha256 else {
-                    throw StorageError.backend(operation: "restore \(file.key)", reason: "its SHA-256 is not the one listed")
-                }
-                checked.append((store, String(decoding: try Gzip.decompress(data), as: UTF8.self).split(separator: "\n")))
+                checked.append((store, try await ArchiveFile.read(file, from: files)))
             }
         }
         var inserted = 0

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Storage
 
@@ -94,17 +93,7 @@ extension SQLiteStore {
                             """, range).compactMap { $0.first?.string }
                     }
                     guard !lines.isEmpty else { continue }
-                    let body = Data((lines.joined(separator: "\n") + "\n").utf8)
-                    let compressed = try Gzip.compress(body)
-                    let sha256 = Array(SHA256.hash(data: compressed))
-                    let hex = sha256.map { String(format: "%02x", $0) }.joined()
-                    let key = "archives/\(tenant.id.uuidString.lowercased())/\(table)/\(month).\(hex.prefix(12)).jsonl.gz"
-                    try await files.put(compressed, key: key, contentType: "application/gzip")
-                    guard let back = try await files.get(key: key), Array(SHA256.hash(data: back)) == sha256,
-                          try Gzip.decompress(back) == body
-                    else { throw StorageError.backend(operation: "archive \(table) \(month)", reason: "\(key) did not read back as written") }
-                    let file = StoredFile(kind: .archive, key: key, name: "\(table)-\(month).jsonl.gz", contentType: "application/gzip",
-                                          size: compressed.count, sha256: sha256, created: now)
+                    let file = try await ArchiveFile.write(lines, tenantID: tenant.id, table: table, month: month, to: files, now: now)
                     _ = try await store.addFile(file)
                     try await database.write { connection in
                         try connection.query("DELETE FROM \(table) WHERE tenant_id = ? AND \(column) >= ? AND \(column) < ?", range)
@@ -131,14 +120,9 @@ extension SQLiteStore {
         var checked: [(tenant: UUID, lines: [String])] = []
         for tenant in try await tenants() {
             let store = SQLiteStore(database: database, path: path, tenantID: tenant.id)
-            for file in try await store.files(kind: .archive, siteIDs: nil, limit: 10_000) where file.name == "\(table)-\(month).jsonl.gz" {
-                guard let data = try await files.get(key: file.key) else {
-                    throw StorageError.notFound(field: "archive", reason: "\(file.key) is listed but not in the file store")
-                }
-                guard Array(SHA256.hash(data: data)) == file.sha256 else {
-                    throw StorageError.backend(operation: "restore \(file.key)", reason: "its SHA-256 is not the one listed")
-                }
-                checked.append((tenant.id, String(decoding: try Gzip.decompress(data), as: UTF8.self).split(separator: "\n").map(String.init)))
+            for file in try await store.files(kind: .archive, siteIDs: nil, limit: 10_000)
+                where file.name == ArchiveFile.name(table: table, month: month) {
+                checked.append((tenant.id, try await ArchiveFile.read(file, from: files)))
             }
         }
         var inserted = 0
