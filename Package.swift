@@ -29,8 +29,9 @@ let package = Package(
     targets: [
         // Pure counting logic: geometry, detections, tracker, counters. Standard library only.
         .target(name: "CountingCore"),
-        // Time and retry helpers every service shares: Duration units, Backoff, withTimeout. Standard library only.
-        .target(name: "FootfallSupport"),
+        // Time and retry helpers every service shares: Duration units, Backoff, withTimeout, rounds
+        // until shutdown. The standard library and swift-service-lifecycle only.
+        .target(name: "FootfallSupport", dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // Scoring against ground truth (CLEAR-MOT, IDF1) and counting from trajectories; pure Swift.
         .target(name: "Evaluation", dependencies: ["CountingCore", "FootfallSupport"]),
 

@@ -50,14 +50,7 @@ public actor AlertMonitor: Service {
 
     /// Evaluates every `interval` until shutdown.
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await evaluate()
-            do {
-                try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.interval) }
-            } catch {
-                return
-            }
-        }
+        await runRounds(every: interval, clock: clock) { await evaluate() }
     }
 
     /// One round over every tenant, at the wall clock's time; returns the changes published.

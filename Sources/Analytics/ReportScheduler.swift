@@ -74,14 +74,7 @@ public actor ReportScheduler: Service {
 
     /// Looks for due reports every `interval` until shutdown.
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await makeDueReports()
-            do {
-                try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: self.interval) }
-            } catch {
-                return
-            }
-        }
+        await runRounds(every: interval, clock: clock) { await makeDueReports() }
     }
 
     /// One round over every tenant's sites at the wall clock's time; returns the files it listed.

@@ -134,15 +134,7 @@ extension FootfallApp {
         var s3 = try requireS3(configuration)
         s3.bucket = bucket
         s3.prefix = ""
-        let client = S3Client(configuration: s3, logger: logger)
-        do {
-            let result = try await body(client)
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        return try await S3Client.with(configuration: s3, logger: logger, body)
     }
 
     /// The size and SHA-256 (hex) of a file, read in pieces.

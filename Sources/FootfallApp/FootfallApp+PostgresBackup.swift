@@ -8,13 +8,13 @@ import StorageS3
 /// PostgreSQL backups: a base backup (`pg_basebackup`) and continuous WAL archiving, both to a
 /// directory or an S3 prefix, and a point-in-time restore from them into a new data directory.
 extension FootfallApp {
-    /// A directory or an S3 prefix (`s3://bucket/prefix`) holding files by name.
-    static func archive(_ text: String, field: String, configuration: FootfallConfiguration, logger: Logger)
-        throws -> (store: any FileStore, close: @Sendable () async -> Void)
-    {
+    /// Runs `body` with the files of a directory or of an S3 prefix (`s3://bucket/prefix`), and
+    /// the S3 client behind them when there is one (closed after).
+    static func withArchive<T>(_ text: String, field: String, configuration: FootfallConfiguration, logger: Logger,
+                               _ body: (any FileStore, S3Client?) async throws -> T) async throws -> T {
         guard text.hasPrefix("s3://") else {
             guard !text.isEmpty else { throw StorageError.invalidInput(field: field, reason: "a directory or s3://bucket/prefix is needed") }
-            return (LocalFileStore(directory: URL(fileURLWithPath: text)), {})
+            return try await body(LocalFileStore(directory: URL(fileURLWithPath: text)), nil)
         }
         guard var s3 = configuration.s3 else {
             throw StorageError.invalidInput(field: "s3-url", reason: "an s3:// location needs s3-url and its key, for the server's address")
@@ -25,8 +25,7 @@ extension FootfallApp {
         }
         s3.bucket = bucket
         s3.prefix = parts.count > 1 && !parts[1].isEmpty ? (parts[1].hasSuffix("/") ? parts[1] : parts[1] + "/") : ""
-        let client = S3Client(configuration: s3, logger: logger)
-        return (S3FileStore(client: client), { try? await client.shutdown() })
+        return try await S3Client.with(configuration: s3, logger: logger) { client in try await body(S3FileStore(client: client), client) }
     }
 
     /// `footfall wal push` (PostgreSQL's `archive_command`): copies one WAL file into the
@@ -35,8 +34,7 @@ extension FootfallApp {
     public static func pushWAL(path: String, to target: String, configuration: FootfallConfiguration, logger: Logger) async throws {
         let name = (path as NSString).lastPathComponent
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let (store, close) = try archive(target, field: "to", configuration: configuration, logger: logger)
-        do {
+        try await withArchive(target, field: "to", configuration: configuration, logger: logger) { store, _ in
             if let existing = try await store.get(key: name) {
                 guard existing == data else {
                     throw StorageError.conflict(field: "wal", reason: "\(name) is already archived with other contents")
@@ -44,11 +42,7 @@ extension FootfallApp {
             } else {
                 try await store.put(data, key: name, contentType: "application/octet-stream")
             }
-        } catch {
-            await close()
-            throw error
         }
-        await close()
     }
 
     /// `footfall wal fetch` (PostgreSQL's `restore_command`): copies one archived WAL file to
@@ -56,15 +50,9 @@ extension FootfallApp {
     /// PostgreSQL).
     public static func fetchWAL(name: String, to path: String, from source: String, configuration: FootfallConfiguration,
                                 logger: Logger) async throws -> Bool {
-        let (store, close) = try archive(source, field: "from", configuration: configuration, logger: logger)
-        let data: Data?
-        do {
-            data = try await store.get(key: name)
-        } catch {
-            await close()
-            throw error
+        let data = try await withArchive(source, field: "from", configuration: configuration, logger: logger) { store, _ in
+            try await store.get(key: name)
         }
-        await close()
         guard let data else { return false }
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         return true
@@ -85,9 +73,9 @@ extension FootfallApp {
             throw StorageError.invalidInput(field: "to", reason: "\(target) already holds a base backup; a backup never replaces one")
         }
         if target.hasPrefix("s3://") {
-            let (store, close) = try archive(target, field: "to", configuration: configuration, logger: logger)
-            let existing = try? await store.get(key: "backup_manifest")
-            await close()
+            let existing = try await withArchive(target, field: "to", configuration: configuration, logger: logger) { store, _ in
+                try? await store.get(key: "backup_manifest")
+            }
             if existing != nil {
                 throw StorageError.invalidInput(field: "to", reason: "\(target) already holds a base backup; a backup never replaces one")
             }
@@ -109,19 +97,13 @@ extension FootfallApp {
         }
         if target.hasPrefix("s3://") {
             // Sent in parts from the file: a base backup may be far larger than memory.
-            let (store, close) = try archive(target, field: "to", configuration: configuration, logger: logger)
-            do {
-                guard let s3 = store as? S3FileStore else { throw StorageError.backend(operation: "back up", reason: "not an S3 archive") }
+            try await withArchive(target, field: "to", configuration: configuration, logger: logger) { _, client in
+                guard let client else { throw StorageError.backend(operation: "back up", reason: "not an S3 archive") }
                 for name in names {
-                    try StoredFile.validate(key: name)
-                    try await s3.client.putFile(at: work + "/" + name, key: s3.client.configuration.prefix + name,
-                                                contentType: "application/octet-stream")
+                    try await client.putFile(at: work + "/" + name, key: client.configuration.prefix + name,
+                                             contentType: "application/octet-stream")
                 }
-            } catch {
-                await close()
-                throw error
             }
-            await close()
         } else {
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
             for name in names { try FileManager.default.copyItem(atPath: work + "/" + name, toPath: target + "/" + name) }
@@ -143,15 +125,9 @@ extension FootfallApp {
         try manager.createDirectory(atPath: pgdata, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var tarball = source + "/base.tar.gz"
         if source.hasPrefix("s3://") {
-            let (store, close) = try archive(source, field: "from", configuration: configuration, logger: logger)
-            let base: Data?
-            do {
-                base = try await store.get(key: "base.tar.gz")
-            } catch {
-                await close()
-                throw error
+            let base = try await withArchive(source, field: "from", configuration: configuration, logger: logger) { store, _ in
+                try await store.get(key: "base.tar.gz")
             }
-            await close()
             guard let base else { throw StorageError.invalidInput(field: "from", reason: "\(source) holds no base.tar.gz") }
             tarball = pgdata + "/.base.tar.gz"
             try base.write(to: URL(fileURLWithPath: tarball))

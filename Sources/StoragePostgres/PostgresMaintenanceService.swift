@@ -1,4 +1,5 @@
 import Foundation
+import FootfallSupport
 import Logging
 import ServiceLifecycle
 import Storage
@@ -27,14 +28,7 @@ public struct PostgresMaintenanceService: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await runOnce()
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-        }
+        await runRounds(every: interval, clock: ContinuousClock()) { await runOnce() }
     }
 
     /// One round of maintenance; failures are logged and tried again next round.

@@ -4,16 +4,6 @@ import PostgresNIO
 import Storage
 
 extension PostgresStore {
-    /// One tenant's rows of one monthly partition, written to the file store.
-    public struct ArchivedMonth: Sendable, Hashable {
-        public var table: String
-        /// `2025-01`.
-        public var month: String
-        public var tenantID: UUID
-        public var rows: Int
-        public var file: StoredFile
-    }
-
     /// A partition's table, month (`2025-01`) and bounds, from its name (`crossing_events_p202501`).
     static func partitionMonth(_ name: String) -> (table: String, month: String, lower: Date, upper: Date)? {
         guard let range = name.range(of: "_p", options: .backwards) else { return nil }

@@ -96,6 +96,21 @@ public final class S3Client: Service {
         try await shutdown()
     }
 
+    /// Runs `body` with a new client, and closes it after, whether `body` succeeded or not: for
+    /// work outside a service group (commands, tests).
+    public static func with<T>(configuration: S3Configuration, policy: Policy = .init(), logger: Logger,
+                               _ body: (S3Client) async throws -> T) async throws -> T {
+        let client = S3Client(configuration: configuration, policy: policy, logger: logger)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     /// Closes the HTTP client; `run` does this at shutdown.
     public func shutdown() async throws {
         try await http.shutdown()

@@ -28,14 +28,7 @@ public struct SQLiteRetentionService: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await runOnce()
-            do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
-            } catch {
-                return
-            }
-        }
+        await runRounds(every: interval, clock: clock) { await runOnce() }
     }
 
     /// One round: archives and deletes what is past retention.

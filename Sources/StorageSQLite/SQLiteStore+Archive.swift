@@ -20,16 +20,6 @@ extension SQLiteStore {
         }
     }
 
-    /// One tenant's rows of one month of a table, written to the file store.
-    public struct ArchivedMonth: Sendable, Hashable {
-        public var table: String
-        /// `2025-01`.
-        public var month: String
-        public var tenantID: UUID
-        public var rows: Int
-        public var file: StoredFile
-    }
-
     /// The tables retention archives, their time column, and its units per second.
     static let archivedTables: [(table: String, column: String, perSecond: Int64)] = [
         ("crossing_events", "time_ms", 1_000), ("counting_results", "minute", 1), ("camera_events", "time_ms", 1_000),

@@ -38,14 +38,9 @@ struct BenchS3: AsyncParsableCommand {
         let bucket = "footfall-bench-\(UUID().uuidString.lowercased().prefix(8))"
         let configuration = try S3Configuration(url: "\(url)/\(bucket)", region: region,
                                                 credentials: S3Credentials(accessKeyID: keyID, secretAccessKey: secret))
-        let client = S3Client(configuration: configuration, logger: logger)
-        do {
+        try await S3Client.with(configuration: configuration, logger: logger) { client in
             try await measure(client, bucket: bucket, keyID: keyID, secret: secret)
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
-        try await client.shutdown()
     }
 
     private func measure(_ client: S3Client, bucket: String, keyID: String, secret: String) async throws {

@@ -34,15 +34,9 @@ public enum S3TestServer {
     /// Runs `body` with a client on a fresh bucket, and closes the client.
     public static func withBucket<T>(prefix: String = "", policy: S3Client.Policy = .init(),
                                      _ body: (S3Client) async throws -> T) async throws -> T {
-        let client = S3Client(configuration: try configuration(prefix: prefix), policy: policy, logger: logger)
-        do {
+        try await S3Client.with(configuration: try configuration(prefix: prefix), policy: policy, logger: logger) { client in
             try await client.createBucket()
-            let result = try await body(client)
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
+            return try await body(client)
         }
     }
 }
