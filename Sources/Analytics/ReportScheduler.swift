@@ -184,7 +184,7 @@ public actor ReportScheduler: Service {
         let files = files.sorted { $0.name < $1.name }.map { file in
             let path = "/api/v1/files/\(file.id.uuidString.lowercased())"
             return ReportReady.File(id: file.id, name: file.name, contentType: file.contentType, size: file.size,
-                                    sha256: file.sha256.map { String(format: "%02x", $0) }.joined(), path: path,
+                                    sha256: file.sha256Hex, path: path,
                                     url: publicURL.map { $0 + path })
         }
         return ReportReady(tenantID: tenant, siteID: site.id, period: period.rawValue, from: start, name: name, files: files, time: now)

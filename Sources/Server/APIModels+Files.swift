@@ -21,7 +21,7 @@ extension APIModels {
             site = file.siteID
             contentType = file.contentType
             size = file.size
-            sha256 = file.sha256.map { String(format: "%02x", $0) }.joined()
+            sha256 = file.sha256Hex
             created = file.created
             download = "/api/v1/files/\(file.id.uuidString.lowercased())"
         }

@@ -17,6 +17,8 @@ public struct StoredFile: Hashable, Sendable {
     public var contentType: String
     public var size: Int
     public var sha256: [UInt8]
+    /// `sha256` in lower-case hex, as the API and the command line show it.
+    public var sha256Hex: String { sha256.map { String(format: "%02x", $0) }.joined() }
     /// The site the file is about, if any: callers limited to some sites see only theirs.
     public var siteID: String?
     public var created: Date

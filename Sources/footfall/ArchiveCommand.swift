@@ -26,8 +26,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             let items = try await FootfallApp.listArchives(configuration: configuration, logger: CommonOptions.logger(configuration))
             if items.isEmpty { print("archive: nothing archived") }
             for item in items {
-                let hex = item.file.sha256.map { String(format: "%02x", $0) }.joined()
-                print("\(item.file.name)\t\(item.tenant)\t\(item.file.size) bytes\tsha256 \(hex)\t\(item.file.key)")
+                print("\(item.file.name)\t\(item.tenant)\t\(item.file.size) bytes\tsha256 \(item.file.sha256Hex)\t\(item.file.key)")
             }
         }
     }
