@@ -55,6 +55,17 @@ public struct ConfigReader: Sendable {
         try int(setting.key, value: value(setting), default: defaultValue, range: range)
     }
 
+    public func double(_ setting: Setting, default defaultValue: Double, range: ClosedRange<Double>)
+        throws(ConfigurationError) -> Double
+    {
+        guard let value = value(setting) else { return defaultValue }
+        guard let number = Double(value.text), number.isFinite, range.contains(number) else {
+            throw .invalidValue(key: setting.key, source: value.source,
+                                reason: "\"\(value.text)\" is not a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
     public func bool(_ setting: Setting, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
         try bool(setting.key, value: value(setting), default: defaultValue)
     }

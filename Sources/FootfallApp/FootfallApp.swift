@@ -82,9 +82,11 @@ public enum FootfallApp {
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.
+        // Inference threads outlive the pipelines that hand them frames.
+        let inference = InferenceService(threads: configuration.inferenceThreads)
         let cameras: [any Service] = configuration.runCameras
-            ? [cameraSupervisor(store: store, messaging: messaging, metrics: metrics, includeExternal: true,
-                                dataDirectory: configuration.dataDirectory, logger: logger)]
+            ? [inference, cameraSupervisor(store: store, messaging: messaging, metrics: metrics, includeExternal: true,
+                                           configuration: configuration, inference: inference, logger: logger)]
             : []
         let delivery = webhookDelivery(configuration: configuration, messaging: messaging, logger: logger)
         let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue, logger: logger)
@@ -128,9 +130,10 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
         // Smart cameras push their detections to an API process, which counts them there.
+        let inference = InferenceService(threads: configuration.inferenceThreads)
         let supervisor = cameraSupervisor(store: setup.store, messaging: messaging, metrics: metrics, includeExternal: false,
-                                          dataDirectory: configuration.dataDirectory, logger: logger)
-        let services: [any Service] = setup.services + messaging.services + [supervisor]
+                                          configuration: configuration, inference: inference, logger: logger)
+        let services: [any Service] = setup.services + messaging.services + [inference, supervisor]
         return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     }
 
@@ -140,29 +143,34 @@ public enum FootfallApp {
 
     /// The supervisor of every camera in the store, following changes as they are made.
     static func cameraSupervisor(store: any FootfallStore, messaging: MessagingSetup, metrics: PipelineMetrics,
-                                 includeExternal: Bool, dataDirectory: String, logger: Logger) -> CameraSupervisor {
+                                 includeExternal: Bool, configuration: FootfallConfiguration, inference: InferenceService,
+                                 logger: Logger) -> CameraSupervisor {
         CameraSupervisor(
             directory: StoreCameraDirectory(store: store, includeExternal: includeExternal),
             makePipeline: { managed in
                 pipeline(for: managed, store: store.scoped(to: managed.tenantID), messaging: messaging, metrics: metrics,
-                         dataDirectory: dataDirectory, logger: logger)
+                         configuration: configuration, inference: inference, logger: logger)
             },
             changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing, logger: logger)
     }
 
     /// A camera's pipeline. A file plays as a live camera would: in real time, looped; a
-    /// stream is read as it comes and restarted when it ends.
+    /// stream is read as it comes and restarted when it ends. Detection runs on the process's
+    /// inference threads.
     static func pipeline(for managed: ManagedCamera, store: any FootfallStore, messaging: MessagingSetup,
-                         metrics: PipelineMetrics, dataDirectory: String, logger: Logger) -> CameraPipeline {
+                         metrics: PipelineMetrics, configuration: FootfallConfiguration, inference: InferenceService,
+                         logger: Logger) -> CameraPipeline {
         let camera = managed.camera
         let isFile = if case .file = camera.sourceKind { true } else { false }
-        let (detector, reason) = DetectorChoice.specification(for: camera, dataDirectory: dataDirectory)
+        let (detector, reason) = DetectorChoice.specification(for: camera, dataDirectory: configuration.dataDirectory)
         logger.info("camera.detector_chosen", metadata: ["camera.id": "\(camera.id)", "camera.detector": "\(reason)"])
         return CameraPipeline(
             camera: camera,
             configuration: CameraPipelineConfiguration(
                 realTime: isFile, loop: isFile, detector: detector, counting: detector.recommendedCounting,
-                analysisRate: camera.analysisRate, restartWhenEnded: !isFile),
+                analysisRate: camera.analysisRate,
+                minimumAnalysisRate: min(configuration.minimumAnalysisRate, camera.analysisRate ?? .infinity),
+                inference: inference, restartWhenEnded: !isFile),
             store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
             metrics: metrics, logger: logger)
     }

@@ -49,6 +49,10 @@ public struct FootfallConfiguration: Sendable {
     public var headerTimeout = 10
     public var idleTimeout = 60
     public var maxLiveStreamsPerAddress = 64
+    /// Threads that run detectors (`InferenceService`).
+    public var inferenceThreads = ProcessInfo.processInfo.activeProcessorCount
+    /// Frames per second a camera still analyses while detection is behind.
+    public var minimumAnalysisRate = 2.0
     /// Where alert changes are POSTed, and the secret that signs them. Never logged.
     public var alertWebhookURL: String?
     public var alertWebhookSecret: [UInt8]?
@@ -191,6 +195,9 @@ public struct FootfallConfiguration: Sendable {
             headerTimeout: try reader.int(Settings.headerTimeout, default: 10, range: 1...3_600),
             idleTimeout: try reader.int(Settings.idleTimeout, default: 60, range: 1...86_400),
             maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
+            inferenceThreads: try reader.int(Settings.inferenceThreads, default: ProcessInfo.processInfo.activeProcessorCount,
+                                             range: 1...256),
+            minimumAnalysisRate: try reader.double(Settings.minimumAnalysisRate, default: 2, range: 0.1...100),
             alertWebhookURL: webhookURL?.text,
             alertWebhookSecret: webhookSecret.map { Array($0.text.utf8) },
             adminPassword: reader.value(Settings.adminPassword)?.text,

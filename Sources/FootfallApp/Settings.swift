@@ -68,6 +68,12 @@ public enum Settings {
     public static let maxLiveStreamsPerAddress = Setting(
         key: "max-live-streams-per-address", defaultText: "64",
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
+    public static let inferenceThreads = Setting(
+        key: "inference-threads", defaultText: "the number of cores",
+        help: "threads that run every camera's detector; frames wait their turn in order")
+    public static let minimumAnalysisRate = Setting(
+        key: "min-analysis-rate", defaultText: "2",
+        help: "frames per second each camera still analyses while detection is behind (the frames shed are counted and shown)")
     public static let alertWebhookURL = Setting(
         key: "alert-webhook-url", defaultText: "none",
         help: "`https://…`: every alert change and every scheduled report made (with links to its files) is POSTed there, signed (see docs/alerts.md); may hold a token, so never logged",
@@ -108,7 +114,8 @@ public enum Settings {
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
-        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, alertWebhookURL, alertWebhookSecret, reportTime,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, inferenceThreads,
+        minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]
 

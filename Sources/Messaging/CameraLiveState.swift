@@ -42,10 +42,14 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
     /// The share of frames dropped (0…1) over the last few seconds because analysis could not
     /// keep up; nil until known (and for files and pushed detections, which drop nothing).
     public var droppedFraction: Double?
+    /// Detection could not keep up and the camera ran at its minimum analysis rate in the last
+    /// few seconds; nil until known.
+    public var reducedRate: Bool?
 
     public init(cameraID: String, status: CameraStatus = .connecting, framesPerSecond: Double = 0,
                 updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = [], frameWidth: Int? = nil,
-                frameHeight: Int? = nil, geometryVersion: Int? = nil, droppedFraction: Double? = nil) {
+                frameHeight: Int? = nil, geometryVersion: Int? = nil, droppedFraction: Double? = nil,
+                reducedRate: Bool? = nil) {
         self.cameraID = cameraID
         self.status = status
         self.framesPerSecond = framesPerSecond
@@ -56,5 +60,6 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
         self.frameHeight = frameHeight
         self.geometryVersion = geometryVersion
         self.droppedFraction = droppedFraction
+        self.reducedRate = reducedRate
     }
 }

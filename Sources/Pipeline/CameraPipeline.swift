@@ -101,17 +101,25 @@ public struct CameraPipeline: Service {
                                                    "video.fps": "\(info.frameRate)"])
         }
         stop?.onStop { reader.stop() }
+        var gate = AnalysisGate(rate: configuration.analysisRate, minimumRate: configuration.minimumAnalysisRate)
         do {
             try await withGracefulShutdownHandler {
                 try await withTaskCancellationHandler {
                     while let frame = try await nextFrame(queue, reader: reader) {
-                        if let rate = configuration.analysisRate, frame.time < run.lastAnalysed + 1 / rate - 1e-6 {
+                        switch gate.admit(time: frame.time, behind: configuration.inference?.isBehind ?? false) {
+                        case .skip:
                             continue
+                        case .shed:
+                            run.shed += 1
+                            metrics.framesShed(camera: camera.id).increment()
+                            continue
+                        case .analyse:
+                            break
                         }
                         run.lastAnalysed = frame.time
                         try await process(frame, run: &run, analyzer: &analyzer)
                         let dropped = queue.dropped
-                        run.noteDropped(total: dropped, at: run.live.updated ?? Date())
+                        run.noteDropped(total: dropped, shed: run.shed, at: run.live.updated ?? Date())
                         if dropped > run.droppedReported {
                             metrics.framesDropped(camera: camera.id).increment(by: dropped - run.droppedReported)
                             run.droppedReported = dropped
@@ -246,9 +254,13 @@ public struct CameraPipeline: Service {
         }
         let events: [CountingEvent]
         do {
-            events = try analyzer.analyze(frame)
+            if let inference = configuration.inference {
+                events = try await analyzer.analyze(frame, on: inference)
+            } else {
+                events = try analyzer.analyze(frame)
+            }
             run.detectorFailuresInARow = 0
-        } catch {
+        } catch let error as VisionError {
             run.detectorFailuresInARow += 1
             logger.error("camera.detect_failed", metadata: ["error": "\(error)"])
             if run.detectorFailuresInARow >= Self.maximumDetectorFailures {

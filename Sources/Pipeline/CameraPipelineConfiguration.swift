@@ -20,6 +20,12 @@ public struct CameraPipelineConfiguration: Sendable {
     public var stallTimeout: Duration
     /// Frames analysed per second at most (nil: every frame); decoding keeps the stream's rate.
     public var analysisRate: Double?
+    /// Frames analysed per second while detection is behind (nil: no fallback, the queue's
+    /// latest frame wins); see `AnalysisGate`.
+    public var minimumAnalysisRate: Double?
+    /// Where detection runs: the process's shared inference threads; nil runs it on the
+    /// camera's own task (offline counting, tests).
+    public var inference: InferenceService?
     /// `tcp` or `udp` for RTSP cameras.
     public var rtspTransport: String
     /// Start again when the stream ends, as a live camera should; a file counted once should not.
@@ -29,7 +35,10 @@ public struct CameraPipelineConfiguration: Sendable {
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
                 counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
-                analysisRate: Double? = nil, rtspTransport: String = "tcp", restartWhenEnded: Bool = false) {
+                analysisRate: Double? = nil, minimumAnalysisRate: Double? = nil, inference: InferenceService? = nil,
+                rtspTransport: String = "tcp", restartWhenEnded: Bool = false) {
+        self.minimumAnalysisRate = minimumAnalysisRate
+        self.inference = inference
         self.restartWhenEnded = restartWhenEnded
         self.stallTimeout = stallTimeout
         self.analysisRate = analysisRate

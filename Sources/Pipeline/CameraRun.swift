@@ -32,6 +32,8 @@ struct CameraRun {
     var lastPlainSnapshot = -Double.infinity
     /// Dropped frames already counted in the metrics.
     var droppedReported = 0
+    /// Frames not analysed because the inference service was behind (`AnalysisGate`).
+    var shed = 0
     var detectorFailuresInARow = 0
 
     /// What one analysed frame produced for the outside world.
@@ -120,10 +122,14 @@ struct CameraRun {
         return output
     }
 
-    /// Notes how many frames the camera's queue has dropped so far, after an analysed frame at
-    /// `now`; the live state shows the share dropped over the last window.
-    mutating func noteDropped(total: Int, at now: Date) {
-        if let share = drops.frame(at: now, droppedTotal: total) { live.droppedFraction = share }
+    /// Notes how many frames the camera's queue has dropped and how many were shed for load so
+    /// far, after an analysed frame at `now`; the live state shows the share not analysed over
+    /// the last window, and whether the camera ran at its minimum rate in it.
+    mutating func noteDropped(total: Int, shed: Int = 0, at now: Date) {
+        if let window = drops.frame(at: now, droppedTotal: total, shedTotal: shed) {
+            live.droppedFraction = window.share
+            live.reducedRate = window.reducedRate
+        }
     }
 
     /// At midnight (UTC) every line's live totals start again from zero, this frame's crossings

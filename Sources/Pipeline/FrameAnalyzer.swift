@@ -18,6 +18,13 @@ public struct FrameAnalyzer {
         return engine.step(detections: detections, time: frame.time)
     }
 
+    /// Runs the detector on one of `inference`'s threads, then the counting engine here.
+    public mutating func analyze(_ frame: Frame, on inference: InferenceService) async throws -> [CountingEvent] {
+        let detector = DetectorHandOver(detector: detector)
+        let detections = try await inference.run { try detector.detector.detect(frame) }
+        return engine.step(detections: detections, time: frame.time)
+    }
+
     /// Runs the counting engine on detections found elsewhere (a smart camera's).
     public mutating func step(detections: [Detection], time: Double) -> [CountingEvent] {
         engine.step(detections: detections, time: time)
@@ -31,4 +38,11 @@ public struct FrameAnalyzer {
         engine.setGeometry(geometry)
         (detector as? any GeometryAwareDetector)?.use(geometry)
     }
+}
+
+/// A camera's detector handed to an inference thread.
+// @unchecked: a detector is used by one thread at a time, and the camera waits for its job
+// to finish before it touches the detector again.
+private struct DetectorHandOver: @unchecked Sendable {
+    let detector: any PersonDetector
 }

@@ -6,6 +6,7 @@ public struct PipelineMetrics: Sendable {
     public enum Name {
         public static let framesAnalysed = "footfall_frames_analysed_total"
         public static let framesDropped = "footfall_frames_dropped_total"
+        public static let framesShed = "footfall_frames_shed_total"
         public static let crossings = "footfall_crossings_total"
         public static let occupancy = "footfall_zone_occupancy"
         public static let storeErrors = "footfall_store_errors_total"
@@ -25,6 +26,11 @@ public struct PipelineMetrics: Sendable {
 
     func framesDropped(camera: String) -> Counter {
         Counter(label: Name.framesDropped, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// Frames not analysed because detection was behind and the camera fell back to its minimum rate.
+    func framesShed(camera: String) -> Counter {
+        Counter(label: Name.framesShed, dimensions: [("camera", camera)], factory: factory)
     }
 
     func crossings(camera: String, line: String, direction: String) -> Counter {

@@ -46,6 +46,10 @@ enum APIModels {
         var lines: [Line]
         var zones: [ZoneNow]
         var frame: FrameSize?
+        /// Share of frames not analysed (0…1) over the last few seconds, once known.
+        var dropped: Double?
+        /// Detection was behind and the camera ran at its minimum analysis rate, once known.
+        var reducedRate: Bool?
 
         init(_ state: CameraLiveState) {
             id = state.cameraID
@@ -55,6 +59,8 @@ enum APIModels {
             lines = state.lines.map { Line(name: $0.name, in: $0.countIn, out: $0.countOut) }
             zones = state.zones.map { ZoneNow(name: $0.name, occupancy: $0.occupancy) }
             frame = state.frameWidth.flatMap { width in state.frameHeight.map { FrameSize(width: width, height: $0) } }
+            dropped = state.droppedFraction.map { ($0 * 1_000).rounded() / 1_000 }
+            reducedRate = state.reducedRate
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -67,10 +73,12 @@ enum APIModels {
             try container.encode(lines, forKey: .lines)
             try container.encode(zones, forKey: .zones)
             try container.encodeIfPresent(frame, forKey: .frame)
+            try container.encodeIfPresent(dropped, forKey: .dropped)
+            try container.encodeIfPresent(reducedRate, forKey: .reducedRate)
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, status, fps, updated, lines, zones, frame
+            case id, status, fps, updated, lines, zones, frame, dropped, reducedRate
         }
     }
 

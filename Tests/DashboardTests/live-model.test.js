@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { applyLiveMessage, overviewFrom, overviewTotals, RECENT_LIMIT } from '../../Sources/Server/Dashboard/js/live-model.js';
+import { analysisText, applyLiveMessage, overviewFrom, overviewTotals, RECENT_LIMIT } from '../../Sources/Server/Dashboard/js/live-model.js';
 
 // The same contract fixture the Swift tests and docs/api.md use.
 const fixture = readFileSync(fileURLToPath(new URL('../../Fixtures/live-messages.jsonl', import.meta.url)), 'utf8')
@@ -26,6 +26,18 @@ test('the overview starts from the camera list and the live totals', () => {
   assert.deepEqual(row.lines, [{ name: 'entrance', in: 7, out: 2 }]);
   assert.deepEqual(row.zones, [{ name: 'lobby', occupancy: 4 }]);
   assert.deepEqual(overviewTotals(state), { in: 7, out: 2, occupancy: 4, online: 0, cameras: 1 });
+});
+
+test('a card says how much a camera could not analyse, and when it runs at its minimum rate', () => {
+  const cameras = [door, { ...door, id: 'yard' }, { ...door, id: 'gate' }];
+  const state = overviewFrom(cameras, { cameras: [
+    { id: 'door', status: 'online', fps: 2, dropped: 0.6, reducedRate: true, lines: [], zones: [] },
+    { id: 'yard', status: 'online', fps: 5, dropped: 0, reducedRate: false, lines: [], zones: [] },
+    { id: 'gate', status: 'stalled', fps: 5, lines: [], zones: [] },
+  ] });
+  assert.equal(analysisText(state.rows.get('door')), '2.0 fps · 60 % not analysed · minimum rate: detection is behind');
+  assert.equal(analysisText(state.rows.get('yard')), '5.0 fps');
+  assert.equal(analysisText(state.rows.get('gate')), '');
 });
 
 test('a camera with no live state yet shows zeros; a disabled one reads disabled', () => {

@@ -22,6 +22,8 @@ export function overviewFrom(cameras, live) {
       enabled: camera.enabled,
       status: camera.enabled ? (state?.status ?? camera.status ?? 'offline') : 'disabled',
       fps: state?.fps ?? null,
+      dropped: state?.dropped ?? null,
+      reducedRate: state?.reducedRate ?? false,
       updated: state?.updated ?? null,
       frame: state?.frame ?? null,
       geometryVersion: camera.geometryVersion,
@@ -88,6 +90,19 @@ export function applyLiveMessage(state, message) {
   const rows = new Map(state.rows);
   rows.set(row.id, next);
   return { state: { rows, recent }, changed: row.id, reload: false };
+}
+
+/**
+ * What a camera card says about its analysis: its rate, the share of frames it could not
+ * analyse, and whether detection is behind and the camera runs at its minimum rate. Empty for
+ * a camera that is not online.
+ */
+export function analysisText(row) {
+  if (row.fps === null || row.status !== 'online') return '';
+  const parts = [`${row.fps.toFixed(1)} fps`];
+  if (row.dropped !== null && row.dropped >= 0.005) parts.push(`${Math.round(row.dropped * 100)} % not analysed`);
+  if (row.reducedRate) parts.push('minimum rate: detection is behind');
+  return parts.join(' · ');
 }
 
 /** Totals over every camera of the overview: `{in, out, occupancy, online, cameras}`. */

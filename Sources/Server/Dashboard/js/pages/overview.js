@@ -2,7 +2,7 @@
 
 import { emptyState, formatCount, h, replace, setText, timeElement } from '../dom.js';
 import { sortAlerts } from '../alerts-model.js';
-import { overviewTotals, STATUS_LABELS } from '../live-model.js';
+import { analysisText, overviewTotals, STATUS_LABELS } from '../live-model.js';
 import { hashFor } from '../router.js';
 
 const SNAPSHOT_REFRESH_MS = 5000;
@@ -141,7 +141,8 @@ function cameraCard(app, row) {
     setText(status, STATUS_LABELS[next.status] ?? next.status);
     status.className = `badge status-${next.status}`;
     status.title = next.reason ?? '';
-    setText(fps, next.fps === null || next.status !== 'online' ? '' : `${next.fps.toFixed(1)} fps`);
+    setText(fps, analysisText(next));
+    fps.classList.toggle('warning', next.reducedRate === true);
     for (const line of next.lines) {
       const entry = lines.get(line.name);
       if (!entry) continue;
