@@ -149,6 +149,22 @@ public protocol FileCatalog: Sendable {
     func file(id: UUID) async throws -> StoredFile?
 }
 
+/// The detection models of one tenant and what they did, per camera and minute.
+public protocol ModelStore: Sendable {
+    /// Adds a model, or refreshes the details of the same name and version (its registration
+    /// time stays the first).
+    func registerModel(_ model: AIModel) async throws
+    /// Every model, ordered by name, then version.
+    func models() async throws -> [AIModel]
+    /// Adds per-minute model figures in one transaction; a minute already stored for the same
+    /// camera and model is merged (`ModelMinute.merged`). A model not registered yet is
+    /// registered with what the minute says of it.
+    func addModelMinutes(_ minutes: [ModelMinute]) async throws
+    /// Figures with `from <= minute < to`, of one camera and one model name if given, oldest
+    /// first, at most `limit`.
+    func modelMinutes(cameraID: String?, modelName: String?, from: Date, to: Date, limit: Int) async throws -> [ModelMinute]
+}
+
 /// Signing in, which comes before the tenant is known: these look across every tenant.
 public protocol AccountStore: Sendable {
     /// The user with this username, in whichever tenant.
@@ -175,7 +191,7 @@ public protocol TenantStore: Sendable {
 
 /// Everything Footfall keeps in its system of record.
 public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & SiteStore & UserStore & AuditStore
-    & AlertStore & FileCatalog & AccountStore & TenantStore
+    & AlertStore & FileCatalog & ModelStore & AccountStore & TenantStore
 
 extension CountStore {
     /// Reads each camera's hourly series; backends with rollups read those instead.

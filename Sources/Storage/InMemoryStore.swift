@@ -22,6 +22,19 @@ public actor InMemoryStore: FootfallStore {
         var alertRules: [UUID: AlertRule] = [:]
         var alerts: [UUID: Alert] = [:]
         var files: [UUID: StoredFile] = [:]
+        var models: [ModelKey: AIModel] = [:]
+        var modelMinutes: [ModelMinuteKey: ModelMinute] = [:]
+    }
+
+    struct ModelKey: Hashable {
+        var name: String
+        var version: String
+    }
+
+    struct ModelMinuteKey: Hashable {
+        var cameraID: String
+        var model: ModelKey
+        var minute: Date
     }
 
     struct ResultKey: Hashable {

@@ -19,6 +19,7 @@ enum PostgresSchema {
         PostgresMigration(version: 5, name: "dwell times of zone visits", sql: version5),
         PostgresMigration(version: 6, name: "files: reports, their names, sites and expiry", sql: version6),
         PostgresMigration(version: 7, name: "erasing a user puts a pseudonym in the audit trail", sql: version7),
+        PostgresMigration(version: 8, name: "detection models described; their figures per camera and minute", sql: version8),
     ]
 
     private static let version1 = """
@@ -584,5 +585,31 @@ enum PostgresSchema {
         ALTER TABLE files ADD COLUMN site_id text;
         ALTER TABLE files ADD COLUMN expires_at timestamptz;
         CREATE INDEX files_tenant_kind ON files (tenant_id, kind, created_at);
+        """
+
+    private static let version8 = """
+        -- A model is what a camera's detector field names, with what is known of it.
+        ALTER TABLE ai_models DROP CONSTRAINT ai_models_kind_check;
+        ALTER TABLE ai_models ADD CONSTRAINT ai_models_kind_check CHECK (kind IN ('motion', 'hog', 'ssd', 'onnx', 'external'));
+        ALTER TABLE ai_models
+            ADD COLUMN detector text NOT NULL DEFAULT '' CHECK (length(detector) <= 500),
+            ADD COLUMN sha256 text CHECK (sha256 ~ '^[0-9a-fA-F]{64}$'),
+            ADD COLUMN input_width integer CHECK (input_width BETWEEN 1 AND 16384),
+            ADD COLUMN input_height integer CHECK (input_height BETWEEN 1 AND 16384),
+            ADD COLUMN classes text[] NOT NULL DEFAULT '{person}',
+            ADD COLUMN score_threshold double precision CHECK (score_threshold BETWEEN 0 AND 1),
+            ADD COLUMN licence text CHECK (length(licence) <= 200),
+            ADD COLUMN source text CHECK (length(source) <= 500);
+
+        -- One row per camera, model and minute: what the model did there.
+        ALTER TABLE model_logs
+            ADD COLUMN frames integer NOT NULL DEFAULT 0 CHECK (frames >= 0),
+            ADD COLUMN regions integer NOT NULL DEFAULT 0 CHECK (regions >= 0),
+            ADD COLUMN detections integer NOT NULL DEFAULT 0 CHECK (detections >= 0),
+            ADD COLUMN errors integer NOT NULL DEFAULT 0 CHECK (errors >= 0),
+            ADD COLUMN mean_ms double precision NOT NULL DEFAULT 0,
+            ADD COLUMN p99_ms double precision NOT NULL DEFAULT 0;
+        ALTER TABLE model_logs ALTER COLUMN camera_id SET NOT NULL;
+        CREATE UNIQUE INDEX model_logs_camera_minute ON model_logs (tenant_id, camera_id, model_id, time);
         """
 }

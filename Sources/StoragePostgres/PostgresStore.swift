@@ -191,7 +191,7 @@ public final class PostgresStore: FootfallStore, Service {
     }
 
     /// Throws `invalidInput` naming `field(i)` for the first camera id that is not stored.
-    private func requireCameras(_ ids: [String], connection: PostgresConnection, field: (Int) -> String) async throws {
+    func requireCameras(_ ids: [String], connection: PostgresConnection, field: (Int) -> String) async throws {
         let unique = Array(Set(ids))
         let tenant = configuration.tenantID
         let known = Set(try await connection.query(

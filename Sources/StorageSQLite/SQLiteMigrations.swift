@@ -303,6 +303,42 @@ enum SQLiteMigrations {
                 PRIMARY KEY (table_name, month)
             );
             """),
+        SQLiteMigration(version: 9, name: "detection models and their figures per camera and minute", sql: """
+            CREATE TABLE ai_models (
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                name TEXT NOT NULL,
+                version TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('motion', 'hog', 'ssd', 'onnx')),
+                detector TEXT NOT NULL,
+                sha256 TEXT,
+                input_width INTEGER,
+                input_height INTEGER,
+                classes TEXT NOT NULL,
+                score_threshold REAL,
+                licence TEXT,
+                source TEXT,
+                registered_ms INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, name, version)
+            );
+            CREATE TABLE model_logs (
+                tenant_id TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                model_name TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                minute INTEGER NOT NULL,
+                frames INTEGER NOT NULL,
+                regions INTEGER NOT NULL,
+                detections INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                mean_ms REAL NOT NULL,
+                p99_ms REAL NOT NULL,
+                last_error TEXT,
+                PRIMARY KEY (tenant_id, camera_id, minute, model_name, model_version),
+                FOREIGN KEY (tenant_id, model_name, model_version) REFERENCES ai_models (tenant_id, name, version)
+            );
+            CREATE INDEX model_logs_model_minute ON model_logs (tenant_id, model_name, minute);
+            CREATE INDEX model_logs_minute ON model_logs (minute);
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the
