@@ -62,6 +62,7 @@ public enum FootfallApp {
                 configuration: configuration, migrate: configuration.migrateOnStart, logger: logger, archive: files.store
             ) { [demoCamera] store in
                 if let demoCamera { try await store.saveCamera(demoCamera) }
+                await ModelCatalog.register(dataDirectory: configuration.dataDirectory, in: store, logger: logger)
                 if let password = configuration.adminPassword {
                     try await createFirstAdministrator(password: password, store: store, settings: authentication, logger: logger)
                 }
@@ -124,7 +125,9 @@ public enum FootfallApp {
         }
         let (setup, _) = try await openStore(
             configuration: configuration, migrate: configuration.migrateOnStart, logger: logger
-        ) { _ in () }
+        ) { store in
+            await ModelCatalog.register(dataDirectory: configuration.dataDirectory, in: store, logger: logger)
+        }
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
         let messaging = try openMessaging(configuration: configuration, logger: logger)
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
@@ -164,10 +167,12 @@ public enum FootfallApp {
         let isFile = if case .file = camera.sourceKind { true } else { false }
         let (detector, reason) = DetectorChoice.specification(for: camera, dataDirectory: configuration.dataDirectory)
         logger.info("camera.detector_chosen", metadata: ["camera.id": "\(camera.id)", "camera.detector": "\(reason)"])
+        // Pushed detections come from the camera's own model, which Footfall does not know.
+        let model = camera.sourceKind == .external ? nil : ModelCatalog.model(for: detector, now: Date())
         return CameraPipeline(
             camera: camera,
             configuration: CameraPipelineConfiguration(
-                realTime: isFile, loop: isFile, detector: detector, counting: detector.recommendedCounting,
+                realTime: isFile, loop: isFile, detector: detector, model: model, counting: detector.recommendedCounting,
                 analysisRate: camera.analysisRate,
                 minimumAnalysisRate: min(configuration.minimumAnalysisRate, camera.analysisRate ?? .infinity),
                 inference: inference, restartWhenEnded: !isFile),

@@ -19,7 +19,7 @@ public struct CameraPipeline: Service {
     public let camera: Camera
     public let configuration: CameraPipelineConfiguration
     private let source: CameraSource
-    private let store: any CountStore & CameraEventStore
+    private let store: any CountStore & CameraEventStore & ModelStore
     private let sink: any CrossingSink
     private let inbox: (any DetectionInbox)?
     private let bus: any EventBus
@@ -37,7 +37,7 @@ public struct CameraPipeline: Service {
     ///   - clock: times stalls and the quiet camera's heartbeat (tests pass a manual clock).
     ///   - now: the wall clock that dates events and decides when a day ends.
     ///   - geometryFeed: where changed lines and zones arrive; one is made from `camera` if none is given.
-    public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore & CameraEventStore,
+    public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore & CameraEventStore & ModelStore,
                 sink: (any CrossingSink)? = nil, inbox: (any DetectionInbox)? = nil,
                 bus: any EventBus, live: any LiveStateStore, metrics: PipelineMetrics, logger: Logger,
                 clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
@@ -74,6 +74,7 @@ public struct CameraPipeline: Service {
         // Today's totals so far come first, so the first state anyone sees already has them.
         var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
                             start: start, storedToday: await storedTotals(on: start))
+        run.modelMinutes = configuration.model.map { ModelMinuteAccumulator(cameraID: camera.id, model: $0) }
         await report(.connecting, reason: nil, run: &run)
         logger.info("camera.starting", metadata: ["camera.source": "\(VideoInfo.redacted(camera.source))"])
         var analyzer: FrameAnalyzer
@@ -260,8 +261,13 @@ public struct CameraPipeline: Service {
                 events = try analyzer.analyze(frame)
             }
             run.detectorFailuresInARow = 0
+            let figures = analyzer.lastDetection
+            run.modelMinutes?.addFrame(at: run.start.addingTimeInterval(frame.time), seconds: figures.seconds,
+                                       regions: figures.regions, detections: figures.detections)
         } catch let error as VisionError {
             run.detectorFailuresInARow += 1
+            run.modelMinutes?.addFailure(at: run.start.addingTimeInterval(frame.time), message: error.description)
+            await storeModelMinutes(endingBy: run.start.addingTimeInterval(frame.time), run: &run)
             logger.error("camera.detect_failed", metadata: ["error": "\(error)"])
             if run.detectorFailuresInARow >= Self.maximumDetectorFailures {
                 await report(.failed, reason: error.description, run: &run)
@@ -270,6 +276,7 @@ public struct CameraPipeline: Service {
             return
         }
         await publish(run.record(events, streamTime: frame.time, engine: analyzer.engine), run: &run)
+        await storeModelMinutes(endingBy: run.start.addingTimeInterval(frame.time), run: &run)
 
         if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
             run.lastSnapshot = frame.time
@@ -360,6 +367,22 @@ public struct CameraPipeline: Service {
         if !run.outbox.isEmpty { await deliverCrossings(&run.outbox) }
         let rest = run.drainMinutes()
         if !rest.isEmpty { await storeResults(rest) }
+        if let minutes = run.modelMinutes?.drainAll(), !minutes.isEmpty { await storeModelMinutes(minutes) }
+    }
+
+    /// Stores the model's figures for the minutes that ended by `date`.
+    private func storeModelMinutes(endingBy date: Date, run: inout CameraRun) async {
+        guard let minutes = run.modelMinutes?.drainMinutes(endingBy: date), !minutes.isEmpty else { return }
+        await storeModelMinutes(minutes)
+    }
+
+    private func storeModelMinutes(_ minutes: [ModelMinute]) async {
+        do {
+            try await store.addModelMinutes(minutes)
+        } catch {
+            metrics.storeErrors(camera: camera.id).increment()
+            logger.error("camera.store_model_minutes_failed", metadata: ["error": "\(error)", "minutes": "\(minutes.count)"])
+        }
     }
 
     /// Sets the status: live at once, published always, stored as an event only when it changed.

@@ -1,4 +1,5 @@
 import CountingCore
+import Storage
 import Vision
 
 /// How one camera's pipeline runs.
@@ -16,6 +17,8 @@ public struct CameraPipelineConfiguration: Sendable {
     /// Stream seconds between two bare frames kept for drawing lines and zones on.
     public var plainSnapshotInterval: Double
     public var detector: DetectorSpecification
+    /// The model `detector` runs, whose figures are stored per minute (`model_logs`); nil stores none.
+    public var model: AIModel?
     /// No frame for this long: the camera is stalled and its decoder is restarted.
     public var stallTimeout: Duration
     /// Frames analysed per second at most (nil: every frame); decoding keeps the stream's rate.
@@ -34,7 +37,7 @@ public struct CameraPipelineConfiguration: Sendable {
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
-                counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
+                model: AIModel? = nil, counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
                 analysisRate: Double? = nil, minimumAnalysisRate: Double? = nil, inference: InferenceService? = nil,
                 rtspTransport: String = "tcp", restartWhenEnded: Bool = false) {
         self.minimumAnalysisRate = minimumAnalysisRate
@@ -50,6 +53,7 @@ public struct CameraPipelineConfiguration: Sendable {
         self.snapshotInterval = snapshotInterval
         self.plainSnapshotInterval = plainSnapshotInterval
         self.detector = detector
+        self.model = model
         self.counting = counting
     }
 }

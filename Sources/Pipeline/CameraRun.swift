@@ -34,6 +34,8 @@ struct CameraRun {
     var droppedReported = 0
     /// Frames not analysed because the inference service was behind (`AnalysisGate`).
     var shed = 0
+    /// The detection model's figures per minute, when the model is known.
+    var modelMinutes: ModelMinuteAccumulator?
     var detectorFailuresInARow = 0
 
     /// What one analysed frame produced for the outside world.

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 import Vision
 
 /// Detect → track → count for one camera: the part of the pipeline shared by live cameras
@@ -12,17 +13,42 @@ public struct FrameAnalyzer {
         self.engine = CountingEngine(geometry: geometry, configuration: counting)
     }
 
+    /// What detection did on the last frame analysed, for the model's figures.
+    public struct DetectionFigures: Hashable, Sendable {
+        /// Time spent detecting (not waiting for an inference thread).
+        public var seconds: Double
+        /// Network inputs run (1 for detectors that do not count them).
+        public var regions: Int
+        public var detections: Int
+    }
+
+    public private(set) var lastDetection = DetectionFigures(seconds: 0, regions: 0, detections: 0)
+
     /// Runs the detector and the counting engine on one frame.
     public mutating func analyze(_ frame: Frame) throws(VisionError) -> [CountingEvent] {
-        let detections = try detector.detect(frame)
+        let (detections, figures) = try Self.detect(frame, with: detector)
+        lastDetection = figures
         return engine.step(detections: detections, time: frame.time)
     }
 
     /// Runs the detector on one of `inference`'s threads, then the counting engine here.
     public mutating func analyze(_ frame: Frame, on inference: InferenceService) async throws -> [CountingEvent] {
-        let detector = DetectorHandOver(detector: detector)
-        let detections = try await inference.run { try detector.detector.detect(frame) }
+        let handOver = DetectorHandOver(detector: detector)
+        let (detections, figures) = try await inference.run { try Self.detect(frame, with: handOver.detector) }
+        lastDetection = figures
         return engine.step(detections: detections, time: frame.time)
+    }
+
+    private static func detect(_ frame: Frame, with detector: any PersonDetector) throws(VisionError)
+        -> ([Detection], DetectionFigures)
+    {
+        let clock = ContinuousClock()
+        let inputsBefore = detector.inputsRun
+        let started = clock.now
+        let detections = try detector.detect(frame)
+        let elapsed = started.duration(to: clock.now)
+        let regions = detector.inputsRun.map { $0 - (inputsBefore ?? 0) } ?? 1
+        return (detections, DetectionFigures(seconds: elapsed.inSeconds, regions: regions, detections: detections.count))
     }
 
     /// Runs the counting engine on detections found elsewhere (a smart camera's).

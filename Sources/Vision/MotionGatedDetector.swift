@@ -9,6 +9,7 @@ public final class MotionGatedDetector: GeometryAwareDetector {
     /// Frames the inner detector ran on, and frames it was spared.
     public private(set) var detectedFrames = 0
     public private(set) var skippedFrames = 0
+    public var inputsRun: Int? { inner.inputsRun ?? detectedFrames }
 
     public init(inner: any PersonDetector, motion: MotionDetectorConfiguration = .init()) throws(VisionError) {
         self.inner = inner

@@ -5,6 +5,9 @@ import CountingCore
 public protocol PersonDetector: AnyObject {
     /// A short name for logs and errors, such as `motion`.
     var name: String { get }
+    /// Network inputs (whole frames or tiles) run so far, for the model's figures; nil for
+    /// detectors that do not count them (each frame then counts as one).
+    var inputsRun: Int? { get }
     /// The people found in `frame`, in its pixels.
     func detect(_ frame: Frame) throws(VisionError) -> [Detection]
 }
@@ -14,4 +17,8 @@ public protocol PersonDetector: AnyObject {
 public protocol GeometryAwareDetector: PersonDetector {
     /// Uses `geometry` from the next frame on.
     func use(_ geometry: Geometry)
+}
+
+extension PersonDetector {
+    public var inputsRun: Int? { nil }
 }

@@ -18,6 +18,7 @@ public final class SSDDetector: GeometryAwareDetector {
     public private(set) var frames = 0
     public private(set) var wholeFramePasses = 0
     public private(set) var tilesRun = 0
+    public var inputsRun: Int? { wholeFramePasses + tilesRun }
 
     /// Loads the installed model in `configuration.modelDirectory`.
     public convenience init(configuration: SSDDetectorConfiguration) throws(VisionError) {

@@ -102,6 +102,8 @@ struct RouteAccessTests {
         },
         "GET /api/v1/analytics/report": { _, _ in ("/api/v1/analytics/report?site=spare&format=csv", nil) },
         "GET /api/v1/reports": { _, _ in ("/api/v1/reports", nil) },
+        "GET /api/v1/models": { _, _ in ("/api/v1/models", nil) },
+        "GET /api/v1/models/logs": { _, _ in ("/api/v1/models/logs?camera=door", nil) },
         "GET /api/v1/files/:id": { fixture, _ in
             let file = StoredFile(kind: .report, key: "reports/spare.csv", name: "spare.csv", contentType: "text/csv", size: 1,
                                   sha256: Array(repeating: 0, count: 32), siteID: "spare", created: ControlPlaneFixture.start)
