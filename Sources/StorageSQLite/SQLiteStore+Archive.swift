@@ -8,6 +8,7 @@ extension SQLiteStore {
         public var crossings: Duration = .seconds(30 * 86_400)
         public var countingResults: Duration = .seconds(400 * 86_400)
         public var cameraEvents: Duration = .seconds(90 * 86_400)
+        public var modelLogs: Duration = .seconds(30 * 86_400)
 
         public init() {}
 
@@ -15,6 +16,7 @@ extension SQLiteStore {
             switch table {
             case "crossing_events": crossings
             case "counting_results": countingResults
+            case "model_logs": modelLogs
             default: cameraEvents
             }
         }
@@ -23,6 +25,7 @@ extension SQLiteStore {
     /// The tables retention archives, their time column, and its units per second.
     static let archivedTables: [(table: String, column: String, perSecond: Int64)] = [
         ("crossing_events", "time_ms", 1_000), ("counting_results", "minute", 1), ("camera_events", "time_ms", 1_000),
+        ("model_logs", "minute", 1),
     ]
 
     static var utc: Calendar {
@@ -47,8 +50,8 @@ extension SQLiteStore {
         return ("json_object(" + names.map { "'\($0)', \($0)" }.joined(separator: ", ") + ")", names)
     }
 
-    /// Archives, then deletes, every tenant's whole months of crossings, minute results and
-    /// camera events past `retention`: each month's rows go to `files` as gzip JSON lines
+    /// Archives, then deletes, every tenant's whole months of crossings, minute results,
+    /// camera events and model figures past `retention`: each month's rows go to `files` as gzip JSON lines
     /// (`archives/<tenant>/<table>/<month>.<hash>.jsonl.gz`), listed in that tenant's `files`
     /// and read back before they are deleted. Months restored and still kept are left alone.
     @discardableResult
