@@ -108,6 +108,7 @@ public enum FootfallApp {
                                                    maximumConnectionsPerAddress: configuration.maxConnectionsPerAddress,
                                                    headerTimeout: .seconds(configuration.headerTimeout),
                                                    idleTimeout: .seconds(configuration.idleTimeout),
+                                                   requestTimeout: .seconds(configuration.requestTimeout),
                                                    maximumLiveStreamsPerAddress: configuration.maxLiveStreamsPerAddress),
                                                authentication: authentication),
             dependencies: dependencies, services: services, logger: logger)

@@ -48,6 +48,7 @@ public struct FootfallConfiguration: Sendable {
     public var maxConnectionsPerAddress = 512
     public var headerTimeout = 10
     public var idleTimeout = 60
+    public var requestTimeout = 60
     public var maxLiveStreamsPerAddress = 64
     /// Threads that run detectors (`InferenceService`).
     public var inferenceThreads = ProcessInfo.processInfo.activeProcessorCount
@@ -194,6 +195,7 @@ public struct FootfallConfiguration: Sendable {
             maxConnectionsPerAddress: try reader.int(Settings.maxConnectionsPerAddress, default: 512, range: 1...1_000_000),
             headerTimeout: try reader.int(Settings.headerTimeout, default: 10, range: 1...3_600),
             idleTimeout: try reader.int(Settings.idleTimeout, default: 60, range: 1...86_400),
+            requestTimeout: try reader.int(Settings.requestTimeout, default: 60, range: 1...86_400),
             maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
             inferenceThreads: try reader.int(Settings.inferenceThreads, default: ProcessInfo.processInfo.activeProcessorCount,
                                              range: 1...256),

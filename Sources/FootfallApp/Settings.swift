@@ -65,6 +65,9 @@ public enum Settings {
     public static let idleTimeout = Setting(
         key: "idle-timeout", defaultText: "60",
         help: "seconds a connection may sit with nothing read or written before it is closed (WebSocket streams excepted)")
+    public static let requestTimeout = Setting(
+        key: "request-timeout", defaultText: "60",
+        help: "seconds from the end of a request's headers to the start of its answer; a body sent more slowly closes the connection")
     public static let maxLiveStreamsPerAddress = Setting(
         key: "max-live-streams-per-address", defaultText: "64",
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
@@ -114,7 +117,7 @@ public enum Settings {
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
-        maxConnectionsPerAddress, headerTimeout, idleTimeout, maxLiveStreamsPerAddress, inferenceThreads,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxLiveStreamsPerAddress, inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]

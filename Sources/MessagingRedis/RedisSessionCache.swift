@@ -16,7 +16,9 @@ public struct RedisSessionCache: SessionCache {
     private let prefix: String
     private let logger: Logger
 
-    public init(client: RedisClient, prefix: String = "footfall:session:", logger: Logger) {
+    /// The prefix names the entry's format: entries written by an older Footfall, which did not
+    /// keep a token's camera, are never read as this one's.
+    public init(client: RedisClient, prefix: String = "footfall:session:v2:", logger: Logger) {
         self.client = client
         self.prefix = prefix
         self.logger = logger
@@ -62,7 +64,7 @@ public struct RedisSessionCache: SessionCache {
         var user: User
 
         enum CodingKeys: String, CodingKey {
-            case credentialID, tenantID, userID, kind, name, tokenHash, created, expires
+            case credentialID, tenantID, userID, kind, name, tokenHash, created, expires, cameraID
             case username, role, sites, userCreated
         }
 
@@ -80,7 +82,8 @@ public struct RedisSessionCache: SessionCache {
                                     name: try c.decodeIfPresent(String.self, forKey: .name),
                                     tokenHash: try c.decode([UInt8].self, forKey: .tokenHash),
                                     created: try c.decode(Date.self, forKey: .created),
-                                    expires: try c.decodeIfPresent(Date.self, forKey: .expires))
+                                    expires: try c.decodeIfPresent(Date.self, forKey: .expires),
+                                    cameraID: try c.decodeIfPresent(String.self, forKey: .cameraID))
             user = User(id: userID, tenantID: tenantID, username: try c.decode(String.self, forKey: .username),
                         passwordHash: "", role: try c.decode(Role.self, forKey: .role),
                         sites: try c.decode([String].self, forKey: .sites), created: try c.decode(Date.self, forKey: .userCreated))
@@ -96,6 +99,7 @@ public struct RedisSessionCache: SessionCache {
             try c.encode(credential.tokenHash, forKey: .tokenHash)
             try c.encode(credential.created, forKey: .created)
             try c.encodeIfPresent(credential.expires, forKey: .expires)
+            try c.encodeIfPresent(credential.cameraID, forKey: .cameraID)
             try c.encode(user.username, forKey: .username)
             try c.encode(user.role, forKey: .role)
             try c.encode(user.sites, forKey: .sites)

@@ -101,7 +101,9 @@ extension APIModels {
         var name: String
         /// Days until it stops working; none: until revoked.
         var expiresInDays: Int?
-        static let shape = BodyShape.object(["name": .value, "expiresInDays": .value])
+        /// A token for a smart camera: it may only push this camera's detections.
+        var camera: String?
+        static let shape = BodyShape.object(["name": .value, "expiresInDays": .value, "camera": .value])
     }
 
     /// An API token as listed: never its secret.
@@ -110,12 +112,14 @@ extension APIModels {
         var name: String?
         var created: Date
         var expires: Date?
+        var camera: String?
 
         init(_ credential: Credential) {
             id = credential.id
             name = credential.name
             created = credential.created
             expires = credential.expires
+            camera = credential.cameraID
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -124,9 +128,10 @@ extension APIModels {
             try container.encode(name, forKey: .name)
             try container.encode(created, forKey: .created)
             try container.encode(expires, forKey: .expires)
+            try container.encodeIfPresent(camera, forKey: .camera)
         }
 
-        enum CodingKeys: String, CodingKey { case id, name, created, expires }
+        enum CodingKeys: String, CodingKey { case id, name, created, expires, camera }
     }
 
     /// A new API token: its secret is shown this once.
@@ -135,6 +140,7 @@ extension APIModels {
         var name: String?
         var token: String
         var expires: Date?
+        var camera: String?
     }
 
     struct TokenList: Encodable {

@@ -15,6 +15,7 @@ public struct FootfallRouter {
 public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies) -> FootfallRouter {
     let router = Router(context: FootfallRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
+    router.add(middleware: HostCheckMiddleware(publicURLs: configuration.publicURLs))
     router.add(middleware: OptionsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: StorageErrorMiddleware())

@@ -20,6 +20,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if let secret = Self.presentedSecret(request) {
             context.identity = try await authenticator.identity(secret: secret)
+            if let camera = context.identity?.credential?.cameraID,
+               request.method != .post || request.uri.path != "/api/v1/cameras/\(camera)/detections" {
+                throw APIError(.forbidden, message: "this token only pushes the detections of camera \"\(camera)\"")
+            }
         }
         if context.identity == nil, await authenticator.isFirstRun() {
             // A page elsewhere whose name was rebound to 127.0.0.1 reaches this machine from itself

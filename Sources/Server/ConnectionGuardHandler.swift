@@ -3,8 +3,9 @@ import NIOCore
 
 /// The first handler of every connection, below HTTP: admits it under the connection limits
 /// (else answers 503 and closes), closes it when a request's headers do not arrive in time or
-/// grow too large, and closes it when nothing was read or written for the idle timeout — until
-/// it becomes a WebSocket, which its pings keep alive.
+/// grow too large, when its answer has not started within the request timeout of its headers'
+/// end (a body trickled in slowly), and when nothing was read or written for the idle timeout
+/// — until it becomes a WebSocket, which its pings keep alive.
 ///
 /// Time is the event loop's (`eventLoop.now`), so tests drive it on an `EmbeddedEventLoop`.
 final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -34,6 +35,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var webSocket = false
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var headerTimer: Scheduled<Void>?
+    private var requestTimer: Scheduled<Void>?
     private var idleTimer: RepeatedTask?
     /// An answer that ends the connection was sent: what the client sends now is dropped.
     private var refused = false
@@ -94,8 +96,21 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
+    /// The current request's answer must start within the request timeout of its headers' end.
+    private func armRequestTimer(context: ChannelHandlerContext) {
+        requestTimer?.cancel()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        requestTimer = context.eventLoop.scheduleTask(in: TimeAmount(registry.limits.requestTimeout)) {
+            guard handler.value.awaitingAnswer, !handler.value.webSocket else { return }
+            handler.value.logger.warning("server.request_timeout", metadata: ["client.address": "\(handler.value.address ?? "unknown")"])
+            boundContext.value.close(promise: nil)
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         headerTimer?.cancel()
+        requestTimer?.cancel()
         idleTimer?.cancel()
         if admitted, let address {
             registry.release(address: address)
@@ -126,6 +141,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                     inHeaders = false
                     awaitingAnswer = true
                     headerTimer?.cancel()
+                    armRequestTimer(context: context)
                 } else if headerBytes > registry.limits.maximumHeaderBytes {
                     logger.debug("server.headers_too_large", metadata: ["client.address": "\(address ?? "unknown")"])
                     let limit = registry.limits.maximumHeaderBytes
@@ -152,9 +168,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 // "101 Switching Protocols": this connection is a WebSocket from now on.
                 webSocket = true
                 headerTimer?.cancel()
+                requestTimer?.cancel()
             } else if start?.hasPrefix("HTTP/1.1 ") == true && awaitingAnswer {
                 // An answer to the request read: the next one starts afresh.
                 awaitingAnswer = false
+                requestTimer?.cancel()
                 headerBytes = 0
                 requestLineEnded = false
                 endMatched = 0
@@ -171,6 +189,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func answerAndClose(context: ChannelHandlerContext, status: String, message: String, retryAfter: Bool = false) {
         refused = true
         headerTimer?.cancel()
+        requestTimer?.cancel()
         idleTimer?.cancel()
         let body = #"{"error":{"message":"\#(message)"}}"#
         let response = "HTTP/1.1 \(status)\r\nContent-Type: application/json; charset=utf-8\r\n" + Self.securityHeaders

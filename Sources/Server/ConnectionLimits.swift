@@ -11,14 +11,19 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// A connection on which nothing was read or written for this long is closed (WebSocket
     /// streams excepted: they are kept alive by pings).
     public var idleTimeout: Duration
+    /// From the end of a request's headers to the start of its answer: a body sent too slowly
+    /// (a byte now and then keeps the idle timeout away) or a request taking too long ends the
+    /// connection.
+    public var requestTimeout: Duration
     /// Bytes of one header field, and of all of them (the request line included).
     public var maximumHeaderBytes: Int
     /// Live WebSocket streams one client address may hold at once (beyond: 429).
     public var maximumLiveStreamsPerAddress: Int
 
     public init(maximumConnections: Int = 4_096, maximumConnectionsPerAddress: Int = 512, headerTimeout: Duration = .seconds(10),
-                idleTimeout: Duration = .seconds(60), maximumHeaderBytes: Int = 32 << 10,
+                idleTimeout: Duration = .seconds(60), requestTimeout: Duration = .seconds(60), maximumHeaderBytes: Int = 32 << 10,
                 maximumLiveStreamsPerAddress: Int = 64) {
+        self.requestTimeout = requestTimeout
         self.maximumConnections = maximumConnections
         self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         self.headerTimeout = headerTimeout

@@ -12,6 +12,8 @@ import Messaging
 struct DetectionController {
     let dependencies: ServerDependencies
     let window: PushWindow
+    /// The last frame each camera pushed through this server.
+    let times = PushedFrameTimes()
     /// Frames accepted in one request, so one request cannot hold the pipeline up for long.
     static let maximumFrames = 1_000
     static let maximumPeople = 500
@@ -66,10 +68,24 @@ struct DetectionController {
                 .increment(by: Int64(batches.count))
             throw error
         }
+        let previous = times.last(camera: id)
+        if let first = batches.first?.time, let last = batches.last?.time,
+           let latest = times.take(camera: id, first: first, last: last) {
+            dependencies.metrics.makeCounter(name: ServerMetrics.pushedFramesRefused, labels: [("camera", id)])
+                .increment(by: Int64(batches.count))
+            throw APIError(.unprocessableContent, field: "frames[0].time", message: """
+                the frame's time is not after the camera's last frame (\(ISO8601Time.format(latest))): frames sent twice, \
+                or out of order, are not counted
+                """)
+        }
         do {
             try await dependencies.inbox.push(cameraID: id, batches: batches)
-        } catch MessagingError.noReceiver {
-            throw APIError(.conflict, field: "id", message: "camera \"\(id)\" is not counting pushed detections now")
+        } catch {
+            if let last = batches.last?.time { times.giveBack(camera: id, last: last, previous: previous) }
+            if case MessagingError.noReceiver = error {
+                throw APIError(.conflict, field: "id", message: "camera \"\(id)\" is not counting pushed detections now")
+            }
+            throw error
         }
         return try JSONResponse.make(Accepted(frames: batches.count), status: .accepted)
     }

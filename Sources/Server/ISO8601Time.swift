@@ -7,4 +7,9 @@ enum ISO8601Time {
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
+
+    /// `2026-11-25T14:00:00.250Z`: UTC, with milliseconds.
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
 }

@@ -154,16 +154,25 @@ struct UserController {
         if let days = body.expiresInDays, !(1...3_650).contains(days) {
             throw APIError(.badRequest, field: "expiresInDays", message: "from 1 to 3650 days, or leave it out for no expiry")
         }
+        var camera: String?
+        if let requested = body.camera {
+            // A camera's token pushes its detections, which only an operator may do.
+            let caller = try context.caller()
+            guard caller.user.role >= .operator, user.role >= .operator else {
+                throw APIError(.forbidden, field: "camera", message: "a camera's token is made by, and for, an operator or administrator")
+            }
+            camera = try await TenantView(dependencies, context).camera(requested).id
+        }
         let now = dependencies.clock()
         let token = Authenticator.newToken()
         let credential = Credential(tenantID: user.tenantID, userID: user.id, kind: .apiToken, name: body.name,
                                     tokenHash: token.hash, created: now,
-                                    expires: body.expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) })
+                                    expires: body.expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) }, cameraID: camera)
         let audit = try Auditor(context, time: now)
         try await store(context).createCredential(credential, audit: audit.entry("token.create", "user:\(user.username)",
                                                                                  after: APIModels.TokenItem(credential)))
         return try JSONResponse.make(APIModels.TokenCreated(id: credential.id, name: credential.name, token: token.secret,
-                                                            expires: credential.expires), status: .created)
+                                                            expires: credential.expires, camera: camera), status: .created)
     }
 
     private func checkSites(_ sites: [String], store: any FootfallStore) async throws {

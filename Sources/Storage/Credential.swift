@@ -19,9 +19,13 @@ public struct Credential: Hashable, Sendable {
     public var created: Date
     /// When it stops working; nil for a token that lasts until revoked.
     public var expires: Date?
+    /// For an API token given to a smart camera: the one camera whose detections it may push,
+    /// and nothing else. Nil for every other credential.
+    public var cameraID: String?
 
     public init(id: UUID = UUID(), tenantID: UUID, userID: UUID, kind: Kind, name: String? = nil, tokenHash: [UInt8],
-                created: Date, expires: Date?) {
+                created: Date, expires: Date?, cameraID: String? = nil) {
+        self.cameraID = cameraID
         self.id = id
         self.tenantID = tenantID
         self.userID = userID
@@ -43,5 +47,9 @@ public struct Credential: Hashable, Sendable {
             throw .invalidInput(field: "credential.tokenHash", reason: "must be a SHA-256 digest (32 bytes)")
         }
         if let name { try Validation.name(name, field: "credential.name") }
+        if let cameraID {
+            try Validation.identifier(cameraID, field: "credential.cameraID")
+            if kind != .apiToken { throw .invalidInput(field: "credential.cameraID", reason: "only an API token can be a camera's") }
+        }
     }
 }

@@ -399,6 +399,9 @@ public actor InMemoryStore: FootfallStore {
             guard data.spaces[tenantID]?.users[credential.userID] != nil else {
                 throw .notFound(field: "credential.userID", reason: "no user with id \(credential.userID)")
             }
+            if let camera = credential.cameraID, data.spaces[tenantID]?.cameras[camera].map({ !$0.deleted }) != true {
+                throw .invalidInput(field: "credential.cameraID", reason: "no camera with id \"\(camera)\"")
+            }
             // Ids and token hashes are unique in the whole installation, as the databases keep them.
             for space in data.spaces.values {
                 if space.credentials[credential.id] != nil {

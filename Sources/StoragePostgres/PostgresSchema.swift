@@ -20,6 +20,7 @@ enum PostgresSchema {
         PostgresMigration(version: 6, name: "files: reports, their names, sites and expiry", sql: version6),
         PostgresMigration(version: 7, name: "erasing a user puts a pseudonym in the audit trail", sql: version7),
         PostgresMigration(version: 8, name: "detection models described; their figures per camera and minute", sql: version8),
+        PostgresMigration(version: 9, name: "API tokens that push one camera's detections", sql: version9),
     ]
 
     private static let version1 = """
@@ -611,5 +612,28 @@ enum PostgresSchema {
             ADD COLUMN p99_ms double precision NOT NULL DEFAULT 0;
         ALTER TABLE model_logs ALTER COLUMN camera_id SET NOT NULL;
         CREATE UNIQUE INDEX model_logs_camera_minute ON model_logs (tenant_id, camera_id, model_id, time);
+        """
+
+    private static let version9 = """
+        ALTER TABLE user_sessions ADD COLUMN camera_id text CHECK (camera_id IS NULL OR kind = 'api-token');
+        ALTER TABLE user_sessions ADD FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id) ON DELETE CASCADE;
+        CREATE INDEX user_sessions_camera ON user_sessions (tenant_id, camera_id);
+
+        DROP FUNCTION footfall_authenticate(bytea, timestamptz);
+        CREATE FUNCTION footfall_authenticate(p_token_hash bytea, p_now timestamptz)
+        RETURNS TABLE (id uuid, tenant_id uuid, user_id uuid, kind text, name text, created_at timestamptz,
+                       expires_at timestamptz, username text, password_hash text, role text, sites text[],
+                       user_created_at timestamptz, camera_id text)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+        BEGIN
+            PERFORM set_config('footfall.all_tenants', 'on', true);
+            RETURN QUERY SELECT s.id, s.tenant_id, s.user_id, s.kind, s.name, s.created_at, s.expires_at,
+                    u.username, u.password_hash, u.role, u.sites, u.created_at, s.camera_id
+                FROM public.user_sessions s JOIN public.users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
+                WHERE s.token_hash = p_token_hash AND (s.expires_at IS NULL OR p_now < s.expires_at);
+            PERFORM set_config('footfall.all_tenants', '', true);
+        END $fn$;
+        REVOKE ALL ON FUNCTION footfall_authenticate(bytea, timestamptz) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION footfall_authenticate(bytea, timestamptz) TO footfall_app;
         """
 }

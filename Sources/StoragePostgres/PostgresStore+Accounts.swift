@@ -18,15 +18,15 @@ extension PostgresStore {
         let row = try await transaction("authenticate") { [self] connection in
             try await connection.query("""
                 SELECT id, tenant_id, user_id, kind, name, created_at, expires_at, username, password_hash, role, sites,
-                    user_created_at
+                    user_created_at, camera_id
                 FROM footfall_authenticate(\(ByteBuffer(bytes: tokenHash)), \(now))
                 """, logger: logger).collect().first.map {
-                try $0.decode((UUID, UUID, UUID, String, String?, Date, Date?, String, String, String, [String], Date).self)
+                try $0.decode((UUID, UUID, UUID, String, String?, Date, Date?, String, String, String, [String], Date, String?).self)
             }
         }
         guard let row else { return nil }
         let credential = Credential(id: row.0, tenantID: row.1, userID: row.2, kind: Credential.Kind(rawValue: row.3) ?? .session,
-                                    name: row.4, tokenHash: tokenHash, created: row.5, expires: row.6)
+                                    name: row.4, tokenHash: tokenHash, created: row.5, expires: row.6, cameraID: row.12)
         let user = User(id: row.2, tenantID: row.1, username: row.7, passwordHash: row.8, role: Role(rawValue: row.9) ?? .viewer,
                         sites: row.10, created: row.11)
         return (credential, user)

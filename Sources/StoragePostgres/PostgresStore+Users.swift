@@ -106,12 +106,12 @@ extension PostgresStore {
 
     // MARK: Credentials
 
-    static let credentialColumns = "id, tenant_id, user_id, kind, name, token_hash, created_at, expires_at"
-    typealias CredentialRow = (UUID, UUID, UUID, String, String?, ByteBuffer, Date, Date?)
+    static let credentialColumns = "id, tenant_id, user_id, kind, name, token_hash, created_at, expires_at, camera_id"
+    typealias CredentialRow = (UUID, UUID, UUID, String, String?, ByteBuffer, Date, Date?, String?)
 
     static func credential(_ row: CredentialRow) -> Credential {
         Credential(id: row.0, tenantID: row.1, userID: row.2, kind: Credential.Kind(rawValue: row.3) ?? .session,
-                   name: row.4, tokenHash: Array(buffer: row.5), created: row.6, expires: row.7)
+                   name: row.4, tokenHash: Array(buffer: row.5), created: row.6, expires: row.7, cameraID: row.8)
     }
 
     public func createCredential(_ credential: Credential, audit: AuditEntry?) async throws {
@@ -124,6 +124,11 @@ extension PostgresStore {
             guard !user.isEmpty else {
                 throw StorageError.notFound(field: "credential.userID", reason: "no user with id \(credential.userID)")
             }
+            if let camera = credential.cameraID, try await connection.query(
+                "SELECT 1 FROM cameras WHERE tenant_id = \(tenant) AND id = \(camera) AND deleted_at IS NULL", logger: logger
+            ).collect().isEmpty {
+                throw StorageError.invalidInput(field: "credential.cameraID", reason: "no camera with id \"\(camera)\"")
+            }
             // Ids and token hashes are unique across every tenant, which only the constraints see.
             try await Self.mappingUniqueViolations([
                 "user_sessions_pkey": .conflict(field: "credential.id", reason: "a credential with id \(credential.id) exists"),
@@ -131,9 +136,10 @@ extension PostgresStore {
                                                           reason: "a credential with this token exists"),
             ]) {
                 _ = try await connection.query("""
-                    INSERT INTO user_sessions (id, tenant_id, user_id, kind, name, token_hash, created_at, expires_at)
+                    INSERT INTO user_sessions (id, tenant_id, user_id, kind, name, token_hash, created_at, expires_at, camera_id)
                     VALUES (\(credential.id), \(tenant), \(credential.userID), \(credential.kind.rawValue), \(credential.name),
-                            \(ByteBuffer(bytes: credential.tokenHash)), \(credential.created), \(credential.expires))
+                            \(ByteBuffer(bytes: credential.tokenHash)), \(credential.created), \(credential.expires),
+                            \(credential.cameraID))
                     """, logger: logger).collect()
             }
             if let audit { try await insertAudit(audit, connection: connection) }

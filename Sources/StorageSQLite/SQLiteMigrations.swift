@@ -339,6 +339,9 @@ enum SQLiteMigrations {
             CREATE INDEX model_logs_model_minute ON model_logs (tenant_id, model_name, minute);
             CREATE INDEX model_logs_minute ON model_logs (minute);
             """),
+        SQLiteMigration(version: 10, name: "API tokens that push one camera's detections", sql: """
+            ALTER TABLE credentials ADD COLUMN camera_id TEXT;
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

@@ -19,7 +19,7 @@ extension SQLiteStore {
                 """, [.blob(tokenHash), .integer(Self.milliseconds(now))])
         }
         guard let row = rows.first else { return nil }
-        return (Self.credentialRow(Array(row[0..<8])), try Self.userRow(Array(row[8...])))
+        return (Self.credentialRow(Array(row[0..<9])), try Self.userRow(Array(row[9...])))
     }
 
     public func hasUsers() async throws -> Bool {

@@ -60,13 +60,13 @@ extension SQLiteStore {
              sites: try decode([String].self, json: row[5], what: "a user's sites"), created: date(milliseconds: row[6]))
     }
 
-    static let credentialColumns = "id, tenant_id, user_id, kind, name, token_hash, created_ms, expires_ms"
+    static let credentialColumns = "id, tenant_id, user_id, kind, name, token_hash, created_ms, expires_ms, camera_id"
 
     static func credentialRow(_ row: [SQLiteValue]) -> Credential {
         Credential(id: uuid(row[0]) ?? UUID(), tenantID: uuid(row[1]) ?? Tenant.defaultID, userID: uuid(row[2]) ?? UUID(),
                    kind: Credential.Kind(rawValue: row[3].string ?? "") ?? .session, name: row[4].string,
                    tokenHash: row[5].bytes ?? [], created: date(milliseconds: row[6]),
-                   expires: row[7] == .null ? nil : date(milliseconds: row[7]))
+                   expires: row[7] == .null ? nil : date(milliseconds: row[7]), cameraID: row[8].string)
     }
 
     // MARK: Audit

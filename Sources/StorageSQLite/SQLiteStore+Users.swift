@@ -116,13 +116,17 @@ extension SQLiteStore {
             if try !connection.query("SELECT 1 FROM credentials WHERE token_hash = ?", [.blob(credential.tokenHash)]).isEmpty {
                 throw StorageError.conflict(field: "credential.tokenHash", reason: "a credential with this token exists")
             }
+            if let camera = credential.cameraID,
+               try connection.query("SELECT 1 FROM cameras WHERE tenant_id = ? AND id = ? AND deleted = 0", [tenant, .text(camera)]).isEmpty {
+                throw StorageError.invalidInput(field: "credential.cameraID", reason: "no camera with id \"\(camera)\"")
+            }
             try connection.query("""
-                INSERT INTO credentials (id, tenant_id, user_id, kind, name, token_hash, created_ms, expires_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO credentials (id, tenant_id, user_id, kind, name, token_hash, created_ms, expires_ms, camera_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(credential.id.uuidString), tenant, .text(credential.userID.uuidString),
                       .text(credential.kind.rawValue), Self.text(credential.name), .blob(credential.tokenHash),
                       .integer(Self.milliseconds(credential.created)),
-                      credential.expires.map { .integer(Self.milliseconds($0)) } ?? .null])
+                      credential.expires.map { .integer(Self.milliseconds($0)) } ?? .null, Self.text(credential.cameraID)])
             if let audit { try Self.insertAudit(audit, tenant: tenant, connection) }
         }
     }

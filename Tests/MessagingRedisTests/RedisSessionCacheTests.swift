@@ -31,6 +31,12 @@ struct RedisSessionCacheTests {
 
             await one.put(tokenHash: hash, credential: credential, user: user, lifetime: .milliseconds(200))
             try await eventually("the entry expired") { await one.get(tokenHash: hash) == nil }
+
+            // A camera's token keeps its camera through the cache: without it, it would act as its owner.
+            var cameraToken = credential
+            cameraToken.cameraID = "door"
+            await one.put(tokenHash: hash, credential: cameraToken, user: user, lifetime: .seconds(600))
+            #expect(await other.get(tokenHash: hash)?.credential.cameraID == "door")
         }
     }
 }

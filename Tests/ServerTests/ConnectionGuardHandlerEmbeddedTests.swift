@@ -66,6 +66,30 @@ struct ConnectionGuardHandlerEmbeddedTests {
         #expect(try Self.answered(channel) == "")
     }
 
+    @Test func aBodyTrickledInPastTheRequestTimeoutEndsTheConnection() async throws {
+        let channel = try await Self.channel(ConnectionLimits(headerTimeout: .seconds(5), idleTimeout: .seconds(60),
+                                                             requestTimeout: .seconds(10)))
+        try Self.send(channel, "POST /x HTTP/1.1\r\nContent-Length: 1000\r\n\r\n")
+        // A byte every 5 s: never idle for long, never done.
+        for _ in 0..<3 {
+            channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+            try Self.send(channel, "b")
+        }
+        #expect(channel.isActive, "9 s after the headers")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test func anAnswerStartedInTimeKeepsTheConnectionForTheNextRequest() async throws {
+        let channel = try await Self.channel(ConnectionLimits(headerTimeout: .seconds(5), idleTimeout: .seconds(60),
+                                                             requestTimeout: .seconds(10)))
+        try Self.send(channel, "POST /x HTTP/1.1\r\nContent-Length: 1\r\n\r\nb")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(8))
+        try channel.writeOutbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive, "answered: the request timer is off until the next request's headers end")
+    }
+
     @Test func longRequestLinesGet414AndLongHeaders431() async throws {
         let limits = ConnectionLimits(maximumHeaderBytes: 64)
         let line = try await Self.channel(limits)

@@ -111,6 +111,27 @@ struct DetectionControllerTests {
         #expect(registry.emitToString().contains(#"footfall_pushed_frames_refused_total{camera="smart"} 5"#))
     }
 
+    @Test func framesSentTwiceOrOutOfOrderAreRefusedNotSilentlyDropped() async throws {
+        try await seed()
+        try await app().test(.router) { client in
+            let first = #"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[]},{"time":"2026-11-25T10:00:01Z","people":[]}]}"#
+            // Nobody counts the camera yet: refused, and the frames can be sent again later.
+            #expect(try await post(client, first).0 == .conflict)
+            let received = inbox.receive(cameraID: "smart")
+            #expect(try await post(client, first).0 == .accepted)
+            let (again, object) = try await post(client, first)
+            #expect(again == .unprocessableContent)
+            #expect(Self.field(object) == "frames[0].time")
+            #expect(try await post(client, #"{"frames":[{"time":"2026-11-25T10:00:00.500Z","people":[]}]}"#).0 == .unprocessableContent)
+            #expect(try await post(client, #"{"frames":[{"time":"2026-11-25T10:00:01.500Z","people":[]}]}"#).0 == .accepted)
+            var iterator = received.makeAsyncIterator()
+            var times: [Date] = []
+            for _ in 0..<3 { times.append(try #require(await iterator.next()).time) }
+            #expect(times.map { $0.timeIntervalSince(Self.now) } == [-2, -1, -0.5])
+        }
+        #expect(registry.emitToString().contains(#"footfall_pushed_frames_refused_total{camera="smart"} 3"#))
+    }
+
     @Test func onlyJSONIsTaken() async throws {
         try await seed()
         try await app().test(.router) { client in

@@ -12,9 +12,10 @@ export async function render(app) {
     const { tokens } = await app.api.tokens();
     replace(list, tokens.length === 0 ? emptyState('No tokens', 'Make one for a script or a smart camera that pushes detections.')
       : h('table', { 'data-testid': 'tokens' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Made'), h('th', {}, 'Expires'), h('th', {}, ''))),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Camera'), h('th', {}, 'Made'), h('th', {}, 'Expires'), h('th', {}, ''))),
         h('tbody', {}, tokens.map((token) => h('tr', {},
-          h('td', {}, token.name ?? '—'), h('td', {}, timeElement(token.created, { withDate: true, seconds: false })),
+          h('td', {}, token.name ?? '—'), h('td', {}, token.camera ?? 'any use'),
+          h('td', {}, timeElement(token.created, { withDate: true, seconds: false })),
           h('td', {}, token.expires ? timeElement(token.expires, { withDate: true, seconds: false }) : 'never'),
           h('td', {}, h('button', { type: 'button', class: 'danger', onclick: async () => {
             try {
@@ -29,11 +30,14 @@ export async function render(app) {
 
   const name = h('input', { id: 'token-name', required: true, maxlength: 100 });
   const days = h('input', { id: 'token-days', type: 'number', min: 1, max: 3650, placeholder: 'never' });
+  // A smart camera's token may only push that camera's detections; only operators make one.
+  const camera = h('select', { id: 'token-camera' }, h('option', { value: '' }, 'none: any use of your role'));
   const tokenForm = h('form', { class: 'card form-grid', onsubmit: async (event) => {
     event.preventDefault();
     try {
       const body = { name: name.value.trim() };
       if (days.value) body.expiresInDays = Number(days.value);
+      if (camera.value) body.camera = camera.value;
       const created = await app.api.createToken(body);
       replace(message, h('div', { class: 'notice notice-ok', role: 'status' }, 'Copy this token now; it is not shown again: ',
         h('code', { class: 'secret', 'data-testid': 'new-token' }, created.token)));
@@ -46,6 +50,8 @@ export async function render(app) {
   h('h3', {}, 'Make a token'),
   h('div', { class: 'field' }, h('label', { for: 'token-name' }, 'Name'), name),
   h('div', { class: 'field' }, h('label', { for: 'token-days' }, 'Expires after (days)'), days),
+  app.can('cameras.edit')
+    ? h('div', { class: 'field' }, h('label', { for: 'token-camera' }, 'Only pushes detections of camera'), camera) : null,
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Make token')));
 
   const current = h('input', { id: 'password-current', type: 'password', required: true, autocomplete: 'current-password' });
@@ -72,6 +78,10 @@ export async function render(app) {
     h('div', { class: 'card table-wrap' }, list), local ? null : tokenForm, local ? null : passwordForm);
   if (!local) {
     try {
+      if (app.can('cameras.edit')) {
+        const { cameras } = await app.api.cameras();
+        for (const item of cameras) camera.append(h('option', { value: item.id }, `${item.name} (${item.id})`));
+      }
       await refresh();
     } catch (error) {
       replace(message, notice('error', error.message));
