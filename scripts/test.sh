@@ -44,9 +44,11 @@ swift test "$@"
 
 # Only for the whole suite: the PostgreSQL restore drill (a base backup, WAL archiving, a crash
 # and point-in-time restores); the API against its own OpenAPI description, fuzzed on a live
-# server; and the dashboard, its JavaScript with Node and the whole of it in Chromium.
+# server; a hostile client against a live server; and the dashboard, its JavaScript with Node
+# and the whole of it in Chromium.
 if [ $# -eq 0 ]; then
   bash scripts/restore_drill.sh "$(swift build --show-bin-path)/footfall"
   bash scripts/schemathesis.sh "$(swift build --show-bin-path)/footfall"
+  bash scripts/hostile.sh "$(swift build --show-bin-path)/footfall"
   bash scripts/browser-tests.sh "$(swift build --show-bin-path)/footfall" "$FOOTFALL_TEST_VIDEO"
 fi
