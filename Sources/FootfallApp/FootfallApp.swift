@@ -44,6 +44,7 @@ public enum FootfallApp {
     public static func buildServer(configuration: FootfallConfiguration, logger: Logger) async throws
         -> some ApplicationProtocol
     {
+        let tls = try tlsContext(configuration: configuration)
         var demoCamera: Camera?
         if configuration.demo {
             guard FileManager.default.isReadableFile(atPath: configuration.demoVideo) else {
@@ -110,7 +111,7 @@ public enum FootfallApp {
                                                    idleTimeout: .seconds(configuration.idleTimeout),
                                                    requestTimeout: .seconds(configuration.requestTimeout),
                                                    maximumLiveStreamsPerAddress: configuration.maxLiveStreamsPerAddress),
-                                               authentication: authentication),
+                                               authentication: authentication, tls: tls),
             dependencies: dependencies, services: services, logger: logger)
     }
 

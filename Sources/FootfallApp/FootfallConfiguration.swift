@@ -40,6 +40,9 @@ public struct FootfallConfiguration: Sendable {
     public var secureCookies: Bool
     /// Addresses browsers reach Footfall at (`https://counts.example.com`), besides the one each asks for.
     public var publicURLs: [String] = []
+    /// PEM files of the server's certificate chain and key: HTTPS when both are set.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
     /// How far pushed frames' times may be from the server's clock, in seconds: before and ahead.
     public var pushMaxAge = 30
     public var pushMaxLead = 5
@@ -189,6 +192,8 @@ public struct FootfallConfiguration: Sendable {
             mediaDirectory: reader.string(Settings.mediaDirectory, default: dataDirectory + "/media"),
             secureCookies: try reader.bool(Settings.secureCookies, default: false),
             publicURLs: publicURLs,
+            tlsCertificate: reader.value(Settings.tlsCertificate)?.text,
+            tlsKey: reader.value(Settings.tlsKey)?.text,
             pushMaxAge: try reader.int(Settings.pushMaxAge, default: 30, range: 1...86_400),
             pushMaxLead: try reader.int(Settings.pushMaxLead, default: 5, range: 0...3_600),
             maxConnections: try reader.int(Settings.maxConnections, default: 4_096, range: 1...1_000_000),

@@ -46,6 +46,11 @@ public enum Settings {
     public static let secureCookies = Setting(
         key: "secure-cookies", onCommandLine: false, defaultText: "false",
         help: "Footfall is reached over HTTPS (as behind a proxy): mark the session cookie Secure and tell browsers to keep to HTTPS")
+    public static let tlsCertificate = Setting(
+        key: "tls-certificate", defaultText: "none (plain HTTP)",
+        help: "PEM file of the server's certificate chain: serve HTTPS (with `tls-key`; cookies are then Secure)")
+    public static let tlsKey = Setting(
+        key: "tls-key", defaultText: "none", help: "PEM file of the private key of `tls-certificate`")
     public static let publicURL = Setting(
         key: "public-url", defaultText: "none (the address asked for)",
         help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): dashboard changes and live streams from other sites are refused; the first makes the links in report announcements")
@@ -116,7 +121,7 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, publicURL, pushMaxAge, pushMaxLead, maxConnections,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxLiveStreamsPerAddress, inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,

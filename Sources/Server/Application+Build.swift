@@ -72,7 +72,7 @@ public func buildApplication(
         GuardedChildChannel(
             inner: HTTP1WebSocketUpgradeChannel(responder: handler, webSocketResponder: responder,
                                                 configuration: .init(http1: http1)),
-            registry: registry)
+            registry: registry, tls: configuration.tls)
     }
     return Application(
         responder: HeadResponder(base: responder),

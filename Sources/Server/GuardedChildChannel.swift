@@ -1,19 +1,30 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOSSL
 
 /// A server child channel with a ``ConnectionGuardHandler`` in front of everything else, so
-/// connections are limited and timed before any HTTP is parsed.
+/// connections are limited and timed before any HTTP is parsed; with TLS, the guard reads
+/// what TLS decrypted (its header deadline includes the handshake).
 struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
 
     let inner: Inner
     let registry: ConnectionRegistry
+    let tls: NIOSSLContext?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         do {
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(registry: registry, logger: logger),
-                                                           position: .first)
+            let operations = channel.pipeline.syncOperations
+            let guardHandler = ConnectionGuardHandler(registry: registry, logger: logger)
+            if let tls {
+                // TLS nearest the socket, the guard right behind it (its own answers are encrypted too).
+                let tlsHandler = NIOSSLServerHandler(context: tls)
+                try operations.addHandler(tlsHandler, position: .first)
+                try operations.addHandler(guardHandler, position: .after(tlsHandler))
+            } else {
+                try operations.addHandler(guardHandler, position: .first)
+            }
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

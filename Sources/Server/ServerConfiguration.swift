@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// Where the HTTP server listens, and how it treats its clients.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -7,8 +9,11 @@ public struct ServerConfiguration: Sendable {
     public var requestsPerMinute: Int
     /// Where camera video files may be named through the API; nil: files only from the command line.
     public var mediaDirectory: String?
-    /// Mark the session cookie Secure (Footfall is reached over HTTPS, say through a proxy).
+    /// Mark the session cookie Secure and send Strict-Transport-Security (Footfall is reached
+    /// over HTTPS: its own, or a proxy's).
     public var secureCookies: Bool
+    /// Serve HTTPS with this context (certificate and key); nil serves plain HTTP.
+    public var tls: NIOSSLContext?
     /// Addresses browsers reach Footfall at, besides the one each request asks for: the
     /// origins whose changes and live streams are accepted.
     public var publicURLs: [String]
@@ -21,12 +26,13 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0, mediaDirectory: String? = nil,
                 secureCookies: Bool = false, publicURLs: [String] = [], pushWindow: PushWindow = .init(),
-                limits: ConnectionLimits = .init(), authentication: Authenticator.Settings = .init()) {
+                limits: ConnectionLimits = .init(), authentication: Authenticator.Settings = .init(), tls: NIOSSLContext? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.requestsPerMinute = requestsPerMinute
         self.mediaDirectory = mediaDirectory
-        self.secureCookies = secureCookies
+        self.secureCookies = secureCookies || tls != nil
         self.publicURLs = publicURLs
         self.pushWindow = pushWindow
         self.limits = limits
