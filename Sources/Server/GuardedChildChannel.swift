@@ -32,6 +32,7 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await inner.handle(value: value, logger: logger)
+        let base = logger.handler
+        await inner.handle(value: value, logger: Logger(label: logger.label) { _ in ClosedConnectionLogHandler(base: base) })
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
 import FootfallApp
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 struct BenchAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,28 +31,10 @@ struct BenchAPI: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try common.load()
-        let dataDirectory = NSTemporaryDirectory() + "footfall-bench-api-\(UUID().uuidString.prefix(8))"
-        let password = "bench-" + UUID().uuidString
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["serve", "--no-cameras", "--port", String(port), "--data-dir", dataDirectory, "--log-level", "error"]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Settings.adminPassword.environmentVariable] = password
-        child.environment = environment
-        try child.run()
-        defer {
-            child.terminate()
-            child.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: dataDirectory)
-        }
-        let base = "http://127.0.0.1:\(port)"
-        try await waitUntilUp(base + "/healthz")
-        let token = try await signIn(base, password: password)
-        // Cameras to list, so the answer is not trivially empty.
-        for index in 0..<20 {
-            _ = try await request(base + "/api/v1/cameras", method: "POST", token: token,
-                                  body: #"{"id":"bench-\#(index)","name":"Bench \#(index)","source":"external","lines":[{"name":"door","a":[0,0],"b":[0,100]}]}"#)
-        }
+        let server = try await BenchServer.start(port: port)
+        defer { server.stop() }
+        let token = try await server.signIn()
+        try await server.addCameras(20, token: token)
         print("store: \(configuration.databaseURL == nil ? "SQLite" : "PostgreSQL"), "
               + "live state and sessions: \(configuration.redisURL == nil ? "in process" : "Redis"); "
               + "\(rate) requests/s for \(seconds) s over \(connections) connections")
@@ -71,38 +50,5 @@ struct BenchAPI: AsyncParsableCommand {
         print(live.line("GET /api/v1/live, bearer token"))
         print(String(format: "p99 %.2f ms, ×%.1f the baseline (target: p99 < 10 ms at %d requests/s)",
                      live.p99 * 1000, live.p99 / max(baseline.p99, 1e-9), rate))
-    }
-
-    private func waitUntilUp(_ url: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if (try? await request(url, method: "GET", token: nil, body: nil)) != nil { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ValidationError("the child API process did not start")
-    }
-
-    private func signIn(_ base: String, password: String) async throws -> String {
-        let data = try await request(base + "/api/v1/sessions", method: "POST", token: nil,
-                                     body: #"{"username":"admin","password":"\#(password)"}"#)
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let token = object["token"] as? String else {
-            throw ValidationError("could not sign in to the child API process")
-        }
-        return token
-    }
-
-    private func request(_ url: String, method: String, token: String?, body: String?) async throws -> Data {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
-            throw ValidationError("\(method) \(url) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
-        }
-        return data
     }
 }

@@ -17,6 +17,8 @@ struct HTTPLoad {
     var rate: Int
     var duration: Duration
     var connections: Int
+    /// The client's address (`127.0.0.2`: another client than a load from 127.0.0.1); nil lets the system choose.
+    var source: String? = nil
 
     struct Figures {
         var sent: Int
@@ -73,7 +75,9 @@ struct HTTPLoad {
         var channels: [(any Channel, ResponseTimer)] = []
         for _ in 0..<connections {
             let timer = ResponseTimer(recorder: recorder)
-            let channel = try await ClientBootstrap(group: group)
+            var bootstrap = ClientBootstrap(group: group)
+            if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+            let channel = try await bootstrap
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
