@@ -75,6 +75,14 @@ public struct CameraPipeline: Service {
         var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
                             start: start, storedToday: await storedTotals(on: start))
         run.modelMinutes = configuration.model.map { ModelMinuteAccumulator(cameraID: camera.id, model: $0) }
+        if let model = configuration.model {
+            // Listed with what is known of it, before any figure registers it with less.
+            do {
+                try await store.registerModel(model)
+            } catch {
+                logger.warning("camera.register_model_failed", metadata: ["error": "\(error)", "model.name": "\(model.name)"])
+            }
+        }
         await report(.connecting, reason: nil, run: &run)
         logger.info("camera.starting", metadata: ["camera.source": "\(VideoInfo.redacted(camera.source))"])
         var analyzer: FrameAnalyzer
@@ -132,6 +140,9 @@ public struct CameraPipeline: Service {
             } onGracefulShutdown: {
                 reader.stop()
             }
+        } catch is CancellationError {
+            // Cancelled (a frame waiting for detection, or for the decoder): a stop, not a failure.
+            reader.stop()
         } catch {
             reader.stop()
             await reader.join()

@@ -63,7 +63,8 @@ public final class InferenceService: Service, Sendable {
                 let job = Job(id: id, work: { continuation.resume(with: Swift.Result { try body() }) },
                               cancel: { continuation.resume(throwing: CancellationError()) })
                 let accepted = state.withLock { state in
-                    guard !state.closed else { return false }
+                    // A task cancelled before this point would find nothing to remove in onCancel.
+                    guard !state.closed, !Task.isCancelled else { return false }
                     state.waiting.append(job)
                     return true
                 }

@@ -68,9 +68,13 @@ struct DetectionController {
                 .increment(by: Int64(batches.count))
             throw error
         }
-        let previous = times.last(camera: id)
-        if let first = batches.first?.time, let last = batches.last?.time,
-           let latest = times.take(camera: id, first: first, last: last) {
+        // `validate` leaves at least one frame.
+        let first = batches[0].time, last = batches[batches.count - 1].time
+        let previous: Date?
+        switch times.take(camera: id, first: first, last: last) {
+        case .taken(let before):
+            previous = before
+        case .stale(let latest):
             dependencies.metrics.makeCounter(name: ServerMetrics.pushedFramesRefused, labels: [("camera", id)])
                 .increment(by: Int64(batches.count))
             throw APIError(.unprocessableContent, field: "frames[0].time", message: """
@@ -81,7 +85,7 @@ struct DetectionController {
         do {
             try await dependencies.inbox.push(cameraID: id, batches: batches)
         } catch {
-            if let last = batches.last?.time { times.giveBack(camera: id, last: last, previous: previous) }
+            times.giveBack(camera: id, last: last, previous: previous)
             if case MessagingError.noReceiver = error {
                 throw APIError(.conflict, field: "id", message: "camera \"\(id)\" is not counting pushed detections now")
             }
@@ -111,8 +115,8 @@ struct DetectionController {
         }
         var batches: [DetectionBatch] = []
         for (f, frame) in body.frames.enumerated() {
-            if let previous = batches.last, frame.time < previous.time {
-                throw APIError(.badRequest, field: "frames[\(f)].time", message: "frames must be in time order")
+            if let previous = batches.last, frame.time <= previous.time {
+                throw APIError(.badRequest, field: "frames[\(f)].time", message: "frames must be in time order, each after the one before")
             }
             guard frame.people.count <= maximumPeople else {
                 throw APIError(.badRequest, field: "frames[\(f)].people", message: "at most \(maximumPeople) people a frame")

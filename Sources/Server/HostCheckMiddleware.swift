@@ -2,12 +2,14 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Refuses a request whose `Host` is a name this server was not told it has: the defence
-/// against DNS rebinding, where a page on another site has its own name pointed at this
-/// server and then reads it as its own origin. Accepted: no `Host` (a client that is not a
-/// browser), an IP address (a rebinding page always asks for its own name), `localhost`, this
-/// machine's name, and the host of each configured public address. `/healthz` answers any
-/// `Host`, for load balancers.
+/// Refuses a browser's request whose `Host` is a name this server was not told it has: the
+/// defence against DNS rebinding, where a page on another site has its own name pointed at
+/// this server and then reads it as its own origin. Accepted: no `Host`, an IP address (a
+/// rebinding page always asks for its own name), `localhost`, this machine's name (and
+/// `NAME.local`), and the host of each configured public address. A request with an
+/// `Authorization` header comes from a client that holds a token — a script, a camera,
+/// Prometheus — which a rebinding page cannot have, and is let through under any name, as is
+/// `/healthz`, for load balancers.
 struct HostCheckMiddleware: RouterMiddleware {
     typealias Context = FootfallRequestContext
 
@@ -28,7 +30,10 @@ struct HostCheckMiddleware: RouterMiddleware {
         let machine = machineName.lowercased()
         if !machine.isEmpty {
             names.insert(machine)
-            if let short = machine.split(separator: ".").first { names.insert(String(short)) }
+            if let short = machine.split(separator: ".").first {
+                names.insert(String(short))
+                names.insert("\(short).local")
+            }
         }
         self.names = names
     }
@@ -38,7 +43,8 @@ struct HostCheckMiddleware: RouterMiddleware {
     {
         // HTTP/1.1's `Host` arrives as the request's authority; a `Host` field is read too.
         let authority = request.head.authority ?? request.headers[Self.hostField]
-        guard request.uri.path != "/healthz", let authority, !accepts(authority: authority) else {
+        guard request.uri.path != "/healthz", request.headers[.authorization] == nil, let authority,
+              !accepts(authority: authority) else {
             return try await next(request, context)
         }
         throw APIError(.misdirectedRequest, field: "Host", message: """

@@ -22,6 +22,8 @@ struct ModelController {
         let models = try await view.store.models()
         let cameras = try await view.cameras()
         let visible = Set(cameras.map(\.id))
+        // Pushed detections come from the camera's own model, not one of these.
+        let analysed = cameras.filter { $0.sourceKind != .external }
         let minutes = try await view.store.modelMinutes(cameraID: nil, modelName: nil, from: now.addingTimeInterval(-3_600), to: now,
                                                         limit: Self.lastHourLimit)
             .filter { visible.contains($0.cameraID) }
@@ -31,7 +33,7 @@ struct ModelController {
             current[model.detector] = model
         }
         let items = models.map { model in
-            let users = current[model.detector] == model ? cameras.filter { $0.detector == model.detector }.map(\.id) : []
+            let users = current[model.detector] == model ? analysed.filter { $0.detector == model.detector }.map(\.id) : []
             return APIModels.ModelItem(model, cameras: users, lastHour: minutes.filter {
                 $0.modelName == model.name && $0.modelVersion == model.version
             })

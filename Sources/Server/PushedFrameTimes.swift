@@ -7,13 +7,21 @@ import Synchronization
 final class PushedFrameTimes: Sendable {
     private let latest = Mutex<[String: Date]>([:])
 
-    /// Takes frames from `first` to `last` for `camera` when `first` comes after its last
-    /// frame; returns the last frame's time otherwise (nothing changed).
-    func take(camera: String, first: Date, last: Date) -> Date? {
+    /// The outcome of `take`.
+    enum Taking: Equatable {
+        /// Taken; `previous` was the camera's last frame before (to give back if delivery fails).
+        case taken(previous: Date?)
+        /// Refused: not after the camera's last frame, `last`.
+        case stale(last: Date)
+    }
+
+    /// Takes frames from `first` to `last` for `camera` when `first` comes after its last frame.
+    func take(camera: String, first: Date, last: Date) -> Taking {
         latest.withLock { latest in
-            if let previous = latest[camera], first <= previous { return previous }
+            let previous = latest[camera]
+            if let previous, first <= previous { return .stale(last: previous) }
             latest[camera] = last
-            return nil
+            return .taken(previous: previous)
         }
     }
 
@@ -24,8 +32,4 @@ final class PushedFrameTimes: Sendable {
         }
     }
 
-    /// The last frame taken for `camera`.
-    func last(camera: String) -> Date? {
-        latest.withLock { $0[camera] }
-    }
 }

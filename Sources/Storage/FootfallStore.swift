@@ -20,7 +20,8 @@ public protocol CameraStore: Sendable {
     /// Changes a camera's settings (name, source, site, detector, analysis rate, enabled); its
     /// geometry is left as it is (see `setGeometry`). `notFound` if there is no such camera.
     func updateCamera(_ camera: Camera, audit: AuditEntry) async throws
-    /// Removes a camera from use; its counts stay for history. `notFound` if there is none.
+    /// Removes a camera from use; its counts stay for history, its tokens (`Credential.cameraID`)
+    /// are revoked. `notFound` if there is none.
     func deleteCamera(id: String, audit: AuditEntry) async throws
     /// Stores `geometry` as the camera's next version and makes it current.
     func setGeometry(cameraID: String, geometry: Geometry, audit: AuditEntry) async throws -> GeometryVersion

@@ -187,6 +187,8 @@ public actor InMemoryStore: FootfallStore {
                 throw .notFound(field: "camera.id", reason: "no camera with id \"\(id)\"")
             }
             space.cameras[id]?.deleted = true
+            // Its tokens go with it: a camera added later under the same id is not theirs.
+            space.credentials = space.credentials.filter { $0.value.cameraID != id }
             space.audit.append(audit)
         }
     }

@@ -59,6 +59,9 @@ extension PostgresStore {
             guard !deleted.isEmpty else {
                 throw StorageError.notFound(field: "camera.id", reason: "no camera with id \"\(id)\"")
             }
+            // Its tokens go with it: a camera added later under the same id is not theirs.
+            _ = try await connection.query("DELETE FROM user_sessions WHERE tenant_id = \(tenant) AND camera_id = \(id)",
+                                           logger: logger).collect()
             try await insertAudit(audit, connection: connection)
         }
     }

@@ -52,6 +52,8 @@ extension SQLiteStore {
             guard connection.changes == 1 else {
                 throw StorageError.notFound(field: "camera.id", reason: "no camera with id \"\(id)\"")
             }
+            // Its tokens go with it: a camera added later under the same id is not theirs.
+            try connection.query("DELETE FROM credentials WHERE tenant_id = ? AND camera_id = ?", [tenant, .text(id)])
             try Self.insertAudit(audit, tenant: tenant, connection)
         }
     }

@@ -89,9 +89,11 @@ struct InferenceServiceTests {
         var analyzer = FrameAnalyzer(detector: shared.detector, geometry: Geometry())
         var inlineAnalyzer = FrameAnalyzer(detector: try MotionDetectorHarness().detector, geometry: Geometry())
         try await withRunning(service) {
-            for frame in frames {
+            for (index, frame) in frames.enumerated() {
                 let events = try await analyzer.analyze(frame, on: service)
                 #expect(events == (try inlineAnalyzer.analyze(frame)))
+                #expect(analyzer.lastDetection.detections == expected[index].count, "frame \(index)")
+                #expect(analyzer.lastDetection.detections == inlineAnalyzer.lastDetection.detections, "frame \(index)")
             }
         }
         #expect(expected.contains { !$0.isEmpty }, "the moving box is seen")

@@ -73,6 +73,8 @@ struct DetectionControllerTests {
                  "frames[0].people[0].confidence"),
                 (#"{"frames":[{"time":"2026-11-25T10:00:01Z","people":[]},{"time":"2026-11-25T10:00:00Z","people":[]}]}"#,
                  "frames[1].time"),
+                (#"{"frames":[{"time":"2026-11-25T10:00:01Z","people":[]},{"time":"2026-11-25T10:00:01Z","people":[]}]}"#,
+                 "frames[1].time"),
                 (#"{"frames":[{"time":"yesterday","people":[]}]}"#, "frames[0].time"),
                 (#"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[{"x":1,"width":4,"height":9}]}]}"#,
                  "frames[0].people[0].y"),

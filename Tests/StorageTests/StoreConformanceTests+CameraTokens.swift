@@ -31,6 +31,14 @@ extension StoreConformanceTests {
             }
             #expect(try await store.authenticate(tokenHash: tokenHash(42), at: Self.at(10)) == nil)
             #expect(try await store.credentials(userID: owner.id).count == 1, "nothing else was stored")
+
+            // Deleting the camera revokes its token; a camera added again under its id is not the token's.
+            let general = credential(owner, .apiToken, hash: 44, expires: nil, name: "script")
+            try await store.createCredential(general, audit: nil)
+            try await store.deleteCamera(id: "door-1", audit: audit("camera.delete", "camera:door-1"))
+            try await store.saveCamera(camera)
+            #expect(try await store.authenticate(tokenHash: tokenHash(41), at: Self.at(20)) == nil)
+            #expect(try await store.credentials(userID: owner.id).map(\.name) == ["script"], "other tokens stay")
         }
     }
 }
