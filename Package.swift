@@ -52,6 +52,7 @@ let package = Package(
 
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(name: "Storage", dependencies: ["CountingCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "StorageSQLite",
@@ -155,7 +156,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "CountingCore", "FootfallSupport", "Storage", "Messaging", "Analytics",
+                "CountingCore", "FootfallSupport", "Storage", "Messaging", "Analytics", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -164,6 +165,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Dashboard"), .copy("OpenAPI")]
         ),

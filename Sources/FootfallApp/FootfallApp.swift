@@ -96,7 +96,7 @@ public enum FootfallApp {
                                       publicURL: configuration.publicURLs.first, logger: logger)
         // The file store's client outlives the store's maintenance, which archives to it.
         let services: [any Service] = files.services + setup.services + messaging.services + ingest + delivery.services
-            + [alerts, reports] + cameras
+            + [alerts, reports, MemoryTrimService()] + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
                                                requestsPerMinute: configuration.requestsPerMinute,
