@@ -53,7 +53,7 @@ public enum Settings {
         key: "tls-key", defaultText: "none", help: "PEM file of the private key of `tls-certificate`")
     public static let publicURL = Setting(
         key: "public-url", defaultText: "none (the address asked for)",
-        help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): dashboard changes and live streams from other sites are refused; the first makes the links in report announcements")
+        help: "addresses browsers reach Footfall at, comma-separated (`https://counts.example.com`): a browser under another name gets 421, dashboard changes and live streams from other sites are refused; the first makes the links in report announcements")
     public static let pushMaxAge = Setting(
         key: "push-max-age", defaultText: "30",
         help: "seconds a pushed frame's time may lie before the server's clock (older: 422, nothing counted)")
