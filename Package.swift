@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "CountingCore"),
         // Time and retry helpers every service shares: Duration units, Backoff, withTimeout, rounds
         // until shutdown. The standard library and swift-service-lifecycle only.
-        .target(name: "FootfallSupport", dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .target(name: "FootfallSupport", dependencies: [
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Scoring against ground truth (CLEAR-MOT, IDF1) and counting from trajectories; pure Swift.
         .target(name: "Evaluation", dependencies: ["CountingCore", "FootfallSupport"]),
 

@@ -258,6 +258,9 @@ def main():
            "the dashboard carries its security headers")
     status, headers, payload = request("POST", "/api/v1/cameras", b"x" * (300 << 10), token=admin)
     expect(status == 413 and "error" in json_of(payload), "an oversized body gets 413 with a JSON error")
+    garbage = raw(b"NOT HTTP AT ALL\r\n\r\n")
+    expect(garbage.startswith(b"HTTP/1.1 400") and b'{"error":' in garbage,
+           f"a request that is not HTTP gets 400 with a JSON error ({garbage[:24]!r})")
     status, _, _ = request("GET", "/metrics")
     expect(status == 401, "/metrics is not public")
     status, _, _ = request("GET", "/api/v1/cameras/door/snapshot.jpg")

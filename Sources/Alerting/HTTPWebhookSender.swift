@@ -8,7 +8,7 @@ import ServiceLifecycle
 
 /// Posts events to a webhook: the body is one `WebhookEvent` (an alert change as the WebSocket
 /// sends it, or a report made with links to its files), signed with HMAC-SHA256
-/// (`WebhookSignature`), with `X-Footfall-Delivery` naming the event (`<alert id>.<state>`, or
+/// (`FootfallSignature`), with `X-Footfall-Delivery` naming the event (`<alert id>.<state>`, or
 /// `report.<tenant>.<site>.<name>`) so that a receiver can drop a copy it already has.
 /// Anything but a 2xx answer within the timeout is a failure, for the queue to try again.
 ///
@@ -49,8 +49,8 @@ public final class HTTPWebhookSender: WebhookSender, Service {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "Footfall")
         request.headers.add(name: Self.deliveryHeader, value: event.deliveryID)
-        request.headers.add(name: WebhookSignature.header,
-                            value: WebhookSignature.header(body: body, timestamp: Int(wallClock().timeIntervalSince1970), secret: secret))
+        request.headers.add(name: FootfallSignature.header,
+                            value: FootfallSignature.header(body: body, timestamp: Int(wallClock().timeIntervalSince1970), secret: secret))
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
         do {

@@ -110,8 +110,11 @@ public enum FootfallApp {
                                                    headerTimeout: .seconds(configuration.headerTimeout),
                                                    idleTimeout: .seconds(configuration.idleTimeout),
                                                    requestTimeout: .seconds(configuration.requestTimeout),
-                                                   maximumLiveStreamsPerAddress: configuration.maxLiveStreamsPerAddress),
-                                               authentication: authentication, tls: tls),
+                                                   maximumHeaderBytes: configuration.maxHeaderBytes,
+                                                   maximumLiveStreamsPerAddress: configuration.maxLiveStreamsPerAddress,
+                                                   webSocketPingInterval: .seconds(configuration.livePingInterval)),
+                                               authentication: authentication, tls: tls,
+                                               requirePushSignature: configuration.requirePushSignature),
             dependencies: dependencies, services: services, logger: logger)
     }
 

@@ -46,12 +46,16 @@ public struct FootfallConfiguration: Sendable {
     /// How far pushed frames' times may be from the server's clock, in seconds: before and ahead.
     public var pushMaxAge = 30
     public var pushMaxLead = 5
+    /// Pushed detections must be signed.
+    public var requirePushSignature = false
     /// Connections `serve` holds, in all and per client address, and their timeouts in seconds.
     public var maxConnections = 4_096
     public var maxConnectionsPerAddress = 512
     public var headerTimeout = 10
     public var idleTimeout = 60
     public var requestTimeout = 60
+    public var maxHeaderBytes = 32 << 10
+    public var livePingInterval = 30
     public var maxLiveStreamsPerAddress = 64
     /// Threads that run detectors (`InferenceService`).
     public var inferenceThreads = ProcessInfo.processInfo.activeProcessorCount
@@ -196,11 +200,14 @@ public struct FootfallConfiguration: Sendable {
             tlsKey: reader.value(Settings.tlsKey)?.text,
             pushMaxAge: try reader.int(Settings.pushMaxAge, default: 30, range: 1...86_400),
             pushMaxLead: try reader.int(Settings.pushMaxLead, default: 5, range: 0...3_600),
+            requirePushSignature: try reader.bool(Settings.requirePushSignature, default: false),
             maxConnections: try reader.int(Settings.maxConnections, default: 4_096, range: 1...1_000_000),
             maxConnectionsPerAddress: try reader.int(Settings.maxConnectionsPerAddress, default: 512, range: 1...1_000_000),
             headerTimeout: try reader.int(Settings.headerTimeout, default: 10, range: 1...3_600),
             idleTimeout: try reader.int(Settings.idleTimeout, default: 60, range: 1...86_400),
             requestTimeout: try reader.int(Settings.requestTimeout, default: 60, range: 1...86_400),
+            maxHeaderBytes: try reader.int(Settings.maxHeaderBytes, default: 32 << 10, range: 1_024...1 << 20),
+            livePingInterval: try reader.int(Settings.livePingInterval, default: 30, range: 1...3_600),
             maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
             inferenceThreads: try reader.int(Settings.inferenceThreads, default: ProcessInfo.processInfo.activeProcessorCount,
                                              range: 1...256),

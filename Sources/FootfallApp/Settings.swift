@@ -60,6 +60,9 @@ public enum Settings {
     public static let pushMaxLead = Setting(
         key: "push-max-lead", defaultText: "5",
         help: "seconds a pushed frame's time may lie ahead of the server's clock (further: 422, nothing counted)")
+    public static let requirePushSignature = Setting(
+        key: "require-push-signature", onCommandLine: false, defaultText: "false",
+        help: "pushed detections must carry `X-Footfall-Signature` (HMAC-SHA256 of `<t>.<body>` keyed with the SHA-256 of the camera's token; see docs/api.md); a signature sent is always checked")
     public static let maxConnections = Setting(
         key: "max-connections", defaultText: "4096", help: "connections `serve` holds at once (beyond: 503 and closed)")
     public static let maxConnectionsPerAddress = Setting(
@@ -73,6 +76,12 @@ public enum Settings {
     public static let requestTimeout = Setting(
         key: "request-timeout", defaultText: "60",
         help: "seconds from the end of a request's headers to the start of its answer; a body sent more slowly closes the connection")
+    public static let maxHeaderBytes = Setting(
+        key: "max-header-bytes", defaultText: "32768",
+        help: "bytes of a request line and its headers (beyond: 414 or 431, and the connection is closed)")
+    public static let livePingInterval = Setting(
+        key: "live-ping-interval", defaultText: "30",
+        help: "seconds between pings on a live WebSocket stream; a client that has not answered one by the next is closed")
     public static let maxLiveStreamsPerAddress = Setting(
         key: "max-live-streams-per-address", defaultText: "64",
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
@@ -121,8 +130,9 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, maxConnections,
-        maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxLiveStreamsPerAddress, inferenceThreads,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, requirePushSignature, maxConnections,
+        maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxHeaderBytes, livePingInterval, maxLiveStreamsPerAddress,
+        inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]

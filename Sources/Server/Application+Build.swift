@@ -25,7 +25,8 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     let table = RouteTable(prefix: "/api/v1")
     // Smart cameras push many times a second: their route is outside the rate limit.
-    DetectionController(dependencies: dependencies, window: configuration.pushWindow).addRoutes(to: router.group("api/v1"), table: table)
+    DetectionController(dependencies: dependencies, window: configuration.pushWindow,
+                        requireSignature: configuration.requirePushSignature).addRoutes(to: router.group("api/v1"), table: table)
     let api = router.group("api/v1")
     if configuration.requestsPerMinute > 0 {
         api.add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter,
@@ -71,7 +72,8 @@ public func buildApplication(
     let server = HTTPServerBuilder { handler in
         GuardedChildChannel(
             inner: HTTP1WebSocketUpgradeChannel(responder: handler, webSocketResponder: responder,
-                                                configuration: .init(http1: http1)),
+                                                configuration: .init(http1: http1, ws: .init(
+                                                    autoPing: .enabled(timePeriod: limits.webSocketPingInterval)))),
             registry: registry, tls: configuration.tls)
     }
     return Application(

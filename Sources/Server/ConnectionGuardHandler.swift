@@ -32,6 +32,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var requestLineEnded = false
     /// How much of the blank line that ends the headers (CR LF CR LF) was just read: 0 to 4.
     private var endMatched = 0
+    /// The current request's head, checked as it arrives.
+    private var headCheck = RequestHeadCheck()
     private var webSocket = false
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var headerTimer: Scheduled<Void>?
@@ -134,6 +136,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 // Scanned in place, byte by byte, across reads: no copy of what was read.
                 for byte in buffer.readableBytesView {
                     if byte == 10 { requestLineEnded = true }
+                    if let problem = headCheck.take(byte) {
+                        logger.debug("server.malformed_request", metadata: ["client.address": "\(address ?? "unknown")"])
+                        answerAndClose(context: context, status: "400 Bad Request", message: "the request is not valid HTTP: \(problem)")
+                        return
+                    }
                     endMatched = byte == Self.endOfHeaders[endMatched] ? endMatched + 1 : (byte == 13 ? 1 : 0)
                     if endMatched == 4 { break }
                 }
@@ -176,9 +183,26 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 headerBytes = 0
                 requestLineEnded = false
                 endMatched = 0
+                headCheck.reset()
+            }
+            if start == "HTTP/1.1 400", let replaced = Self.withJSONBody(buffer) {
+                context.write(wrapOutboundOut(replaced), promise: promise)
+                return
             }
         }
         context.write(data, promise: promise)
+    }
+
+    /// The HTTP layer answers a request it cannot parse with an empty 400; every error of the API
+    /// has a JSON body (`{"error":{…}}`) and the security headers, so that one is given them too.
+    /// Returns nil for any other answer (the API's own 400s have bodies).
+    static func withJSONBody(_ buffer: ByteBuffer) -> ByteBuffer? {
+        guard let head = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes), head.hasSuffix("\r\n\r\n"),
+              head.lowercased().contains("\r\ncontent-length: 0\r\n")
+        else { return nil }
+        let body = #"{"error":{"message":"the request is not valid HTTP"}}"#
+        return ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n" + securityHeaders
+                          + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
     }
 
     /// CR LF CR LF: the blank line after the headers.

@@ -19,10 +19,14 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var maximumHeaderBytes: Int
     /// Live WebSocket streams one client address may hold at once (beyond: 429).
     public var maximumLiveStreamsPerAddress: Int
+    /// A live WebSocket stream is pinged this often; one whose client has not answered the last
+    /// ping by the next is closed.
+    public var webSocketPingInterval: Duration
 
     public init(maximumConnections: Int = 4_096, maximumConnectionsPerAddress: Int = 512, headerTimeout: Duration = .seconds(10),
                 idleTimeout: Duration = .seconds(60), requestTimeout: Duration = .seconds(60), maximumHeaderBytes: Int = 32 << 10,
-                maximumLiveStreamsPerAddress: Int = 64) {
+                maximumLiveStreamsPerAddress: Int = 64, webSocketPingInterval: Duration = .seconds(30)) {
+        self.webSocketPingInterval = webSocketPingInterval
         self.requestTimeout = requestTimeout
         self.maximumConnections = maximumConnections
         self.maximumConnectionsPerAddress = maximumConnectionsPerAddress

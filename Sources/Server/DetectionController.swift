@@ -1,5 +1,7 @@
 import CountingCore
+import FootfallSupport
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Messaging
@@ -12,6 +14,8 @@ import Messaging
 struct DetectionController {
     let dependencies: ServerDependencies
     let window: PushWindow
+    /// Refuse pushes without a valid `X-Footfall-Signature`; when false, only a signature sent is checked.
+    var requireSignature = false
     /// The last frame each camera pushed through this server.
     let times = PushedFrameTimes()
     /// Frames accepted in one request, so one request cannot hold the pipeline up for long.
@@ -48,6 +52,7 @@ struct DetectionController {
         }
         let id = try await TenantView(dependencies, context).camera(try context.parameters.decoded("id")).id
         let buffer = try await request.body.collect(upTo: 4 << 20)
+        try checkSignature(request, body: buffer, context: context)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -93,6 +98,33 @@ struct DetectionController {
         }
         return try JSONResponse.make(Accepted(frames: batches.count), status: .accepted)
     }
+
+    /// Checks `X-Footfall-Signature` when it is sent (always, with `requireSignature`): HMAC-SHA256
+    /// of `"<t>.<body>"` keyed with the SHA-256 of the caller's token, its `t` inside the push window.
+    private func checkSignature(_ request: Request, body: ByteBuffer, context: FootfallRequestContext) throws {
+        guard let header = request.headers[Self.signatureField] else {
+            if requireSignature {
+                throw APIError(.unauthorized, field: FootfallSignature.header,
+                               message: "sign the detections: \(FootfallSignature.header): t=<unix seconds>,v1=<hex HMAC-SHA256>")
+            }
+            return
+        }
+        guard let credential = try context.caller().credential else {
+            throw APIError(.unauthorized, field: FootfallSignature.header, message: "a signature needs a token to be keyed with")
+        }
+        guard let (timestamp, signatures) = FootfallSignature.parse(header) else {
+            throw APIError(.badRequest, field: FootfallSignature.header, message: "expected t=<unix seconds>,v1=<hex HMAC-SHA256>")
+        }
+        if let problem = window.problem(with: Date(timeIntervalSince1970: Double(timestamp)), now: dependencies.clock()) {
+            throw APIError(.unauthorized, field: FootfallSignature.header, message: "the signature's time \(problem)")
+        }
+        guard FootfallSignature.matches(signatures, body: Array(buffer: body), timestamp: timestamp, secret: credential.tokenHash) else {
+            throw APIError(.unauthorized, field: FootfallSignature.header,
+                           message: "the signature does not match the body: key it with the SHA-256 of the token")
+        }
+    }
+
+    static let signatureField = HTTPField.Name(FootfallSignature.header)!
 
     private struct Accepted: Encodable {
         var frames: Int

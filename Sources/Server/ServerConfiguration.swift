@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURLs: [String]
     /// How far pushed frames' times may be from the server's clock.
     public var pushWindow: PushWindow
+    /// Pushed detections must carry a valid `X-Footfall-Signature`.
+    public var requirePushSignature: Bool
     /// Connections held at once, and how long idle or slow ones are kept.
     public var limits: ConnectionLimits
     /// Sign-in, session and token settings.
@@ -26,7 +28,9 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, requestsPerMinute: Int = 0, mediaDirectory: String? = nil,
                 secureCookies: Bool = false, publicURLs: [String] = [], pushWindow: PushWindow = .init(),
-                limits: ConnectionLimits = .init(), authentication: Authenticator.Settings = .init(), tls: NIOSSLContext? = nil) {
+                limits: ConnectionLimits = .init(), authentication: Authenticator.Settings = .init(), tls: NIOSSLContext? = nil,
+                requirePushSignature: Bool = false) {
+        self.requirePushSignature = requirePushSignature
         self.tls = tls
         self.host = host
         self.port = port

@@ -36,7 +36,7 @@ struct InProcessWebhookQueueTests {
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let bytes = Array(body.readableBytesView)
                 let signature = request.headers[HTTPField.Name("X-Footfall-Signature")!] ?? ""
-                let signed = WebhookSignature.verify(header: signature, body: bytes, secret: InProcessWebhookQueueTests.secret,
+                let signed = FootfallSignature.verify(header: signature, body: bytes, secret: InProcessWebhookQueueTests.secret,
                                                      now: Int(Date().timeIntervalSince1970))
                 let id = request.headers[HTTPField.Name("X-Footfall-Delivery")!] ?? ""
                 self.accepted.withLock { $0.append(Delivery(id: id, body: String(decoding: bytes, as: UTF8.self), signed: signed)) }

@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -58,5 +59,48 @@ struct CameraTokenTests {
         }
         var iterator = doorFrames.makeAsyncIterator()
         #expect(await iterator.next()?.detections.count == 1, "the one accepted push reached the door's pipeline")
+    }
+}
+
+/// Signed pushes: HMAC-SHA256 of `"<t>.<body>"` keyed with the SHA-256 of the camera's token.
+struct SignedPushTests {
+    @Test func aSignatureIsCheckedWhenSentAndRequiredWhenConfigured() async throws {
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.store.saveCamera(Camera(id: "door", name: "door", source: "external", geometry: Geometry()))
+        let frames = fixture.inbox.receive(cameraID: "door")
+        var configuration = ControlPlaneFixture.configuration
+        configuration.requirePushSignature = true
+        let app = buildApplication(configuration: configuration, dependencies: fixture.dependencies, logger: .init(label: "test"))
+        try await app.test(.router) { client in
+            let made = try await call(client, .post, "/api/v1/tokens", token: fixture.tokens[.operator],
+                                      body: #"{"name":"door camera","camera":"door"}"#)
+            let secret = try #require(made.json["token"] as? String)
+            let key = Authenticator.hash(secret)
+            let now = Int(ControlPlaneFixture.start.timeIntervalSince1970)
+            func push(at seconds: Double, signature: ((String) -> String)?) async throws -> (status: HTTPResponse.Status, field: String?) {
+                let body = CameraTokenTests.frames(at: ControlPlaneFixture.start.addingTimeInterval(seconds))
+                var headers: HTTPFields = [:]
+                if let signature { headers[HTTPField.Name(FootfallSignature.header)!] = signature(body) }
+                let answer = try await call(client, .post, "/api/v1/cameras/door/detections", token: secret, body: body, headers: headers)
+                return (answer.status, (answer.json["error"] as? [String: Any])?["field"] as? String)
+            }
+            let signed = { (body: String) in FootfallSignature.header(body: Array(body.utf8), timestamp: now, secret: key) }
+            #expect(try await push(at: -3, signature: signed).status == .accepted)
+            let unsigned = try await push(at: -2, signature: nil)
+            #expect(unsigned.status == .unauthorized && unsigned.field == FootfallSignature.header, "required")
+            // Signed for another body, with the token itself as key, or too long ago: refused.
+            #expect(try await push(at: -2, signature: { _ in signed("{}") }).status == .unauthorized)
+            #expect(try await push(at: -2, signature: { body in
+                FootfallSignature.header(body: Array(body.utf8), timestamp: now, secret: Array(secret.utf8))
+            }).status == .unauthorized)
+            #expect(try await push(at: -2, signature: { body in
+                FootfallSignature.header(body: Array(body.utf8), timestamp: now - 600, secret: key)
+            }).status == .unauthorized)
+            #expect(try await push(at: -2, signature: { _ in "v1=abc" }).status == .badRequest)
+            #expect(try await push(at: -1, signature: signed).status == .accepted)
+        }
+        var iterator = frames.makeAsyncIterator()
+        #expect(await iterator.next() != nil)
+        #expect(await iterator.next() != nil, "the two signed pushes, and only they, were taken")
     }
 }

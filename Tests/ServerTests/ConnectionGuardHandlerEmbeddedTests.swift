@@ -90,6 +90,22 @@ struct ConnectionGuardHandlerEmbeddedTests {
         #expect(channel.isActive, "answered: the request timer is off until the next request's headers end")
     }
 
+    @Test func theEmptyBadRequestOfTheHTTPLayerGetsAJSONBody() async throws {
+        let channel = try await Self.channel(ConnectionLimits())
+        try Self.send(channel, "GARBAGE\r\n\r\n")
+        try channel.writeOutbound(ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"))
+        let answer = try Self.answered(channel)
+        #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json"))
+        #expect(answer.hasSuffix(#"{"error":{"message":"the request is not valid HTTP"}}"#))
+        #expect(answer.contains("X-Content-Type-Options: nosniff"))
+        // The API's own 400s, which have bodies, pass as they are.
+        let api = try await Self.channel(ConnectionLimits())
+        try Self.send(api, "GET /x HTTP/1.1\r\n\r\n")
+        let own = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n"
+        try api.writeOutbound(ByteBuffer(string: own))
+        #expect(try Self.answered(api) == own)
+    }
+
     @Test func longRequestLinesGet414AndLongHeaders431() async throws {
         let limits = ConnectionLimits(maximumHeaderBytes: 64)
         let line = try await Self.channel(limits)
