@@ -32,7 +32,7 @@ public enum Settings {
         isSecret: true)
     public static let amqpURL = Setting(
         key: "amqp-url", defaultText: "none (direct)",
-        help: "`amqp://user:password@host:port/vhost`: crossings and events through RabbitMQ", isSecret: true)
+        help: "`amqp://user:password@host:port/vhost` (or `amqps://…?cacertfile=PEM` for TLS): crossings and events through RabbitMQ", isSecret: true)
     public static let requestsPerMinute = Setting(
         key: "requests-per-minute", defaultText: "0 (off)", help: "API requests one client may make per minute (429 beyond)")
     public static let cameras = Setting(

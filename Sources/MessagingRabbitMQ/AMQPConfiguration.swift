@@ -27,6 +27,16 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     public var reconnectMaxDelay: Duration
     /// Name shown for the connection in the RabbitMQ management UI.
     public var connectionName: String
+    /// TLS (`amqps://`); the broker's certificate is always verified.
+    public var tls: TLS?
+
+    /// TLS settings for `amqps://`.
+    public struct TLS: Sendable, Hashable {
+        /// A PEM file of certificate authorities to trust instead of the system roots
+        /// (`?cacertfile=` in the URL, as RabbitMQ's URI specification spells it).
+        public var caFile: String?
+        public init(caFile: String? = nil) { self.caFile = caFile }
+    }
 
     /// Creates a configuration from its parts.
     public init(host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest",
@@ -48,8 +58,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         self.connectionName = connectionName
     }
 
-    /// Parses `amqp://user:pass@host:port/vhost`. Missing parts take RabbitMQ's defaults (guest/guest, port 5672,
-    /// vhost "/"); user, password and vhost are percent-decoded, so `%2F` is the vhost "/".
+    /// Parses `amqp://user:pass@host:port/vhost`, or `amqps://…?cacertfile=PEM` for TLS. Missing parts take
+    /// RabbitMQ's defaults (guest/guest, port 5672, or 5671 with TLS, vhost "/"); user, password and vhost are
+    /// percent-decoded, so `%2F` is the vhost "/".
     /// Throws `AMQPError.badURL` naming the field that is wrong.
     public init(url: String) throws {
         self.init()
@@ -57,8 +68,12 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
             throw AMQPError.badURL(field: "scheme", reason: "is missing; expected amqp://")
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "amqp" else {
-            throw AMQPError.badURL(field: "scheme", reason: "'\(scheme)' is not supported; expected amqp")
+        guard scheme == "amqp" || scheme == "amqps" else {
+            throw AMQPError.badURL(field: "scheme", reason: "'\(scheme)' is not supported; expected amqp or amqps")
+        }
+        if scheme == "amqps" {
+            tls = TLS()
+            port = 5671
         }
         var rest = Substring(url[schemeEnd.upperBound...])
         var path: Substring?
@@ -97,7 +112,15 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
         guard !host.isEmpty else { throw AMQPError.badURL(field: "host", reason: "is empty") }
         if let path {
             var vhostPart = path
-            if let query = path.firstIndex(of: "?") { vhostPart = path[..<query] }
+            if let query = path.firstIndex(of: "?") {
+                vhostPart = path[..<query]
+                for item in path[path.index(after: query)...].split(separator: "&") {
+                    let pair = item.split(separator: "=", maxSplits: 1)
+                    guard pair.first == "cacertfile" else { continue }
+                    guard tls != nil else { throw AMQPError.badURL(field: "cacertfile", reason: "only applies to amqps:// URLs") }
+                    tls?.caFile = try Self.percentDecode(pair.count == 2 ? pair[1] : "", field: "cacertfile")
+                }
+            }
             // An empty path is the default vhost; RabbitMQ spells the default vhost "/" as %2F.
             virtualHost = vhostPart.isEmpty ? "/" : try Self.percentDecode(vhostPart, field: "vhost")
         }
@@ -105,7 +128,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
 
     /// The configuration with the password replaced by `***`.
     public var description: String {
-        "amqp://\(user):***@\(host):\(port)/\(virtualHost == "/" ? "%2F" : virtualHost) heartbeat=\(heartbeat)s frameMax=\(frameMax)"
+        "\(tls == nil ? "amqp" : "amqps")://\(user):***@\(host):\(port)/\(virtualHost == "/" ? "%2F" : virtualHost) heartbeat=\(heartbeat)s frameMax=\(frameMax)"
     }
 
     private static func parsePort(_ text: Substring) throws -> Int {

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One AMQP connection to RabbitMQ: TCP, handshake, heartbeats and channels. It does not reconnect;
 /// `AMQPClient` builds on it and does.
@@ -24,6 +25,25 @@ final class AMQPConnection: Sendable {
         let handshake = eventLoop.makePromise(of: Void.self)
         let closed = eventLoop.makePromise(of: AMQPError.self)
         let handlerPromise = eventLoop.makePromise(of: NIOLoopBound<AMQPConnectionHandler>.self)
+        let sslContext: NIOSSLContext?
+        if let tls = configuration.tls {
+            do {
+                var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+                if let caFile = tls.caFile { tlsConfiguration.trustRoots = .file(caFile) }
+                sslContext = try NIOSSLContext(configuration: tlsConfiguration)
+            } catch {
+                let failure = AMQPError.badURL(field: "cacertfile", reason: "cannot set up TLS: \(error)")
+                // Every promise must be completed, whether or not the pipeline was ever built.
+                handlerPromise.fail(failure)
+                handshake.fail(failure)
+                closed.succeed(failure)
+                throw failure
+            }
+        } else {
+            sslContext = nil
+        }
+        // SNI and hostname checks need a name; an IP address literal is checked against the certificate's IP entries.
+        let serverHostname = (try? SocketAddress(ipAddress: configuration.host, port: 0)) != nil ? nil : configuration.host
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.init(configuration.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -32,6 +52,10 @@ final class AMQPConnection: Sendable {
                     let handler = AMQPConnectionHandler(configuration: configuration, handshakePromise: handshake,
                                                         closedPromise: closed, logger: logger)
                     let decoder = AMQPFrameDecoder(maxFrameSize: Int(max(4_096, configuration.frameMax)))
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(decoder), MessageToByteHandler(AMQPFrameEncoder()), handler,
                     ])

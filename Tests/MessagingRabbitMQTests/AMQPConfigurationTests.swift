@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func badURLsNameTheField() {
-        #expect(throws: AMQPError.badURL(field: "scheme", reason: "'http' is not supported; expected amqp")) {
+        #expect(throws: AMQPError.badURL(field: "scheme", reason: "'http' is not supported; expected amqp or amqps")) {
             try AMQPConfiguration(url: "http://h")
         }
         #expect(throws: AMQPError.badURL(field: "port", reason: "'abc' is not a port number")) {
@@ -50,6 +50,20 @@ import Testing
             Issue.record("expected an error")
         } catch {
             #expect(!"\(error)".contains("secret"))
+        }
+    }
+}
+
+struct AMQPConfigurationTLSTests {
+    @Test func amqpsSpeaksTLSOnItsOwnPortWithTheAuthorityGiven() throws {
+        let configuration = try AMQPConfiguration(url: "amqps://u:p@broker.example/%2F?cacertfile=%2Fetc%2Fca.pem")
+        #expect(configuration.tls == AMQPConfiguration.TLS(caFile: "/etc/ca.pem"))
+        #expect(configuration.port == 5671)
+        #expect(configuration.description.hasPrefix("amqps://u:***@broker.example:5671/%2F"))
+        #expect(try AMQPConfiguration(url: "amqps://broker.example:6000").tls == AMQPConfiguration.TLS())
+        #expect(try AMQPConfiguration(url: "amqp://broker.example").tls == nil)
+        #expect(throws: AMQPError.badURL(field: "cacertfile", reason: "only applies to amqps:// URLs")) {
+            try AMQPConfiguration(url: "amqp://broker.example/%2F?cacertfile=/etc/ca.pem")
         }
     }
 }

@@ -9,20 +9,25 @@ struct RabbitMQTestNode: Sendable {
     let directory: String
     let port: Int
     let url: String
+    /// The `amqps://` URL (on port + 1) of a node started with `tlsDirectory`.
+    var tlsURL: String?
     var nodeName: String { "footfall\(port)@localhost" }
 
     /// Starts a node on a port whose distribution port (port + 100) is free too.
     /// Another test's node or an outgoing connection may take the port meanwhile: try again
     /// on other ports.
-    static func start() async throws -> RabbitMQTestNode {
+    /// With `tlsDirectory` (ca.pem, server.pem, server.key), the node speaks TLS on port + 1 too.
+    static func start(tlsDirectory: String? = nil) async throws -> RabbitMQTestNode {
         var failure: (any Error)?
         for _ in 0..<3 {
-            let port = try FreePort.find(alsoFree: [100])
+            let port = try FreePort.find(alsoFree: [1, 100])
             let directory = NSTemporaryDirectory() + "footfall-amqp-test-\(port)"
             do {
-                let output = try await ChildProcess.run("/bin/bash", [script, "start", directory, "\(port)"])
-                let url = output.split(separator: "\n").last.map(String.init) ?? ""
-                return RabbitMQTestNode(directory: directory, port: port, url: url)
+                let output = try await ChildProcess.run("/bin/bash", [script, "start", directory, "\(port)"],
+                                                        environment: tlsDirectory.map { ["FOOTFALL_RABBITMQ_TLS_DIR": $0] } ?? [:])
+                let lines = output.split(separator: "\n").map(String.init)
+                return RabbitMQTestNode(directory: directory, port: port, url: lines.first { $0.hasPrefix("amqp://") } ?? "",
+                                        tlsURL: lines.first { $0.hasPrefix("amqps://") })
             } catch {
                 failure = error
                 _ = try? await ChildProcess.run("/bin/bash", [script, "stop", directory, "\(port)"])
