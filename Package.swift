@@ -93,7 +93,9 @@ let package = Package(
             ]
         ),
 
-        .target(name: "Messaging", dependencies: ["CountingCore", "FootfallSupport", "Storage"]),
+        .target(name: "Messaging", dependencies: [
+            "CountingCore", "FootfallSupport", "Storage", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Footfall's own AMQP 0-9-1 client (SwiftNIO) and what Footfall builds on it: the crossing
         // sink, the ingest consumer, dead letters, status events.
         .target(

@@ -35,9 +35,14 @@ public actor AlertMonitor: Service {
     /// An hour is judged once it ended this long ago, so that its last minutes are stored.
     public static let hourSettling: TimeInterval = 120
 
+    /// Keeps the camera's picture when an alert about a camera opens; nil keeps none.
+    private let snapshots: SnapshotSaver?
+
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus, deliveries: (any WebhookQueue)? = nil,
+                snapshots: SnapshotSaver? = nil,
                 interval: Duration = .milliseconds(500), clock: any Clock<Duration> = ContinuousClock(),
                 wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+        self.snapshots = snapshots
         self.store = store
         self.live = live
         self.bus = bus
@@ -112,6 +117,9 @@ public actor AlertMonitor: Service {
                         "alert.subject": "\(stored.subject)", "alert.severity": "\(stored.severity.rawValue)",
                     ])
                     changes.append(.init(tenantID: tenant, alert: stored, time: now))
+                    if let snapshots, let cameraID = stored.cameraID, let camera = inputs.cameras.first(where: { $0.id == cameraID }) {
+                        await keepSnapshot(of: camera, for: stored, saver: snapshots, tenant: tenant, store: scoped, now: now)
+                    }
                 case .resolve(let alert, let reason):
                     let resolved = try await scoped.resolveAlert(id: alert.id, at: now)
                     evaluator.resolved(alert)
@@ -242,5 +250,18 @@ public actor AlertMonitor: Service {
         }
         closings[tenant] = counts.isEmpty ? nil : counts
         return counts
+    }
+
+    /// Keeps the camera's picture of the moment an alert about it opened; a failure is logged
+    /// and does not hold the alert up.
+    private func keepSnapshot(of camera: Camera, for alert: Alert, saver: SnapshotSaver, tenant: UUID,
+                              store: any FootfallStore, now: Date) async {
+        do {
+            if let file = try await saver.save(camera, tenantID: tenant, reason: "alert", in: store, now: now) {
+                logger.info("alert.snapshot_kept", metadata: ["alert.id": "\(alert.id)", "file.id": "\(file.id)"])
+            }
+        } catch {
+            logger.warning("alert.snapshot_failed", metadata: ["alert.id": "\(alert.id)", "error": "\(error)"])
+        }
     }
 }

@@ -80,7 +80,10 @@ public enum FootfallApp {
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let dependencies = ServerDependencies(store: store, live: messaging.live, bus: messaging.bus, metrics: registry,
                                               inbox: messaging.inbox, rateLimiter: messaging.rateLimiter,
-                                              sessions: messaging.sessions, files: files.store)
+                                              sessions: messaging.sessions, files: files.store,
+                                              snapshots: SnapshotSaver(
+                                                  live: messaging.live, files: files.store, blur: configuration.snapshotBlur,
+                                                  keepFor: .seconds(configuration.retentionDays.snapshots * 86_400)))
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.
@@ -91,7 +94,8 @@ public enum FootfallApp {
                                            configuration: configuration, inference: inference, logger: logger)]
             : []
         let delivery = webhookDelivery(configuration: configuration, messaging: messaging, logger: logger)
-        let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue, logger: logger)
+        let alerts = AlertMonitor(store: store, live: messaging.live, bus: messaging.bus, deliveries: delivery.queue,
+                                  snapshots: dependencies.snapshots, logger: logger)
         let reports = ReportScheduler(store: store, files: files.store, time: configuration.reportTime, webhook: delivery.queue,
                                       publicURL: configuration.publicURLs.first, logger: logger)
         // The file store's client outlives the store's maintenance, which archives to it.

@@ -81,7 +81,11 @@ public struct FootfallConfiguration: Sendable {
         public var minutes = 400
         public var cameraEvents = 90
         public var audit = 365
+        /// Snapshots kept on request or with alerts.
+        public var snapshots = 30
     }
+    /// Pixelate people in the snapshots kept as files.
+    public var snapshotBlur = true
 
     /// Host name and process id: unique among the workers of one site.
     public static var defaultWorkerName: String {
@@ -222,6 +226,8 @@ public struct FootfallConfiguration: Sendable {
                 crossings: try reader.int(Settings.retentionCrossings, default: 30, range: 1...36_500),
                 minutes: try reader.int(Settings.retentionMinutes, default: 400, range: 1...36_500),
                 cameraEvents: try reader.int(Settings.retentionCameraEvents, default: 90, range: 1...36_500),
-                audit: try reader.int(Settings.retentionAudit, default: 365, range: 1...36_500)))
+                audit: try reader.int(Settings.retentionAudit, default: 365, range: 1...36_500),
+                snapshots: try reader.int(Settings.retentionSnapshots, default: 30, range: 1...36_500)),
+            snapshotBlur: try reader.bool(Settings.snapshotBlur, default: true))
     }
 }

@@ -109,6 +109,12 @@ public enum Settings {
         key: "retention-minutes-days", defaultText: "400", help: "days per-minute results are kept, then archived (PostgreSQL's hourly and daily rollups stay)")
     public static let retentionCameraEvents = Setting(
         key: "retention-camera-events-days", defaultText: "90", help: "days camera events are kept, then archived")
+    public static let retentionSnapshots = Setting(
+        key: "retention-snapshots-days", defaultText: "30",
+        help: "days a snapshot kept on request or with an alert is kept, then deleted with its file")
+    public static let snapshotBlur = Setting(
+        key: "snapshot-blur", onCommandLine: false, defaultText: "true",
+        help: "pixelate people in the snapshots kept as files (the live picture on the dashboard is not stored)")
     public static let retentionAudit = Setting(
         key: "retention-audit-days", defaultText: "365", help: "PostgreSQL: days audit entries are kept, then archived (the embedded database keeps them all)")
     public static let s3URL = Setting(
@@ -134,7 +140,8 @@ public enum Settings {
         maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxHeaderBytes, livePingInterval, maxLiveStreamsPerAddress,
         inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
-        filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
+        filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, retentionSnapshots,
+        snapshotBlur, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]
 
     /// The README's configuration table, in Markdown.

@@ -4,4 +4,7 @@ public enum SnapshotKind: String, Sendable, CaseIterable {
     case annotated
     /// A recent frame as the camera saw it, for drawing lines and zones on.
     case plain
+    /// The latest frame with every person seen pixelated and the lines and zones drawn: what
+    /// stored snapshots keep unless blurring is turned off.
+    case blurred
 }

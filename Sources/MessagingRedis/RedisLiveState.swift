@@ -129,6 +129,7 @@ public final class RedisLiveState: LiveStateStore {
         switch kind {
         case .annotated: prefix + "snapshot:" + cameraID
         case .plain: prefix + "snapshot-plain:" + cameraID
+        case .blurred: prefix + "snapshot-blurred:" + cameraID
         }
     }
 }

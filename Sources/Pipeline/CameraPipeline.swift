@@ -294,6 +294,10 @@ public struct CameraPipeline: Service {
             do {
                 let jpeg = try SnapshotRenderer.jpeg(frame: frame, geometry: analyzer.engine.geometry, tracks: analyzer.engine.tracks)
                 await live.putSnapshot(cameraID: camera.id, jpeg: jpeg)
+                // Everyone tracked, confirmed or not, is pixelated in the picture that may be stored.
+                let blurred = try SnapshotRenderer.jpeg(frame: frame.pixelating(analyzer.engine.tracks.map(\.box)),
+                                                        geometry: analyzer.engine.geometry, tracks: [])
+                await live.putSnapshot(cameraID: camera.id, kind: .blurred, jpeg: blurred)
             } catch {
                 logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
             }

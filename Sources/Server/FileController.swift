@@ -15,6 +15,8 @@ struct FileController {
     func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
         table.add(group, .get, "reports", .role(.viewer), use: reports)
         table.add(group, .get, "files/:id", .role(.viewer), use: download)
+        table.add(group, .post, "cameras/:id/snapshots", .role(.operator), use: saveSnapshot)
+        table.add(group, .get, "snapshots", .role(.viewer), use: snapshots)
     }
 
     @Sendable func reports(_ request: Request, context: FootfallRequestContext) async throws -> Response {
@@ -29,6 +31,37 @@ struct FileController {
         }
         let files = try await view.store.files(kind: .report, siteIDs: sites, limit: try parameters.listLimit() ?? 100)
         return try JSONResponse.make(APIModels.FileList(files: files.map(APIModels.FileItem.init)))
+    }
+
+    /// Keeps the camera's latest picture as a file (people pixelated unless `snapshot-blur` is off).
+    @Sendable func saveSnapshot(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let camera = try await view.camera(try context.parameters.decoded("id"))
+        guard let saver = dependencies.snapshots else {
+            throw APIError(.serviceUnavailable, message: "no file store is configured to keep snapshots in")
+        }
+        let now = dependencies.clock()
+        let audit = try Auditor(context, time: now).entry("snapshot.save", "camera:\(camera.id)")
+        guard let file = try await saver.save(camera, tenantID: view.caller.user.tenantID, reason: "request", in: view.store,
+                                              now: now, audit: audit)
+        else {
+            throw APIError(.serviceUnavailable, field: "id", message: "camera \"\(camera.id)\" has no frame yet")
+        }
+        return try JSONResponse.make(APIModels.FileItem(file), status: .created)
+    }
+
+    /// Kept snapshots of the cameras the caller may see, newest first: `?camera=&limit=`.
+    @Sendable func snapshots(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let parameters = request.uri.queryParameters
+        let sites: Set<String>? = view.caller.user.sites.isEmpty ? nil : Set(view.caller.user.sites)
+        let limit = try parameters.listLimit() ?? 100
+        var files = try await view.store.files(kind: .snapshot, siteIDs: sites, limit: 1_000)
+        if let camera = parameters.get("camera") {
+            let id = try await view.camera(camera).id
+            files = files.filter { $0.key.split(separator: "/").dropFirst(2).first.map(String.init) == id }
+        }
+        return try JSONResponse.make(APIModels.FileList(files: Array(files.prefix(limit)).map(APIModels.FileItem.init)))
     }
 
     @Sendable func download(_ request: Request, context: FootfallRequestContext) async throws -> Response {

@@ -21,13 +21,16 @@ public struct ServerDependencies: Sendable {
     public var alertDeliveries: (any WebhookQueue)?
     /// Where stored files' bytes are (reports, exports); nil when nothing is stored.
     public var files: (any FileStore)?
+    /// Keeps cameras' pictures as files (people pixelated by default); nil without a file store.
+    public var snapshots: SnapshotSaver?
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
-                alertDeliveries: (any WebhookQueue)? = nil, files: (any FileStore)? = nil,
+                alertDeliveries: (any WebhookQueue)? = nil, files: (any FileStore)? = nil, snapshots: SnapshotSaver? = nil,
                 clock: @escaping @Sendable () -> Date = Date.init) {
+        self.snapshots = snapshots ?? files.map { SnapshotSaver(live: live, files: $0) }
         self.store = store
         self.live = live
         self.bus = bus

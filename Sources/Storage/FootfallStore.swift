@@ -142,12 +142,16 @@ public protocol AlertStore: Sendable {
 public protocol FileCatalog: Sendable {
     /// Lists a file; false (and nothing changed) when a file with its key is listed already,
     /// so that two processes making the same report list it once.
+    /// With `audit`, the entry is written in the same transaction when the file is listed.
     @discardableResult
-    func addFile(_ file: StoredFile) async throws -> Bool
+    func addFile(_ file: StoredFile, audit: AuditEntry?) async throws -> Bool
     /// Files of `kind`, newest first, at most `limit`; with `siteIDs`, only files of those sites.
     func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) async throws -> [StoredFile]
     /// The file with this id; nil if the tenant has none.
     func file(id: UUID) async throws -> StoredFile?
+    /// Unlists up to `limit` files that expired before `date`, soonest expired first, and
+    /// returns them, so that their bytes can be deleted from the file store.
+    func removeExpiredFiles(before date: Date, limit: Int) async throws -> [StoredFile]
 }
 
 /// The detection models of one tenant and what they did, per camera and minute.
@@ -193,6 +197,14 @@ public protocol TenantStore: Sendable {
 /// Everything Footfall keeps in its system of record.
 public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & SiteStore & UserStore & AuditStore
     & AlertStore & FileCatalog & ModelStore & AccountStore & TenantStore
+
+extension FileCatalog {
+    /// Lists a file without an audit entry (what Footfall makes itself: reports, archives).
+    @discardableResult
+    public func addFile(_ file: StoredFile) async throws -> Bool {
+        try await addFile(file, audit: nil)
+    }
+}
 
 extension CountStore {
     /// Reads each camera's hourly series; backends with rollups read those instead.

@@ -1,7 +1,7 @@
 import Foundation
 
 extension InMemoryStore {
-    public func addFile(_ file: StoredFile) throws -> Bool {
+    public func addFile(_ file: StoredFile, audit: AuditEntry?) throws -> Bool {
         try file.validate()
         // Keys are unique across tenants, as in the databases: checked and added under one lock.
         let tenantID = tenantID
@@ -17,6 +17,7 @@ extension InMemoryStore {
                 throw StorageError.invalidInput(field: "file.site", reason: "no site with id \"\(site)\"")
             }
             data.spaces[tenantID, default: TenantData()].files[file.id] = file
+            if let audit { data.spaces[tenantID, default: TenantData()].audit.append(audit) }
             return true
         }
     }
@@ -32,5 +33,14 @@ extension InMemoryStore {
 
     public func file(id: UUID) -> StoredFile? {
         read { $0.files[id] }
+    }
+
+    public func removeExpiredFiles(before date: Date, limit: Int) throws -> [StoredFile] {
+        try transaction { (space: inout TenantData) throws(StorageError) -> [StoredFile] in
+            let expired = Array(space.files.values.filter { ($0.expires.map { $0 < date }) ?? false }
+                .sorted { ($0.expires!, $0.id.uuidString) < ($1.expires!, $1.id.uuidString) }.prefix(max(0, limit)))
+            for file in expired { space.files[file.id] = nil }
+            return expired
+        }
     }
 }

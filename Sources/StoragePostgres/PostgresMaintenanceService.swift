@@ -42,5 +42,12 @@ public struct PostgresMaintenanceService: Service {
         } catch {
             logger.error("storage.maintenance_failed", metadata: ["error": "\(error)"])
         }
+        guard let archive else { return }
+        do {
+            let removed = try await FileExpiry.run(store: store, files: archive, now: now)
+            if removed > 0 { logger.info("storage.files_expired", metadata: ["files": "\(removed)"]) }
+        } catch {
+            logger.error("storage.file_expiry_failed", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -6,7 +6,7 @@ extension PostgresStore {
     typealias FileRow = (UUID, String, String, String, String, Int64, ByteBuffer, String?, Date, Date?)
     static let fileColumns = "id, kind, object_key, name, content_type, size, sha256, site_id, created_at, expires_at"
 
-    public func addFile(_ file: StoredFile) async throws -> Bool {
+    public func addFile(_ file: StoredFile, audit: AuditEntry?) async throws -> Bool {
         try file.validate()
         let tenant = configuration.tenantID
         return try await transaction("list a file") { [self] connection in
@@ -16,7 +16,7 @@ extension PostgresStore {
                 throw StorageError.invalidInput(field: "file.site", reason: "no site with id \"\(site)\"")
             }
             // The key is unique in the whole installation; the index sees other tenants' rows.
-            return try await Self.mappingUniqueViolations(["files_pkey": .conflict(field: "file.id", reason: "the id is taken")]) {
+            let added = try await Self.mappingUniqueViolations(["files_pkey": .conflict(field: "file.id", reason: "the id is taken")]) {
                 try await !connection.query("""
                     INSERT INTO files (tenant_id, \(unescaped: Self.fileColumns))
                     VALUES (\(tenant), \(file.id), \(file.kind.rawValue), \(file.key), \(file.name), \(file.contentType), \(Int64(file.size)),
@@ -24,6 +24,8 @@ extension PostgresStore {
                     ON CONFLICT (object_key) DO NOTHING RETURNING id
                     """, logger: logger).collect().isEmpty
             }
+            if added, let audit { try await insertAudit(audit, connection: connection) }
+            return added
         }
     }
 
@@ -44,6 +46,19 @@ extension PostgresStore {
         return try await transaction("read a file", reading: true) { [self] connection in
             try await connection.query("SELECT \(unescaped: Self.fileColumns) FROM files WHERE tenant_id = \(tenant) AND id = \(id)",
                                        logger: logger).collect().first.map { try Self.file($0.decode(FileRow.self)) }
+        }
+    }
+
+    public func removeExpiredFiles(before date: Date, limit: Int) async throws -> [StoredFile] {
+        let tenant = configuration.tenantID
+        return try await transaction("remove expired files") { [self] connection in
+            try await connection.query("""
+                DELETE FROM files WHERE tenant_id = \(tenant) AND id IN (
+                    SELECT id FROM files WHERE tenant_id = \(tenant) AND expires_at < \(date) ORDER BY expires_at, id
+                    LIMIT \(max(0, limit)))
+                RETURNING \(unescaped: Self.fileColumns)
+                """, logger: logger).collect().map { try Self.file($0.decode(FileRow.self)) }
+                .sorted { ($0.expires ?? date, $0.id.uuidString) < ($1.expires ?? date, $1.id.uuidString) }
         }
     }
 

@@ -43,5 +43,11 @@ public struct SQLiteRetentionService: Service {
         } catch {
             logger.error("storage.retention_failed", metadata: ["error": "\(error)"])
         }
+        do {
+            let removed = try await FileExpiry.run(store: store, files: archive, now: wallClock())
+            if removed > 0 { logger.info("storage.files_expired", metadata: ["files": "\(removed)"]) }
+        } catch {
+            logger.error("storage.file_expiry_failed", metadata: ["error": "\(error)"])
+        }
     }
 }

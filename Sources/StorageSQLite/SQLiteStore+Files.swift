@@ -4,7 +4,7 @@ import Storage
 extension SQLiteStore {
     static let fileColumns = "id, kind, object_key, name, content_type, size, sha256, site_id, created_ms, expires_ms"
 
-    public func addFile(_ file: StoredFile) async throws -> Bool {
+    public func addFile(_ file: StoredFile, audit: AuditEntry?) async throws -> Bool {
         try file.validate()
         let tenant = tenant, tenantID = tenantID
         return try await database.write { connection in
@@ -21,6 +21,7 @@ extension SQLiteStore {
                 .integer(Int64(file.size)), .blob(file.sha256), Self.text(file.siteID), .integer(Self.milliseconds(file.created)),
                 file.expires.map { .integer(Self.milliseconds($0)) } ?? .null,
             ])
+            if let audit { try Self.insertAudit(audit, tenant: tenant, connection) }
             return true
         }
     }
@@ -42,6 +43,20 @@ extension SQLiteStore {
         return try await database.read { connection in
             try connection.query("SELECT \(Self.fileColumns) FROM files WHERE tenant_id = ? AND id = ?", [tenant, .text(id.uuidString)])
                 .first.map(Self.fileRow)
+        }
+    }
+
+    public func removeExpiredFiles(before date: Date, limit: Int) async throws -> [StoredFile] {
+        let tenant = tenant
+        return try await database.write { connection in
+            let expired = try connection.query("""
+                SELECT \(Self.fileColumns) FROM files WHERE tenant_id = ? AND expires_ms IS NOT NULL AND expires_ms < ?
+                ORDER BY expires_ms, id LIMIT ?
+                """, [tenant, .integer(Self.milliseconds(date)), .integer(Int64(max(0, limit)))]).map(Self.fileRow)
+            for file in expired {
+                try connection.query("DELETE FROM files WHERE tenant_id = ? AND id = ?", [tenant, .text(file.id.uuidString)])
+            }
+            return expired
         }
     }
 

@@ -210,3 +210,28 @@ struct AlertMonitorClosingTests {
         #expect(await evaluate(store, at: Self.utc("2027-03-28T19:03:00Z")).isEmpty)
     }
 }
+
+/// An alert about a camera keeps the camera's picture of that moment, pixelated.
+struct AlertSnapshotTests {
+    @Test func anAlertThatOpensKeepsTheCamerasBlurredPictureOnce() async throws {
+        let store = InMemoryStore(), live = InMemoryLiveState(), bus = InProcessEventBus(), files = InMemoryFileStore()
+        let clock = AlertMonitorTests.WallClock()
+        let tests = AlertMonitorTests()
+        try await store.createCamera(tests.door, audit: tests.audit)
+        try await store.saveAlertRule(AlertRule(name: "Queue full", kind: .zoneOccupancy, severity: .critical, cameraID: "door",
+                                                zone: "queue", threshold: 3, holdSeconds: 0, clearSeconds: 5), audit: tests.audit)
+        let blurred: [UInt8] = [0xFF, 0xD8, 7, 0xFF, 0xD9]
+        await live.putSnapshot(cameraID: "door", kind: .blurred, jpeg: blurred)
+        await live.putSnapshot(cameraID: "door", kind: .plain, jpeg: [0xFF, 0xD8, 8, 0xFF, 0xD9])
+        let monitor = AlertMonitor(store: store, live: live, bus: bus, snapshots: SnapshotSaver(live: live, files: files),
+                                   wallClock: { clock.now }, logger: Logger(label: "test.alerts"))
+        await live.put(CameraLiveState(cameraID: "door", status: .online, updated: clock.now, zones: [.init(name: "queue", occupancy: 5)]))
+        #expect(await monitor.evaluate().count == 1)
+        clock.advance(1)
+        #expect(await monitor.evaluate().isEmpty)
+        let kept = try await store.files(kind: .snapshot, siteIDs: nil, limit: 10)
+        #expect(kept.count == 1, "one picture for the alert, none for the rounds after")
+        #expect(kept.first?.name.hasSuffix("-alert.jpg") == true)
+        #expect(try await files.get(key: kept[0].key) == Data(blurred))
+    }
+}

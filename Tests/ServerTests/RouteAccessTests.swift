@@ -103,6 +103,8 @@ struct RouteAccessTests {
         "GET /api/v1/analytics/report": { _, _ in ("/api/v1/analytics/report?site=spare&format=csv", nil) },
         "GET /api/v1/reports": { _, _ in ("/api/v1/reports", nil) },
         "GET /api/v1/models": { _, _ in ("/api/v1/models", nil) },
+        "GET /api/v1/snapshots": { _, _ in ("/api/v1/snapshots", nil) },
+        "POST /api/v1/cameras/:id/snapshots": { _, _ in ("/api/v1/cameras/door/snapshots", nil) },
         "GET /api/v1/models/logs": { _, _ in ("/api/v1/models/logs?camera=door", nil) },
         "GET /api/v1/files/:id": { fixture, _ in
             let file = StoredFile(kind: .report, key: "reports/spare.csv", name: "spare.csv", contentType: "text/csv", size: 1,
@@ -154,6 +156,7 @@ struct RouteAccessTests {
                                                     role: .viewer, created: ControlPlaneFixture.start),
                                                audit: .init(time: .now, username: "t", action: "t", target: "t"))
             await fixture.live.putSnapshot(cameraID: "door", jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
+            await fixture.live.putSnapshot(cameraID: "door", kind: .blurred, jpeg: [0xFF, 0xD8, 0xFF, 0xD9])
             let receiving = fixture.inbox.receive(cameraID: "door")
             _ = receiving
             let (uri, body) = try await sample(fixture, caller)

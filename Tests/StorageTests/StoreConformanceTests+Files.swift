@@ -54,3 +54,30 @@ extension StoreConformanceTests {
         }
     }
 }
+
+/// Files past their expiry, on every backend.
+extension StoreConformanceTests {
+    @Test(arguments: Backend.available)
+    func expiredFilesAreUnlistedSoonestFirstAndOnlyThem(backend: Backend) async throws {
+        try await backend.withStore { store in
+            func snapshot(_ key: String, expires: Double?) -> StoredFile {
+                StoredFile(kind: .snapshot, key: key, name: "door.jpg", contentType: "image/jpeg", size: 3,
+                           sha256: Array(repeating: 1, count: 32), siteID: nil, created: Self.at(0), expires: expires.map(Self.at))
+            }
+            let later = snapshot("snapshots/t/door/b.jpg", expires: 100), sooner = snapshot("snapshots/t/door/a.jpg", expires: 10)
+            let kept = snapshot("snapshots/t/door/c.jpg", expires: nil)
+            for file in [later, sooner, kept] { #expect(try await store.addFile(file)) }
+            let other = Tenant(id: UUID(), name: "Other")
+            try await store.saveTenant(other)
+            let theirs = snapshot("snapshots/o/gate/a.jpg", expires: 10)
+            #expect(try await store.scoped(to: other.id).addFile(theirs))
+
+            #expect(try await store.removeExpiredFiles(before: Self.at(5), limit: 10).isEmpty)
+            #expect(try await store.removeExpiredFiles(before: Self.at(200), limit: 1).map(\.id) == [sooner.id])
+            #expect(try await store.removeExpiredFiles(before: Self.at(200), limit: 10).map(\.id) == [later.id])
+            #expect(try await store.files(kind: .snapshot, siteIDs: nil, limit: 10).map(\.id) == [kept.id], "no expiry: kept")
+            #expect(try await store.file(id: theirs.id) == nil)
+            #expect(try await store.scoped(to: other.id).file(id: theirs.id) != nil, "another tenant's are its own round's")
+        }
+    }
+}
