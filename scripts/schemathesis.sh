@@ -14,23 +14,8 @@ if ! command -v schemathesis >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check "schemathesis==4.32.5"
 fi
 
-data="$(mktemp -d /tmp/footfall-schemathesis.XXXXXX)"
-password="fuzz-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-FOOTFALL_ADMIN_PASSWORD="$password" "$binary" serve --no-cameras --port "$port" --data-dir "$data" \
-  --log-level error >"$data/serve.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 600); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
-  kill -0 "$server" 2>/dev/null || { cat "$data/serve.log"; exit 1; }
-  sleep 0.1
-done
+source scripts/live-server.sh
+start_live_server "$binary" "$port" schemathesis --no-cameras --log-level error
 token="$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/sessions" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 # A camera and a site, so that paths with an id also reach something that exists.
