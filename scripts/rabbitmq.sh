@@ -32,7 +32,7 @@ CONF
   fi
   # Debian's rabbitmq-server drops root for the rabbitmq user, which must own the node's directories.
   if [ "$(id -u)" -eq 0 ] && id rabbitmq >/dev/null 2>&1; then chown -R rabbitmq:rabbitmq "$dir"; fi
-  env "${config[@]}" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+  env ${config[@]+"${config[@]}"} RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
     RABBITMQ_DIST_PORT="$((port + 100))" RABBITMQ_MNESIA_BASE="$dir/mnesia" \
     RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
     setsid rabbitmq-server >"$dir/server.out" 2>&1 < /dev/null &

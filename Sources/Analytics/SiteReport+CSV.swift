@@ -5,19 +5,11 @@ extension SiteReport {
     public var csv: String {
         let utc = ISO8601DateFormatter()
         var rows = ["site,period,bucket_start_local,bucket_start_utc,in,out"]
-        let site = Self.csvField(self.site.id)
+        let site = CSVField.quoted(self.site.id)
         for bucket in footfall.series.buckets {
             rows.append("\(site),\(period.rawValue),\(localTime(bucket.start)),\(utc.string(from: bucket.start)),\(bucket.countIn),\(bucket.countOut)")
         }
         rows.append("\(site),\(period.rawValue),total,,\(footfall.series.countIn),\(footfall.series.countOut)")
         return rows.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// A field quoted when it holds a comma, quote or line break, and never read as a formula.
-    static func csvField(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

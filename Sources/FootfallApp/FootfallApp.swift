@@ -83,7 +83,8 @@ public enum FootfallApp {
                                               sessions: messaging.sessions, files: files.store,
                                               snapshots: SnapshotSaver(
                                                   live: messaging.live, files: files.store, blur: configuration.snapshotBlur,
-                                                  keepFor: .seconds(configuration.retentionDays.snapshots * 86_400)))
+                                                  keepFor: .seconds(configuration.retentionDays.snapshots * 86_400)),
+                                              exportsKeepFor: .seconds(configuration.retentionDays.exports * 86_400))
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.

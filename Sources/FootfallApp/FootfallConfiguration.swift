@@ -83,6 +83,8 @@ public struct FootfallConfiguration: Sendable {
         public var audit = 365
         /// Snapshots kept on request or with alerts.
         public var snapshots = 30
+        /// Count exports.
+        public var exports = 7
     }
     /// Pixelate people in the snapshots kept as files.
     public var snapshotBlur = true
@@ -227,7 +229,8 @@ public struct FootfallConfiguration: Sendable {
                 minutes: try reader.int(Settings.retentionMinutes, default: 400, range: 1...36_500),
                 cameraEvents: try reader.int(Settings.retentionCameraEvents, default: 90, range: 1...36_500),
                 audit: try reader.int(Settings.retentionAudit, default: 365, range: 1...36_500),
-                snapshots: try reader.int(Settings.retentionSnapshots, default: 30, range: 1...36_500)),
+                snapshots: try reader.int(Settings.retentionSnapshots, default: 30, range: 1...36_500),
+                exports: try reader.int(Settings.retentionExports, default: 7, range: 1...36_500)),
             snapshotBlur: try reader.bool(Settings.snapshotBlur, default: true))
     }
 }

@@ -16,12 +16,13 @@ public struct Setting: Sendable, Hashable {
     public var isSecret: Bool
 
     /// - Parameters:
-    ///   - commandLine: its spelling on the command line when not `--<key>`.
-    ///   - onCommandLine: false for settings read only from the environment or the file.
-    public init(key: String, commandLine: String? = nil, onCommandLine: Bool = true, defaultText: String, help: String,
+    ///   - commandLine: its spelling on the command line when not `--<key>` (it is then an option).
+    ///   - onCommandLine: true for the settings the commands take as options (`--<key>`); the
+    ///     others come from the environment or the file only.
+    public init(key: String, commandLine: String? = nil, onCommandLine: Bool = false, defaultText: String, help: String,
                 isSecret: Bool = false) {
         self.key = key
-        self.commandLine = isSecret || !onCommandLine ? nil : (commandLine ?? "--\(key)")
+        self.commandLine = isSecret ? nil : (commandLine ?? (onCommandLine ? "--\(key)" : nil))
         self.defaultText = defaultText
         self.help = help
         self.isSecret = isSecret

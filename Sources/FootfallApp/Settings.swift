@@ -3,13 +3,13 @@ import Foundation
 /// Every setting Footfall reads, in one table (see ``Setting``).
 public enum Settings {
     public static let dataDirectory = Setting(
-        key: "data-dir", defaultText: "./footfall-data", help: "database (`footfall.sqlite`) and local files")
-    public static let host = Setting(key: "host", defaultText: "127.0.0.1", help: "address to listen on")
-    public static let port = Setting(key: "port", defaultText: "8080", help: "port to listen on")
+        key: "data-dir", onCommandLine: true, defaultText: "./footfall-data", help: "database (`footfall.sqlite`) and local files")
+    public static let host = Setting(key: "host", onCommandLine: true, defaultText: "127.0.0.1", help: "address to listen on")
+    public static let port = Setting(key: "port", onCommandLine: true, defaultText: "8080", help: "port to listen on")
     public static let demo = Setting(
-        key: "demo", defaultText: "off", help: "add the demo camera (stored cameras always run)")
+        key: "demo", onCommandLine: true, defaultText: "off", help: "add the demo camera (stored cameras always run)")
     public static let demoVideo = Setting(
-        key: "demo-video", defaultText: "<data-dir>/samples/vtest.avi", help: "video the demo camera plays, looped in real time")
+        key: "demo-video", onCommandLine: true, defaultText: "<data-dir>/samples/vtest.avi", help: "video the demo camera plays, looped in real time")
     public static let databaseURL = Setting(
         key: "database-url", defaultText: "none (SQLite)",
         help: "`postgres://user:password@host:port/db?sslmode=require`: PostgreSQL as the system of record",
@@ -25,7 +25,7 @@ public enum Settings {
         help: "keys used before `secret-key`, comma-separated: still read until `footfall keys rotate` has sealed everything again (never logged)",
         isSecret: true)
     public static let migrateOnStart = Setting(
-        key: "migrate-on-start", onCommandLine: false, defaultText: "true", help: "apply missing migrations when `serve` starts")
+        key: "migrate-on-start", defaultText: "true", help: "apply missing migrations when `serve` starts")
     public static let redisURL = Setting(
         key: "redis-url", defaultText: "none (in process)",
         help: "`redis://[user:password@]host:port/db`: live cache, fan-out, camera leases, rate limits in Redis",
@@ -34,7 +34,7 @@ public enum Settings {
         key: "amqp-url", defaultText: "none (direct)",
         help: "`amqp://user:password@host:port/vhost` (or `amqps://…?cacertfile=PEM` for TLS): crossings and events through RabbitMQ", isSecret: true)
     public static let requestsPerMinute = Setting(
-        key: "requests-per-minute", defaultText: "0 (off)", help: "API requests one client may make per minute (429 beyond)")
+        key: "requests-per-minute", onCommandLine: true, defaultText: "0 (off)", help: "API requests one client may make per minute (429 beyond)")
     public static let cameras = Setting(
         key: "cameras", commandLine: "--no-cameras", defaultText: "true",
         help: "count cameras in this process; `--no-cameras` (or `false`) serves the API only and `footfall worker` processes count")
@@ -44,7 +44,7 @@ public enum Settings {
     public static let mediaDirectory = Setting(
         key: "media-dir", defaultText: "<data-dir>/media", help: "video files cameras added through the API may play")
     public static let secureCookies = Setting(
-        key: "secure-cookies", onCommandLine: false, defaultText: "false",
+        key: "secure-cookies", defaultText: "false",
         help: "Footfall is reached over HTTPS (as behind a proxy): mark the session cookie Secure and tell browsers to keep to HTTPS")
     public static let tlsCertificate = Setting(
         key: "tls-certificate", defaultText: "none (plain HTTP)",
@@ -61,7 +61,7 @@ public enum Settings {
         key: "push-max-lead", defaultText: "5",
         help: "seconds a pushed frame's time may lie ahead of the server's clock (further: 422, nothing counted)")
     public static let requirePushSignature = Setting(
-        key: "require-push-signature", onCommandLine: false, defaultText: "false",
+        key: "require-push-signature", defaultText: "false",
         help: "pushed detections must carry `X-Footfall-Signature` (HMAC-SHA256 of `<t>.<body>` keyed with the SHA-256 of the camera's token; see docs/api.md); a signature sent is always checked")
     public static let maxConnections = Setting(
         key: "max-connections", defaultText: "4096", help: "connections `serve` holds at once (beyond: 503 and closed)")
@@ -112,8 +112,11 @@ public enum Settings {
     public static let retentionSnapshots = Setting(
         key: "retention-snapshots-days", defaultText: "30",
         help: "days a snapshot kept on request or with an alert is kept, then deleted with its file")
+    public static let retentionExports = Setting(
+        key: "retention-exports-days", defaultText: "7",
+        help: "days a count export (`POST /api/v1/cameras/{id}/exports`) is kept, then deleted with its file")
     public static let snapshotBlur = Setting(
-        key: "snapshot-blur", onCommandLine: false, defaultText: "true",
+        key: "snapshot-blur", defaultText: "true",
         help: "pixelate people in the snapshots kept as files (the live picture on the dashboard is not stored)")
     public static let retentionAudit = Setting(
         key: "retention-audit-days", defaultText: "365", help: "PostgreSQL: days audit entries are kept, then archived (the embedded database keeps them all)")
@@ -129,9 +132,9 @@ public enum Settings {
     public static let adminPassword = Setting(
         key: "admin-password", defaultText: "none",
         help: "with no users yet, `serve` creates the administrator `admin` with this password", isSecret: true)
-    public static let configFile = Setting(key: "config", defaultText: "none", help: "JSON configuration file")
+    public static let configFile = Setting(key: "config", onCommandLine: true, defaultText: "none", help: "JSON configuration file")
     public static let logLevel = Setting(
-        key: "log-level", defaultText: "info", help: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`")
+        key: "log-level", onCommandLine: true, defaultText: "info", help: "`trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`")
 
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
@@ -141,7 +144,7 @@ public enum Settings {
         inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, retentionSnapshots,
-        snapshotBlur, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
+        retentionExports, snapshotBlur, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,
     ]
 
     /// The README's configuration table, in Markdown.

@@ -27,10 +27,11 @@ public struct SnapshotSaver: Sendable {
         let data = Data(jpeg)
         let sha256 = Array(SHA256.hash(data: data))
         let stamp = Self.stamp(now)
-        let hash = sha256.prefix(4).map { String(format: "%02x", $0) }.joined()
-        let key = "snapshots/\(tenantID.uuidString.lowercased())/\(camera.id)/\(stamp)-\(reason)-\(hash).jpg"
+        // Each kept picture has its own key, also two of the same second and bytes.
+        let id = UUID()
+        let key = "snapshots/\(tenantID.uuidString.lowercased())/\(camera.id)/\(stamp)-\(reason)-\(id.uuidString.lowercased()).jpg"
         try await files.put(data, key: key, contentType: "image/jpeg")
-        let file = StoredFile(kind: .snapshot, key: key, name: "\(camera.id)-\(stamp)-\(reason).jpg", contentType: "image/jpeg",
+        let file = StoredFile(id: id, kind: .snapshot, key: key, name: "\(camera.id)-\(stamp)-\(reason).jpg", contentType: "image/jpeg",
                               size: data.count, sha256: sha256, siteID: camera.siteID, created: now,
                               expires: now.addingTimeInterval(Double(keepFor.components.seconds)))
         _ = try await catalog.addFile(file, audit: audit)

@@ -76,6 +76,12 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
             port = 5671
         }
         var rest = Substring(url[schemeEnd.upperBound...])
+        // The query may come without a path (`amqps://host?cacertfile=/etc/ca.pem`); its slashes are not the path's.
+        var query: Substring?
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
         var path: Substring?
         if let slash = rest.firstIndex(of: "/") {
             path = rest[rest.index(after: slash)...]
@@ -110,17 +116,14 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
             host = String(hostPart)
         }
         guard !host.isEmpty else { throw AMQPError.badURL(field: "host", reason: "is empty") }
+        for item in query?.split(separator: "&") ?? [] {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            guard pair.first == "cacertfile" else { continue }
+            guard tls != nil else { throw AMQPError.badURL(field: "cacertfile", reason: "only applies to amqps:// URLs") }
+            tls?.caFile = try Self.percentDecode(pair.count == 2 ? pair[1] : "", field: "cacertfile")
+        }
         if let path {
-            var vhostPart = path
-            if let query = path.firstIndex(of: "?") {
-                vhostPart = path[..<query]
-                for item in path[path.index(after: query)...].split(separator: "&") {
-                    let pair = item.split(separator: "=", maxSplits: 1)
-                    guard pair.first == "cacertfile" else { continue }
-                    guard tls != nil else { throw AMQPError.badURL(field: "cacertfile", reason: "only applies to amqps:// URLs") }
-                    tls?.caFile = try Self.percentDecode(pair.count == 2 ? pair[1] : "", field: "cacertfile")
-                }
-            }
+            let vhostPart = path
             // An empty path is the default vhost; RabbitMQ spells the default vhost "/" as %2F.
             virtualHost = vhostPart.isEmpty ? "/" : try Self.percentDecode(vhostPart, field: "vhost")
         }

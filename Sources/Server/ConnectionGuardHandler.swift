@@ -32,8 +32,10 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var requestLineEnded = false
     /// How much of the blank line that ends the headers (CR LF CR LF) was just read: 0 to 4.
     private var endMatched = 0
-    /// The current request's head, checked as it arrives.
-    private var headCheck = RequestHeadCheck()
+    /// The first request's head, checked as it arrives. Later ones are not: the HTTP layer may
+    /// answer a request before reading its body (a 401, a 413), and the rest of that body
+    /// must not be taken for the next head.
+    private var headCheck: RequestHeadCheck? = RequestHeadCheck()
     private var webSocket = false
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var headerTimer: Scheduled<Void>?
@@ -136,7 +138,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 // Scanned in place, byte by byte, across reads: no copy of what was read.
                 for byte in buffer.readableBytesView {
                     if byte == 10 { requestLineEnded = true }
-                    if let problem = headCheck.take(byte) {
+                    if let problem = headCheck?.take(byte) {
                         logger.debug("server.malformed_request", metadata: ["client.address": "\(address ?? "unknown")"])
                         answerAndClose(context: context, status: "400 Bad Request", message: "the request is not valid HTTP: \(problem)")
                         return
@@ -145,6 +147,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                     if endMatched == 4 { break }
                 }
                 if endMatched == 4 {
+                    headCheck = nil
                     inHeaders = false
                     awaitingAnswer = true
                     headerTimer?.cancel()
@@ -183,7 +186,6 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 headerBytes = 0
                 requestLineEnded = false
                 endMatched = 0
-                headCheck.reset()
             }
             if start == "HTTP/1.1 400", let replaced = Self.withJSONBody(buffer) {
                 context.write(wrapOutboundOut(replaced), promise: promise)

@@ -17,6 +17,8 @@ struct FileController {
         table.add(group, .get, "files/:id", .role(.viewer), use: download)
         table.add(group, .post, "cameras/:id/snapshots", .role(.operator), use: saveSnapshot)
         table.add(group, .get, "snapshots", .role(.viewer), use: snapshots)
+        table.add(group, .post, "cameras/:id/exports", .role(.viewer), use: export)
+        table.add(group, .get, "exports", .role(.viewer), use: exports)
     }
 
     @Sendable func reports(_ request: Request, context: FootfallRequestContext) async throws -> Response {
@@ -45,23 +47,52 @@ struct FileController {
         guard let file = try await saver.save(camera, tenantID: view.caller.user.tenantID, reason: "request", in: view.store,
                                               now: now, audit: audit)
         else {
-            throw APIError(.serviceUnavailable, field: "id", message: "camera \"\(camera.id)\" has no frame yet")
+            throw APIError(.conflict, field: "id", message: "camera \"\(camera.id)\" has no frame yet")
         }
         return try JSONResponse.make(APIModels.FileItem(file), status: .created)
     }
 
     /// Kept snapshots of the cameras the caller may see, newest first: `?camera=&limit=`.
     @Sendable func snapshots(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        try await list(.snapshot, request, context: context)
+    }
+
+    /// A camera's counts over a range (`?from=&to=&bucket=`, as `GET …/counts`) kept as a CSV file.
+    @Sendable func export(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        let view = try TenantView(dependencies, context)
+        let camera = try await view.camera(try context.parameters.decoded("id"))
+        guard let files = dependencies.files else {
+            throw APIError(.serviceUnavailable, message: "no file store is configured to keep exports in")
+        }
+        let now = dependencies.clock()
+        let query = try CountsQuery(request.uri.queryParameters, now: now)
+        let series = try await view.store.countSeries(cameraID: camera.id, from: query.from, to: query.to, bucket: query.bucket)
+        let audit = try Auditor(context, time: now).entry("export.create", "camera:\(camera.id)")
+        let file = try await CountExport(camera: camera, query: query, series: series)
+            .store(tenantID: view.caller.user.tenantID, files: files, catalog: view.store, keepFor: dependencies.exportsKeepFor,
+                   now: now, audit: audit)
+        return try JSONResponse.make(APIModels.FileItem(file), status: .created)
+    }
+
+    /// Kept count exports of the cameras the caller may see, newest first: `?camera=&limit=`.
+    @Sendable func exports(_ request: Request, context: FootfallRequestContext) async throws -> Response {
+        try await list(.export, request, context: context)
+    }
+
+    /// Files of `kind` kept per camera (keys `<kind>s/<tenant>/<camera>/…`), of the sites the
+    /// caller may see, newest first.
+    private func list(_ kind: StoredFile.Kind, _ request: Request, context: FootfallRequestContext) async throws -> Response {
         let view = try TenantView(dependencies, context)
         let parameters = request.uri.queryParameters
         let sites: Set<String>? = view.caller.user.sites.isEmpty ? nil : Set(view.caller.user.sites)
         let limit = try parameters.listLimit() ?? 100
-        var files = try await view.store.files(kind: .snapshot, siteIDs: sites, limit: 1_000)
+        var prefix: String?
         if let camera = parameters.get("camera") {
             let id = try await view.camera(camera).id
-            files = files.filter { $0.key.split(separator: "/").dropFirst(2).first.map(String.init) == id }
+            prefix = "\(kind.rawValue)s/\(view.caller.user.tenantID.uuidString.lowercased())/\(id)/"
         }
-        return try JSONResponse.make(APIModels.FileList(files: Array(files.prefix(limit)).map(APIModels.FileItem.init)))
+        let files = try await view.store.files(kind: kind, siteIDs: sites, keyPrefix: prefix, limit: limit)
+        return try JSONResponse.make(APIModels.FileList(files: files.map(APIModels.FileItem.init)))
     }
 
     @Sendable func download(_ request: Request, context: FootfallRequestContext) async throws -> Response {

@@ -1,6 +1,6 @@
 import FootfallSupport
 import ServiceLifecycle
-#if canImport(CMalloc)
+#if canImport(Glibc)
 import CMalloc
 #endif
 
@@ -18,7 +18,7 @@ public struct MemoryTrimService: Service {
 
     public func run() async throws {
         await runRounds(every: interval, clock: clock) {
-            #if canImport(CMalloc)
+            #if canImport(Glibc)
             _ = malloc_trim(0)
             #endif
         }

@@ -1,5 +1,6 @@
-/// Checks a request's head as its bytes arrive, before any HTTP parser sees them: the request
-/// line must be `METHOD SP target SP HTTP/1.0|1.1` and every header line must have a colon.
+/// Checks a connection's first request head as its bytes arrive, before any HTTP parser sees
+/// them: the request line must be `METHOD SP target SP HTTP/1.0|1.1` (empty lines before it are
+/// skipped, as RFC 9112 asks) and every header line must have a colon.
 /// The HTTP layer would hold a connection with a malformed head until a timeout, answering
 /// nothing; the connection guard answers 400 at once instead.
 struct RequestHeadCheck {
@@ -15,6 +16,11 @@ struct RequestHeadCheck {
     /// Feeds one byte of the head; returns what is wrong once a line shows it.
     mutating func take(_ byte: UInt8) -> String? {
         if !requestLineDone {
+            // Empty lines before the request line are ignored.
+            if byte == 10 && (requestLine.isEmpty || requestLine == [13]) {
+                requestLine.removeAll()
+                return nil
+            }
             if byte == 10 {
                 requestLineDone = true
                 // A line longer than kept is the size limit's to refuse (414), not judged here.
@@ -39,11 +45,6 @@ struct RequestHeadCheck {
             lineLength += 1
             return nil
         }
-    }
-
-    /// Starts again for the next request on the connection.
-    mutating func reset() {
-        self = RequestHeadCheck()
     }
 
     static func problem(inRequestLine line: ArraySlice<UInt8>) -> String? {

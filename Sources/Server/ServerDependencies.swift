@@ -23,13 +23,16 @@ public struct ServerDependencies: Sendable {
     public var files: (any FileStore)?
     /// Keeps cameras' pictures as files (people pixelated by default); nil without a file store.
     public var snapshots: SnapshotSaver?
+    /// How long a count export is kept in the file store.
+    public var exportsKeepFor: Duration
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
                 alertDeliveries: (any WebhookQueue)? = nil, files: (any FileStore)? = nil, snapshots: SnapshotSaver? = nil,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                exportsKeepFor: Duration = .seconds(7 * 86_400), clock: @escaping @Sendable () -> Date = Date.init) {
+        self.exportsKeepFor = exportsKeepFor
         self.snapshots = snapshots ?? files.map { SnapshotSaver(live: live, files: $0) }
         self.store = store
         self.live = live

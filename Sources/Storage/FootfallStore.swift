@@ -146,7 +146,8 @@ public protocol FileCatalog: Sendable {
     @discardableResult
     func addFile(_ file: StoredFile, audit: AuditEntry?) async throws -> Bool
     /// Files of `kind`, newest first, at most `limit`; with `siteIDs`, only files of those sites.
-    func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) async throws -> [StoredFile]
+    /// With `keyPrefix`, only files whose key starts with it (one camera's snapshots).
+    func files(kind: StoredFile.Kind, siteIDs: Set<String>?, keyPrefix: String?, limit: Int) async throws -> [StoredFile]
     /// The file with this id; nil if the tenant has none.
     func file(id: UUID) async throws -> StoredFile?
     /// Unlists up to `limit` files that expired before `date`, soonest expired first, and
@@ -199,6 +200,11 @@ public typealias FootfallStore = CameraStore & CountStore & CameraEventStore & S
     & AlertStore & FileCatalog & ModelStore & AccountStore & TenantStore
 
 extension FileCatalog {
+    /// Files of `kind`, newest first, at most `limit`; with `siteIDs`, only files of those sites.
+    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) async throws -> [StoredFile] {
+        try await files(kind: kind, siteIDs: siteIDs, keyPrefix: nil, limit: limit)
+    }
+
     /// Lists a file without an audit entry (what Footfall makes itself: reports, archives).
     @discardableResult
     public func addFile(_ file: StoredFile) async throws -> Bool {

@@ -22,10 +22,11 @@ extension InMemoryStore {
         }
     }
 
-    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) -> [StoredFile] {
+    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, keyPrefix: String?, limit: Int) -> [StoredFile] {
         read { space in
             Array(space.files.values
-                .filter { file in file.kind == kind && (siteIDs.map { ids in file.siteID.map(ids.contains) ?? false } ?? true) }
+                .filter { file in file.kind == kind && (siteIDs.map { ids in file.siteID.map(ids.contains) ?? false } ?? true)
+                    && (keyPrefix.map(file.key.hasPrefix) ?? true) }
                 .sorted { ($0.created, $0.id.uuidString) > ($1.created, $1.id.uuidString) }
                 .prefix(max(0, limit)))
         }

@@ -29,13 +29,14 @@ extension PostgresStore {
         }
     }
 
-    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) async throws -> [StoredFile] {
+    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, keyPrefix: String?, limit: Int) async throws -> [StoredFile] {
         let tenant = configuration.tenantID
         let sites = siteIDs.map { Array($0) }
         return try await transaction("read files", reading: true) { [self] connection in
             try await connection.query("""
                 SELECT \(unescaped: Self.fileColumns) FROM files
                 WHERE tenant_id = \(tenant) AND kind = \(kind.rawValue) AND (\(sites)::text[] IS NULL OR site_id = ANY(\(sites)::text[]))
+                    AND (\(keyPrefix)::text IS NULL OR starts_with(object_key, \(keyPrefix)::text))
                 ORDER BY created_at DESC, id DESC LIMIT \(max(0, limit))
                 """, logger: logger).collect().map { try Self.file($0.decode(FileRow.self)) }
         }

@@ -26,11 +26,15 @@ extension SQLiteStore {
         }
     }
 
-    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, limit: Int) async throws -> [StoredFile] {
+    public func files(kind: StoredFile.Kind, siteIDs: Set<String>?, keyPrefix: String?, limit: Int) async throws -> [StoredFile] {
         let tenant = tenant
         let rows = try await database.read { connection in
-            try connection.query("SELECT \(Self.fileColumns) FROM files WHERE tenant_id = ? AND kind = ? ORDER BY created_ms DESC, id DESC",
-                                 [tenant, .text(kind.rawValue)])
+            // Compared by substr: `_` and `%` in a prefix would be wildcards to LIKE.
+            try connection.query("""
+                SELECT \(Self.fileColumns) FROM files WHERE tenant_id = ? AND kind = ?
+                    AND (? IS NULL OR substr(object_key, 1, length(?)) = ?)
+                ORDER BY created_ms DESC, id DESC
+                """, [tenant, .text(kind.rawValue), Self.text(keyPrefix), Self.text(keyPrefix), Self.text(keyPrefix)])
         }
         // Every file of the kind is read and the sites filtered here: a tenant keeps a few
         // thousand reports, and SQLite serves one site's installation.

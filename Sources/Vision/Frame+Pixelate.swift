@@ -7,7 +7,7 @@ extension Frame {
     public func pixelating(_ boxes: [Box]) -> Frame {
         var result = self
         result.pixels.withUnsafeMutableBufferPointer { pixels in
-            for box in boxes {
+            for box in boxes where [box.x, box.y, box.width, box.height].allSatisfy(\.isFinite) {
                 let padX = box.width * 0.1, padY = box.height * 0.1
                 let left = Swift.max(0, Int(box.x - padX)), top = Swift.max(0, Int(box.y - padY))
                 let right = Swift.min(width, Int((box.x + box.width + padX).rounded(.up)))

@@ -61,6 +61,8 @@ struct AMQPConfigurationTLSTests {
         #expect(configuration.port == 5671)
         #expect(configuration.description.hasPrefix("amqps://u:***@broker.example:5671/%2F"))
         #expect(try AMQPConfiguration(url: "amqps://broker.example:6000").tls == AMQPConfiguration.TLS())
+        let noPath = try AMQPConfiguration(url: "amqps://broker.example?cacertfile=/etc/ca.pem")
+        #expect(noPath.host == "broker.example" && noPath.tls?.caFile == "/etc/ca.pem" && noPath.virtualHost == "/")
         #expect(try AMQPConfiguration(url: "amqp://broker.example").tls == nil)
         #expect(throws: AMQPError.badURL(field: "cacertfile", reason: "only applies to amqps:// URLs")) {
             try AMQPConfiguration(url: "amqp://broker.example/%2F?cacertfile=/etc/ca.pem")

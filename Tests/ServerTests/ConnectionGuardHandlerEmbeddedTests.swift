@@ -90,6 +90,17 @@ struct ConnectionGuardHandlerEmbeddedTests {
         #expect(channel.isActive, "answered: the request timer is off until the next request's headers end")
     }
 
+    @Test func aBodyReadAfterAnEarlyAnswerIsNotTakenForTheNextHead() async throws {
+        let channel = try await Self.channel(ConnectionLimits())
+        try Self.send(channel, "POST /x HTTP/1.1\r\nContent-Length: 30\r\n\r\n")
+        // Refused before its body was read (a 401, a 413), then the body arrives.
+        try channel.writeOutbound(ByteBuffer(string: "HTTP/1.1 401 Unauthorized\r\ncontent-length: 2\r\n\r\n{}"))
+        _ = try Self.answered(channel)
+        try Self.send(channel, "not a request line, a body\r\n\r\n")
+        #expect(try Self.answered(channel) == "", "no answer of the guard's own")
+        #expect(channel.isActive)
+    }
+
     @Test func theEmptyBadRequestOfTheHTTPLayerGetsAJSONBody() async throws {
         let channel = try await Self.channel(ConnectionLimits())
         try Self.send(channel, "GARBAGE\r\n\r\n")

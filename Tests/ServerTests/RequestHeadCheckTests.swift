@@ -12,7 +12,8 @@ struct RequestHeadCheckTests {
 
     @Test func wellFormedHeadsPass() {
         for head in ["GET / HTTP/1.1\r\nHost: x\r\n\r\n", "POST /api/v1/cameras?x=1 HTTP/1.0\r\nContent-Length: 2\r\n\r\n",
-                     "GET /%64oor HTTP/1.1\r\n\r\n", "OPTIONS * HTTP/1.1\r\nHost:x\r\n\r\n", "GET / HTTP/1.1\nHost: x\n\n"] {
+                     "GET /%64oor HTTP/1.1\r\n\r\n", "OPTIONS * HTTP/1.1\r\nHost:x\r\n\r\n", "GET / HTTP/1.1\nHost: x\n\n",
+                     "\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"] {
             #expect(problem(head) == nil, "\(head)")
         }
     }

@@ -104,6 +104,8 @@ struct RouteAccessTests {
         "GET /api/v1/reports": { _, _ in ("/api/v1/reports", nil) },
         "GET /api/v1/models": { _, _ in ("/api/v1/models", nil) },
         "GET /api/v1/snapshots": { _, _ in ("/api/v1/snapshots", nil) },
+        "GET /api/v1/exports": { _, _ in ("/api/v1/exports", nil) },
+        "POST /api/v1/cameras/:id/exports": { _, _ in ("/api/v1/cameras/door/exports", nil) },
         "POST /api/v1/cameras/:id/snapshots": { _, _ in ("/api/v1/cameras/door/snapshots", nil) },
         "GET /api/v1/models/logs": { _, _ in ("/api/v1/models/logs?camera=door", nil) },
         "GET /api/v1/files/:id": { fixture, _ in

@@ -72,10 +72,17 @@ extension StoreConformanceTests {
             let theirs = snapshot("snapshots/o/gate/a.jpg", expires: 10)
             #expect(try await store.scoped(to: other.id).addFile(theirs))
 
+            // One camera's, by key prefix: `_` is a plain character, not a wildcard.
+            let underscore = snapshot("snapshots/t/do_r/a.jpg", expires: nil), lookalike = snapshot("snapshots/t/doXr/a.jpg", expires: nil)
+            for file in [underscore, lookalike] { #expect(try await store.addFile(file)) }
+            #expect(try await store.files(kind: .snapshot, siteIDs: nil, keyPrefix: "snapshots/t/do_r/", limit: 10).map(\.id) == [underscore.id])
+            #expect(Set(try await store.files(kind: .snapshot, siteIDs: nil, keyPrefix: "snapshots/t/door/", limit: 10).map(\.id))
+                    == [later.id, sooner.id, kept.id])
             #expect(try await store.removeExpiredFiles(before: Self.at(5), limit: 10).isEmpty)
             #expect(try await store.removeExpiredFiles(before: Self.at(200), limit: 1).map(\.id) == [sooner.id])
             #expect(try await store.removeExpiredFiles(before: Self.at(200), limit: 10).map(\.id) == [later.id])
-            #expect(try await store.files(kind: .snapshot, siteIDs: nil, limit: 10).map(\.id) == [kept.id], "no expiry: kept")
+            #expect(try await store.files(kind: .snapshot, siteIDs: nil, keyPrefix: "snapshots/t/door/", limit: 10).map(\.id) == [kept.id],
+                    "no expiry: kept")
             #expect(try await store.file(id: theirs.id) == nil)
             #expect(try await store.scoped(to: other.id).file(id: theirs.id) != nil, "another tenant's are its own round's")
         }
