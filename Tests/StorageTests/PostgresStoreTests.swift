@@ -61,6 +61,21 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func countTablesHaveNoPictureOrAppearanceColumns() async throws {
+        try await PostgresTestDatabase.withStore { _, database in
+            let columns = try await rows("""
+                SELECT table_name || '.' || column_name || ':' || data_type FROM information_schema.columns
+                WHERE table_schema = 'public' AND table_name IN ('crossing_events', 'counting_results', 'camera_events',
+                    'model_logs', 'analytics_rollups')
+                """, database: database)
+            #expect(columns.count > 20)
+            for column in columns {
+                #expect(!column.hasSuffix(":bytea"), "\(column) could hold bytes")
+                #expect(!NoPersonalData.suspect(String(column.split(separator: ":")[0].split(separator: ".")[1])), "\(column)")
+            }
+        }
+    }
+
     @Test func streamCredentialsAreSealedAtRest() async throws {
         try await PostgresTestDatabase.withStore { store, database in
             try await store.saveCamera(camera)

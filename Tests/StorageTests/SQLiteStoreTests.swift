@@ -127,3 +127,33 @@ struct MigrationChecksumTests {
         #expect(SQLiteMigrations.all.map(\.checksum) == ["57aa01f73922755a", "35ab08f0c4500f8b", "100bf389767aec89", "ed8dc5c651ea71b0", "ff338516b0d7df65", "a9aa1bcf4f2d4dc2", "a525507f724d04c9", "f5c60154392439e8", "26b60837c9718acc", "9dbf183d091bda8d"])
     }
 }
+
+/// Crossings, counts, dwell times and model figures hold no personal data: no column could
+/// keep a picture or the appearance of a person (a track is a number for one pass).
+struct SQLiteNoPersonalDataTests {
+    @Test func countTablesHaveNoPictureOrAppearanceColumns() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+        for table in ["crossing_events", "counting_results", "camera_events", "model_logs"] {
+            let columns = try await store.database.read { connection in
+                try connection.query("SELECT name, type FROM pragma_table_info(?)", [.text(table)])
+                    .map { ($0[0].string ?? "", ($0[1].string ?? "").uppercased()) }
+            }
+            #expect(!columns.isEmpty, "\(table) exists")
+            for (name, type) in columns {
+                #expect(type != "BLOB", "\(table).\(name) could hold bytes")
+                #expect(!NoPersonalData.suspect(name), "\(table).\(name)")
+            }
+        }
+    }
+}
+
+/// Names of columns that would keep a person's picture or appearance.
+enum NoPersonalData {
+    static func suspect(_ column: String) -> Bool {
+        ["image", "picture", "jpeg", "snapshot", "appearance", "embedding", "feature", "face", "histogram"]
+            .contains { column.lowercased().contains($0) }
+    }
+}
