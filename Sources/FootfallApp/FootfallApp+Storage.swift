@@ -22,12 +22,13 @@ extension FootfallApp {
         prepare: @escaping @Sendable (any FootfallStore) async throws -> T
     ) async throws -> (setup: StoreSetup, prepared: T) {
         let days = configuration.retentionDays
+        var retention = Retention()
+        retention.crossings = .seconds(days.crossings * 86_400)
+        retention.countingResults = .seconds(days.minutes * 86_400)
+        retention.cameraEvents = .seconds(days.cameraEvents * 86_400)
+        retention.auditLogs = .seconds(days.audit * 86_400)
         guard let url = configuration.databaseURL else {
             let store = try openStore(dataDirectory: configuration.dataDirectory, migrate: migrate)
-            var retention = SQLiteStore.Retention()
-            retention.crossings = .seconds(days.crossings * 86_400)
-            retention.countingResults = .seconds(days.minutes * 86_400)
-            retention.cameraEvents = .seconds(days.cameraEvents * 86_400)
             let services: [any Service] = archive.map { [SQLiteRetentionService(store: store, retention: retention, archive: $0, logger: logger)] } ?? []
             return (StoreSetup(store: store, services: services, description: store.path), try await prepare(store))
         }
@@ -42,11 +43,6 @@ extension FootfallApp {
                                            tenantID: postgres.tenantID)
         }
         let store = PostgresStore(configuration: postgres, readReplica: replica, logger: logger)
-        var retention = PostgresStore.Retention()
-        retention.crossings = .seconds(days.crossings * 86_400)
-        retention.countingResults = .seconds(days.minutes * 86_400)
-        retention.cameraEvents = .seconds(days.cameraEvents * 86_400)
-        retention.auditLogs = .seconds(days.audit * 86_400)
         let maintenance = PostgresMaintenanceService(store: store, retention: retention, archive: archive, logger: logger)
         return (StoreSetup(store: store, services: [store, maintenance],
                            description: postgres.redactedDescription), prepared)

@@ -11,13 +11,13 @@ import Storage
 public struct PostgresMaintenanceService: Service {
     public let store: PostgresStore
     public var interval: Duration
-    public var retention: PostgresStore.Retention
+    public var retention: Retention
     /// Where expired partitions are archived before they are dropped; nil drops them unarchived.
     public var archive: (any FileStore)?
     private let logger: Logger
     private let clock: @Sendable () -> Date
 
-    public init(store: PostgresStore, interval: Duration = .seconds(3_600), retention: PostgresStore.Retention = .init(),
+    public init(store: PostgresStore, interval: Duration = .seconds(3_600), retention: Retention = .init(),
                 archive: (any FileStore)? = nil, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.interval = interval

@@ -3,27 +3,6 @@ import PostgresNIO
 import Storage
 
 extension PostgresStore {
-    /// How long each partitioned table keeps its rows (whole months past this are dropped).
-    public struct Retention: Sendable {
-        public var crossings: Duration = .seconds(30 * 86_400)
-        public var countingResults: Duration = .seconds(400 * 86_400)
-        public var cameraEvents: Duration = .seconds(90 * 86_400)
-        public var auditLogs: Duration = .seconds(365 * 86_400)
-        public var modelLogs: Duration = .seconds(30 * 86_400)
-
-        public init() {}
-
-        func duration(of table: String) -> Duration {
-            switch table {
-            case "crossing_events": crossings
-            case "counting_results": countingResults
-            case "camera_events": cameraEvents
-            case "audit_logs": auditLogs
-            default: modelLogs
-            }
-        }
-    }
-
     /// Creates the monthly partitions of every partitioned table from this month to `monthsAhead` ahead.
     public func createPartitionsAhead(now: Date, monthsAhead: Int = 3) async throws {
         var calendar = Calendar(identifier: .gregorian)

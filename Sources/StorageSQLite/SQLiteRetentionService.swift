@@ -9,14 +9,14 @@ import Storage
 /// (`SQLiteStore.archiveExpiredMonths`). Failures are logged and tried again next round.
 public struct SQLiteRetentionService: Service {
     private let store: SQLiteStore
-    private let retention: SQLiteStore.Retention
+    private let retention: Retention
     private let archive: any FileStore
     private let interval: Duration
     private let clock: AnyClock
     private let wallClock: @Sendable () -> Date
     private let logger: Logger
 
-    public init(store: SQLiteStore, retention: SQLiteStore.Retention = .init(), archive: any FileStore, interval: Duration = .seconds(3_600),
+    public init(store: SQLiteStore, retention: Retention = .init(), archive: any FileStore, interval: Duration = .seconds(3_600),
                 clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
         self.retention = retention

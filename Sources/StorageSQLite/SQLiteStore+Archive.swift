@@ -2,26 +2,6 @@ import Foundation
 import Storage
 
 extension SQLiteStore {
-    /// How long the embedded database keeps each kind of time series before it is archived
-    /// (the audit trail is kept whole).
-    public struct Retention: Sendable, Hashable {
-        public var crossings: Duration = .seconds(30 * 86_400)
-        public var countingResults: Duration = .seconds(400 * 86_400)
-        public var cameraEvents: Duration = .seconds(90 * 86_400)
-        public var modelLogs: Duration = .seconds(30 * 86_400)
-
-        public init() {}
-
-        func duration(of table: String) -> Duration {
-            switch table {
-            case "crossing_events": crossings
-            case "counting_results": countingResults
-            case "model_logs": modelLogs
-            default: cameraEvents
-            }
-        }
-    }
-
     /// The tables retention archives, their time column, and its units per second.
     static let archivedTables: [(table: String, column: String, perSecond: Int64)] = [
         ("crossing_events", "time_ms", 1_000), ("counting_results", "minute", 1), ("camera_events", "time_ms", 1_000),
