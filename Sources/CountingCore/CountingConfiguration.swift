@@ -7,9 +7,26 @@ public struct CountingConfiguration: Hashable, Sendable {
     /// Seconds a person must stay in a zone before counting as inside.
     public var zoneMinimumDwell: Double
 
-    public init(tracker: TrackerConfiguration = .init(), lineHysteresis: Double = 0.1, zoneMinimumDwell: Double = 0) {
+    /// Longest time, in seconds, between a track ending near a line and another starting across
+    /// it for the two to count as one person crossing (0 turns this off). See `FragmentLinker`.
+    /// Such a crossing is reported up to this long (plus the confirmation time) after it happened.
+    public var fragmentLinkSeconds: Double
+    /// How close to the line, in box heights, the two tracks must end and start, and how far the
+    /// new one may be from where the old one was heading.
+    public var fragmentReach: Double
+
+    public init(tracker: TrackerConfiguration = .init(), lineHysteresis: Double = 0.1, zoneMinimumDwell: Double = 0,
+                fragmentLinkSeconds: Double = 1, fragmentReach: Double = 1) {
         self.tracker = tracker
         self.lineHysteresis = lineHysteresis
         self.zoneMinimumDwell = zoneMinimumDwell
+        self.fragmentLinkSeconds = fragmentLinkSeconds
+        self.fragmentReach = fragmentReach
+    }
+
+    /// The longest time between a crossing and its report: the confirmation time, plus the
+    /// fragment link time when linking is on.
+    public var countingDelaySeconds: Double {
+        tracker.confirmationSeconds + (fragmentLinkSeconds > 0 && fragmentReach > 0 ? fragmentLinkSeconds : 0)
     }
 }

@@ -2,6 +2,8 @@
 ///
 /// Crossings made by a track before it is confirmed are held back and reported, with the
 /// time they happened, once it is confirmed; they are dropped if the track dies unconfirmed.
+/// A crossing the tracker lost the person during is counted from the two fragments of track
+/// on either side of the line (`FragmentLinker`).
 /// State for a track is dropped when the tracker removes it, so memory stays bounded by the
 /// people in view however long the stream runs.
 public struct CountingEngine: Sendable {
@@ -12,6 +14,9 @@ public struct CountingEngine: Sendable {
     public private(set) var zoneCounters: [ZoneCounter]
     private var pending: [Int: [(line: Int, direction: CrossingDirection, time: Double)]] = [:]
     private var occupancyBefore: [Int] = []
+    private var linker: FragmentLinker
+    /// Lines each unconfirmed track has crossed on its own, by index.
+    private var crossedBeforeConfirmation: [Int: Set<Int>] = [:]
 
     public init(geometry: Geometry, configuration: CountingConfiguration = .init()) {
         self.geometry = geometry
@@ -19,6 +24,7 @@ public struct CountingEngine: Sendable {
         self.tracker = Tracker(configuration: configuration.tracker)
         self.lineCounters = geometry.lines.map(LineCounter.init)
         self.zoneCounters = geometry.zones.map { ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell) }
+        self.linker = FragmentLinker(linkSeconds: configuration.fragmentLinkSeconds, reach: configuration.fragmentReach)
     }
 
     /// Same as `init(geometry:configuration:)` with default counting settings and this tracker.
@@ -34,7 +40,8 @@ public struct CountingEngine: Sendable {
 
     /// Number of tracks held by the counters: bounded by the live tracks.
     public var retainedTrackStates: Int {
-        pending.count + lineCounters.reduce(0) { $0 + $1.trackedCount }
+        pending.count + crossedBeforeConfirmation.count + linker.trackedCount
+            + lineCounters.reduce(0) { $0 + $1.trackedCount }
             + zoneCounters.reduce(0) { $0 + $1.trackedCount }
     }
 
@@ -49,16 +56,29 @@ public struct CountingEngine: Sendable {
         for track in update.observed {
             let point = track.box.bottomCenter
             let band = configuration.lineHysteresis * track.box.height
+            linker.observe(track)
             for index in lineCounters.indices {
                 guard let direction = lineCounters[index].observe(trackID: track.id, point: point, band: band) else { continue }
+                if !track.isConfirmed { crossedBeforeConfirmation[track.id, default: []].insert(index) }
                 pending[track.id, default: []].append((index, direction, time))
             }
             guard track.isConfirmed else { continue }
+            for link in linker.confirm(track, counters: lineCounters, band: configuration.lineHysteresis,
+                                       crossedBefore: crossedBeforeConfirmation.removeValue(forKey: track.id) ?? []) {
+                let totals = lineCounters[link.line].commit(link.direction)
+                events.append(.crossing(LineCrossing(
+                    line: geometry.lines[link.line].name, direction: link.direction,
+                    trackID: track.id, time: link.time, totalIn: totals.totalIn, totalOut: totals.totalOut,
+                    linkedTrackID: link.endedTrackID)))
+            }
             if let held = pending.removeValue(forKey: track.id) {
                 for crossing in held {
+                    let line = geometry.lines[crossing.line]
+                    // Already counted when this track's fragment was linked to a newer one.
+                    guard !linker.wasCounted(trackID: track.id, line: line, direction: crossing.direction) else { continue }
                     let totals = lineCounters[crossing.line].commit(crossing.direction)
                     events.append(.crossing(LineCrossing(
-                        line: geometry.lines[crossing.line].name, direction: crossing.direction,
+                        line: line.name, direction: crossing.direction,
                         trackID: track.id, time: crossing.time, totalIn: totals.totalIn, totalOut: totals.totalOut)))
                 }
             }
@@ -69,11 +89,14 @@ public struct CountingEngine: Sendable {
         }
         for id in update.removed {
             pending[id] = nil
+            crossedBeforeConfirmation[id] = nil
+            linker.remove(trackID: id)
             for index in lineCounters.indices { lineCounters[index].forget(trackID: id) }
             for index in zoneCounters.indices {
                 if let visit = zoneCounters[index].forget(trackID: id) { events.append(.zoneExited(visit)) }
             }
         }
+        linker.prune(time: time)
         for (index, counter) in zoneCounters.enumerated() where counter.occupancy != occupancyBefore[index] {
             events.append(.occupancy(ZoneOccupancy(zone: counter.zone.name, occupancy: counter.occupancy, time: time)))
         }
@@ -101,6 +124,8 @@ public struct CountingEngine: Sendable {
         }
         lineCounters = keptLines
         pending = held
+        // Line indices changed; this only lets a track that crossed on its own skip a link.
+        crossedBeforeConfirmation = [:]
         geometry = newGeometry
     }
 }

@@ -16,14 +16,19 @@ public struct LineCrossing: Hashable, Sendable {
     /// The line's running totals including this crossing.
     public var totalIn: Int
     public var totalOut: Int
+    /// When the crossing was counted from two fragments of track (the tracker lost the person
+    /// on the line), the track that ended; `trackID` is the one that started across the line.
+    public var linkedTrackID: Int?
 
-    public init(line: String, direction: CrossingDirection, trackID: Int, time: Double, totalIn: Int, totalOut: Int) {
+    public init(line: String, direction: CrossingDirection, trackID: Int, time: Double, totalIn: Int, totalOut: Int,
+                linkedTrackID: Int? = nil) {
         self.line = line
         self.direction = direction
         self.trackID = trackID
         self.time = time
         self.totalIn = totalIn
         self.totalOut = totalOut
+        self.linkedTrackID = linkedTrackID
     }
 
     /// A stable identifier for storage to de-duplicate on: the same crossing always gets the

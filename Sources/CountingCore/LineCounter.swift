@@ -22,10 +22,14 @@ public struct LineCounter: Sendable {
     /// Number of tracks whose last side is remembered (bounded by the live tracks).
     public var trackedCount: Int { lastSide.count }
 
+    /// Signed distance in pixels from the line through `a` and `b`: positive on side +1.
+    public func distance(of p: Point) -> Double {
+        ((line.b.x - line.a.x) * (p.y - line.a.y) - (line.b.y - line.a.y) * (p.x - line.a.x)) * inverseLength
+    }
+
     /// −1, 0 or +1 as `CountingLine.side(of:)`, but 0 within `band` pixels of the line.
     public func side(of p: Point, band: Double) -> Int {
-        let cross = (line.b.x - line.a.x) * (p.y - line.a.y) - (line.b.y - line.a.y) * (p.x - line.a.x)
-        let distance = cross * inverseLength
+        let distance = distance(of: p)
         if distance > band { return 1 }
         if distance < -band { return -1 }
         return 0

@@ -3,8 +3,11 @@
 /// 1. confident detections ↔ confirmed tracks (matched last step or lost),
 /// 2. weak detections ↔ confirmed tracks still unmatched that were matched last step,
 /// 3. remaining confident detections ↔ tentative tracks,
-/// 4. remaining confident detections ↔ lost confirmed tracks, by centre distance.
-/// Remaining confident detections start tentative tracks, confirmed after `hitsToConfirm` hits.
+/// 4. remaining confident detections ↔ tracks matched last step, by centre distance within
+///    the distance a person can move in the time since (for low frame rates),
+/// 5. remaining confident detections ↔ lost confirmed tracks, by centre distance.
+/// Remaining confident detections start tentative tracks, confirmed once seen for
+/// `confirmationSeconds`.
 /// Tracks die after a time without a match, so behaviour does not change with the frame rate.
 public struct Tracker: Sendable {
     /// The result of one step.
@@ -69,6 +72,10 @@ public struct Tracker: Sendable {
                   detection: { $0.confidence >= c.lowConfidence && $0.confidence < c.highConfidence })
         associate(detections, time: time, limit: c.tentativeMatchLimit, fuse: c.fuseScore,
                   track: { !$0.track.isConfirmed }, detection: { $0.confidence >= c.highConfidence })
+        if c.maximumSpeed > 0 && dt > 0 {
+            associate(detections, time: time, limit: c.maximumSpeed * dt, fuse: false, byDistance: true,
+                      track: { $0.wasMatched }, detection: { $0.confidence >= c.highConfidence })
+        }
         if c.recoveryDistance > 0 {
             associate(detections, time: time, limit: c.recoveryDistance, fuse: false, byDistance: true,
                       track: { $0.track.isConfirmed && !$0.wasMatched },
@@ -100,7 +107,7 @@ public struct Tracker: Sendable {
         where !detectionUsed[index] && detection.confidence >= c.newTrackConfidence {
             var track = Track(id: nextID, box: detection.box, score: detection.confidence, time: time)
             nextID += 1
-            track.isConfirmed = c.hitsToConfirm <= 1
+            track.isConfirmed = c.confirmationSeconds <= 0
             states.append(State(track: track, filter: KalmanBoxFilter(box: detection.box), wasMatched: true))
             observed.append(track)
         }
@@ -160,7 +167,8 @@ public struct Tracker: Sendable {
             track.hits += 1
             track.lastSeen = time
             track.score = detection.confidence
-            if track.hits >= configuration.hitsToConfirm { track.isConfirmed = true }
+            // The small allowance keeps a span of exactly n frame intervals from rounding below it.
+            if track.lastSeen - track.firstSeen >= configuration.confirmationSeconds - 1e-6 { track.isConfirmed = true }
             states[t].track = track
         }
     }

@@ -15,14 +15,22 @@ public struct TrackerConfiguration: Hashable, Sendable {
     public var secondMatchLimit: Double
     /// Third round (remaining confident detections ↔ tentative tracks) cost limit.
     public var tentativeMatchLimit: Double
-    /// Fourth round (remaining confident detections ↔ lost confirmed tracks): the largest
+    /// Fifth round (remaining confident detections ↔ lost confirmed tracks): the largest
     /// distance between predicted and detected centres, in predicted box heights, for a lost
     /// person to be found again when boxes no longer overlap (0 turns the round off).
     public var recoveryDistance: Double
+    /// Fourth round (remaining confident detections ↔ tracks still unmatched that were matched
+    /// last step, tentative ones included): the fastest a person moves, in box heights per
+    /// second. A detection within this speed of a track's prediction extends it even when the
+    /// boxes no longer overlap, which at a low frame rate (a walker moves half a body width
+    /// between frames at 5 frames/s) is the usual case (0 turns the round off).
+    public var maximumSpeed: Double
     /// Weigh IoU by the detection's confidence in the first and third rounds.
     public var fuseScore: Bool
-    /// Matched steps needed before a track is confirmed and counted.
-    public var hitsToConfirm: Int
+    /// Seconds from a track's first to its latest matched detection before it is confirmed and
+    /// counted (0: confirmed at birth). A time, not a number of frames, so that a person needs
+    /// to be seen as long at 5 frames/s as at 30.
+    public var confirmationSeconds: Double
     /// A confirmed track unmatched for longer than this is removed.
     public var maximumLostSeconds: Double
     /// A tentative track unmatched for longer than this is removed (0: at its first miss).
@@ -36,8 +44,9 @@ public struct TrackerConfiguration: Hashable, Sendable {
         secondMatchLimit: Double = 0.5,
         tentativeMatchLimit: Double = 0.7,
         recoveryDistance: Double = 0.35,
+        maximumSpeed: Double = 2,
         fuseScore: Bool = true,
-        hitsToConfirm: Int = 4,
+        confirmationSeconds: Double = 0.1,
         maximumLostSeconds: Double = 1.0,
         maximumTentativeLostSeconds: Double = 0
     ) {
@@ -48,8 +57,9 @@ public struct TrackerConfiguration: Hashable, Sendable {
         self.secondMatchLimit = secondMatchLimit
         self.tentativeMatchLimit = tentativeMatchLimit
         self.recoveryDistance = recoveryDistance
+        self.maximumSpeed = maximumSpeed
         self.fuseScore = fuseScore
-        self.hitsToConfirm = hitsToConfirm
+        self.confirmationSeconds = confirmationSeconds
         self.maximumLostSeconds = maximumLostSeconds
         self.maximumTentativeLostSeconds = maximumTentativeLostSeconds
     }

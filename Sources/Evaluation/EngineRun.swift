@@ -5,7 +5,9 @@ import FootfallSupport
 public struct EngineRun {
     /// The tracks, as they are known once the run ends: with `backfill`, boxes of a track from
     /// before its confirmation are kept (the engine counts those frames too); with `fillGaps`,
-    /// frames in which a track was briefly lost are filled in by interpolation.
+    /// frames in which a track was briefly lost are filled in by interpolation. Two tracks whose
+    /// fragments the engine joined to count a crossing are reported as one when the first ended
+    /// before the second began.
     public var trajectories = Trajectories()
     public var lineCounts: [(countIn: Int, countOut: Int)] = []
     /// Mean confirmed occupancy per zone over all frames.
@@ -26,6 +28,7 @@ public struct EngineRun {
         var engine = CountingEngine(geometry: geometry, configuration: configuration)
         var observations: [Int: [(frame: Int, box: Box)]] = [:]
         var confirmed = Set<Int>()
+        var links: [(ended: Int, started: Int)] = []
         var occupancySums = [Double](repeating: 0, count: geometry.zones.count)
         var result = EngineRun()
         var elapsed = Duration.zero
@@ -33,13 +36,27 @@ public struct EngineRun {
         for (index, frameDetections) in detections.enumerated() {
             let frame = index + 1
             let started = clock.now
-            _ = engine.step(detections: frameDetections, time: Double(index) / frameRate)
+            let events = engine.step(detections: frameDetections, time: Double(index) / frameRate)
             elapsed += clock.now - started
+            for case .crossing(let crossing) in events {
+                if let ended = crossing.linkedTrackID { links.append((ended, crossing.trackID)) }
+            }
             for track in engine.observed where backfill || track.isConfirmed {
                 observations[track.id, default: []].append((frame, useDetectionBoxes ? track.detection : track.box))
                 if track.isConfirmed { confirmed.insert(track.id) }
             }
             for (zone, counter) in engine.zoneCounters.enumerated() { occupancySums[zone] += Double(counter.occupancy) }
+        }
+        var mergedInto: [Int: Int] = [:]
+        for link in links {
+            var root = link.ended
+            while let next = mergedInto[root] { root = next }
+            guard let ended = observations[root], let started = observations[link.started],
+                  let end = ended.last, let start = started.first, end.frame < start.frame else { continue }
+            observations[root] = ended + started
+            observations[link.started] = nil
+            confirmed.remove(link.started)
+            mergedInto[link.started] = root
         }
         for id in confirmed {
             let points = observations[id]!

@@ -26,6 +26,13 @@ public struct EvaluationReport: Sendable {
 
     /// Σ |count − true count| over every line and direction, divided by Σ true counts.
     public var countError: Double? {
+        guard let tally = countTally else { return nil }
+        return tally.truth > 0 ? Double(tally.mistakes) / Double(tally.truth) : (tally.mistakes == 0 ? 0 : nil)
+    }
+
+    /// Σ |count − true count| over every line and direction, and Σ true counts; nil without
+    /// lines or ground truth.
+    public var countTally: (mistakes: Int, truth: Int)? {
         guard !lines.isEmpty else { return nil }
         var error = 0, truth = 0
         for line in lines {
@@ -33,7 +40,7 @@ public struct EvaluationReport: Sendable {
             error += abs(line.countIn - gtIn) + abs(line.countOut - gtOut)
             truth += gtIn + gtOut
         }
-        return truth > 0 ? Double(error) / Double(truth) : (error == 0 ? 0 : nil)
+        return (error, truth)
     }
 
     /// One line of JSON: `{"frames","fps","mota","motp","idf1","idsw","fp","fn","lines","zones"}`;

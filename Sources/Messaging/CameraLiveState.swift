@@ -45,6 +45,10 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
     /// Detection could not keep up and the camera ran at its minimum analysis rate in the last
     /// few seconds; nil until known.
     public var reducedRate: Bool?
+    /// The longest time, in seconds, between a crossing and its count: a person must be seen
+    /// for a moment before being counted, and a crossing the tracker lost the person during
+    /// is counted once the person is found across the line. Nil when not known.
+    public var countingDelaySeconds: Double?
 
     public init(cameraID: String, status: CameraStatus = .connecting, framesPerSecond: Double = 0,
                 updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = [], frameWidth: Int? = nil,

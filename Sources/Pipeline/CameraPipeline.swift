@@ -73,7 +73,8 @@ public struct CameraPipeline: Service {
         (camera.geometryVersion, camera.geometry) = geometryFeed.latest
         // Today's totals so far come first, so the first state anyone sees already has them.
         var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
-                            start: start, storedToday: await storedTotals(on: start))
+                            start: start, storedToday: await storedTotals(on: start),
+                            countingDelay: configuration.counting.countingDelaySeconds)
         run.modelMinutes = configuration.model.map { ModelMinuteAccumulator(cameraID: camera.id, model: $0) }
         if let model = configuration.model {
             // Listed with what is known of it, before any figure registers it with less.

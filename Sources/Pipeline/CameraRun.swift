@@ -48,9 +48,10 @@ struct CameraRun {
         var cameOnline = false
     }
 
-    /// A run of `camera` starting at `start`, with the crossings already stored today.
+    /// A run of `camera` starting at `start`, with the crossings already stored today;
+    /// `countingDelay` is shown live (see `CountingConfiguration.countingDelaySeconds`).
     init(camera: Camera, runID: String, start: Date, storedToday: [String: CrossingTotals],
-         outboxCapacity: Int = 10_000) {
+         outboxCapacity: Int = 10_000, countingDelay: Double? = nil) {
         self.cameraID = camera.id
         self.runID = runID
         self.start = start
@@ -63,6 +64,7 @@ struct CameraRun {
                 return .init(name: line.name, countIn: today.countIn, countOut: today.countOut)
             },
             zones: camera.geometry.zones.map { .init(name: $0.name) }, geometryVersion: camera.geometryVersion)
+        self.live.countingDelaySeconds = countingDelay
         self.outbox = CrossingOutbox(capacity: outboxCapacity)
         self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
         self.rate = FrameRateMeter(start: start)

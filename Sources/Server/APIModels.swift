@@ -50,6 +50,8 @@ enum APIModels {
         var dropped: Double?
         /// Detection was behind and the camera ran at its minimum analysis rate, once known.
         var reducedRate: Bool?
+        /// Seconds a crossing may take to be counted, once known.
+        var countingDelay: Double?
 
         init(_ state: CameraLiveState) {
             id = state.cameraID
@@ -61,6 +63,7 @@ enum APIModels {
             frame = state.frameWidth.flatMap { width in state.frameHeight.map { FrameSize(width: width, height: $0) } }
             dropped = state.droppedFraction.map { ($0 * 1_000).rounded() / 1_000 }
             reducedRate = state.reducedRate
+            countingDelay = state.countingDelaySeconds.map { ($0 * 100).rounded() / 100 }
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -75,10 +78,11 @@ enum APIModels {
             try container.encodeIfPresent(frame, forKey: .frame)
             try container.encodeIfPresent(dropped, forKey: .dropped)
             try container.encodeIfPresent(reducedRate, forKey: .reducedRate)
+            try container.encodeIfPresent(countingDelay, forKey: .countingDelay)
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, status, fps, updated, lines, zones, frame, dropped, reducedRate
+            case id, status, fps, updated, lines, zones, frame, dropped, reducedRate, countingDelay
         }
     }
 

@@ -46,8 +46,8 @@ struct Eval: ParsableCommand {
     @Option(help: "Report the filtered box or the matched detection's box (filtered|detection).")
     var boxes = "filtered"
 
-    @Option(help: "Matched frames before a track is confirmed. [default: 4]")
-    var hitsToConfirm: Int?
+    @Option(help: "Seconds a track must be seen before it is confirmed. [default: 0.1]")
+    var confirmationSeconds: Double?
 
     @Option(help: "Seconds a lost track is kept. [default: 1]")
     var maxLostSeconds: Double?
@@ -61,8 +61,21 @@ struct Eval: ParsableCommand {
     @Option(help: "Largest centre distance, in box heights, to find a lost track again (0: off). [default: 0.35]")
     var recoveryDistance: Double?
 
+    @Option(help: "Fastest a person moves, in box heights per second, to extend a track whose box no longer overlaps (0: off). [default: 2]")
+    var maximumSpeed: Double?
+
+    @Option(help: "Seconds between a track ending at a line and another starting across it to count one crossing (0: off). [default: 1]")
+    var fragmentLinkSeconds: Double?
+
     @Option(help: "Confidence of detections in the first round. [default: 0.6]")
     var highConfidence: Double?
+
+    @Option(parsing: .upToNextOption,
+            help: "Leave-one-out over these MOTChallenge sequence folders (det.txt, gt.txt, seqinfo.ini): each is reported with the settings chosen on the others.")
+    var crossValidate: [String] = []
+
+    @Option(help: "Folder of geometry files named after the sequences, for --cross-validate.")
+    var linesDirectory = "Fixtures/mot15"
 
     @Flag(help: "Print exactly one JSON object on stdout.")
     var json = false
@@ -71,6 +84,13 @@ struct Eval: ParsableCommand {
         guard ["filtered", "detection"].contains(boxes) else {
             throw ValidationError("--boxes: use filtered or detection")
         }
+        if !crossValidate.isEmpty {
+            guard detections == nil, tracks == nil, groundTruth == nil, lines == nil else {
+                throw ValidationError("--cross-validate takes its detections, ground truth and lines from the sequence folders")
+            }
+            guard crossValidate.count >= 2 else { throw ValidationError("--cross-validate needs at least two sequences") }
+            return
+        }
         guard (detections == nil) != (tracks == nil) else {
             throw ValidationError("give either --detections or --tracks")
         }
@@ -78,16 +98,19 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
+        if !crossValidate.isEmpty { return try runCrossValidation() }
         let geometry = try lines.map { try GeometryFile.load(path: $0) } ?? Geometry()
         let truth = try groundTruth.map { try Self.rows($0, option: "ground-truth") }
         let info = SequenceInfo(besides: detections ?? tracks ?? "")
         var counting = CountingConfiguration()
-        if let hitsToConfirm { counting.tracker.hitsToConfirm = hitsToConfirm }
+        if let confirmationSeconds { counting.tracker.confirmationSeconds = confirmationSeconds }
         if let maxLostSeconds { counting.tracker.maximumLostSeconds = maxLostSeconds }
         if let matchLimit { counting.tracker.matchLimit = matchLimit }
         if let newTrackConfidence { counting.tracker.newTrackConfidence = newTrackConfidence }
         if let highConfidence { counting.tracker.highConfidence = highConfidence }
         if let recoveryDistance { counting.tracker.recoveryDistance = recoveryDistance }
+        if let maximumSpeed { counting.tracker.maximumSpeed = maximumSpeed }
+        if let fragmentLinkSeconds { counting.fragmentLinkSeconds = fragmentLinkSeconds }
         if let tentativeLostSeconds { counting.tracker.maximumTentativeLostSeconds = tentativeLostSeconds }
         let evaluator = Evaluator(configuration: counting, fillGaps: !noGapFill, backfill: !noBackfill, useDetectionBoxes: boxes == "detection")
         let report: EvaluationReport

@@ -29,9 +29,9 @@ struct CountingEngineTests {
     }
 
     @Test func aCrossingBeforeConfirmationIsCountedLaterAtTheTimeItHappened() {
-        // Confirmation needs 3 hits; the person crosses between the first and second frame.
+        // Confirmation needs 0.2 s (three frames at 10 frames/s); the person crosses between the first and second frame.
         var engine = CountingEngine(geometry: geometry, configuration: CountingConfiguration(
-            tracker: TrackerConfiguration(hitsToConfirm: 3), lineHysteresis: 0))
+            tracker: TrackerConfiguration(confirmationSeconds: 0.2), lineHysteresis: 0))
         let wide = { (x: Double) in Detection(box: Box(x: x - 20, y: 20, width: 40, height: 80)) }
         #expect(engine.step(detections: [wide(90)], time: 0).isEmpty)
         #expect(crossings(engine.step(detections: [wide(110)], time: 0.1)).isEmpty)
@@ -42,7 +42,7 @@ struct CountingEngineTests {
     }
 
     @Test func aTrackThatDiesUnconfirmedIsNeverCounted() {
-        var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(hitsToConfirm: 5, maximumLostSeconds: 0.5))
+        var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(confirmationSeconds: 0.4, maximumLostSeconds: 0.5))
         var events: [CountingEvent] = []
         events += engine.step(detections: [person(atX: 95)], time: 0)
         events += engine.step(detections: [person(atX: 105)], time: 0.1)

@@ -51,7 +51,7 @@ struct PeerFailureRegressionTests {
             let x = 270 + Double(step) * 6
             return [person(x, 150), person(x, 380)]
         }
-        let result = run(frames, configuration: CountingConfiguration(tracker: TrackerConfiguration(hitsToConfirm: 8)))
+        let result = run(frames, configuration: CountingConfiguration(tracker: TrackerConfiguration(confirmationSeconds: 0.28)))
         let found = crossings(result.events)
         #expect(found.count == 2)
         #expect(Set(found.map(\.trackID)).count == 2)
@@ -128,7 +128,7 @@ struct PeerFailureRegressionTests {
     @Test func aCrossingMadeWhileUnconfirmedIsCountedAtItsOwnTime() {
         // Confirmation at the 12th frame (t = 0.44 s); the feet clear the 10-pixel band at
         // x = 310 around frame 5 or 6 (the filtered box lags the detections a little).
-        let configuration = CountingConfiguration(tracker: TrackerConfiguration(hitsToConfirm: 12))
+        let configuration = CountingConfiguration(tracker: TrackerConfiguration(confirmationSeconds: 0.44))
         var engine = CountingEngine(geometry: Geometry(lines: [door]), configuration: configuration)
         var reportedAt: [Double] = []
         var found: [LineCrossing] = []

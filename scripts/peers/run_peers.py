@@ -35,7 +35,7 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO_ROOT / ".." / "shared" / "datasets" / "mot15"
 DEFAULT_OUT = Path("/tmp/footfall-peers")
-SEQUENCES = ["TUD-Campus", "TUD-Stadtmitte", "KITTI-17", "ADL-Rundle-6", "ETH-Sunnyday"]
+SEQUENCES = ["TUD-Campus", "TUD-Stadtmitte", "KITTI-17", "ADL-Rundle-6", "Venice-2", "ETH-Sunnyday"]
 TRACKERS = ["sort", "bytetrack", "ocsort"]
 
 

@@ -1,0 +1,142 @@
+/// Counts crossings made while the tracker lost a person: a track that ends on one side of a
+/// line, close to it, and a new track that starts soon after on the other side, close to it,
+/// where the first one was heading, are taken as one person crossing.
+///
+/// The decision is taken when the new track is confirmed, so a linked crossing is reported at
+/// most `fragmentLinkSeconds` plus the confirmation time after it happened. Each ended track
+/// is linked at most once per line, and the new track must be the nearest to where the ended
+/// one was heading. When the ended track comes back and crosses the same line the same way,
+/// that crossing is not counted again: it was counted through the link.
+///
+/// Memory stays bounded: a removed track is forgotten `fragmentLinkSeconds` after it was
+/// last seen.
+public struct FragmentLinker: Sendable {
+    /// A linked crossing to report.
+    public struct Link: Hashable, Sendable {
+        /// Index of the line in the geometry.
+        public var line: Int
+        public var direction: CrossingDirection
+        /// The track that ended and the one that started.
+        public var endedTrackID: Int
+        public var startedTrackID: Int
+        /// When the new track was first seen: the person was over the line by then.
+        public var time: Double
+    }
+
+    private struct Key: Hashable, Sendable {
+        var line: CountingLine
+        var direction: CrossingDirection
+    }
+
+    private struct Fragment: Sendable {
+        var firstPoint: Point
+        var firstTime: Double
+        var firstHeight: Double
+        var lastPoint: Point
+        var lastTime: Double
+        var lastHeight: Double
+        var velocity: Point
+        var isConfirmed = false
+        var isRemoved = false
+        /// Line crossings already counted for this track through a link.
+        var counted: Set<Key> = []
+        /// Lines across which this ended track has been linked to a new one.
+        var linked: Set<CountingLine> = []
+    }
+
+    /// Longest gap, in seconds, between the end of one track and the start of the next.
+    public let linkSeconds: Double
+    /// How close to the line, in box heights, the old track must end and the new one start,
+    /// and how far, in box heights, the new start may be from where the old track was heading.
+    public let reach: Double
+    private var fragments: [Int: Fragment] = [:]
+
+    public init(linkSeconds: Double, reach: Double) {
+        self.linkSeconds = linkSeconds
+        self.reach = reach
+    }
+
+    /// Whether linking is on.
+    public var isEnabled: Bool { linkSeconds > 0 && reach > 0 }
+
+    /// Number of tracks remembered (the live ones and those removed in the last `linkSeconds`).
+    public var trackedCount: Int { fragments.count }
+
+    /// Records where a track was seen in this step.
+    public mutating func observe(_ track: Track) {
+        guard isEnabled else { return }
+        let point = track.box.bottomCenter
+        if var fragment = fragments[track.id] {
+            fragment.lastPoint = point
+            fragment.lastTime = track.lastSeen
+            fragment.lastHeight = track.box.height
+            fragment.velocity = track.velocity
+            fragments[track.id] = fragment
+        } else {
+            fragments[track.id] = Fragment(
+                firstPoint: point, firstTime: track.lastSeen, firstHeight: track.box.height, lastPoint: point,
+                lastTime: track.lastSeen, lastHeight: track.box.height, velocity: track.velocity)
+        }
+    }
+
+    /// Marks a track removed by the tracker; it can still be linked for `linkSeconds`.
+    public mutating func remove(trackID: Int) {
+        fragments[trackID]?.isRemoved = true
+    }
+
+    /// Forgets removed tracks that can no longer be linked at stream time `time`.
+    public mutating func prune(time: Double) {
+        guard !fragments.isEmpty else { return }
+        fragments = fragments.filter { !$0.value.isRemoved || time - $0.value.lastTime <= linkSeconds }
+    }
+
+    /// Whether a crossing by `trackID` was already counted through a link.
+    public func wasCounted(trackID: Int, line: CountingLine, direction: CrossingDirection) -> Bool {
+        fragments[trackID]?.counted.contains(Key(line: line, direction: direction)) ?? false
+    }
+
+    /// Called once when `track` is confirmed: returns the crossings it completes, one per line
+    /// at most, each from a different ended track.
+    /// - Parameters:
+    ///   - counters: the line counters, for each line's side and distance rule.
+    ///   - band: hysteresis half-width as a fraction of the box height.
+    ///   - crossedBefore: lines this track already crossed on its own before confirmation.
+    public mutating func confirm(_ track: Track, counters: [LineCounter], band: Double, crossedBefore: Set<Int>) -> [Link] {
+        guard isEnabled, var started = fragments[track.id], !started.isConfirmed else { return [] }
+        started.isConfirmed = true
+        fragments[track.id] = started
+        var links: [Link] = []
+        for (index, counter) in counters.enumerated() where !crossedBefore.contains(index) {
+            let startSide = counter.side(of: started.firstPoint, band: band * started.firstHeight)
+            guard startSide != 0,
+                  abs(counter.distance(of: started.firstPoint)) <= reach * started.firstHeight else { continue }
+            var best: (id: Int, miss: Double)?
+            for (id, ended) in fragments where id != track.id && ended.isConfirmed && !ended.linked.contains(counter.line) {
+                let gap = started.firstTime - ended.lastTime
+                guard gap > 0, gap <= linkSeconds else { continue }
+                let ratio = started.firstHeight / max(ended.lastHeight, 1)
+                guard ratio > 0.67, ratio < 1.5 else { continue }
+                guard counter.side(of: ended.lastPoint, band: band * ended.lastHeight) == -startSide,
+                      abs(counter.distance(of: ended.lastPoint)) <= reach * ended.lastHeight,
+                      counter.line.segmentIntersects(from: ended.lastPoint, to: started.firstPoint) else { continue }
+                // Heading for the line: its speed across the line points to the new track's side.
+                let across = counter.distance(of: Point(x: ended.lastPoint.x + ended.velocity.x,
+                                                        y: ended.lastPoint.y + ended.velocity.y))
+                    - counter.distance(of: ended.lastPoint)
+                guard across * Double(startSide) > 0 else { continue }
+                let expected = Point(x: ended.lastPoint.x + ended.velocity.x * gap, y: ended.lastPoint.y + ended.velocity.y * gap)
+                let dx = expected.x - started.firstPoint.x, dy = expected.y - started.firstPoint.y
+                let miss = (dx * dx + dy * dy).squareRoot() / max(ended.lastHeight, 1)
+                guard miss <= reach, miss < (best?.miss ?? .infinity) else { continue }
+                best = (id, miss)
+            }
+            guard let best else { continue }
+            let direction: CrossingDirection = startSide > 0 ? .in : .out
+            fragments[best.id]!.linked.insert(counter.line)
+            fragments[best.id]!.counted.insert(Key(line: counter.line, direction: direction))
+            links.append(Link(line: index, direction: direction, endedTrackID: best.id, startedTrackID: track.id,
+                              time: started.firstTime))
+        }
+        return links
+    }
+}
