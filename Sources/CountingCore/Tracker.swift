@@ -65,7 +65,7 @@ public struct Tracker: Sendable {
         detectionUsed.append(contentsOf: repeatElement(false, count: detections.count))
 
         let c = configuration
-        associate(detections, time: time, limit: c.matchLimit, fuse: c.fuseScore,
+        associate(detections, time: time, limit: c.matchLimit, fuse: c.fuseScore, direction: c.directionWeight,
                   track: { $0.track.isConfirmed }, detection: { $0.confidence >= c.highConfidence })
         associate(detections, time: time, limit: c.secondMatchLimit, fuse: false,
                   track: { $0.track.isConfirmed && $0.wasMatched },
@@ -128,6 +128,7 @@ public struct Tracker: Sendable {
     /// still free.
     private mutating func associate(
         _ detections: [Detection], time: Double, limit: Double, fuse: Bool, byDistance: Bool = false,
+        direction: Double = 0,
         track includeTrack: (State) -> Bool, detection includeDetection: (Detection) -> Bool
     ) {
         rowTracks.removeAll(keepingCapacity: true)
@@ -142,13 +143,27 @@ public struct Tracker: Sendable {
         costs.removeAll(keepingCapacity: true)
         for t in rowTracks {
             let box = predicted[t]
+            let last = states[t].track.detection.center
+            let velocity = states[t].filter.velocity
+            let speed = (velocity.x * velocity.x + velocity.y * velocity.y).squareRoot()
+            // Only a track clearly on the move has a direction to keep.
+            let moving = direction > 0 && speed > 0.3 * max(box.height, 1)
             for d in columnDetections {
                 let detection = detections[d]
                 if byDistance {
                     costs.append(Self.centreDistance(box, detection.box))
                 } else {
                     let iou = box.iou(detection.box)
-                    costs.append(1 - (fuse ? iou * detection.confidence : iou))
+                    var cost = 1 - (fuse ? iou * detection.confidence : iou)
+                    if moving {
+                        let centre = detection.box.center
+                        let dx = centre.x - last.x, dy = centre.y - last.y
+                        let step = (dx * dx + dy * dy).squareRoot()
+                        if step > 0.05 * max(box.height, 1) {
+                            cost += direction * (1 - (dx * velocity.x + dy * velocity.y) / (step * speed)) / 2
+                        }
+                    }
+                    costs.append(cost)
                 }
             }
         }

@@ -25,6 +25,11 @@ public struct TrackerConfiguration: Hashable, Sendable {
     /// boxes no longer overlap, which at a low frame rate (a walker moves half a body width
     /// between frames at 5 frames/s) is the usual case (0 turns the round off).
     public var maximumSpeed: Double
+    /// First round: added to the cost of a pair, up to this much, as the move from the track's
+    /// last detection to the new one turns away from the track's direction (0 when it goes
+    /// straight on, all of it when it turns back). Keeps two people who cross each other from
+    /// swapping tracks at the line (0 turns it off).
+    public var directionWeight: Double
     /// Weigh IoU by the detection's confidence in the first and third rounds.
     public var fuseScore: Bool
     /// Seconds from a track's first to its latest matched detection before it is confirmed and
@@ -45,6 +50,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
         tentativeMatchLimit: Double = 0.7,
         recoveryDistance: Double = 0.35,
         maximumSpeed: Double = 2,
+        directionWeight: Double = 0,
         fuseScore: Bool = true,
         confirmationSeconds: Double = 0.1,
         maximumLostSeconds: Double = 1.0,
@@ -58,6 +64,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
         self.tentativeMatchLimit = tentativeMatchLimit
         self.recoveryDistance = recoveryDistance
         self.maximumSpeed = maximumSpeed
+        self.directionWeight = directionWeight
         self.fuseScore = fuseScore
         self.confirmationSeconds = confirmationSeconds
         self.maximumLostSeconds = maximumLostSeconds

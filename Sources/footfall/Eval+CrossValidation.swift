@@ -36,7 +36,8 @@ extension Eval {
                 return "{\"sequence\":\"\(fold.sequence)\",\"settings\":\"\(CrossValidation.describe(fold.configuration))\","
                     + "\"training_count_error\":\(fold.trainingCountError),\"count_mistakes\":\(tally.mistakes),"
                     + "\"count_truth\":\(tally.truth),\"mota\":\(s?.mota ?? 0),\"idf1\":\(s?.idf1 ?? 0),"
-                    + "\"idsw\":\(s?.identitySwitches ?? 0)}"
+                    + "\"idsw\":\(s?.identitySwitches ?? 0),\"fp\":\(s?.falsePositives ?? 0),\"fn\":\(s?.misses ?? 0),"
+                    + "\"fps\":\(fold.report.framesPerSecond ?? 0)}"
             }
             print("{\"folds\":[\(entries.joined(separator: ","))],\"count_mistakes\":\(mistakes),\"count_truth\":\(truth)}")
             return

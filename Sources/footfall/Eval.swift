@@ -67,6 +67,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Seconds between a track ending at a line and another starting across it to count one crossing (0: off). [default: 1]")
     var fragmentLinkSeconds: Double?
 
+    @Option(help: "Cost added, up to this much, when a detection turns back from a track's direction (0: off). [default: 0]")
+    var directionWeight: Double?
+
     @Option(help: "Confidence of detections in the first round. [default: 0.6]")
     var highConfidence: Double?
 
@@ -110,6 +113,7 @@ struct Eval: ParsableCommand {
         if let highConfidence { counting.tracker.highConfidence = highConfidence }
         if let recoveryDistance { counting.tracker.recoveryDistance = recoveryDistance }
         if let maximumSpeed { counting.tracker.maximumSpeed = maximumSpeed }
+        if let directionWeight { counting.tracker.directionWeight = directionWeight }
         if let fragmentLinkSeconds { counting.fragmentLinkSeconds = fragmentLinkSeconds }
         if let tentativeLostSeconds { counting.tracker.maximumTentativeLostSeconds = tentativeLostSeconds }
         let evaluator = Evaluator(configuration: counting, fillGaps: !noGapFill, backfill: !noBackfill, useDetectionBoxes: boxes == "detection")
