@@ -39,9 +39,11 @@ struct APITests {
                 CountingResult(cameraID: "door", kind: .zone, name: "hall", minute: APITests.now.addingTimeInterval(-120),
                                occupancyMin: 1, occupancyMax: 2, occupancySum: 3, occupancySamples: 2),
             ])
-            live.put(CameraLiveState(cameraID: "door", status: .online, framesPerSecond: 9.96, updated: APITests.now,
-                                     lines: [.init(name: "in-out", countIn: 4, countOut: 1)], zones: [.init(name: "hall", occupancy: 2)],
-                                     frameWidth: 640, frameHeight: 480))
+            var state = CameraLiveState(cameraID: "door", status: .online, framesPerSecond: 9.96, updated: APITests.now,
+                                        lines: [.init(name: "in-out", countIn: 4, countOut: 1)], zones: [.init(name: "hall", occupancy: 2)],
+                                        frameWidth: 640, frameHeight: 480)
+            state.countingDelaySeconds = CountingConfiguration().countingDelaySeconds
+            live.put(state)
         }
     }
 
@@ -152,6 +154,8 @@ struct APITests {
                 #expect(cameras[0]["fps"] as? Double == 10)
                 #expect(cameras[0]["frame"] as? [String: Int] == ["width": 640, "height": 480])
                 #expect(cameras[0]["updated"] as? String == "2027-01-15T08:00:00Z")
+                // Crossings can take the confirmation plus the fragment link time to be counted.
+                #expect(cameras[0]["countingDelay"] as? Double == 1.1)
                 let lines = try #require(cameras[0]["lines"] as? [[String: Any]])
                 #expect(lines[0]["in"] as? Int == 4)
                 let zones = try #require(cameras[0]["zones"] as? [[String: Any]])
