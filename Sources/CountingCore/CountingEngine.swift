@@ -14,6 +14,7 @@ public struct CountingEngine: Sendable {
     public private(set) var zoneCounters: [ZoneCounter]
     private var pending: [Int: [(line: Int, direction: CrossingDirection, time: Double)]] = [:]
     private var occupancyBefore: [Int] = []
+    private var countedBefore: [Int?] = []
     private var linker: FragmentLinker
     /// Lines each unconfirmed track has crossed on its own, by index.
     private var crossedBeforeConfirmation: [Int: Set<Int>] = [:]
@@ -51,7 +52,11 @@ public struct CountingEngine: Sendable {
         observed = update.observed
         var events: [CountingEvent] = []
         occupancyBefore.removeAll(keepingCapacity: true)
-        for counter in zoneCounters { occupancyBefore.append(counter.occupancy) }
+        countedBefore.removeAll(keepingCapacity: true)
+        for counter in zoneCounters {
+            occupancyBefore.append(counter.occupancy)
+            countedBefore.append(counter.countedOccupancy)
+        }
 
         for track in update.observed {
             let point = track.box.bottomCenter
@@ -97,8 +102,16 @@ public struct CountingEngine: Sendable {
             }
         }
         linker.prune(time: time)
-        for (index, counter) in zoneCounters.enumerated() where counter.occupancy != occupancyBefore[index] {
-            events.append(.occupancy(ZoneOccupancy(zone: counter.zone.name, occupancy: counter.occupancy, time: time)))
+        for event in events {
+            guard case .crossing(let crossing) = event else { continue }
+            for index in zoneCounters.indices where !zoneCounters[index].zone.entrances.isEmpty {
+                _ = zoneCounters[index].noteCrossing(line: crossing.line, direction: crossing.direction)
+            }
+        }
+        for (index, counter) in zoneCounters.enumerated()
+        where counter.occupancy != occupancyBefore[index] || counter.countedOccupancy != countedBefore[index] {
+            events.append(.occupancy(ZoneOccupancy(zone: counter.zone.name, occupancy: counter.occupancy,
+                                                   countedOccupancy: counter.countedOccupancy, time: time)))
         }
         return events
     }

@@ -44,8 +44,18 @@ public struct LineCrossing: Hashable, Sendable {
 /// A zone's occupancy after a change.
 public struct ZoneOccupancy: Hashable, Sendable {
     public var zone: String
+    /// From presence: people seen inside.
     public var occupancy: Int
+    /// From the counts of the zone's entrances, for a zone that has some.
+    public var countedOccupancy: Int?
     public var time: Double
+
+    public init(zone: String, occupancy: Int, countedOccupancy: Int? = nil, time: Double) {
+        self.zone = zone
+        self.occupancy = occupancy
+        self.countedOccupancy = countedOccupancy
+        self.time = time
+    }
 }
 
 /// A visit of one track to one zone. `exitedAt` is nil while the visit is open.

@@ -77,6 +77,17 @@ public struct Geometry: Hashable, Sendable, Codable {
                 throw .invalidGeometry(field: "zones[\(i)].polygon",
                                        reason: "edges \(a) and \(b) cross: a zone must be a simple polygon")
             }
+            var entranceLines = Set<String>()
+            for (j, entrance) in zone.entrances.enumerated() {
+                guard lines.contains(where: { $0.name == entrance.line }) else {
+                    throw .invalidGeometry(field: "zones[\(i)].entrances[\(j)].line",
+                                           reason: "there is no line named \"\(entrance.line)\"")
+                }
+                guard entranceLines.insert(entrance.line).inserted else {
+                    throw .invalidGeometry(field: "zones[\(i)].entrances[\(j)].line",
+                                           reason: "the line \"\(entrance.line)\" is listed twice")
+                }
+            }
         }
     }
 

@@ -13,10 +13,23 @@ public struct ZoneCounter: Sendable {
     public let minimumDwell: Double
     private var visits: [Int: Visit] = [:]
     public private(set) var occupancy = 0
+    /// For a zone with entrances: people who came in through them less those who went out,
+    /// never below 0; nil for a zone without entrances. Compare with `occupancy` (from
+    /// presence): the difference is the drift between the two.
+    public private(set) var countedOccupancy: Int?
 
     public init(zone: Zone, minimumDwell: Double = 0) {
         self.zone = zone
         self.minimumDwell = minimumDwell
+        self.countedOccupancy = zone.entrances.isEmpty ? nil : 0
+    }
+
+    /// Notes a counted crossing; returns whether it changed `countedOccupancy`.
+    public mutating func noteCrossing(line: String, direction: CrossingDirection) -> Bool {
+        guard let counted = countedOccupancy, let entrance = zone.entrances.first(where: { $0.line == line }) else { return false }
+        let next = direction == entrance.entering ? counted + 1 : max(0, counted - 1)
+        countedOccupancy = next
+        return next != counted
     }
 
     /// Number of tracks with an open or pending visit (bounded by the live tracks).

@@ -18,11 +18,15 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
 
     public struct ZoneState: Hashable, Sendable, Codable {
         public var name: String
+        /// From presence: people seen inside.
         public var occupancy: Int
+        /// From the counts of the zone's entrances, for a zone that has some.
+        public var countedOccupancy: Int?
 
-        public init(name: String, occupancy: Int = 0) {
+        public init(name: String, occupancy: Int = 0, countedOccupancy: Int? = nil) {
             self.name = name
             self.occupancy = occupancy
+            self.countedOccupancy = countedOccupancy
         }
     }
 

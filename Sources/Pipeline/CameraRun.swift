@@ -63,7 +63,8 @@ struct CameraRun {
                 let today = storedToday[line.name] ?? CrossingTotals()
                 return .init(name: line.name, countIn: today.countIn, countOut: today.countOut)
             },
-            zones: camera.geometry.zones.map { .init(name: $0.name) }, geometryVersion: camera.geometryVersion)
+            zones: camera.geometry.zones.map { .init(name: $0.name, countedOccupancy: $0.entrances.isEmpty ? nil : 0) },
+            geometryVersion: camera.geometryVersion)
         self.live.countingDelaySeconds = countingDelay
         self.outbox = CrossingOutbox(capacity: outboxCapacity)
         self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
@@ -108,6 +109,7 @@ struct CameraRun {
             case .occupancy(let occupancy):
                 if let index = live.zones.firstIndex(where: { $0.name == occupancy.zone }) {
                     live.zones[index].occupancy = occupancy.occupancy
+                    live.zones[index].countedOccupancy = occupancy.countedOccupancy
                 }
                 output.messages.append(.occupancy(.init(cameraID: cameraID, zone: occupancy.zone,
                                                         occupancy: occupancy.occupancy, time: now)))
@@ -166,7 +168,7 @@ struct CameraRun {
             let total = today[line.name] ?? CrossingTotals()
             return .init(name: line.name, countIn: total.countIn, countOut: total.countOut)
         }
-        live.zones = changed.zoneCounters.map { .init(name: $0.zone.name, occupancy: $0.occupancy) }
+        live.zones = changed.zoneCounters.map { .init(name: $0.zone.name, occupancy: $0.occupancy, countedOccupancy: $0.countedOccupancy) }
     }
 
     /// Records the size of the camera's frames, which lines and zones must fit in.

@@ -115,7 +115,10 @@ extension APIModels {
         var zones: [Zone]?
 
         static let lineShape = BodyShape.array(.object(["name": .value, "a": .array(.value), "b": .array(.value)]))
-        static let zoneShape = BodyShape.array(.object(["name": .value, "polygon": .array(.array(.value))]))
+        static let zoneShape = BodyShape.array(.object([
+            "name": .value, "polygon": .array(.array(.value)),
+            "entrances": .array(.object(["line": .value, "entering": .value])),
+        ]))
         static let shape = BodyShape.object(["lines": lineShape, "zones": zoneShape])
 
         var geometry: Geometry { Geometry(lines: lines ?? [], zones: zones ?? []) }

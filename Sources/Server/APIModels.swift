@@ -30,7 +30,12 @@ enum APIModels {
 
         struct ZoneNow: Encodable {
             var name: String
+            /// From presence: people seen inside.
             var occupancy: Int
+            /// From the counts of the zone's entrances, for a zone that has some.
+            var counted: Int?
+            /// `counted − occupancy`, for a zone with entrances.
+            var drift: Int?
         }
 
         /// The size of the camera's pictures, once it has sent one: a snapshot can be asked for.
@@ -59,7 +64,10 @@ enum APIModels {
             fps = (state.framesPerSecond * 10).rounded() / 10
             updated = state.updated
             lines = state.lines.map { Line(name: $0.name, in: $0.countIn, out: $0.countOut) }
-            zones = state.zones.map { ZoneNow(name: $0.name, occupancy: $0.occupancy) }
+            zones = state.zones.map { zone in
+                ZoneNow(name: zone.name, occupancy: zone.occupancy, counted: zone.countedOccupancy,
+                        drift: zone.countedOccupancy.map { $0 - zone.occupancy })
+            }
             frame = state.frameWidth.flatMap { width in state.frameHeight.map { FrameSize(width: width, height: $0) } }
             dropped = state.droppedFraction.map { ($0 * 1_000).rounded() / 1_000 }
             reducedRate = state.reducedRate

@@ -1,4 +1,5 @@
 import CountingCore
+import Foundation
 import Testing
 
 struct ZoneTests {
@@ -61,5 +62,86 @@ struct ZoneTests {
         // The track ends inside: the visit ends when it was last seen.
         #expect(counter.forget(trackID: 2) == ZoneVisit(zone: "lobby", trackID: 2, enteredAt: 10, exitedAt: 12))
         #expect(counter.occupancy == 0)
+    }
+
+    // A room right of a door at x = 300, entered through the door only: walking right is "out"
+    // of the door line (side +1 is its left), which is into the room.
+    let door = CountingLine(name: "door", a: Point(x: 300, y: 0), b: Point(x: 300, y: 400))
+    let room = Zone(name: "room", polygon: [Point(x: 300, y: 0), Point(x: 600, y: 0), Point(x: 600, y: 400), Point(x: 300, y: 400)],
+                    entrances: [ZoneEntrance(line: "door", entering: .out)])
+
+    func person(_ x: Double, _ y: Double) -> Detection {
+        Detection(box: Box(x: x - 20, y: y - 100, width: 40, height: 100), confidence: 0.9)
+    }
+
+    @Test func occupancyFromTheDoorsCountsAgreesWithPresence() {
+        var engine = CountingEngine(geometry: Geometry(lines: [door], zones: [room]))
+        var last: ZoneOccupancy?
+        var time = 0.0
+        func step(_ detections: [Detection]) {
+            for case .occupancy(let occupancy) in engine.step(detections: detections, time: time) { last = occupancy }
+            time += 0.04
+        }
+        // Two people walk in and stop; then the second walks out again.
+        for x in stride(from: 200.0, through: 450, by: 6) { step([person(x, 150), person(x, 300)]) }
+        for _ in 0..<10 { step([person(450, 150), person(450, 300)]) }
+        #expect(last?.occupancy == 2)
+        #expect(last?.countedOccupancy == 2)
+        for x in stride(from: 450.0, through: 200, by: -6) { step([person(450, 150), person(x, 300)]) }
+        for _ in 0..<40 { step([person(450, 150)]) }
+        #expect(engine.zoneCounters[0].occupancy == 1)
+        #expect(engine.zoneCounters[0].countedOccupancy == 1)
+        #expect(last?.countedOccupancy == 1)
+    }
+
+    @Test func someoneInsideBeforeCountingBeganShowsAsDrift() {
+        var engine = CountingEngine(geometry: Geometry(lines: [door], zones: [room]))
+        var time = 0.0
+        // Someone already in the room, and someone walking in.
+        for x in stride(from: 200.0, through: 450, by: 6) {
+            _ = engine.step(detections: [person(550, 350), person(x, 150)], time: time)
+            time += 0.04
+        }
+        #expect(engine.zoneCounters[0].occupancy == 2)
+        #expect(engine.zoneCounters[0].countedOccupancy == 1)
+        // They leave: counted occupancy never goes below zero.
+        for x in stride(from: 550.0, through: 150, by: -6) {
+            _ = engine.step(detections: [person(x, 350), person(450, 150)], time: time)
+            time += 0.04
+        }
+        for x in stride(from: 450.0, through: 150, by: -6) {
+            _ = engine.step(detections: [person(x, 150)], time: time)
+            time += 0.04
+        }
+        #expect(engine.zoneCounters[0].countedOccupancy == 0)
+    }
+
+    @Test func aZoneWithoutEntrancesHasNoCountedOccupancy() {
+        var counter = ZoneCounter(zone: square)
+        #expect(counter.countedOccupancy == nil)
+        let changed = counter.noteCrossing(line: "door", direction: .in)
+        #expect(!changed)
+        #expect(counter.countedOccupancy == nil)
+    }
+
+    @Test func entrancesMustNameALineOnce() throws {
+        var geometry = Geometry(lines: [door], zones: [room])
+        try geometry.validate()
+        geometry.zones[0].entrances = [ZoneEntrance(line: "gate", entering: .in)]
+        #expect(throws: CountingCoreError.invalidGeometry(field: "zones[0].entrances[0].line",
+                                                        reason: "there is no line named \"gate\"")) { try geometry.validate() }
+        geometry.zones[0].entrances = [ZoneEntrance(line: "door", entering: .in), ZoneEntrance(line: "door", entering: .out)]
+        #expect(throws: CountingCoreError.invalidGeometry(field: "zones[0].entrances[1].line",
+                                                        reason: "the line \"door\" is listed twice")) { try geometry.validate() }
+    }
+
+    @Test func entrancesAreWrittenOnlyWhenThereAreSome() throws {
+        let plain = String(decoding: try JSONEncoder().encode(square), as: UTF8.self)
+        #expect(!plain.contains("entrances"))
+        let data = try JSONEncoder().encode(room)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""entrances":[{"#))
+        #expect(try JSONDecoder().decode(Zone.self, from: data) == room)
+        let old = #"{"name":"lobby","polygon":[[0,0],[10,0],[10,10]]}"#
+        #expect(try JSONDecoder().decode(Zone.self, from: Data(old.utf8)).entrances.isEmpty)
     }
 }

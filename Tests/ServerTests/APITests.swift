@@ -40,7 +40,7 @@ struct APITests {
                                occupancyMin: 1, occupancyMax: 2, occupancySum: 3, occupancySamples: 2),
             ])
             var state = CameraLiveState(cameraID: "door", status: .online, framesPerSecond: 9.96, updated: APITests.now,
-                                        lines: [.init(name: "in-out", countIn: 4, countOut: 1)], zones: [.init(name: "hall", occupancy: 2)],
+                                        lines: [.init(name: "in-out", countIn: 4, countOut: 1)], zones: [.init(name: "hall", occupancy: 2, countedOccupancy: 3)],
                                         frameWidth: 640, frameHeight: 480)
             state.countingDelaySeconds = CountingConfiguration().countingDelaySeconds
             live.put(state)
@@ -160,6 +160,9 @@ struct APITests {
                 #expect(lines[0]["in"] as? Int == 4)
                 let zones = try #require(cameras[0]["zones"] as? [[String: Any]])
                 #expect(zones[0]["occupancy"] as? Int == 2)
+                // From the counts of its entrances: one more than seen inside.
+                #expect(zones[0]["counted"] as? Int == 3)
+                #expect(zones[0]["drift"] as? Int == 1)
             }
         }
     }
