@@ -52,7 +52,7 @@ public struct TrackerConfiguration: Hashable, Sendable {
         maximumSpeed: Double = 2,
         directionWeight: Double = 0,
         fuseScore: Bool = true,
-        confirmationSeconds: Double = 0.1,
+        confirmationSeconds: Double = 0.2,
         maximumLostSeconds: Double = 1.0,
         maximumTentativeLostSeconds: Double = 0
     ) {

@@ -46,7 +46,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Report the filtered box or the matched detection's box (filtered|detection).")
     var boxes = "filtered"
 
-    @Option(help: "Seconds a track must be seen before it is confirmed. [default: 0.1]")
+    @Option(help: "Seconds a track must be seen before it is confirmed. [default: 0.2]")
     var confirmationSeconds: Double?
 
     @Option(help: "Seconds a lost track is kept. [default: 1]")

@@ -55,8 +55,9 @@ struct CountingEngineTests {
     @Test func removalIsTimeBasedNotFrameBased() {
         for fps in [5.0, 30.0] {
             var engine = CountingEngine(geometry: geometry, tracker: TrackerConfiguration(maximumLostSeconds: 1))
-            for frame in 0..<5 { _ = engine.step(detections: [person(atX: 200)], time: Double(frame) / fps) }
-            let lastSeen = 4 / fps
+            // Seen long enough to be confirmed at either rate (0.2 s).
+            for frame in 0..<10 { _ = engine.step(detections: [person(atX: 200)], time: Double(frame) / fps) }
+            let lastSeen = 9 / fps
             _ = engine.step(detections: [], time: lastSeen + 0.9)
             #expect(engine.tracks.count == 1, "still alive 0.9 s after the last detection at \(fps) fps")
             _ = engine.step(detections: [], time: lastSeen + 1.1)

@@ -60,8 +60,9 @@ struct FragmentLinkerTests {
         // the line beside the new one: its crossing was already counted through the link.
         var frames = walk(from: 160, to: 280) + Array(repeating: [], count: 8)
         let newcomer = walk(from: 340, to: 460, y: 360)
-        frames += newcomer.prefix(6)
-        frames += zip(newcomer.dropFirst(6), walk(from: 370, to: 460)).map { $0 + $1 }
+        // The new track is confirmed (0.2 s) and linked before the old one is found again.
+        frames += newcomer.prefix(8)
+        frames += zip(newcomer.dropFirst(8), walk(from: 380, to: 470)).map { $0 + $1 }
         let result = run(frames)
         #expect(result.crossings.count == 1)
         #expect(result.engine.lineCounters[0].totalOut == 1)
@@ -116,7 +117,7 @@ struct FragmentLinkerTests {
     }
 
     @Test func theCountingDelayIsTheConfirmationPlusTheLinkTime() {
-        #expect(CountingConfiguration().countingDelaySeconds == 1.1)
-        #expect(CountingConfiguration(fragmentLinkSeconds: 0).countingDelaySeconds == 0.1)
+        #expect(CountingConfiguration().countingDelaySeconds == 1.2)
+        #expect(CountingConfiguration(fragmentLinkSeconds: 0).countingDelaySeconds == 0.2)
     }
 }

@@ -155,7 +155,7 @@ struct APITests {
                 #expect(cameras[0]["frame"] as? [String: Int] == ["width": 640, "height": 480])
                 #expect(cameras[0]["updated"] as? String == "2027-01-15T08:00:00Z")
                 // Crossings can take the confirmation plus the fragment link time to be counted.
-                #expect(cameras[0]["countingDelay"] as? Double == 1.1)
+                #expect(cameras[0]["countingDelay"] as? Double == 1.2)
                 let lines = try #require(cameras[0]["lines"] as? [[String: Any]])
                 #expect(lines[0]["in"] as? Int == 4)
                 let zones = try #require(cameras[0]["zones"] as? [[String: Any]])
