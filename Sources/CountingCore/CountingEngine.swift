@@ -25,7 +25,8 @@ public struct CountingEngine: Sendable {
         self.tracker = Tracker(configuration: configuration.tracker)
         self.lineCounters = geometry.lines.map(LineCounter.init)
         self.zoneCounters = geometry.zones.map { ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell) }
-        self.linker = FragmentLinker(linkSeconds: configuration.fragmentLinkSeconds, reach: configuration.fragmentReach)
+        self.linker = FragmentLinker(linkSeconds: configuration.fragmentLinkSeconds, reach: configuration.fragmentReach,
+                                     confirmationSeconds: configuration.tracker.confirmationSeconds)
     }
 
     /// Same as `init(geometry:configuration:)` with default counting settings and this tracker.
@@ -62,14 +63,20 @@ public struct CountingEngine: Sendable {
             let point = track.box.bottomCenter
             let band = configuration.lineHysteresis * track.box.height
             linker.observe(track)
+            var crossedNow: Set<Int> = []
             for index in lineCounters.indices {
                 guard let direction = lineCounters[index].observe(trackID: track.id, point: point, band: band) else { continue }
-                if !track.isConfirmed { crossedBeforeConfirmation[track.id, default: []].insert(index) }
+                crossedNow.insert(index)
                 pending[track.id, default: []].append((index, direction, time))
             }
-            guard track.isConfirmed else { continue }
+            guard track.isConfirmed else {
+                if !crossedNow.isEmpty { crossedBeforeConfirmation[track.id, default: []].formUnion(crossedNow) }
+                continue
+            }
+            // Lines this track crossed on its own up to and including this step need no link.
+            let crossedOwn = (crossedBeforeConfirmation.removeValue(forKey: track.id) ?? []).union(crossedNow)
             for link in linker.confirm(track, counters: lineCounters, band: configuration.lineHysteresis,
-                                       crossedBefore: crossedBeforeConfirmation.removeValue(forKey: track.id) ?? []) {
+                                       crossedBefore: crossedOwn) {
                 let totals = lineCounters[link.line].commit(link.direction)
                 events.append(.crossing(LineCrossing(
                     line: geometry.lines[link.line].name, direction: link.direction,
@@ -80,7 +87,7 @@ public struct CountingEngine: Sendable {
                 for crossing in held {
                     let line = geometry.lines[crossing.line]
                     // Already counted when this track's fragment was linked to a newer one.
-                    guard !linker.wasCounted(trackID: track.id, line: line, direction: crossing.direction) else { continue }
+                    guard !linker.takeCounted(trackID: track.id, line: line, direction: crossing.direction) else { continue }
                     let totals = lineCounters[crossing.line].commit(crossing.direction)
                     events.append(.crossing(LineCrossing(
                         line: line.name, direction: crossing.direction,
@@ -137,8 +144,10 @@ public struct CountingEngine: Sendable {
         }
         lineCounters = keptLines
         pending = held
-        // Line indices changed; this only lets a track that crossed on its own skip a link.
-        crossedBeforeConfirmation = [:]
+        crossedBeforeConfirmation = crossedBeforeConfirmation.compactMapValues { indices in
+            let remapped = Set(indices.compactMap { newGeometry.lines.firstIndex(of: oldLines[$0]) })
+            return remapped.isEmpty ? nil : remapped
+        }
         geometry = newGeometry
     }
 }

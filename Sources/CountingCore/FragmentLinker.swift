@@ -3,13 +3,13 @@
 /// where the first one was heading, are taken as one person crossing.
 ///
 /// The decision is taken when the new track is confirmed, so a linked crossing is reported at
-/// most `fragmentLinkSeconds` plus the confirmation time after it happened. Each ended track
-/// is linked at most once per line, and the new track must be the nearest to where the ended
-/// one was heading. When the ended track comes back and crosses the same line the same way,
-/// that crossing is not counted again: it was counted through the link.
+/// most `linkSeconds` plus the confirmation time after it happened. A new track, when it is
+/// confirmed, takes for each line the ended track whose heading it is nearest to; each ended
+/// track is linked at most once per line. When the ended track comes back and crosses the same
+/// line the same way, that one crossing is not counted again: it was counted through the link.
 ///
-/// Memory stays bounded: a removed track is forgotten `fragmentLinkSeconds` after it was
-/// last seen.
+/// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
+/// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
 public struct FragmentLinker: Sendable {
     /// A linked crossing to report.
     public struct Link: Hashable, Sendable {
@@ -38,7 +38,7 @@ public struct FragmentLinker: Sendable {
         var velocity: Point
         var isConfirmed = false
         var isRemoved = false
-        /// Line crossings already counted for this track through a link.
+        /// Line crossings already counted for this track through a link, each to be skipped once.
         var counted: Set<Key> = []
         /// Lines across which this ended track has been linked to a new one.
         var linked: Set<CountingLine> = []
@@ -49,11 +49,15 @@ public struct FragmentLinker: Sendable {
     /// How close to the line, in box heights, the old track must end and the new one start,
     /// and how far, in box heights, the new start may be from where the old track was heading.
     public let reach: Double
+    /// How long a removed track is kept: the link time plus the time a new track takes to be
+    /// confirmed, when the link is decided.
+    private let retainSeconds: Double
     private var fragments: [Int: Fragment] = [:]
 
-    public init(linkSeconds: Double, reach: Double) {
+    public init(linkSeconds: Double, reach: Double, confirmationSeconds: Double) {
         self.linkSeconds = linkSeconds
         self.reach = reach
+        self.retainSeconds = linkSeconds + max(0, confirmationSeconds)
     }
 
     /// Whether linking is on.
@@ -79,7 +83,8 @@ public struct FragmentLinker: Sendable {
         }
     }
 
-    /// Marks a track removed by the tracker; it can still be linked for `linkSeconds`.
+    /// Marks a track removed by the tracker; it can still be linked to a track that started
+    /// within `linkSeconds` of its end.
     public mutating func remove(trackID: Int) {
         fragments[trackID]?.isRemoved = true
     }
@@ -87,16 +92,17 @@ public struct FragmentLinker: Sendable {
     /// Forgets removed tracks that can no longer be linked at stream time `time`.
     public mutating func prune(time: Double) {
         guard !fragments.isEmpty else { return }
-        fragments = fragments.filter { !$0.value.isRemoved || time - $0.value.lastTime <= linkSeconds }
+        fragments = fragments.filter { !$0.value.isRemoved || time - $0.value.lastTime <= retainSeconds }
     }
 
-    /// Whether a crossing by `trackID` was already counted through a link.
-    public func wasCounted(trackID: Int, line: CountingLine, direction: CrossingDirection) -> Bool {
-        fragments[trackID]?.counted.contains(Key(line: line, direction: direction)) ?? false
+    /// Whether a crossing by `trackID` was already counted through a link; if so, it is
+    /// skipped this once and a later crossing the same way counts again.
+    public mutating func takeCounted(trackID: Int, line: CountingLine, direction: CrossingDirection) -> Bool {
+        fragments[trackID]?.counted.remove(Key(line: line, direction: direction)) != nil
     }
 
     /// Called once when `track` is confirmed: returns the crossings it completes, one per line
-    /// at most, each from a different ended track.
+    /// at most (an ended track may complete crossings of several lines).
     /// - Parameters:
     ///   - counters: the line counters, for each line's side and distance rule.
     ///   - band: hysteresis half-width as a fraction of the box height.

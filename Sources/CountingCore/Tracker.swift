@@ -1,5 +1,5 @@
 /// A multi-object tracker of the ByteTrack family: a Kalman filter per track, optimal IoU
-/// assignment, and three association rounds —
+/// assignment, and five association rounds —
 /// 1. confident detections ↔ confirmed tracks (matched last step or lost),
 /// 2. weak detections ↔ confirmed tracks still unmatched that were matched last step,
 /// 3. remaining confident detections ↔ tentative tracks,

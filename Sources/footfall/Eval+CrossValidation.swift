@@ -33,7 +33,8 @@ extension Eval {
             let entries = folds.map { fold -> String in
                 let tally = fold.report.countTally ?? (0, 0)
                 let s = fold.report.scores
-                return "{\"sequence\":\"\(fold.sequence)\",\"settings\":\"\(CrossValidation.describe(fold.configuration))\","
+                let name = (try? JSONEncoder().encode(fold.sequence)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+                return "{\"sequence\":\(name),\"settings\":\"\(CrossValidation.describe(fold.configuration))\","
                     + "\"training_count_error\":\(fold.trainingCountError),\"count_mistakes\":\(tally.mistakes),"
                     + "\"count_truth\":\(tally.truth),\"mota\":\(s?.mota ?? 0),\"idf1\":\(s?.idf1 ?? 0),"
                     + "\"idsw\":\(s?.identitySwitches ?? 0),\"fp\":\(s?.falsePositives ?? 0),\"fn\":\(s?.misses ?? 0),"

@@ -38,6 +38,14 @@ struct FragmentLinkerTests {
         walk(from: 160, to: 280) + Array(repeating: [], count: gap) + walk(from: resumeAt, to: 460, y: 360)
     }
 
+    /// The same at a stroll (50 pixels per second): lost at x = 280 for `gap` frames and found
+    /// again, 60 pixels lower, where they were heading.
+    func slowBrokenWalk(gap: Int) -> [[Detection]] {
+        let resumeAt = 280 + 50 * Double(gap + 1) / fps
+        return walk(from: 200, to: 280, speed: 2) + Array(repeating: [], count: gap)
+            + walk(from: resumeAt, to: resumeAt + 80, y: 360, speed: 2)
+    }
+
     @Test func aCrossingTheTrackerLostIsCountedOnceFromItsTwoFragments() {
         let result = run(brokenWalk(gap: 8))
         #expect(result.crossings.map(\.direction) == [.out])
@@ -70,9 +78,34 @@ struct FragmentLinkerTests {
         #expect(result.engine.tracks.count == 2)
     }
 
+    @Test func aGapJustUnderTheLinkTimeIsBridged() {
+        // 0.96 s: the old track is removed by the tracker (1 s) before the new one is confirmed
+        // (0.2 s after it appeared); the linker still remembers it.
+        let result = run(slowBrokenWalk(gap: 23))
+        #expect(result.crossings.map(\.direction) == [.out])
+        #expect(result.crossings.first?.linkedTrackID == 1)
+    }
+
+    @Test func onlyTheOneReturnIsSkippedAndLaterCrossingsCount() {
+        // As above; then the old track walks back in through the door and out again: both count.
+        var frames = walk(from: 160, to: 280) + Array(repeating: [], count: 8)
+        let newcomer = walk(from: 340, to: 460, y: 360)
+        frames += newcomer.prefix(8)
+        frames += zip(newcomer.dropFirst(8), walk(from: 380, to: 470)).map { $0 + $1 }
+        frames += walk(from: 452, to: 200) + walk(from: 200, to: 460)
+        let result = run(frames)
+        #expect(result.crossings.map(\.direction) == [.out, .in, .out])
+        #expect(result.engine.lineCounters[0].totalOut == 2)
+        #expect(result.engine.lineCounters[0].totalIn == 1)
+    }
+
     @Test func aGapLongerThanTheLinkTimeIsNotBridged() {
-        // 40 frames is 1.6 s: longer than the 1 s link time (the old track is also gone by then).
-        #expect(run(brokenWalk(gap: 40)).crossings.isEmpty)
+        // 1.64 s, with the tracker keeping lost tracks for 3 s so that only the link time decides.
+        var configuration = CountingConfiguration()
+        configuration.tracker.maximumLostSeconds = 3
+        #expect(run(slowBrokenWalk(gap: 40), configuration: configuration).crossings.isEmpty)
+        configuration.fragmentLinkSeconds = 2
+        #expect(run(slowBrokenWalk(gap: 40), configuration: configuration).crossings.count == 1)
     }
 
     @Test func aNewTrackOnTheSameSideIsNotLinked() {
@@ -108,8 +141,16 @@ struct FragmentLinkerTests {
             time += 1 / fps
         }
         #expect(engine.retainedTrackStates > 0)
-        // Tracks are removed 1 s after they were last seen and forgotten 1 s after that.
-        for _ in 0..<60 {
+        // The last track is removed by the tracker 1 s after it was last seen, and forgotten by
+        // the linker 1.2 s after (the link time plus the confirmation time).
+        let lastSeen = time - 1 / fps
+        while time < lastSeen + 1.1 {
+            _ = engine.step(detections: [], time: time)
+            time += 1 / fps
+        }
+        #expect(engine.tracks.isEmpty)
+        #expect(engine.retainedTrackStates > 0)
+        while time < lastSeen + 1.3 {
             _ = engine.step(detections: [], time: time)
             time += 1 / fps
         }
