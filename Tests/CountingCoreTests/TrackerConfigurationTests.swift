@@ -1,4 +1,5 @@
 import CountingCore
+import FootfallTestSupport
 import Testing
 
 /// The tracker's settings are times, so the same people are counted the same at any frame rate.
@@ -93,24 +94,5 @@ struct TrackerConfigurationTests {
             }
             #expect(confirmedAt.map { $0 >= 0.3 - 1e-9 && $0 < 0.3 + 1 / fps } == true, "at \(fps) frames/s")
         }
-    }
-}
-
-/// A small seedable generator (SplitMix64), so that every run sees the same crowd.
-private struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform(_ low: Double, _ high: Double) -> Double {
-        low + (high - low) * Double(next() >> 11) / Double(1 << 53)
     }
 }
