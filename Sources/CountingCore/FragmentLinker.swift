@@ -53,6 +53,9 @@ public struct FragmentLinker: Sendable {
     /// confirmed, when the link is decided.
     private let retainSeconds: Double
     private var fragments: [Int: Fragment] = [:]
+    /// Removed tracks in the order they were removed, to forget them without scanning every
+    /// fragment at each step.
+    private var removed: [(id: Int, lastTime: Double)] = []
 
     public init(linkSeconds: Double, reach: Double, confirmationSeconds: Double) {
         self.linkSeconds = linkSeconds
@@ -86,13 +89,21 @@ public struct FragmentLinker: Sendable {
     /// Marks a track removed by the tracker; it can still be linked to a track that started
     /// within `linkSeconds` of its end.
     public mutating func remove(trackID: Int) {
-        fragments[trackID]?.isRemoved = true
+        guard let fragment = fragments[trackID], !fragment.isRemoved else { return }
+        fragments[trackID]!.isRemoved = true
+        removed.append((trackID, fragment.lastTime))
     }
 
     /// Forgets removed tracks that can no longer be linked at stream time `time`.
     public mutating func prune(time: Double) {
-        guard !fragments.isEmpty else { return }
-        fragments = fragments.filter { !$0.value.isRemoved || time - $0.value.lastTime <= retainSeconds }
+        // Tracks are removed roughly in the order they were last seen; one removed out of order
+        // is forgotten a little later, which changes nothing (links check the gap themselves).
+        var expired = 0
+        while expired < removed.count, time - removed[expired].lastTime > retainSeconds {
+            fragments[removed[expired].id] = nil
+            expired += 1
+        }
+        if expired > 0 { removed.removeFirst(expired) }
     }
 
     /// Whether a crossing by `trackID` was already counted through a link; if so, it is
