@@ -6,7 +6,7 @@ import Storage
 /// WebSocket API and the broker fan-out between processes.
 extension LiveMessage: Codable {
     private enum CodingKeys: String, CodingKey {
-        case type, camera, time, line, direction, track, `in`, out, zone, occupancy, status, reason, tenant, change, version
+        case type, camera, time, line, direction, track, `in`, out, zone, occupancy, counted, status, reason, tenant, change, version
         case site, alert, rule, state, severity, kind, subject, message, value, fired, acknowledged, acknowledgedBy, resolved
     }
 
@@ -27,6 +27,7 @@ extension LiveMessage: Codable {
             try container.encode(occupancy.time, forKey: .time)
             try container.encode(occupancy.zone, forKey: .zone)
             try container.encode(occupancy.occupancy, forKey: .occupancy)
+            try container.encodeIfPresent(occupancy.counted, forKey: .counted)
         case .status(let status):
             try container.encode("status", forKey: .type)
             try container.encode(status.time, forKey: .time)
@@ -90,7 +91,8 @@ extension LiveMessage: Codable {
                 totalIn: try container.decode(Int.self, forKey: .in), totalOut: try container.decode(Int.self, forKey: .out)))
         case "occupancy":
             self = .occupancy(.init(cameraID: camera, zone: try container.decode(String.self, forKey: .zone),
-                                    occupancy: try container.decode(Int.self, forKey: .occupancy), time: time))
+                                    occupancy: try container.decode(Int.self, forKey: .occupancy),
+                                    counted: try container.decodeIfPresent(Int.self, forKey: .counted), time: time))
         case "status":
             self = .status(.init(cameraID: camera, status: try container.decode(CameraStatus.self, forKey: .status),
                                  reason: try container.decodeIfPresent(String.self, forKey: .reason), time: time))

@@ -39,13 +39,17 @@ public enum LiveMessage: Hashable, Sendable {
     public struct Occupancy: Hashable, Sendable {
         public var cameraID: String
         public var zone: String
+        /// From presence: people seen inside.
         public var occupancy: Int
+        /// From the counts of the zone's entrances, for a zone that has some.
+        public var counted: Int?
         public var time: Date
 
-        public init(cameraID: String, zone: String, occupancy: Int, time: Date) {
+        public init(cameraID: String, zone: String, occupancy: Int, counted: Int? = nil, time: Date) {
             self.cameraID = cameraID
             self.zone = zone
             self.occupancy = occupancy
+            self.counted = counted
             self.time = time
         }
     }

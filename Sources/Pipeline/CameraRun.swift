@@ -112,7 +112,8 @@ struct CameraRun {
                     live.zones[index].countedOccupancy = occupancy.countedOccupancy
                 }
                 output.messages.append(.occupancy(.init(cameraID: cameraID, zone: occupancy.zone,
-                                                        occupancy: occupancy.occupancy, time: now)))
+                                                        occupancy: occupancy.occupancy,
+                                                        counted: occupancy.countedOccupancy, time: now)))
             case .zoneExited(let visit):
                 if let duration = visit.duration, let exitedAt = visit.exitedAt {
                     minutes.addVisit(zone: visit.zone, seconds: duration, endedAt: start.addingTimeInterval(exitedAt))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { analysisText, applyLiveMessage, overviewFrom, overviewTotals, RECENT_LIMIT } from '../../Sources/Server/Dashboard/js/live-model.js';
+import { analysisText, applyLiveMessage, overviewFrom, overviewTotals, RECENT_LIMIT, zoneCountedText } from '../../Sources/Server/Dashboard/js/live-model.js';
 
 // The same contract fixture the Swift tests and docs/api.md use.
 const fixture = readFileSync(fileURLToPath(new URL('../../Fixtures/live-messages.jsonl', import.meta.url)), 'utf8')
@@ -24,8 +24,22 @@ test('the overview starts from the camera list and the live totals', () => {
   assert.equal(row.status, 'stalled');
   assert.equal(row.fps, 9.5);
   assert.deepEqual(row.lines, [{ name: 'entrance', in: 7, out: 2 }]);
-  assert.deepEqual(row.zones, [{ name: 'lobby', occupancy: 4 }]);
+  assert.deepEqual(row.zones, [{ name: 'lobby', occupancy: 4, counted: null }]);
   assert.deepEqual(overviewTotals(state), { in: 7, out: 2, occupancy: 4, online: 0, cameras: 1 });
+});
+
+test('a zone with entrances shows its occupancy from their counts and the drift; others show nothing', () => {
+  const state = overviewFrom([{ ...door, zones: [{ name: 'lobby', polygon: [] }, { name: 'till', polygon: [] }] }], { cameras: [{
+    id: 'door', status: 'online', lines: [], zones: [{ name: 'lobby', occupancy: 3, counted: 5, drift: 2 }, { name: 'till', occupancy: 1 }],
+  }] });
+  const [lobby, till] = state.rows.get('door').zones;
+  assert.equal(zoneCountedText(lobby), 'counted 5 · drift +2');
+  assert.equal(zoneCountedText(till), '');
+  assert.equal(zoneCountedText({ name: 'hall', occupancy: 2, counted: 1 }), 'counted 1 · drift -1');
+  assert.equal(zoneCountedText({ name: 'hall', occupancy: 2, counted: 2 }), 'counted 2 · drift 0');
+  // An occupancy message without `counted` (a zone without entrances) clears it.
+  const next = applyLiveMessage(state, { type: 'occupancy', camera: 'door', zone: 'lobby', occupancy: 4, time: '2026-11-25T10:00:03Z' });
+  assert.equal(next.state.rows.get('door').zones[0].counted, null);
 });
 
 test('a card says how much a camera could not analyse, and when it runs at its minimum rate', () => {
@@ -68,7 +82,7 @@ test('every fixture message is applied as the contract says', () => {
   ]);
   const row = state.rows.get('door');
   assert.deepEqual(row.lines, [{ name: 'entrance', in: 4, out: 3 }], 'the totals are the message’s, not counted here');
-  assert.deepEqual(row.zones, [{ name: 'lobby', occupancy: 3 }]);
+  assert.deepEqual(row.zones, [{ name: 'lobby', occupancy: 3, counted: 4 }]);
   assert.equal(row.status, 'stalled');
   assert.equal(row.reason, 'no frame for 15 s');
   assert.deepEqual(state.recent.map((c) => [c.direction, c.track]), [['out', 18], ['in', 17]], 'newest first');

@@ -89,6 +89,27 @@ struct CameraRunTests {
         #expect(messages.contains { if case .occupancy(let o) = $0 { o.zone == "hall" && o.occupancy == 1 } else { false } })
     }
 
+    /// A hall whose only way in is the door: someone walking in through it is counted in both
+    /// occupancies, and the live message carries the one from the counts.
+    @Test func aZoneWithEntrancesPublishesItsOccupancyFromTheCounts() {
+        var geometry = Self.geometry
+        geometry.zones[0].entrances = [ZoneEntrance(line: "door", entering: .in)]
+        let camera = Camera(id: "door-cam", name: "Door", source: CameraSource.externalText, geometry: geometry)
+        var engine = CountingEngine(geometry: geometry)
+        var run = CameraRun(camera: camera, runID: "r", start: Self.start, storedToday: [:])
+        var messages: [LiveMessage] = []
+        // From x = 215 leftwards into the hall, 4 px a frame: across the door ("in") at frame 29.
+        for frame in 0..<50 {
+            let time = Double(frame) * 0.1
+            let detections = [Detection(box: Box(x: 200 - Double(frame) * 4, y: 90, width: 30, height: 60), confidence: 0.9)]
+            messages += run.record(engine.step(detections: detections, time: time), streamTime: time, engine: engine).messages
+        }
+        #expect(run.live.zones == [.init(name: "hall", occupancy: 1, countedOccupancy: 1)])
+        let published = messages.compactMap { if case .occupancy(let o) = $0 { o } else { nil } }
+        #expect(published.last?.counted == 1)
+        #expect(published.last?.occupancy == 1)
+    }
+
     @Test func aFinishedVisitIsKeptWithItsDwellTimeInTheMinuteItEnded() {
         var engine = CountingEngine(geometry: Self.geometry)
         var run = CameraRun(camera: Self.camera, runID: "r", start: Self.start, storedToday: [:])

@@ -32,7 +32,11 @@ export function overviewFrom(cameras, live) {
         in: lineTotals.get(line.name)?.in ?? 0,
         out: lineTotals.get(line.name)?.out ?? 0,
       })),
-      zones: camera.zones.map((zone) => ({ name: zone.name, occupancy: zoneStates.get(zone.name)?.occupancy ?? 0 })),
+      zones: camera.zones.map((zone) => ({
+        name: zone.name,
+        occupancy: zoneStates.get(zone.name)?.occupancy ?? 0,
+        counted: zoneStates.get(zone.name)?.counted ?? null,
+      })),
     });
   }
   return { rows, recent: [] };
@@ -71,7 +75,9 @@ export function applyLiveMessage(state, message) {
       if (!known) return { state, changed: null, reload: true };
       next = {
         ...row,
-        zones: row.zones.map((zone) => (zone.name === message.zone ? { ...zone, occupancy: message.occupancy } : zone)),
+        zones: row.zones.map((zone) => (zone.name === message.zone
+          ? { ...zone, occupancy: message.occupancy, counted: message.counted ?? null }
+          : zone)),
       };
       break;
     }
@@ -103,6 +109,16 @@ export function analysisText(row) {
   if (row.dropped !== null && row.dropped >= 0.005) parts.push(`${Math.round(row.dropped * 100)} % not analysed`);
   if (row.reducedRate) parts.push('minimum rate: detection is behind');
   return parts.join(' · ');
+}
+
+/**
+ * What a zone tile says of a zone with entrances: its occupancy from their counts and its
+ * drift from the people seen inside (`counted 4 · drift +1`). Empty for other zones.
+ */
+export function zoneCountedText(zone) {
+  if (zone.counted === null || zone.counted === undefined) return '';
+  const drift = zone.counted - zone.occupancy;
+  return `counted ${zone.counted} · drift ${drift > 0 ? '+' : ''}${drift}`;
 }
 
 /** Totals over every camera of the overview: `{in, out, occupancy, online, cameras}`. */

@@ -2,7 +2,7 @@
 
 import { emptyState, formatCount, h, replace, setText, timeElement } from '../dom.js';
 import { sortAlerts } from '../alerts-model.js';
-import { analysisText, overviewTotals, STATUS_LABELS } from '../live-model.js';
+import { analysisText, overviewTotals, STATUS_LABELS, zoneCountedText } from '../live-model.js';
 import { hashFor } from '../router.js';
 
 const SNAPSHOT_REFRESH_MS = 5000;
@@ -109,7 +109,10 @@ function cameraCard(app, row) {
     in: h('span', { class: 'count count-in', 'data-testid': `line-in-${line.name}` }),
     out: h('span', { class: 'count count-out', 'data-testid': `line-out-${line.name}` }),
   }]));
-  const zones = new Map(row.zones.map((zone) => [zone.name, h('span', { class: 'count', 'data-testid': `zone-${zone.name}` })]));
+  const zones = new Map(row.zones.map((zone) => [zone.name, {
+    now: h('span', { class: 'count', 'data-testid': `zone-${zone.name}` }),
+    counted: h('span', { class: 'muted', 'data-testid': `zone-counted-${zone.name}`, title: 'Occupancy from the counts of the zone’s entrances, and its difference from the people seen inside' }),
+  }]));
   const image = h('img', { class: 'thumb', alt: `Latest picture from ${row.name}`, hidden: true });
   image.addEventListener('load', () => { image.hidden = false; });
   image.addEventListener('error', () => { image.hidden = true; });
@@ -117,7 +120,7 @@ function cameraCard(app, row) {
     ...row.lines.map((line) => h('div', { class: 'tile' }, h('span', { class: 'tile-name' }, line.name),
       h('span', {}, 'in ', lines.get(line.name).in), h('span', {}, 'out ', lines.get(line.name).out))),
     ...row.zones.map((zone) => h('div', { class: 'tile tile-zone' }, h('span', { class: 'tile-name' }, zone.name),
-      h('span', {}, 'now ', zones.get(zone.name)))),
+      h('span', {}, 'now ', zones.get(zone.name).now), zones.get(zone.name).counted)),
   ];
   const element = h('article', { class: 'card camera-card', dataset: { camera: row.id } },
     h('header', { class: 'camera-card-header' },
@@ -151,7 +154,9 @@ function cameraCard(app, row) {
     }
     for (const zone of next.zones) {
       const entry = zones.get(zone.name);
-      if (entry) flashIfChanged(entry, formatCount(zone.occupancy));
+      if (!entry) continue;
+      flashIfChanged(entry.now, formatCount(zone.occupancy));
+      setText(entry.counted, zoneCountedText(zone));
     }
   }
 
