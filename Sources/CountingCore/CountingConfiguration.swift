@@ -14,14 +14,20 @@ public struct CountingConfiguration: Hashable, Sendable {
     /// How close to the line, in box heights, the two tracks must end and start, and how far the
     /// new one may be from where the old one was heading.
     public var fragmentReach: Double
+    /// Where frames exist (the live pipeline, `footfall count`), give each person near a line
+    /// or zone a colour signature, which the tracker and the fragment linker use to tell people
+    /// apart after a short loss (see `Appearance`). Detection files and pushed detections have
+    /// no frames, and counting then works without.
+    public var usesAppearance: Bool
 
     public init(tracker: TrackerConfiguration = .init(), lineHysteresis: Double = 0.1, zoneMinimumDwell: Double = 0,
-                fragmentLinkSeconds: Double = 1, fragmentReach: Double = 1) {
+                fragmentLinkSeconds: Double = 1, fragmentReach: Double = 1, usesAppearance: Bool = true) {
         self.tracker = tracker
         self.lineHysteresis = lineHysteresis
         self.zoneMinimumDwell = zoneMinimumDwell
         self.fragmentLinkSeconds = fragmentLinkSeconds
         self.fragmentReach = fragmentReach
+        self.usesAppearance = usesAppearance
     }
 
     /// The longest time between a crossing and its report: the confirmation time, plus the

@@ -26,7 +26,8 @@ public struct CountingEngine: Sendable {
         self.lineCounters = geometry.lines.map(LineCounter.init)
         self.zoneCounters = geometry.zones.map { ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell) }
         self.linker = FragmentLinker(linkSeconds: configuration.fragmentLinkSeconds, reach: configuration.fragmentReach,
-                                     confirmationSeconds: configuration.tracker.confirmationSeconds)
+                                     confirmationSeconds: configuration.tracker.confirmationSeconds,
+                                     appearanceGate: configuration.tracker.appearanceGate)
     }
 
     /// Same as `init(geometry:configuration:)` with default counting settings and this tracker.

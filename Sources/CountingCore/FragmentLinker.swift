@@ -7,6 +7,7 @@
 /// confirmed, takes for each line the ended track whose heading it is nearest to; each ended
 /// track is linked at most once per line. When the ended track comes back and crosses the same
 /// line the same way, that one crossing is not counted again: it was counted through the link.
+/// When both tracks carry colour signatures, tracks that look unalike are not linked.
 ///
 /// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
 /// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
@@ -36,6 +37,8 @@ public struct FragmentLinker: Sendable {
         var lastTime: Double
         var lastHeight: Double
         var velocity: Point
+        /// The track's colour signature when last seen, if it has one.
+        var appearance: Appearance?
         var isConfirmed = false
         var isRemoved = false
         /// Line crossings already counted for this track through a link, each to be skipped once.
@@ -49,6 +52,9 @@ public struct FragmentLinker: Sendable {
     /// How close to the line, in box heights, the old track must end and the new one start,
     /// and how far, in box heights, the new start may be from where the old track was heading.
     public let reach: Double
+    /// When both tracks carry a colour signature, the least similarity for them to be linked
+    /// (0: appearance is not looked at).
+    public let appearanceGate: Double
     /// How long a removed track is kept: the link time plus the time a new track takes to be
     /// confirmed, when the link is decided.
     private let retainSeconds: Double
@@ -57,9 +63,10 @@ public struct FragmentLinker: Sendable {
     /// fragment at each step.
     private var removed: [(id: Int, lastTime: Double)] = []
 
-    public init(linkSeconds: Double, reach: Double, confirmationSeconds: Double) {
+    public init(linkSeconds: Double, reach: Double, confirmationSeconds: Double, appearanceGate: Double = 0) {
         self.linkSeconds = linkSeconds
         self.reach = reach
+        self.appearanceGate = appearanceGate
         self.retainSeconds = linkSeconds + max(0, confirmationSeconds)
     }
 
@@ -78,11 +85,13 @@ public struct FragmentLinker: Sendable {
             fragment.lastTime = track.lastSeen
             fragment.lastHeight = track.box.height
             fragment.velocity = track.velocity
+            if track.appearance != nil { fragment.appearance = track.appearance }
             fragments[track.id] = fragment
         } else {
             fragments[track.id] = Fragment(
                 firstPoint: point, firstTime: track.lastSeen, firstHeight: track.box.height, lastPoint: point,
-                lastTime: track.lastSeen, lastHeight: track.box.height, velocity: track.velocity)
+                lastTime: track.lastSeen, lastHeight: track.box.height, velocity: track.velocity,
+                appearance: track.appearance)
         }
     }
 
@@ -133,6 +142,8 @@ public struct FragmentLinker: Sendable {
                 guard gap > 0, gap <= linkSeconds else { continue }
                 let ratio = started.firstHeight / max(ended.lastHeight, 1)
                 guard ratio > 0.67, ratio < 1.5 else { continue }
+                if appearanceGate > 0, let before = ended.appearance, let after = track.appearance,
+                   before.similarity(to: after) < appearanceGate { continue }
                 guard counter.side(of: ended.lastPoint, band: band * ended.lastHeight) == -startSide,
                       abs(counter.distance(of: ended.lastPoint)) <= reach * ended.lastHeight,
                       counter.line.segmentIntersects(from: ended.lastPoint, to: started.firstPoint) else { continue }

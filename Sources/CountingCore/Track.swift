@@ -17,6 +17,9 @@ public struct Track: Hashable, Sendable {
     public var score: Double
     /// A track is confirmed once it has enough hits; only confirmed tracks are counted.
     public var isConfirmed: Bool
+    /// The person's colour signature, a running blend of the matched detections' signatures
+    /// (nil until a detection with one is matched).
+    public var appearance: Appearance?
 
     public init(id: Int, box: Box, score: Double, time: Double) {
         self.id = id
@@ -28,5 +31,6 @@ public struct Track: Hashable, Sendable {
         self.lastSeen = time
         self.score = score
         self.isConfirmed = false
+        self.appearance = nil
     }
 }

@@ -5,7 +5,12 @@
 /// 3. remaining confident detections ↔ tentative tracks,
 /// 4. remaining confident detections ↔ tracks matched last step, by centre distance within
 ///    the distance a person can move in the time since (for low frame rates),
-/// 5. remaining confident detections ↔ lost confirmed tracks, by centre distance.
+/// 5. remaining confident detections ↔ lost confirmed tracks, by centre distance,
+/// 6. remaining confident detections ↔ lost confirmed tracks, by centre distance over a
+///    longer reach, only when their colour signatures are alike (re-identification).
+/// Where both a track and a detection carry a colour signature, rounds 4 and 5 also refuse
+/// pairs that look unalike; without signatures (detection files, pushed detections) rounds
+/// 1–5 are the whole tracker.
 /// Remaining confident detections start tentative tracks, confirmed once seen for
 /// `confirmationSeconds`.
 /// Tracks die after a time without a match, so behaviour does not change with the frame rate.
@@ -74,12 +79,20 @@ public struct Tracker: Sendable {
                   track: { !$0.track.isConfirmed }, detection: { $0.confidence >= c.highConfidence })
         if c.maximumSpeed > 0 && dt > 0 {
             associate(detections, time: time, limit: c.maximumSpeed * dt, fuse: false, byDistance: true,
+                      minimumSimilarity: c.appearanceGate,
                       track: { $0.wasMatched }, detection: { $0.confidence >= c.highConfidence })
         }
         if c.recoveryDistance > 0 {
             associate(detections, time: time, limit: c.recoveryDistance, fuse: false, byDistance: true,
+                      minimumSimilarity: c.appearanceGate,
                       track: { $0.track.isConfirmed && !$0.wasMatched },
                       detection: { $0.confidence >= c.highConfidence })
+        }
+        if c.appearanceRecoveryDistance > 0 {
+            associate(detections, time: time, limit: c.appearanceRecoveryDistance, fuse: false, byDistance: true,
+                      minimumSimilarity: c.appearanceMatch, requiresAppearance: true, restartsMotion: true,
+                      track: { $0.track.isConfirmed && !$0.wasMatched && $0.track.appearance != nil },
+                      detection: { $0.confidence >= c.highConfidence && $0.appearance != nil })
         }
 
         var observed: [Track] = []
@@ -108,6 +121,7 @@ public struct Tracker: Sendable {
             var track = Track(id: nextID, box: detection.box, score: detection.confidence, time: time)
             nextID += 1
             track.isConfirmed = c.confirmationSeconds <= 0
+            track.appearance = detection.appearance
             states.append(State(track: track, filter: KalmanBoxFilter(box: detection.box), wasMatched: true))
             observed.append(track)
         }
@@ -125,10 +139,14 @@ public struct Tracker: Sendable {
     }
 
     /// One association round between the tracks and detections that pass the filters and are
-    /// still free.
+    /// still free. In rounds by distance, a pair whose signatures are less alike than
+    /// `minimumSimilarity` is not matched, nor, when `requiresAppearance`, a pair without both.
+    /// With `restartsMotion`, a matched track's filter starts again from the detection: a person
+    /// found far from the prediction did not move as predicted, and the jump is no speed.
     private mutating func associate(
         _ detections: [Detection], time: Double, limit: Double, fuse: Bool, byDistance: Bool = false,
-        direction: Double = 0,
+        direction: Double = 0, minimumSimilarity: Double = 0, requiresAppearance: Bool = false,
+        restartsMotion: Bool = false,
         track includeTrack: (State) -> Bool, detection includeDetection: (Detection) -> Bool
     ) {
         rowTracks.removeAll(keepingCapacity: true)
@@ -151,10 +169,17 @@ public struct Tracker: Sendable {
             for d in columnDetections {
                 let detection = detections[d]
                 if byDistance {
-                    costs.append(Self.centreDistance(box, detection.box))
+                    var cost = Self.centreDistance(box, detection.box)
+                    if let seen = states[t].track.appearance, let now = detection.appearance {
+                        if minimumSimilarity > 0 && seen.similarity(to: now) < minimumSimilarity { cost = .infinity }
+                    } else if requiresAppearance {
+                        cost = .infinity
+                    }
+                    costs.append(cost)
                 } else {
                     let iou = box.iou(detection.box)
                     var cost = 1 - (fuse ? iou * detection.confidence : iou)
+
                     if moving {
                         let centre = detection.box.center
                         let dx = centre.x - last.x, dy = centre.y - last.y
@@ -174,7 +199,11 @@ public struct Tracker: Sendable {
             let detection = detections[columnDetections[column]]
             trackMatched[t] = true
             detectionUsed[columnDetections[column]] = true
-            states[t].filter.update(with: detection.box)
+            if restartsMotion {
+                states[t].filter = KalmanBoxFilter(box: detection.box)
+            } else {
+                states[t].filter.update(with: detection.box)
+            }
             var track = states[t].track
             track.box = states[t].filter.box
             track.detection = detection.box
@@ -182,6 +211,9 @@ public struct Tracker: Sendable {
             track.hits += 1
             track.lastSeen = time
             track.score = detection.confidence
+            if let now = detection.appearance {
+                track.appearance = track.appearance.map { $0.blended(with: now, weight: configuration.appearanceBlend) } ?? now
+            }
             // The small allowance keeps a span of exactly n frame intervals from rounding below it.
             if track.lastSeen - track.firstSeen >= configuration.confirmationSeconds - 1e-6 { track.isConfirmed = true }
             states[t].track = track

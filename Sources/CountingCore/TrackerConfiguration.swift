@@ -30,6 +30,20 @@ public struct TrackerConfiguration: Hashable, Sendable {
     /// straight on, all of it when it turns back). Keeps two people who cross each other from
     /// swapping tracks at the line (0 turns it off).
     public var directionWeight: Double
+    /// Fourth and fifth rounds, when the track and the detection both carry a colour signature:
+    /// the least similarity (0...1, see `Appearance.similarity`) for them to be matched by
+    /// distance; keeps a lost person's track from being taken by someone else who walks into
+    /// its place (0 turns it off).
+    public var appearanceGate: Double
+    /// Sixth round (remaining confident detections ↔ lost confirmed tracks, both with a colour
+    /// signature): the largest distance between predicted and detected centres, in predicted
+    /// box heights, for a person to be re-identified by appearance after a short loss (0 turns
+    /// the round off).
+    public var appearanceRecoveryDistance: Double
+    /// Sixth round: the least similarity for a re-identification.
+    public var appearanceMatch: Double
+    /// How far a track's signature moves towards each matched detection's (0...1).
+    public var appearanceBlend: Double
     /// Weigh IoU by the detection's confidence in the first and third rounds.
     public var fuseScore: Bool
     /// Seconds from a track's first to its latest matched detection before it is confirmed and
@@ -51,6 +65,10 @@ public struct TrackerConfiguration: Hashable, Sendable {
         recoveryDistance: Double = 0.35,
         maximumSpeed: Double = 2,
         directionWeight: Double = 0,
+        appearanceGate: Double = 0.5,
+        appearanceRecoveryDistance: Double = 1.5,
+        appearanceMatch: Double = 0.8,
+        appearanceBlend: Double = 0.2,
         fuseScore: Bool = true,
         confirmationSeconds: Double = 0.2,
         maximumLostSeconds: Double = 1.0,
@@ -65,6 +83,10 @@ public struct TrackerConfiguration: Hashable, Sendable {
         self.recoveryDistance = recoveryDistance
         self.maximumSpeed = maximumSpeed
         self.directionWeight = directionWeight
+        self.appearanceGate = appearanceGate
+        self.appearanceRecoveryDistance = appearanceRecoveryDistance
+        self.appearanceMatch = appearanceMatch
+        self.appearanceBlend = appearanceBlend
         self.fuseScore = fuseScore
         self.confirmationSeconds = confirmationSeconds
         self.maximumLostSeconds = maximumLostSeconds

@@ -28,7 +28,7 @@ public struct FrameAnalyzer {
     public mutating func analyze(_ frame: Frame) throws(VisionError) -> [CountingEvent] {
         let (detections, figures) = try Self.detect(frame, with: detector)
         lastDetection = figures
-        return engine.step(detections: detections, time: frame.time)
+        return engine.step(detections: withAppearance(detections, frame: frame), time: frame.time)
     }
 
     /// Runs the detector on one of `inference`'s threads, then the counting engine here.
@@ -36,7 +36,12 @@ public struct FrameAnalyzer {
         let handOver = DetectorHandOver(detector: detector)
         let (detections, figures) = try await inference.run { try Self.detect(frame, with: handOver.detector) }
         lastDetection = figures
-        return engine.step(detections: detections, time: frame.time)
+        return engine.step(detections: withAppearance(detections, frame: frame), time: frame.time)
+    }
+
+    private func withAppearance(_ detections: [Detection], frame: Frame) -> [Detection] {
+        guard engine.configuration.usesAppearance, !detections.isEmpty else { return detections }
+        return Self.addingAppearance(to: detections, frame: frame, geometry: engine.geometry)
     }
 
     private static func detect(_ frame: Frame, with detector: any PersonDetector) throws(VisionError)

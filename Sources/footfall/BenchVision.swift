@@ -75,15 +75,20 @@ struct BenchVision: ParsableCommand {
         let geometry = try GeometryFile.load(path: lines)
         var summary: CountSummary?
         let whole = try clock.measure { summary = try VideoCounter().count(video: video, geometry: geometry) }
+        let plain = VideoCounter(counting: CountingConfiguration(usesAppearance: false))
+        let withoutAppearance = try clock.measure { _ = try plain.count(video: video, geometry: geometry) }
         let base = Double(frames) / decode.inSeconds
         for (name, duration) in [("decode only (baseline)", decode), ("decode + motion detector", detect),
-                                 ("decode + detect + track + count", whole)] {
+                                 ("decode + detect + track + count", whole),
+                                 ("  the same without colour signatures", withoutAppearance)] {
             let fps = Double(frames) / duration.inSeconds
             print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
         }
         let counted = Double(frames) / whole.inSeconds, detected = Double(frames) / detect.inSeconds
         print(String(format: "tracking and counting cost %.1f %% of decode + detect", 100 * (1 - counted / detected)))
+        print(String(format: "colour signatures cost %.1f %% of the whole pipeline's frame rate",
+                     100 * (1 - counted / (Double(frames) / withoutAppearance.inSeconds))))
         if let summary { print("counts: " + summary.jsonLine()) }
 
         // Slow detectors: decoded frames first, so only detection is timed.

@@ -79,6 +79,18 @@ struct Count: ParsableCommand {
     @Option(help: "Tracker: confidence a detection needs to be matched first and to start a track, HIGH:NEW (default: 0.3:0.4 with ssd, 0.6:0.7 otherwise).")
     var trackConfidence: String?
 
+    @Flag(inversion: .prefixedNo, help: "Give people near lines and zones a colour signature that helps the tracker tell them apart after a short loss.")
+    var appearance = true
+
+    @Option(help: "Appearance: least similarity (0-1) of a lost person and a detection for a match by distance, and for linking two track fragments.")
+    var appearanceGate: Double?
+
+    @Option(help: "Appearance: least similarity (0-1) to re-identify a lost person further away.")
+    var appearanceMatch: Double?
+
+    @Option(help: "Appearance: how far, in box heights, a lost person may be re-identified (0: off).")
+    var appearanceReach: Double?
+
     @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
     var maxFrames: Int?
 
@@ -179,6 +191,10 @@ struct Count: ParsableCommand {
             counting.tracker.highConfidence = parts[0]
             counting.tracker.newTrackConfidence = parts[1]
         }
+        counting.usesAppearance = appearance
+        if let appearanceGate { counting.tracker.appearanceGate = appearanceGate }
+        if let appearanceMatch { counting.tracker.appearanceMatch = appearanceMatch }
+        if let appearanceReach { counting.tracker.appearanceRecoveryDistance = appearanceReach }
         let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
                                      sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }
@@ -188,7 +204,9 @@ struct Count: ParsableCommand {
         let summary = run.summary
         if listCrossings {
             for crossing in run.crossings {
-                FileHandle.standardError.write(Data("crossing: frame \(crossing.frame), line \(crossing.line), \(crossing.direction.rawValue)\n".utf8))
+                let linked = crossing.linkedTrack.map { " (linked from track \($0))" } ?? ""
+                FileHandle.standardError.write(Data(
+                    "crossing: frame \(crossing.frame), line \(crossing.line), \(crossing.direction.rawValue), track \(crossing.track)\(linked)\n".utf8))
             }
         }
         if json {

@@ -9,8 +9,9 @@ import Vision
 /// for part of the video (tune on one part, report on the other).
 struct CountRun {
     var summary: CountSummary
-    /// Crossings in order: line, direction, frame index.
-    var crossings: [(line: String, direction: CrossingDirection, frame: Int)]
+    /// Crossings in order: line, direction, frame index, the track that crossed and, for a
+    /// crossing counted from two fragments, the track that ended before it.
+    var crossings: [(line: String, direction: CrossingDirection, frame: Int, track: Int, linkedTrack: Int?)]
 
     static func count(video: String, geometry: Geometry, detector: DetectorSpecification,
                       counting: CountingConfiguration = .init(), sampleFrames: Set<Int>,
@@ -24,10 +25,10 @@ struct CountRun {
         var peaks = [Int](repeating: 0, count: geometry.zones.count)
         var sums = [Double](repeating: 0, count: geometry.zones.count)
         var samples = [[CountSummary.OccupancySample]](repeating: [], count: geometry.zones.count)
-        var crossings: [(line: String, direction: CrossingDirection, frame: Int)] = []
+        var crossings: [(line: String, direction: CrossingDirection, frame: Int, track: Int, linkedTrack: Int?)] = []
         while frames < (maxFrames ?? Int.max), let frame = try reader.next() {
             for event in try analyzer.analyze(frame) {
-                if case .crossing(let crossing) = event { crossings.append((crossing.line, crossing.direction, frame.index)) }
+                if case .crossing(let crossing) = event { crossings.append((crossing.line, crossing.direction, frame.index, crossing.trackID, crossing.linkedTrackID)) }
             }
             for (i, occupancy) in analyzer.occupancies.enumerated() {
                 peaks[i] = max(peaks[i], occupancy)

@@ -161,4 +161,26 @@ struct FragmentLinkerTests {
         #expect(CountingConfiguration().countingDelaySeconds == 1.2)
         #expect(CountingConfiguration(fragmentLinkSeconds: 0).countingDelaySeconds == 0.2)
     }
+
+    /// The broken walk with a colour signature on each detection: `before` on the first
+    /// fragment, `after` on the second.
+    func signedBrokenWalk(before: Appearance, after: Appearance) -> [[Detection]] {
+        let first = walk(from: 160, to: 280).count
+        return brokenWalk(gap: 8).enumerated().map { index, detections in
+            detections.map { Detection(box: $0.box, confidence: $0.confidence, appearance: index < first ? before : after) }
+        }
+    }
+
+    /// Two fragments that look unalike are two people, not one crossing; alike, they link.
+    /// Re-identification is off, so that only the linker can join them.
+    @Test func fragmentsThatLookUnalikeAreNotLinked() {
+        var configuration = CountingConfiguration()
+        configuration.tracker.appearanceRecoveryDistance = 0
+        let red = AppearanceTests.signature(upper: 0, lower: 8)
+        let green = AppearanceTests.signature(upper: 4, lower: 4)
+        #expect(run(signedBrokenWalk(before: red, after: green), configuration: configuration).crossings.isEmpty)
+        let alike = run(signedBrokenWalk(before: red, after: red), configuration: configuration).crossings
+        #expect(alike.map(\.direction) == [.out])
+        #expect(alike.first?.linkedTrackID == 1)
+    }
 }
