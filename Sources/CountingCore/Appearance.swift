@@ -1,7 +1,8 @@
 /// A cheap colour signature of one person: a histogram of the upper body and one of the legs,
 /// 16 bins each (12 hues for coloured pixels, 4 brightness levels for grey ones), each summing
 /// to 1. Two signatures of the same person under the same light are alike; a red coat and a
-/// blue one are not, whatever the lighting level.
+/// blue one are not. In dim light, colours fall into the grey bins, and people in dark clothes
+/// look alike.
 ///
 /// Made from frames by the live pipeline (see `Frame.appearance(of:)` in Vision); evaluation on
 /// detection files has no pixels and no signatures, and the tracker then ignores appearance.
@@ -22,10 +23,15 @@ public struct Appearance: Hashable, Sendable {
     /// Similarity in 0...1: the Bhattacharyya coefficient of each half, averaged; 1 for the
     /// same histograms, 0 for histograms with no bin in common.
     public func similarity(to other: Appearance) -> Double {
-        let product = bins * other.bins
-        var sum: Float = 0
-        for index in 0..<32 { sum += product[index].squareRoot() }
-        return Double(sum) / 2
+        Double((bins * other.bins).squareRoot().sum()) / 2
+    }
+
+    /// The share of clearly coloured pixels, 0...1, averaged over the two halves: low for
+    /// people in dark, grey or white clothes, whose signatures tell them apart poorly.
+    public var colourShare: Double {
+        var coloured: Float = 0
+        for index in 0..<Self.hueBins { coloured += bins[index] + bins[Self.binsPerHalf + index] }
+        return Double(coloured) / 2
     }
 
     /// This signature moved towards `newer` by `weight` (0: unchanged, 1: `newer`). Each half

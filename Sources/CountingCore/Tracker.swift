@@ -1,5 +1,5 @@
 /// A multi-object tracker of the ByteTrack family: a Kalman filter per track, optimal IoU
-/// assignment, and five association rounds —
+/// assignment, and six association rounds —
 /// 1. confident detections ↔ confirmed tracks (matched last step or lost),
 /// 2. weak detections ↔ confirmed tracks still unmatched that were matched last step,
 /// 3. remaining confident detections ↔ tentative tracks,
@@ -91,8 +91,10 @@ public struct Tracker: Sendable {
         if c.appearanceRecoveryDistance > 0 {
             associate(detections, time: time, limit: c.appearanceRecoveryDistance, fuse: false, byDistance: true,
                       minimumSimilarity: c.appearanceMatch, requiresAppearance: true, restartsMotion: true,
-                      track: { $0.track.isConfirmed && !$0.wasMatched && $0.track.appearance != nil },
-                      detection: { $0.confidence >= c.highConfidence && $0.appearance != nil })
+                      track: { $0.track.isConfirmed && !$0.wasMatched
+                          && ($0.track.appearance?.colourShare ?? -1) >= c.appearanceMinimumColour },
+                      detection: { $0.confidence >= c.highConfidence
+                          && ($0.appearance?.colourShare ?? -1) >= c.appearanceMinimumColour })
         }
 
         var observed: [Track] = []
@@ -170,16 +172,18 @@ public struct Tracker: Sendable {
                 let detection = detections[d]
                 if byDistance {
                     var cost = Self.centreDistance(box, detection.box)
-                    if let seen = states[t].track.appearance, let now = detection.appearance {
-                        if minimumSimilarity > 0 && seen.similarity(to: now) < minimumSimilarity { cost = .infinity }
-                    } else if requiresAppearance {
-                        cost = .infinity
+                    // Signatures are compared only for pairs close enough to be matched at all.
+                    if cost < limit {
+                        if let seen = states[t].track.appearance, let now = detection.appearance {
+                            if minimumSimilarity > 0 && seen.similarity(to: now) < minimumSimilarity { cost = .infinity }
+                        } else if requiresAppearance {
+                            cost = .infinity
+                        }
                     }
                     costs.append(cost)
                 } else {
                     let iou = box.iou(detection.box)
                     var cost = 1 - (fuse ? iou * detection.confidence : iou)
-
                     if moving {
                         let centre = detection.box.center
                         let dx = centre.x - last.x, dy = centre.y - last.y
@@ -205,15 +209,19 @@ public struct Tracker: Sendable {
                 states[t].filter.update(with: detection.box)
             }
             var track = states[t].track
+            // A weak detection (second round) is often a partly hidden person: its colours
+            // would blur the signature.
+            if let now = detection.appearance, detection.confidence >= configuration.highConfidence {
+                let elapsed = max(0, time - track.lastSeen)
+                let weight = elapsed / max(elapsed + configuration.appearanceMemorySeconds, 1e-9)
+                track.appearance = track.appearance.map { $0.blended(with: now, weight: weight) } ?? now
+            }
             track.box = states[t].filter.box
             track.detection = detection.box
             track.velocity = states[t].filter.velocity
             track.hits += 1
             track.lastSeen = time
             track.score = detection.confidence
-            if let now = detection.appearance {
-                track.appearance = track.appearance.map { $0.blended(with: now, weight: configuration.appearanceBlend) } ?? now
-            }
             // The small allowance keeps a span of exactly n frame intervals from rounding below it.
             if track.lastSeen - track.firstSeen >= configuration.confirmationSeconds - 1e-6 { track.isConfirmed = true }
             states[t].track = track

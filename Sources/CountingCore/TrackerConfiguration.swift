@@ -42,8 +42,14 @@ public struct TrackerConfiguration: Hashable, Sendable {
     public var appearanceRecoveryDistance: Double
     /// Sixth round: the least similarity for a re-identification.
     public var appearanceMatch: Double
-    /// How far a track's signature moves towards each matched detection's (0...1).
-    public var appearanceBlend: Double
+    /// Sixth round: the least share of coloured pixels (`Appearance.colourShare`) both
+    /// signatures need, since people in dark or grey clothes all look alike.
+    public var appearanceMinimumColour: Double
+    /// How long a track's signature remembers, in seconds: each confident matched detection's
+    /// signature moves it by Δt / (Δt + this), Δt the time since the track's last match: a fifth
+    /// at 10 frames/s with the default, and about as much per second at 5 or 30 frames/s
+    /// (0: each detection replaces it).
+    public var appearanceMemorySeconds: Double
     /// Weigh IoU by the detection's confidence in the first and third rounds.
     public var fuseScore: Bool
     /// Seconds from a track's first to its latest matched detection before it is confirmed and
@@ -68,7 +74,8 @@ public struct TrackerConfiguration: Hashable, Sendable {
         appearanceGate: Double = 0.5,
         appearanceRecoveryDistance: Double = 1.5,
         appearanceMatch: Double = 0.8,
-        appearanceBlend: Double = 0.2,
+        appearanceMinimumColour: Double = 0.2,
+        appearanceMemorySeconds: Double = 0.4,
         fuseScore: Bool = true,
         confirmationSeconds: Double = 0.2,
         maximumLostSeconds: Double = 1.0,
@@ -86,7 +93,8 @@ public struct TrackerConfiguration: Hashable, Sendable {
         self.appearanceGate = appearanceGate
         self.appearanceRecoveryDistance = appearanceRecoveryDistance
         self.appearanceMatch = appearanceMatch
-        self.appearanceBlend = appearanceBlend
+        self.appearanceMinimumColour = appearanceMinimumColour
+        self.appearanceMemorySeconds = appearanceMemorySeconds
         self.fuseScore = fuseScore
         self.confirmationSeconds = confirmationSeconds
         self.maximumLostSeconds = maximumLostSeconds

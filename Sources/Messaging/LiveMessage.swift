@@ -35,7 +35,7 @@ public enum LiveMessage: Hashable, Sendable {
         }
     }
 
-    /// A zone's occupancy changed.
+    /// A zone's occupancy changed: from presence, or from its entrances' counts, or both.
     public struct Occupancy: Hashable, Sendable {
         public var cameraID: String
         public var zone: String

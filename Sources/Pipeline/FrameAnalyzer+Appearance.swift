@@ -10,7 +10,7 @@ extension FrameAnalyzer {
 
     /// `detections` with a colour signature for each one near a line or zone that no other
     /// detection covers much. Signatures elsewhere would cost time and decide no count.
-    static func addingAppearance(to detections: [Detection], frame: Frame, geometry: Geometry) -> [Detection] {
+    public static func addingAppearance(to detections: [Detection], frame: Frame, geometry: Geometry) -> [Detection] {
         var result = detections
         for index in result.indices {
             let box = result[index].box

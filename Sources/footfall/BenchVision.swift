@@ -80,19 +80,50 @@ struct BenchVision: ParsableCommand {
         let base = Double(frames) / decode.inSeconds
         for (name, duration) in [("decode only (baseline)", decode), ("decode + motion detector", detect),
                                  ("decode + detect + track + count", whole),
-                                 ("  the same without colour signatures", withoutAppearance)] {
+                                 ("  the same, no colour signatures", withoutAppearance)] {
             let fps = Double(frames) / duration.inSeconds
             print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
         }
         let counted = Double(frames) / whole.inSeconds, detected = Double(frames) / detect.inSeconds
         print(String(format: "tracking and counting cost %.1f %% of decode + detect", 100 * (1 - counted / detected)))
-        print(String(format: "colour signatures cost %.1f %% of the whole pipeline's frame rate",
+        print(String(format: "colour signatures cost %.1f %% of the whole pipeline's frame rate (one run each; noisy)",
                      100 * (1 - counted / (Double(frames) / withoutAppearance.inSeconds))))
+        try timeSignatures(geometry: geometry, wholeSecondsPerFrame: whole.inSeconds / Double(frames))
         if let summary { print("counts: " + summary.jsonLine()) }
 
-        // Slow detectors: decoded frames first, so only detection is timed.
+        try timeSlowDetectors()
+    }
+
+    /// Colour signatures alone, on the motion detector's detections of the first 200 frames,
+    /// ten passes: steadier than the difference of two whole runs.
+    private func timeSignatures(geometry: Geometry, wholeSecondsPerFrame: Double) throws {
+        let reader = try FFmpegFrameReader(source: video)
+        let detector = try MotionDetector()
+        var sample: [(Frame, [Detection])] = []
+        while sample.count < 200, let frame = try reader.next() { sample.append((frame, try detector.detect(frame))) }
+        reader.close()
+        guard !sample.isEmpty else { return }
+        var signatures = 0
+        let passes = 10
+        let duration = ContinuousClock().measure {
+            for _ in 0..<passes {
+                for (frame, detections) in sample {
+                    signatures += FrameAnalyzer.addingAppearance(to: detections, frame: frame, geometry: geometry)
+                        .filter { $0.appearance != nil }.count
+                }
+            }
+        }
+        let perFrame = duration.inSeconds / Double(sample.count * passes)
+        print(String(format: "colour signatures alone: %.1f µs a frame (%.1f signatures a frame, %.2f µs each), %.1f %% of a whole pipeline frame",
+                     perFrame * 1e6, Double(signatures) / Double(sample.count * passes),
+                     signatures > 0 ? duration.inSeconds * 1e6 / Double(signatures) : 0, 100 * perFrame / wholeSecondsPerFrame))
+    }
+
+    /// Slow detectors: decoded frames first, so only detection is timed.
+    private func timeSlowDetectors() throws {
         guard hog || !onnx.isEmpty else { return }
+        let clock = ContinuousClock()
         var sample: [Frame] = []
         let reader = try FFmpegFrameReader(source: video)
         while sample.count < slowFrames, let frame = try reader.next() { sample.append(frame) }

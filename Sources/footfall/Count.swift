@@ -91,6 +91,9 @@ struct Count: ParsableCommand {
     @Option(help: "Appearance: how far, in box heights, a lost person may be re-identified (0: off).")
     var appearanceReach: Double?
 
+    @Option(help: "Appearance: least share (0-1) of coloured pixels for a re-identification.")
+    var appearanceColour: Double?
+
     @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
     var maxFrames: Int?
 
@@ -110,6 +113,13 @@ struct Count: ParsableCommand {
             throw ValidationError("--person-size: expected FAR_Y:WxH,NEAR_Y:WxH, e.g. 150:20x55,365:37x100")
         }
         if ssdMode == nil { throw ValidationError("--ssd-input: use regions, native or WxH such as 300x300") }
+        for (name, value) in [("--appearance-gate", appearanceGate), ("--appearance-match", appearanceMatch),
+                              ("--appearance-colour", appearanceColour)] {
+            if let value, !(0...1).contains(value) { throw ValidationError("\(name): a similarity from 0 to 1") }
+        }
+        if let appearanceReach, !(appearanceReach >= 0 && appearanceReach.isFinite) {
+            throw ValidationError("--appearance-reach: box heights, 0 or more")
+        }
         if let sizeLimits, parsedSizeLimits == nil { throw ValidationError("--size-limits: expected MIN:MAX such as 0.5:1.6, not '\(sizeLimits)'") }
         if let scoreThreshold, !(scoreThreshold > 0 && scoreThreshold < 1) {
             throw ValidationError("--score-threshold must be between 0 and 1")
@@ -195,6 +205,7 @@ struct Count: ParsableCommand {
         if let appearanceGate { counting.tracker.appearanceGate = appearanceGate }
         if let appearanceMatch { counting.tracker.appearanceMatch = appearanceMatch }
         if let appearanceReach { counting.tracker.appearanceRecoveryDistance = appearanceReach }
+        if let appearanceColour { counting.tracker.appearanceMinimumColour = appearanceColour }
         let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
                                      sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }

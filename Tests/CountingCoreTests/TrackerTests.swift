@@ -37,6 +37,25 @@ struct TrackerTests {
         #expect(without.last == [1])
     }
 
+    /// At 5 frames/s a walker's box no longer overlaps its last one, and the speed round
+    /// extends the track by distance; someone else who looks different, where the walker was
+    /// heading when the walker is missed, does not take the track.
+    @Test func theSpeedRoundDoesNotGiveATrackToSomeoneWhoLooksDifferent() {
+        func scene(_ walker: Appearance?, _ other: Appearance?) -> [[Int]] {
+            var tracker = Tracker()
+            // 150 pixels a second for 4 s, then someone else 25 pixels ahead of the prediction.
+            var ids: [[Int]] = []
+            for frame in 0...20 {
+                ids.append(tracker.step([person(100 + 30 * Double(frame), 300, walker)], time: Double(frame) / 5).observed.map(\.id))
+            }
+            ids.append(tracker.step([person(100 + 30 * 21 + 25, 300, other)], time: 21.0 / 5).observed.map(\.id))
+            return ids
+        }
+        #expect(scene(nil, nil).last == [1])
+        #expect(scene(Self.red, Self.red).last == [1])
+        #expect(scene(Self.red, Self.blue).last == [2])
+    }
+
     /// A person lost for 0.4 s who stopped and stepped aside while hidden is found a box
     /// height away from the prediction: too far to be recovered by distance alone, near enough
     /// to be re-identified by their colours.
@@ -54,15 +73,39 @@ struct TrackerTests {
         #expect(run(frames).suffix(5).allSatisfy { $0 == [2] })
     }
 
+    /// People in dark clothes all look alike: such a person is not re-identified by appearance.
+    @Test func someoneInDarkClothesIsNotReidentified() {
+        let dark = AppearanceTests.signature(upper: 12, lower: 12)
+        let frames = walkThenLoss(gap: 10, dark) + (0..<5).map { [person(260, 400 + 2 * Double($0), dark)] }
+        #expect(run(frames).suffix(5).allSatisfy { $0 == [2] })
+    }
+
     @Test func aTracksSignatureFollowsItsDetections() {
         var tracker = Tracker()
         _ = tracker.step([person(100, 300, Self.red)], time: 0)
         #expect(tracker.tracks.first?.appearance == Self.red)
-        _ = tracker.step([person(106, 300, Self.blue)], time: 1 / fps)
+        // A tenth of a second later: a fifth of the way to the new signature.
+        _ = tracker.step([person(106, 300, Self.blue)], time: 0.1)
         let blended = tracker.tracks.first?.appearance
         #expect(blended.map { abs($0.similarity(to: Self.red.blended(with: Self.blue, weight: 0.2)) - 1) < 1e-6 } == true)
         // A detection without a signature leaves it as it was.
-        _ = tracker.step([person(112, 300, nil)], time: 2 / fps)
+        _ = tracker.step([person(112, 300, nil)], time: 0.2)
         #expect(tracker.tracks.first?.appearance == blended)
+    }
+
+    /// A person whose signature changes (they take off a red coat) is followed as fast at
+    /// 5 frames/s as at 30: after a second, about as little of the red is left.
+    @Test func aSignatureChangesAtTheSamePaceAtEveryFrameRate() throws {
+        func redLeft(fps: Double) throws -> Float {
+            var tracker = Tracker()
+            _ = tracker.step([person(100, 300, Self.red)], time: 0)
+            for frame in 1...Int(fps) {
+                _ = tracker.step([person(100 + Double(frame) * 30 / fps, 300, Self.blue)], time: Double(frame) / fps)
+            }
+            return try #require(tracker.tracks.first?.appearance).bins[0]
+        }
+        let slow = try redLeft(fps: 5), fast = try redLeft(fps: 30)
+        #expect(slow > 0.05 && slow < 0.2)
+        #expect(abs(slow - fast) < 0.05)
     }
 }

@@ -44,12 +44,12 @@ struct FrameAnalyzerAppearanceTests {
         _ = try withAppearance.analyze(frame)
         #expect(withAppearance.engine.tracks.first?.appearance != nil)
     }
-}
 
-/// Finds the same people in every frame.
-private final class FixedDetector: PersonDetector {
-    let name = "fixed"
-    let detections: [Detection]
-    init(detections: [Detection]) { self.detections = detections }
-    func detect(_ frame: Frame) throws(VisionError) -> [Detection] { detections }
+    /// Finds the same people in every frame.
+    final class FixedDetector: PersonDetector {
+        let name = "fixed"
+        let detections: [Detection]
+        init(detections: [Detection]) { self.detections = detections }
+        func detect(_ frame: Frame) throws(VisionError) -> [Detection] { detections }
+    }
 }

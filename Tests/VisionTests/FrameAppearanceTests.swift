@@ -48,10 +48,34 @@ struct FrameAppearanceTests {
         #expect(Frame.appearanceBin(blue: 128, green: 128, red: 128) == Appearance.hueBins + 2)
         #expect(Frame.appearanceBin(blue: 10, green: 10, red: 10) == Appearance.hueBins)
         #expect(Frame.appearanceBin(blue: 255, green: 255, red: 250) == Appearance.hueBins + 3)
-        // Reds either side of hue 0 and a saturated yellow.
+        // Reds either side of hue 0 share a bin; a saturated yellow is two bins on, and an
+        // orange halfway.
         #expect(Frame.appearanceBin(blue: 0, green: 40, red: 200) == 0)
-        #expect(Frame.appearanceBin(blue: 40, green: 0, red: 200) == 11)
+        #expect(Frame.appearanceBin(blue: 40, green: 0, red: 200) == 0)
         #expect(Frame.appearanceBin(blue: 0, green: 200, red: 200) == 2)
+        #expect(Frame.appearanceBin(blue: 0, green: 100, red: 200) == 1)
+    }
+
+    @Test func aPersonAtAnEdgeOfTheFrameIsSampledFromWhatIsInside() throws {
+        for box in [Box(x: -15, y: -20, width: 40, height: 100), Box(x: 290, y: 150, width: 40, height: 100)] {
+            let inside = Box(x: max(box.x, 0), y: max(box.y, 0), width: min(box.x + box.width, 320) - max(box.x, 0),
+                             height: min(box.y + box.height, 240) - max(box.y, 0))
+            // Painted where it is visible, with the shirt/trousers boundary at the box's middle.
+            var pixels = frame([]).pixels
+            for y in Int(inside.y)..<Int(inside.y + inside.height) {
+                let colour = Double(y) < box.y + box.height / 2 ? Self.red : Self.blue
+                for x in Int(inside.x)..<Int(inside.x + inside.width) {
+                    let i = (y * 320 + x) * 3
+                    (pixels[i], pixels[i + 1], pixels[i + 2]) = colour
+                }
+            }
+            let scene = Frame(width: 320, height: 240, pixels: pixels, index: 0, time: 0)
+            let signature = try #require(scene.appearance(of: box))
+            #expect(signature.bins[0] == 1)
+            #expect(signature.bins[Appearance.binsPerHalf + 8] == 1)
+        }
+        #expect(frame([]).appearance(of: Box(x: .nan, y: 0, width: 40, height: 100)) == nil)
+        #expect(frame([]).appearance(of: Box(x: 0, y: 0, width: .infinity, height: 100)) == nil)
     }
 
     @Test func aBoxMostlyOutsideTheFrameHasNoSignature() {
