@@ -24,6 +24,10 @@ public enum CrossingMessage {
         var track: Int
         /// Milliseconds since 1970.
         var time: Int64
+        /// The geometry version (absent in messages from before it was carried: 1).
+        var version: Int?
+        /// The lease's fencing token, when counted under a lease.
+        var lease: Int64?
     }
 
     /// The messages that carry `crossings` to the ingest consumer: one per camera (in order of
@@ -42,7 +46,8 @@ public enum CrossingMessage {
                 let chunk = all[start..<min(all.count, start + maximumCrossings)]
                 let envelope = Envelope(crossings: chunk.map {
                     Body(id: $0.id, camera: $0.cameraID, line: $0.line, direction: $0.direction, track: $0.trackID,
-                         time: Int64(($0.time.timeIntervalSince1970 * 1000).rounded()))
+                         time: Int64(($0.time.timeIntervalSince1970 * 1000).rounded()), version: $0.geometryVersion,
+                         lease: $0.leaseToken)
                 })
                 // Encoding plain structs of strings and numbers cannot fail.
                 let data = (try? JSONEncoder().encode(envelope)) ?? Data()
@@ -69,7 +74,8 @@ public enum CrossingMessage {
         }
         return decoded.crossings.map {
             CrossingRecord(id: $0.id, cameraID: $0.camera, line: $0.line, direction: $0.direction, trackID: $0.track,
-                           time: Date(timeIntervalSince1970: Double($0.time) / 1000))
+                           time: Date(timeIntervalSince1970: Double($0.time) / 1000), geometryVersion: $0.version ?? 1,
+                           leaseToken: $0.lease)
         }
     }
 }

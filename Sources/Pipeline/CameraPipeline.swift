@@ -74,7 +74,17 @@ public struct CameraPipeline: Service {
         // Today's totals so far come first, so the first state anyone sees already has them.
         var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
                             start: start, storedToday: await storedTotals(on: start),
-                            countingDelay: configuration.counting.countingDelaySeconds)
+                            countingDelay: configuration.counting.countingDelaySeconds, leaseToken: lease?.token)
+        if let lease {
+            // The fence goes up before anything is counted: from now on the store refuses what
+            // an earlier holder of the camera counts. Without the store the lease's timing is
+            // the only guard, so counting goes on.
+            do {
+                try await store.recordLease(cameraID: camera.id, token: lease.token, acquiredAt: start)
+            } catch {
+                logger.warning("camera.lease_record_failed", metadata: ["error": "\(error)", "lease.token": "\(lease.token)"])
+            }
+        }
         run.modelMinutes = configuration.model.map { ModelMinuteAccumulator(cameraID: camera.id, model: $0) }
         if let model = configuration.model {
             // Listed with what is known of it, before any figure registers it with less.

@@ -11,6 +11,8 @@ struct CameraRun {
     let cameraID: String
     /// Names the run in crossing ids: the lease's fencing token, or the start time.
     let runID: String
+    /// The fencing token of the lease this run counts under, stamped on its crossings.
+    let leaseToken: Int64?
     /// Wall-clock time at stream time 0.
     let start: Date
     /// The version of the lines and zones counted now; crossings are stamped with it.
@@ -51,9 +53,10 @@ struct CameraRun {
     /// A run of `camera` starting at `start`, with the crossings already stored today;
     /// `countingDelay` is shown live (see `CountingConfiguration.countingDelaySeconds`).
     init(camera: Camera, runID: String, start: Date, storedToday: [String: CrossingTotals],
-         outboxCapacity: Int = 10_000, countingDelay: Double? = nil) {
+         outboxCapacity: Int = 10_000, countingDelay: Double? = nil, leaseToken: Int64? = nil) {
         self.cameraID = camera.id
         self.runID = runID
+        self.leaseToken = leaseToken
         self.start = start
         self.geometryVersion = camera.geometryVersion
         self.totals = LiveTotals(start: start, stored: storedToday)
@@ -96,7 +99,7 @@ struct CameraRun {
                 outbox.add(CrossingRecord(
                     id: crossing.eventID(camera: cameraID, run: runID, streamStart: start.timeIntervalSince1970),
                     cameraID: cameraID, line: crossing.line, direction: crossing.direction,
-                    trackID: crossing.trackID, time: time, geometryVersion: geometryVersion))
+                    trackID: crossing.trackID, time: time, geometryVersion: geometryVersion, leaseToken: leaseToken))
                 minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
                 let today = totals.today(line: crossing.line, engineIn: crossing.totalIn, engineOut: crossing.totalOut)
                 if let index = live.lines.firstIndex(where: { $0.name == crossing.line }) {

@@ -12,9 +12,13 @@ public struct CrossingRecord: Hashable, Sendable {
     public var time: Date
     /// The version of the camera's lines and zones the crossing was counted with.
     public var geometryVersion: Int
+    /// The fencing token of the camera lease the crossing was counted under, when a worker
+    /// counts under a lease (see `CountStore.recordLease`). Not stored: reading a crossing
+    /// back gives nil.
+    public var leaseToken: Int64?
 
     public init(id: String, cameraID: String, line: String, direction: CrossingDirection, trackID: Int, time: Date,
-                geometryVersion: Int = 1) {
+                geometryVersion: Int = 1, leaseToken: Int64? = nil) {
         self.id = id
         self.cameraID = cameraID
         self.line = line
@@ -22,5 +26,15 @@ public struct CrossingRecord: Hashable, Sendable {
         self.trackID = trackID
         self.time = time
         self.geometryVersion = geometryVersion
+        self.leaseToken = leaseToken
+    }
+
+    /// Whether a camera's fence refuses this crossing: it was counted under an older lease
+    /// than the newest recorded for the camera, at or after that lease began (a worker that
+    /// lost its lease and went on counting). Crossings counted before the hand-over and
+    /// delivered late are kept; crossings without a token are never fenced.
+    public func isFenced(newestToken: Int64?, acquiredAt: Date?) -> Bool {
+        guard let leaseToken, let newestToken, let acquiredAt else { return false }
+        return leaseToken < newestToken && time >= acquiredAt
     }
 }

@@ -33,9 +33,16 @@ public protocol CameraStore: Sendable {
 public protocol CountStore: Sendable {
     /// Stores crossings in one transaction, skipping crossings already stored. Ids come from
     /// `LineCrossing.eventID`, which contains the crossing's time, so a backend may key on
-    /// (id, time) — the same crossing always has both. Returns how many were new.
+    /// (id, time) — the same crossing always has both. Crossings the camera's fence refuses
+    /// (`CrossingRecord.isFenced`: counted by a worker after its lease passed to another) are
+    /// skipped as well. Returns how many were new.
     @discardableResult
     func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int
+    /// Records that a worker took a camera under lease `token` at `acquiredAt`, before it counts
+    /// anything: from then on, crossings of the camera stamped with an older token and counted
+    /// at or after `acquiredAt` are refused. A token not newer than the recorded one changes
+    /// nothing. Unknown camera → `invalidInput` naming `cameraID`.
+    func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws
     /// Crossings of a camera with `from <= time < to`, oldest first.
     func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord]
     /// Crossings of a camera with `from <= time < to` counted per line and direction, by the

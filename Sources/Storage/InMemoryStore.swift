@@ -13,6 +13,8 @@ public actor InMemoryStore: FootfallStore {
         var geometryVersions: [String: [GeometryVersion]] = [:]
         var crossingIDs: Set<String> = []
         var crossingRows: [CrossingRecord] = []
+        /// Per camera: the newest lease recorded and when it began.
+        var fences: [String: (token: Int64, acquiredAt: Date)] = [:]
         var results: [ResultKey: CountingResult] = [:]
         var events: [CameraEvent] = []
         var sites: [String: Site] = [:]
@@ -230,11 +232,25 @@ public actor InMemoryStore: FootfallStore {
                 throw .invalidInput(field: "crossings[\(i)].cameraID", reason: "no camera with id \"\(crossing.cameraID)\"")
             }
             var inserted = 0
-            for crossing in crossings where space.crossingIDs.insert(crossing.id).inserted {
+            for var crossing in crossings {
+                let fence = space.fences[crossing.cameraID]
+                guard !crossing.isFenced(newestToken: fence?.token, acquiredAt: fence?.acquiredAt),
+                      space.crossingIDs.insert(crossing.id).inserted else { continue }
+                crossing.leaseToken = nil
                 space.crossingRows.append(crossing)
                 inserted += 1
             }
             return inserted
+        }
+    }
+
+    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) throws {
+        try transaction { (space: inout TenantData) throws(StorageError) in
+            guard let camera = space.cameras[cameraID], !camera.deleted else {
+                throw .invalidInput(field: "cameraID", reason: "no camera with id \"\(cameraID)\"")
+            }
+            if let fence = space.fences[cameraID], fence.token >= token { return }
+            space.fences[cameraID] = (token, acquiredAt)
         }
     }
 

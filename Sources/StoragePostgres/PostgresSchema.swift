@@ -21,6 +21,7 @@ enum PostgresSchema {
         PostgresMigration(version: 7, name: "erasing a user puts a pseudonym in the audit trail", sql: version7),
         PostgresMigration(version: 8, name: "detection models described; their figures per camera and minute", sql: version8),
         PostgresMigration(version: 9, name: "API tokens that push one camera's detections", sql: version9),
+        PostgresMigration(version: 10, name: "a fence per camera: its newest lease and when it began", sql: version10),
     ]
 
     private static let version1 = """
@@ -635,5 +636,13 @@ enum PostgresSchema {
         END $fn$;
         REVOKE ALL ON FUNCTION footfall_authenticate(bytea, timestamptz) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION footfall_authenticate(bytea, timestamptz) TO footfall_app;
+        """
+
+    private static let version10 = """
+        -- The newest camera lease a worker recorded, and when it began: crossings counted under an
+        -- older lease from then on come from a worker that lost the camera, and are refused.
+        ALTER TABLE cameras
+            ADD COLUMN lease_token bigint CHECK (lease_token > 0),
+            ADD COLUMN lease_acquired_at timestamptz;
         """
 }

@@ -218,13 +218,30 @@ public final class PostgresStore: FootfallStore, Service {
                     SELECT \(tenant), u.camera, u.event, u.version, u.line, u.direction, u.track, u.time
                     FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
                                 \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
-                                \(crossings.map(\.time))::timestamptz[], \(crossings.map { Int32($0.geometryVersion) })::int4[])
-                        AS u(camera, event, line, direction, track, time, version)
+                                \(crossings.map(\.time))::timestamptz[], \(crossings.map { Int32($0.geometryVersion) })::int4[],
+                                \(crossings.map { $0.leaseToken ?? -1 })::int8[])
+                        AS u(camera, event, line, direction, track, time, version, token)
+                    -- The camera's fence (CrossingRecord.isFenced); -1 stands for no token.
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM cameras c
+                        WHERE c.tenant_id = \(tenant) AND c.id = u.camera AND u.token >= 0
+                          AND c.lease_token > u.token AND u.time >= c.lease_acquired_at)
                     ON CONFLICT DO NOTHING
                     RETURNING 1)
                 SELECT count(*) FROM stored
                 """, logger: logger).collect().first.map { try $0.decode(Int64.self) } ?? 0
             return Int(inserted)
+        }
+    }
+
+    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+        let tenant = configuration.tenantID
+        try await transaction("record a camera lease") { [self] connection in
+            try await requireCameras([cameraID], connection: connection) { _ in "cameraID" }
+            try await connection.query("""
+                UPDATE cameras SET lease_token = \(token), lease_acquired_at = \(acquiredAt)
+                WHERE tenant_id = \(tenant) AND id = \(cameraID) AND (lease_token IS NULL OR lease_token < \(token))
+                """, logger: logger)
         }
     }
 

@@ -342,6 +342,10 @@ enum SQLiteMigrations {
         SQLiteMigration(version: 10, name: "API tokens that push one camera's detections", sql: """
             ALTER TABLE credentials ADD COLUMN camera_id TEXT;
             """),
+        SQLiteMigration(version: 11, name: "a fence per camera: its newest lease and when it began", sql: """
+            ALTER TABLE cameras ADD COLUMN lease_token INTEGER;
+            ALTER TABLE cameras ADD COLUMN lease_acquired_ms INTEGER;
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

@@ -88,8 +88,19 @@ public final class SQLiteStore: FootfallStore {
         let tenant = tenant
         return try await database.write { connection in
             try Self.requireCameras(crossings.map(\.cameraID), tenant: tenant, connection) { "crossings[\($0)].cameraID" }
+            var fences: [String: (token: Int64?, acquiredAt: Date?)] = [:]
             var inserted = 0
             for crossing in crossings {
+                if crossing.leaseToken != nil {
+                    if fences[crossing.cameraID] == nil {
+                        let row = try connection.query(
+                            "SELECT lease_token, lease_acquired_ms FROM cameras WHERE tenant_id = ? AND id = ?",
+                            [tenant, .text(crossing.cameraID)]).first
+                        fences[crossing.cameraID] = (row?[0].int64, row.flatMap { $0[1].int64 == nil ? nil : Self.date(milliseconds: $0[1]) })
+                    }
+                    let fence = fences[crossing.cameraID]
+                    if crossing.isFenced(newestToken: fence?.token ?? nil, acquiredAt: fence?.acquiredAt ?? nil) { continue }
+                }
                 try connection.query("""
                     INSERT INTO crossing_events (tenant_id, id, camera_id, line, direction, track_id, time_ms, geometry_version)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, id) DO NOTHING
@@ -99,6 +110,17 @@ public final class SQLiteStore: FootfallStore {
                 inserted += connection.changes
             }
             return inserted
+        }
+    }
+
+    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+        let tenant = tenant
+        try await database.write { connection in
+            try Self.requireCameras([cameraID], tenant: tenant, connection) { _ in "cameraID" }
+            try connection.query("""
+                UPDATE cameras SET lease_token = ?, lease_acquired_ms = ?
+                WHERE tenant_id = ? AND id = ? AND (lease_token IS NULL OR lease_token < ?)
+                """, [.integer(token), .integer(Self.milliseconds(acquiredAt)), tenant, .text(cameraID), .integer(token)])
         }
     }
 

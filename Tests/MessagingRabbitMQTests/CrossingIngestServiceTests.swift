@@ -117,6 +117,10 @@ struct CrossingIngestServiceTests {
             self.failuresLeft = Mutex(failures)
         }
 
+        func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+            try await inner.recordLease(cameraID: cameraID, token: token, acquiredAt: acquiredAt)
+        }
+
         func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
             attempts.withLock { $0 += 1 }
             let fails = failuresLeft.withLock { left in
@@ -174,6 +178,10 @@ struct CrossingIngestServiceTests {
         let committed = Mutex(0)
 
         init(inner: InMemoryStore) { self.inner = inner }
+
+        func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+            try await inner.recordLease(cameraID: cameraID, token: token, acquiredAt: acquiredAt)
+        }
 
         func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
             let count = try await inner.insertCrossings(crossings)

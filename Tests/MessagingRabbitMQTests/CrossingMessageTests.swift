@@ -8,8 +8,10 @@ import Testing
 
 struct CrossingMessageTests {
     static func crossing(_ i: Int, camera: String) -> CrossingRecord {
+        // Geometry versions and lease tokens vary, so that the round trip checks they travel.
         CrossingRecord(id: "\(camera)-\(i)", cameraID: camera, line: "door", direction: i % 2 == 0 ? .in : .out,
-                       trackID: i, time: Date(timeIntervalSince1970: 1_800_000_000.123 + Double(i)))
+                       trackID: i, time: Date(timeIntervalSince1970: 1_800_000_000.123 + Double(i)),
+                       geometryVersion: 1 + i % 3, leaseToken: i % 2 == 0 ? Int64(100 + i) : nil)
     }
 
     @Test func oneMessagePerCameraAndFiveHundredCrossingsThatRoundTrip() throws {
@@ -25,6 +27,13 @@ struct CrossingMessageTests {
         #expect(decoded.count == crossings.count)
         #expect(Set(decoded) == Set(crossings))
         #expect(messages.map { try! CrossingMessage.crossings(from: $0.body).count }.max() == CrossingMessage.maximumCrossings)
+    }
+
+    @Test func aMessageFromBeforeVersionsAndLeasesWereCarriedReadsAsVersionOneWithoutALease() throws {
+        let body = ByteBuffer(string: #"{"crossings":[{"id":"x","camera":"a","line":"door","direction":"in","track":1,"time":0}]}"#)
+        let decoded = try CrossingMessage.crossings(from: body)
+        #expect(decoded.map(\.geometryVersion) == [1])
+        #expect(decoded.map(\.leaseToken) == [nil])
     }
 
     @Test func aBadFieldIsNamed() {

@@ -105,6 +105,14 @@ struct CameraSupervisorLeaseTests {
         let holder = try #require(leases.inner.holder(cameraID: "smart"))
         #expect(holder.token > 1)
         try await eventually("worker-b's camera started") { try await starts() == 2 }
+        // Worker-b put its fence up as it started: what worker-a's older lease counts from now on
+        // is refused by the store; what it counted before the hand-over is kept.
+        func counted(_ id: String, at time: Date) -> CrossingRecord {
+            CrossingRecord(id: id, cameraID: "smart", line: "door", direction: .in, trackID: 1, time: time,
+                           leaseToken: holder.token - 1)
+        }
+        #expect(try await store.insertCrossings([counted("zombie", at: Date().addingTimeInterval(3_600))]) == 0)
+        #expect(try await store.insertCrossings([counted("before", at: Date().addingTimeInterval(-3_600))]) == 1)
         b.cancel()
         _ = await b.result
         // Runs never overlapped: each start is followed by the end of that run before the next.

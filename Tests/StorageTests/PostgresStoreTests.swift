@@ -511,7 +511,7 @@ struct PostgresControlPlaneMigrationTests {
                     ('\(main)', 'door', 'warning', 'camera-down', 'Door went dark', '2027-01-15 08:00:00+00', '2027-01-15 08:10:00+00')
                 """, database: database)
 
-            #expect(try await store.migrate() == [2, 3, 4, 5, 6, 7, 8, 9])
+            #expect(try await store.migrate() == [2, 3, 4, 5, 6, 7, 8, 9, 10])
             #expect(try await store.alerts(AlertQuery()).map(\.message) == ["Door went dark"])
             let siteID = site.uuidString.lowercased()
             #expect(try await store.sites() == [Site(id: siteID, name: "Lobby", timeZone: "Europe/Paris")])
@@ -559,6 +559,7 @@ struct PostgresMigrationChecksumTests {
             "46474d15d5ab2669b56288c4aa4b5fe957c1b4044fbf4fd7aa4dfb8e79ab2c1d",
             "c65ba17ec43ea8d1d340edcfde7396b61d2f4900fceb057d78d475798821376c",
             "a7c60c61e3acb43824cae484dc38f8f1133cb5a0972b281bbeaf1842c3279049",
+            "08a6ae28cbe2cc080d9cb216b27ee7b3710deae80970280b0f59489165792a1a",
         ])
     }
 
