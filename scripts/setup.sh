@@ -23,6 +23,8 @@ packages=(ffmpeg libopencv-dev libsqlite3-dev zlib1g-dev pkg-config python3-pip)
 if [ "$for_tests" = 1 ]; then
   packages+=(postgresql-15 redis-server redis-tools rabbitmq-server gir1.2-gst-rtsp-server-1.0 python3-gi
              gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+  # promtool (in Debian's prometheus package) checks the alert rules in deploy/.
+  packages+=(prometheus)
   # The dashboard's tests: Chromium and its driver for the browser tests, Node for the unit tests.
   packages+=(chromium chromium-driver)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

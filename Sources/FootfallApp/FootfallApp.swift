@@ -84,7 +84,8 @@ public enum FootfallApp {
                                               snapshots: SnapshotSaver(
                                                   live: messaging.live, files: files.store, blur: configuration.snapshotBlur,
                                                   keepFor: .seconds(configuration.retentionDays.snapshots * 86_400)),
-                                              exportsKeepFor: .seconds(configuration.retentionDays.exports * 86_400))
+                                              exportsKeepFor: .seconds(configuration.retentionDays.exports * 86_400),
+                                              readiness: readinessChecks(store: store, messaging: messaging))
         let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.
@@ -100,8 +101,11 @@ public enum FootfallApp {
         let reports = ReportScheduler(store: store, files: files.store, time: configuration.reportTime, webhook: delivery.queue,
                                       publicURL: configuration.publicURLs.first, logger: logger)
         // The file store's client outlives the store's maintenance, which archives to it.
+        let drain: [any Service] = configuration.runCameras
+            ? [spoolDrain(directory: spoolDirectory(configuration, worker: false), store: store, messaging: messaging,
+                          logger: logger)] : []
         let services: [any Service] = files.services + setup.services + messaging.services + ingest + delivery.services
-            + [alerts, reports, MemoryTrimService()] + cameras
+            + [alerts, reports, MemoryTrimService()] + drain + cameras
         return buildApplication(
             configuration: ServerConfiguration(host: configuration.host, port: configuration.port,
                                                requestsPerMinute: configuration.requestsPerMinute,
@@ -123,9 +127,10 @@ public enum FootfallApp {
             dependencies: dependencies, services: services, logger: logger)
     }
 
-    /// `footfall worker`: camera pipelines only, no HTTP. Each camera is counted by whichever
+    /// `footfall worker`: camera pipelines only, no API. Each camera is counted by whichever
     /// worker holds its lease (shared through Redis when configured), so any number of workers
-    /// can be started with the same configuration.
+    /// can be started with the same configuration. With `worker-http-port`, it also answers
+    /// `/healthz`, `/readyz` and `/metrics` on `host`.
     public static func buildWorker(configuration: FootfallConfiguration, logger: Logger) async throws -> ServiceGroup {
         // Without shared leases each worker would count every camera: refuse rather than double count.
         guard configuration.redisURL != nil else {
@@ -141,13 +146,36 @@ public enum FootfallApp {
         logger.info("storage.opened", metadata: ["storage": "\(setup.description)"])
         let messaging = try openMessaging(configuration: configuration, logger: logger)
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
-        let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry()))
+        let registry = PrometheusCollectorRegistry()
+        let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
         // Smart cameras push their detections to an API process, which counts them there.
         let inference = InferenceService(threads: configuration.inferenceThreads)
         let supervisor = cameraSupervisor(store: setup.store, messaging: messaging, metrics: metrics, includeExternal: false,
                                           configuration: configuration, inference: inference, logger: logger)
-        let services: [any Service] = setup.services + messaging.services + [inference, supervisor]
+        let drain = spoolDrain(directory: spoolDirectory(configuration, worker: true), store: setup.store,
+                               messaging: messaging, logger: logger)
+        var services: [any Service] = setup.services + messaging.services + [drain, inference, supervisor]
+        if configuration.workerHTTPPort > 0 {
+            services.append(buildHealthApplication(
+                host: configuration.host, port: configuration.workerHTTPPort, metrics: registry,
+                readiness: readinessChecks(store: setup.store, messaging: messaging), logger: logger))
+        }
         return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    }
+
+    /// Where this process's cameras spool their crossings: `serve`'s one directory (one
+    /// process per data directory counts cameras), or one per worker name, so that workers
+    /// sharing a data directory never take each other's files. Give workers names that last
+    /// across restarts, as the systemd unit does, for a restarted worker to deliver what it left.
+    static func spoolDirectory(_ configuration: FootfallConfiguration, worker: Bool) -> String {
+        let name = worker ? "worker-" + Array(configuration.workerName.utf8).map { String(format: "%02x", $0) }.joined() : "serve"
+        return configuration.dataDirectory + "/spool/" + name
+    }
+
+    /// Delivers what earlier processes left in `directory`.
+    static func spoolDrain(directory: String, store: any FootfallStore, messaging: MessagingSetup,
+                           logger: Logger) -> SpoolDrainService {
+        SpoolDrainService(directory: directory, sink: messaging.sink ?? DirectCrossingSink(store: store), logger: logger)
     }
 
     /// How often the cameras are read again when no change notice arrives (changes made by the
@@ -158,11 +186,13 @@ public enum FootfallApp {
     static func cameraSupervisor(store: any FootfallStore, messaging: MessagingSetup, metrics: PipelineMetrics,
                                  includeExternal: Bool, configuration: FootfallConfiguration, inference: InferenceService,
                                  logger: Logger) -> CameraSupervisor {
-        CameraSupervisor(
+        // Only `serve` counts cameras that push detections; workers never do.
+        let spool = spoolDirectory(configuration, worker: !includeExternal)
+        return CameraSupervisor(
             directory: StoreCameraDirectory(store: store, includeExternal: includeExternal),
             makePipeline: { managed in
                 pipeline(for: managed, store: store.scoped(to: managed.tenantID), messaging: messaging, metrics: metrics,
-                         configuration: configuration, inference: inference, logger: logger)
+                         configuration: configuration, inference: inference, spoolDirectory: spool, logger: logger)
             },
             changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing, logger: logger)
     }
@@ -172,7 +202,7 @@ public enum FootfallApp {
     /// inference threads.
     static func pipeline(for managed: ManagedCamera, store: any FootfallStore, messaging: MessagingSetup,
                          metrics: PipelineMetrics, configuration: FootfallConfiguration, inference: InferenceService,
-                         logger: Logger) -> CameraPipeline {
+                         spoolDirectory: String, logger: Logger) -> CameraPipeline {
         let camera = managed.camera
         let isFile = if case .file = camera.sourceKind { true } else { false }
         let (detector, reason) = DetectorChoice.specification(for: camera, dataDirectory: configuration.dataDirectory)
@@ -185,7 +215,8 @@ public enum FootfallApp {
                 realTime: isFile, loop: isFile, detector: detector, model: model, counting: detector.recommendedCounting,
                 analysisRate: camera.analysisRate,
                 minimumAnalysisRate: min(configuration.minimumAnalysisRate, camera.analysisRate ?? .infinity),
-                inference: inference, restartWhenEnded: !isFile),
+                inference: inference, restartWhenEnded: !isFile,
+                spoolDirectory: spoolDirectory),
             store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
             metrics: metrics, logger: logger)
     }

@@ -75,6 +75,9 @@ public struct CameraPipeline: Service {
         var run = CameraRun(camera: camera, runID: lease.map { "L\($0.token)" } ?? String(Int64(start.timeIntervalSince1970 * 1000)),
                             start: start, storedToday: await storedTotals(on: start),
                             countingDelay: configuration.counting.countingDelaySeconds, leaseToken: lease?.token)
+        if lease != nil { metrics.leaseHeld(camera: camera.id).record(1) }
+        defer { if lease != nil { metrics.leaseHeld(camera: camera.id).record(0) } }
+        if let directory = configuration.spoolDirectory { openSpool(in: directory, run: &run) }
         if let lease {
             // The fence goes up before anything is counted: from now on the store refuses what
             // an earlier holder of the camera counts. Without the store the lease's timing is
@@ -354,29 +357,78 @@ public struct CameraPipeline: Service {
                 break
             }
         }
-        if !run.outbox.isEmpty { await deliverCrossings(&run.outbox) }
+        if !run.outbox.isEmpty { await deliverCrossings(&run) }
         if !output.closedMinutes.isEmpty { await storeResults(output.closedMinutes) }
         await live.put(run.live)
         for message in output.messages { await bus.publish(message) }
     }
 
-    private func deliverCrossings(_ outbox: inout CrossingOutbox) async {
+    private func deliverCrossings(_ run: inout CameraRun) async {
+        defer { metrics.crossingsHeld(camera: camera.id).record(run.outbox.pending.count) }
+        // On disk first, so that a process killed during the delivery loses nothing.
+        let pending = run.outbox.pending
+        spool(&run) { try $0.write(pending) }
         do {
-            try await sink.deliver(outbox.pending)
-            outbox.delivered()
+            try await sink.deliver(run.outbox.pending)
+            run.outbox.delivered()
+            spool(&run) { try $0.delivered() }
         } catch let error as StorageError where error.isInvalidInput {
             // Trying again cannot help (the camera was deleted, say), and would hold up every
             // later crossing: count them as dropped and say why.
-            let refused = outbox.refused()
+            let refused = run.outbox.refused()
+            spool(&run) { try $0.delivered() }
             metrics.storeErrors(camera: camera.id).increment()
             metrics.crossingsDropped(camera: camera.id).increment(by: refused)
             logger.error("camera.crossings_refused", metadata: ["error": "\(error)", "camera.crossings": "\(refused)"])
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
-            logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "camera.crossings": "\(outbox.pending.count)"])
+            logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "camera.crossings": "\(run.outbox.pending.count)"])
             // Kept for the next frame's attempt, but never beyond the outbox's capacity.
-            let dropped = outbox.failed()
-            if dropped > 0 { metrics.crossingsDropped(camera: camera.id).increment(by: dropped) }
+            let dropped = run.outbox.failed()
+            if dropped > 0 {
+                metrics.crossingsDropped(camera: camera.id).increment(by: dropped)
+                let kept = run.outbox.pending
+                spool(&run) { try $0.write(kept) }
+            }
+        }
+    }
+
+    /// Opens the run's spool, and takes over what earlier runs of the camera left in theirs:
+    /// their crossings join the outbox (and the new spool) before the old files go.
+    private func openSpool(in directory: String, run: inout CameraRun) {
+        let leftovers = CrossingSpool.files(in: directory, cameraID: camera.id)
+        do {
+            run.spool = try CrossingSpool(directory: directory, cameraID: camera.id, runID: run.runID)
+        } catch {
+            logger.error("camera.spool_failed", metadata: ["error": "\(error)"])
+            return
+        }
+        var adopted = 0
+        for file in leftovers {
+            guard let crossings = try? CrossingSpool.read(file) else { continue }
+            for crossing in crossings { run.outbox.add(crossing) }
+            adopted += crossings.count
+        }
+        guard !leftovers.isEmpty else { return }
+        let pending = run.outbox.pending
+        spool(&run) { try $0.write(pending) }
+        // Only once they are safe in the new file.
+        guard run.spool != nil else { return }
+        for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+        if adopted > 0 { logger.info("camera.spool_adopted", metadata: ["camera.crossings": "\(adopted)"]) }
+    }
+
+    /// Does `operation` on the run's spool; a spool that fails is given up (logged), and the
+    /// crossings stay in memory as without one.
+    private func spool(_ run: inout CameraRun, _ operation: (inout CrossingSpool) throws -> Void) {
+        guard var spool = run.spool else { return }
+        do {
+            try operation(&spool)
+            run.spool = spool
+        } catch {
+            logger.error("camera.spool_failed", metadata: ["error": "\(error)", "spool.file": "\(spool.path)"])
+            spool.close()
+            run.spool = nil
         }
     }
 
@@ -390,7 +442,11 @@ public struct CameraPipeline: Service {
     }
 
     private func finish(run: inout CameraRun) async {
-        if !run.outbox.isEmpty { await deliverCrossings(&run.outbox) }
+        if !run.outbox.isEmpty { await deliverCrossings(&run) }
+        // Emptied, the file goes; still holding crossings, it stays for the camera's next run
+        // or the next start of the process.
+        run.spool?.close()
+        run.spool = nil
         let rest = run.drainMinutes()
         if !rest.isEmpty { await storeResults(rest) }
         if let minutes = run.modelMinutes?.drainAll(), !minutes.isEmpty { await storeModelMinutes(minutes) }
@@ -414,6 +470,7 @@ public struct CameraPipeline: Service {
     /// Sets the status: live at once, published always, stored as an event only when it changed.
     private func report(_ status: CameraStatus, reason: String?, run: inout CameraRun) async {
         let changed = run.setStatus(status, reason: reason)
+        metrics.cameraOnline(camera: camera.id).record(status == .online ? 1 : 0)
         await live.put(run.live)
         await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: now())))
         if changed { await storeEvent(status, reason: reason) }
@@ -421,6 +478,7 @@ public struct CameraPipeline: Service {
 
     /// A status change the run already made live (coming online with a frame): publish and store it.
     private func recordStatusChange(_ status: CameraStatus, reason: String?) async {
+        metrics.cameraOnline(camera: camera.id).record(status == .online ? 1 : 0)
         await bus.publish(.status(.init(cameraID: camera.id, status: status, reason: reason, time: now())))
         await storeEvent(status, reason: reason)
     }

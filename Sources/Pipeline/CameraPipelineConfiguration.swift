@@ -34,12 +34,16 @@ public struct CameraPipelineConfiguration: Sendable {
     /// Start again when the stream ends, as a live camera should; a file counted once should not.
     public var restartWhenEnded: Bool
     public var counting: CountingConfiguration
+    /// Where the camera's crossings wait on disk until the sink takes them (`CrossingSpool`);
+    /// nil keeps them in memory only.
+    public var spoolDirectory: String?
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
                 model: AIModel? = nil, counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
                 analysisRate: Double? = nil, minimumAnalysisRate: Double? = nil, inference: InferenceService? = nil,
-                rtspTransport: String = "tcp", restartWhenEnded: Bool = false) {
+                rtspTransport: String = "tcp", restartWhenEnded: Bool = false, spoolDirectory: String? = nil) {
+        self.spoolDirectory = spoolDirectory
         self.minimumAnalysisRate = minimumAnalysisRate
         self.inference = inference
         self.restartWhenEnded = restartWhenEnded

@@ -20,6 +20,9 @@ struct CameraRun {
     private(set) var live: CameraLiveState
     private(set) var totals: LiveTotals
     var outbox: CrossingOutbox
+    /// The outbox on disk, written and emptied by the pipeline around each delivery (nil
+    /// without a spool directory, or when it could not be opened).
+    var spool: CrossingSpool?
     private var minutes: MinuteAccumulator
     private var statuses = StatusChangeFilter()
     private var rate: FrameRateMeter

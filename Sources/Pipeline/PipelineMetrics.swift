@@ -12,6 +12,9 @@ public struct PipelineMetrics: Sendable {
         public static let storeErrors = "footfall_store_errors_total"
         public static let crossingsDropped = "footfall_crossings_dropped_total"
         public static let analysisSeconds = "footfall_frame_analysis_seconds"
+        public static let cameraOnline = "footfall_camera_online"
+        public static let leaseHeld = "footfall_camera_lease_held"
+        public static let crossingsHeld = "footfall_crossings_held"
     }
 
     public let factory: any MetricsFactory
@@ -45,6 +48,21 @@ public struct PipelineMetrics: Sendable {
     /// Crossings given up on: refused by the store, or beyond what a camera may hold back.
     func crossingsDropped(camera: String) -> Counter {
         Counter(label: Name.crossingsDropped, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// 1 while the camera is online in this process (frames arrive and are analysed), else 0.
+    func cameraOnline(camera: String) -> Gauge {
+        Gauge(label: Name.cameraOnline, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// 1 while this process counts the camera under a lease, else 0.
+    func leaseHeld(camera: String) -> Gauge {
+        Gauge(label: Name.leaseHeld, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// Crossings the camera holds because the broker or store has not taken them yet.
+    func crossingsHeld(camera: String) -> Gauge {
+        Gauge(label: Name.crossingsHeld, dimensions: [("camera", camera)], factory: factory)
     }
 
     func storeErrors(camera: String) -> Counter {

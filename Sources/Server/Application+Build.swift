@@ -11,8 +11,10 @@ public struct FootfallRouter {
     public let routes: [RouteSpec]
 }
 
-/// Builds the router with every route of the API and the dashboard.
-public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies) -> FootfallRouter {
+/// Builds the router with every route of the API and the dashboard; `logger` tells why a
+/// readiness check failed.
+public func buildRouter(configuration: ServerConfiguration = .init(), dependencies: ServerDependencies,
+                        logger: Logger = Logger(label: "footfall.server")) -> FootfallRouter {
     let router = Router(context: FootfallRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
     router.add(middleware: HostCheckMiddleware(publicURLs: configuration.publicURLs))
@@ -48,7 +50,7 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     LiveController(dependencies: dependencies, authenticator: authenticator, cameraLists: cameraLists,
                    streams: LiveStreamCounter(maximumPerAddress: configuration.limits.maximumLiveStreamsPerAddress))
         .addRoutes(to: api, table: table)
-    HealthController(dependencies: dependencies).addRoutes(to: router)
+    HealthController(dependencies: dependencies, logger: logger).addRoutes(to: router)
     OpenAPIController().addRoutes(to: router)
     DashboardController().addRoutes(to: router)
     return FootfallRouter(router: router, routes: table.all)
@@ -60,7 +62,7 @@ public func buildApplication(
     configuration: ServerConfiguration, dependencies: ServerDependencies, services: [any Service] = [],
     logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, dependencies: dependencies).router
+    let router = buildRouter(configuration: configuration, dependencies: dependencies, logger: logger).router
     let limits = configuration.limits
     let registry = ConnectionRegistry(limits: limits)
     let http1 = HTTP1Channel.Configuration(

@@ -30,7 +30,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             // too, but under its own host name: only a loopback name counts as this machine.
             if context.isLoopback && Self.isLoopbackName(request.head.authority) {
                 context.identity = .localSetup
-            } else if request.uri.path != "/healthz" {
+            } else if !HealthController.openPaths.contains(request.uri.path) {
                 throw APIError(.serviceUnavailable, message: """
                     Footfall has no users yet, so it only answers this machine. Create the first administrator: \
                     run `footfall user add --admin NAME` on the server, or start it with FOOTFALL_ADMIN_PASSWORD set

@@ -8,8 +8,8 @@ import Hummingbird
 /// rebinding page always asks for its own name), `localhost`, this machine's name (and
 /// `NAME.local`), and the host of each configured public address. A request with an
 /// `Authorization` header comes from a client that holds a token — a script, a camera,
-/// Prometheus — which a rebinding page cannot have, and is let through under any name, as is
-/// `/healthz`, for load balancers.
+/// Prometheus — which a rebinding page cannot have, and is let through under any name, as are
+/// `/healthz` and `/readyz`, for load balancers.
 struct HostCheckMiddleware: RouterMiddleware {
     typealias Context = FootfallRequestContext
 
@@ -43,7 +43,7 @@ struct HostCheckMiddleware: RouterMiddleware {
     {
         // HTTP/1.1's `Host` arrives as the request's authority; a `Host` field is read too.
         let authority = request.head.authority ?? request.headers[Self.hostField]
-        guard request.uri.path != "/healthz", request.headers[.authorization] == nil, let authority,
+        guard !HealthController.openPaths.contains(request.uri.path), request.headers[.authorization] == nil, let authority,
               !accepts(authority: authority) else {
             return try await next(request, context)
         }

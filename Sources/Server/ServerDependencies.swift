@@ -25,14 +25,18 @@ public struct ServerDependencies: Sendable {
     public var snapshots: SnapshotSaver?
     /// How long a count export is kept in the file store.
     public var exportsKeepFor: Duration
+    /// What `/readyz` checks (none: always ready).
+    public var readiness: [ReadinessCheck]
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
                 metrics: PrometheusCollectorRegistry, inbox: any DetectionInbox = InProcessDetectionInbox(),
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
                 alertDeliveries: (any WebhookQueue)? = nil, files: (any FileStore)? = nil, snapshots: SnapshotSaver? = nil,
-                exportsKeepFor: Duration = .seconds(7 * 86_400), clock: @escaping @Sendable () -> Date = Date.init) {
+                exportsKeepFor: Duration = .seconds(7 * 86_400), readiness: [ReadinessCheck] = [],
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.exportsKeepFor = exportsKeepFor
+        self.readiness = readiness
         self.snapshots = snapshots ?? files.map { SnapshotSaver(live: live, files: $0) }
         self.store = store
         self.live = live

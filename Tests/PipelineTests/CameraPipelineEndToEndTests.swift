@@ -102,7 +102,11 @@ struct CameraPipelineEndToEndTests {
         let plain = try #require(live.snapshot(cameraID: "synthetic", kind: .plain))
         #expect(annotated.prefix(2) == [0xFF, 0xD8])
         #expect(plain.prefix(2) == [0xFF, 0xD8] && plain != annotated)
-        #expect(registry.emitToString().contains(#"footfall_frames_analysed_total{camera="synthetic"} 350"#))
+        let metrics = registry.emitToString()
+        #expect(metrics.contains(#"footfall_frames_analysed_total{camera="synthetic"} 350"#))
+        // Offline at the end, with nothing held back.
+        #expect(metrics.contains(#"footfall_camera_online{camera="synthetic"} 0"#))
+        #expect(metrics.contains(#"footfall_crossings_held{camera="synthetic"} 0"#))
     }
 
     @Test func anUnreachableSourceEndsWithAClearStatus() async throws {

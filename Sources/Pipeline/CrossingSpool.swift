@@ -1,0 +1,113 @@
+import CountingCore
+import Foundation
+import Storage
+
+/// A camera run's crossings that the sink has not yet taken, on disk: written (and synced)
+/// before each delivery, emptied once the sink took them. A worker killed mid-delivery, or one
+/// stopped while the broker and the store are out of reach, leaves its crossings here, and the
+/// next start of any process on the machine delivers them (`SpoolDrainService`). Delivery is
+/// idempotent, so a spool delivered twice stores each crossing once.
+///
+/// One file per run (`<camera hex>-<run>.jsonl`, one crossing per line), owned by that run's
+/// pipeline: nothing else writes it while the run lives.
+struct CrossingSpool {
+    /// Where the file is.
+    let path: String
+    /// How many of the pending crossings are in the file.
+    private var written = 0
+    private let handle: FileHandle
+
+    /// Opens a new, empty spool file for `runID` of `cameraID` in `directory` (a run restarted
+    /// under the same id gets a file of its own).
+    init(directory: String, cameraID: String, runID: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let name = Self.prefix(cameraID) + runID + "-" + UUID().uuidString.prefix(8).lowercased() + ".jsonl"
+        path = (directory as NSString).appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw StorageError.backend(operation: "open the crossing spool", reason: "cannot create \(path)")
+        }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    /// Makes the file hold `pending` (the outbox's crossings, oldest first), appending those not
+    /// yet written and syncing; rewrites it when the outbox gave up some of the oldest.
+    mutating func write(_ pending: [CrossingRecord]) throws {
+        if pending.count < written {
+            try handle.truncate(atOffset: 0)
+            written = 0
+        }
+        guard pending.count > written else { return }
+        var data = Data()
+        for crossing in pending[written...] {
+            data.append(try JSONEncoder().encode(Line(crossing)))
+            data.append(0x0A)
+        }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        written = pending.count
+    }
+
+    /// The sink took everything: the file is emptied (not synced: should a crash undo it, the
+    /// crossings are delivered again and stored once).
+    mutating func delivered() throws {
+        guard written > 0 else { return }
+        try handle.truncate(atOffset: 0)
+        written = 0
+    }
+
+    /// Closes the file, and removes it when it holds nothing.
+    func close() {
+        try? handle.close()
+        if written == 0 { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// The spool files in `directory` (of one camera, if given), by name.
+    static func files(in directory: String, cameraID: String? = nil) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let prefix = cameraID.map(Self.prefix) ?? ""
+        return names.filter { $0.hasSuffix(".jsonl") && $0.hasPrefix(prefix) }.sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// A camera's files begin with its id in hexadecimal (any id makes a safe file name) and a dash.
+    private static func prefix(_ cameraID: String) -> String {
+        Array(cameraID.utf8).map { String(format: "%02x", $0) }.joined() + "-"
+    }
+
+    /// The crossings of one spool file; a line cut short by a crash (the last one) is skipped.
+    static func read(_ path: String) throws -> [CrossingRecord] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.split(separator: 0x0A).compactMap { try? JSONDecoder().decode(Line.self, from: Data($0)).record }
+    }
+
+    /// One crossing, one line.
+    private struct Line: Codable {
+        var id: String
+        var camera: String
+        var line: String
+        var direction: CrossingDirection
+        var track: Int
+        /// Seconds since 2001-01-01, the date's own number, so that it reads back exactly: the
+        /// store keys a crossing on its id and time.
+        var time: Double
+        var version: Int
+        var lease: Int64?
+
+        init(_ crossing: CrossingRecord) {
+            id = crossing.id
+            camera = crossing.cameraID
+            line = crossing.line
+            direction = crossing.direction
+            track = crossing.trackID
+            time = crossing.time.timeIntervalSinceReferenceDate
+            version = crossing.geometryVersion
+            lease = crossing.leaseToken
+        }
+
+        var record: CrossingRecord {
+            CrossingRecord(id: id, cameraID: camera, line: line, direction: direction, trackID: track,
+                           time: Date(timeIntervalSinceReferenceDate: time), geometryVersion: version, leaseToken: lease)
+        }
+    }
+}
