@@ -16,9 +16,9 @@ units="$(mktemp -d /tmp/footfall-units.XXXXXX)"
 trap 'rm -rf "$units"' EXIT
 sed "s#/usr/local/bin/footfall#$binary#" deploy/systemd/footfall-serve.service > "$units/footfall-serve.service"
 # A template is verified through an instance.
-sed "s#/usr/local/bin/footfall#$binary#" deploy/systemd/footfall-worker@.service > "$units/footfall-worker@1.service"
+sed "s#/usr/local/bin/footfall#$binary#" deploy/systemd/footfall-worker@.service > "$units/footfall-worker@9471.service"
 # systemd-analyze prints problems and still exits 0 for some of them: any output is a failure.
-output="$(systemd-analyze verify "$units/footfall-serve.service" "$units/footfall-worker@1.service" 2>&1)"
+output="$(systemd-analyze verify "$units/footfall-serve.service" "$units/footfall-worker@9471.service" 2>&1)"
 if [ -n "$output" ]; then
   echo "$output"
   echo "footfall deploy-check: systemd-analyze found problems" >&2

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import Messaging
 import MessagingRabbitMQ
+import Metrics
 import Pipeline
 import Prometheus
 import Server
@@ -86,7 +87,10 @@ public enum FootfallApp {
                                                   keepFor: .seconds(configuration.retentionDays.snapshots * 86_400)),
                                               exportsKeepFor: .seconds(configuration.retentionDays.exports * 86_400),
                                               readiness: readinessChecks(store: store, messaging: messaging))
-        let ingest: [any Service] = messaging.amqp.map { [CrossingIngestService(client: $0, store: store, logger: logger)] } ?? []
+        let ingest: [any Service] = messaging.amqp.map { client in
+            [CrossingIngestService(client: client, store: store, logger: logger),
+             queueDepthMonitor(client: client, factory: PrometheusMetricsFactory(registry: registry), logger: logger)]
+        } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the
         // pipelines, so crossings still in flight at shutdown reach them.
         // Inference threads outlive the pipelines that hand them frames.
@@ -102,8 +106,7 @@ public enum FootfallApp {
                                       publicURL: configuration.publicURLs.first, logger: logger)
         // The file store's client outlives the store's maintenance, which archives to it.
         let drain: [any Service] = configuration.runCameras
-            ? [spoolDrain(directory: spoolDirectory(configuration, worker: false), store: store, messaging: messaging,
-                          logger: logger)] : []
+            ? [spoolDrain(configuration: configuration, store: store, messaging: messaging, logger: logger)] : []
         let services: [any Service] = files.services + setup.services + messaging.services + ingest + delivery.services
             + [alerts, reports, MemoryTrimService()] + drain + cameras
         return buildApplication(
@@ -152,8 +155,7 @@ public enum FootfallApp {
         let inference = InferenceService(threads: configuration.inferenceThreads)
         let supervisor = cameraSupervisor(store: setup.store, messaging: messaging, metrics: metrics, includeExternal: false,
                                           configuration: configuration, inference: inference, logger: logger)
-        let drain = spoolDrain(directory: spoolDirectory(configuration, worker: true), store: setup.store,
-                               messaging: messaging, logger: logger)
+        let drain = spoolDrain(configuration: configuration, store: setup.store, messaging: messaging, logger: logger)
         var services: [any Service] = setup.services + messaging.services + [drain, inference, supervisor]
         if configuration.workerHTTPPort > 0 {
             services.append(buildHealthApplication(
@@ -163,19 +165,33 @@ public enum FootfallApp {
         return ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     }
 
-    /// Where this process's cameras spool their crossings: `serve`'s one directory (one
-    /// process per data directory counts cameras), or one per worker name, so that workers
-    /// sharing a data directory never take each other's files. Give workers names that last
-    /// across restarts, as the systemd unit does, for a restarted worker to deliver what it left.
-    static func spoolDirectory(_ configuration: FootfallConfiguration, worker: Bool) -> String {
-        let name = worker ? "worker-" + Array(configuration.workerName.utf8).map { String(format: "%02x", $0) }.joined() : "serve"
-        return configuration.dataDirectory + "/spool/" + name
+    /// Every process's crossing spools: `<data-dir>/spool/<process>/<tenant id>/`.
+    static func spoolRoot(_ configuration: FootfallConfiguration) -> String {
+        configuration.dataDirectory + "/spool"
     }
 
-    /// Delivers what earlier processes left in `directory`.
-    static func spoolDrain(directory: String, store: any FootfallStore, messaging: MessagingSetup,
+    /// Where this process spools a tenant's crossings. Live runs lock their files, so processes
+    /// sharing a data directory never take each other's; the process name only keeps them apart.
+    static func spoolDirectory(_ configuration: FootfallConfiguration, tenant: UUID) -> String {
+        let process = Array(configuration.workerName.utf8).map { String(format: "%02x", $0) }.joined()
+        return spoolRoot(configuration) + "/" + process + "/" + tenant.uuidString
+    }
+
+    /// Delivers the spools no live run holds, each through its tenant's sink.
+    static func spoolDrain(configuration: FootfallConfiguration, store: any FootfallStore, messaging: MessagingSetup,
                            logger: Logger) -> SpoolDrainService {
-        SpoolDrainService(directory: directory, sink: messaging.sink ?? DirectCrossingSink(store: store), logger: logger)
+        SpoolDrainService(root: spoolRoot(configuration), logger: logger) { tenant in
+            messaging.sink ?? DirectCrossingSink(store: store.scoped(to: tenant))
+        }
+    }
+
+    /// Records the ingest queue's backlog and the dead letters as `footfall_queue_messages`.
+    static func queueDepthMonitor(client: AMQPClient, factory: any MetricsFactory, logger: Logger) -> QueueDepthMonitor {
+        let topology = FootfallTopology()
+        return QueueDepthMonitor(client: client, queues: [topology.ingestQueue, topology.deadLetterQueue], logger: logger) {
+            queue, messages in
+            Gauge(label: PipelineMetrics.Name.queueMessages, dimensions: [("queue", queue)], factory: factory).record(messages)
+        }
     }
 
     /// How often the cameras are read again when no change notice arrives (changes made by the
@@ -186,13 +202,12 @@ public enum FootfallApp {
     static func cameraSupervisor(store: any FootfallStore, messaging: MessagingSetup, metrics: PipelineMetrics,
                                  includeExternal: Bool, configuration: FootfallConfiguration, inference: InferenceService,
                                  logger: Logger) -> CameraSupervisor {
-        // Only `serve` counts cameras that push detections; workers never do.
-        let spool = spoolDirectory(configuration, worker: !includeExternal)
         return CameraSupervisor(
             directory: StoreCameraDirectory(store: store, includeExternal: includeExternal),
             makePipeline: { managed in
                 pipeline(for: managed, store: store.scoped(to: managed.tenantID), messaging: messaging, metrics: metrics,
-                         configuration: configuration, inference: inference, spoolDirectory: spool, logger: logger)
+                         configuration: configuration, inference: inference,
+                         spoolDirectory: spoolDirectory(configuration, tenant: managed.tenantID), logger: logger)
             },
             changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing, logger: logger)
     }

@@ -28,6 +28,8 @@ public enum CrossingMessage {
         var version: Int?
         /// The lease's fencing token, when counted under a lease.
         var lease: Int64?
+        /// When the worker counted it, milliseconds since 1970 (see `CrossingRecord.countedAt`).
+        var counted: Int64?
     }
 
     /// The messages that carry `crossings` to the ingest consumer: one per camera (in order of
@@ -47,7 +49,7 @@ public enum CrossingMessage {
                 let envelope = Envelope(crossings: chunk.map {
                     Body(id: $0.id, camera: $0.cameraID, line: $0.line, direction: $0.direction, track: $0.trackID,
                          time: Int64(($0.time.timeIntervalSince1970 * 1000).rounded()), version: $0.geometryVersion,
-                         lease: $0.leaseToken)
+                         lease: $0.leaseToken, counted: $0.countedAt.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) })
                 })
                 // Encoding plain structs of strings and numbers cannot fail.
                 let data = (try? JSONEncoder().encode(envelope)) ?? Data()
@@ -75,7 +77,7 @@ public enum CrossingMessage {
         return decoded.crossings.map {
             CrossingRecord(id: $0.id, cameraID: $0.camera, line: $0.line, direction: $0.direction, trackID: $0.track,
                            time: Date(timeIntervalSince1970: Double($0.time) / 1000), geometryVersion: $0.version ?? 1,
-                           leaseToken: $0.lease)
+                           leaseToken: $0.lease, countedAt: $0.counted.map { Date(timeIntervalSince1970: Double($0) / 1000) })
         }
     }
 }

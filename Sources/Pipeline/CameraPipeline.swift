@@ -76,14 +76,22 @@ public struct CameraPipeline: Service {
                             start: start, storedToday: await storedTotals(on: start),
                             countingDelay: configuration.counting.countingDelaySeconds, leaseToken: lease?.token)
         if lease != nil { metrics.leaseHeld(camera: camera.id).record(1) }
-        defer { if lease != nil { metrics.leaseHeld(camera: camera.id).record(0) } }
+        defer { metrics.runEnded(camera: camera.id) }
         if let directory = configuration.spoolDirectory { openSpool(in: directory, run: &run) }
         if let lease {
             // The fence goes up before anything is counted: from now on the store refuses what
             // an earlier holder of the camera counts. Without the store the lease's timing is
             // the only guard, so counting goes on.
             do {
-                try await store.recordLease(cameraID: camera.id, token: lease.token, acquiredAt: start)
+                guard try await store.recordLease(cameraID: camera.id, token: lease.token, acquiredAt: start) else {
+                    // The store has seen a newer lease: everything counted under this one would be
+                    // refused. Stop, so that the camera is taken again under a newer token.
+                    logger.error("camera.lease_behind_fence", metadata: ["lease.token": "\(lease.token)"])
+                    await report(.failed, reason: "the store knows a newer lease of this camera", run: &run)
+                    throw PipelineError.leaseLost(cameraID: camera.id)
+                }
+            } catch let error as PipelineError {
+                throw error
             } catch {
                 logger.warning("camera.lease_record_failed", metadata: ["error": "\(error)", "lease.token": "\(lease.token)"])
             }
@@ -300,7 +308,7 @@ public struct CameraPipeline: Service {
             }
             return
         }
-        await publish(run.record(events, streamTime: frame.time, engine: analyzer.engine), run: &run)
+        await publish(run.record(events, streamTime: frame.time, engine: analyzer.engine, countedAt: now()), run: &run)
         await storeModelMinutes(endingBy: run.start.addingTimeInterval(frame.time), run: &run)
 
         if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
@@ -338,7 +346,7 @@ public struct CameraPipeline: Service {
         run.lastAnalysed = time
         followGeometry(run: &run, analyzer: &analyzer)
         let events = analyzer.step(detections: batch.detections, time: time)
-        await publish(run.record(events, streamTime: time, engine: analyzer.engine), run: &run)
+        await publish(run.record(events, streamTime: time, engine: analyzer.engine, countedAt: now()), run: &run)
     }
 
     /// Carries out what one analysed frame produced: stores, publishes, counts metrics.
@@ -383,38 +391,51 @@ public struct CameraPipeline: Service {
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
             logger.error("camera.deliver_crossings_failed", metadata: ["error": "\(error)", "camera.crossings": "\(run.outbox.pending.count)"])
-            // Kept for the next frame's attempt, but never beyond the outbox's capacity.
-            let dropped = run.outbox.failed()
-            if dropped > 0 {
-                metrics.crossingsDropped(camera: camera.id).increment(by: dropped)
-                let kept = run.outbox.pending
-                spool(&run) { try $0.write(kept) }
+            // Kept for the next frame's attempt, but never beyond the outbox's capacity: with a
+            // spool, a full outbox is left on disk for the drain and memory starts afresh; without
+            // one, the oldest are given up.
+            if let directory = configuration.spoolDirectory, run.spool != nil, run.outbox.pending.count > run.outbox.capacity {
+                run.spool?.close()
+                run.spool = nil
+                run.outbox.leftOnDisk()
+                openSpool(in: directory, run: &run, adopting: false)
+                logger.warning("camera.spool_rotated", metadata: ["spool.directory": "\(directory)"])
+            } else {
+                let dropped = run.outbox.failed()
+                if dropped > 0 { metrics.crossingsDropped(camera: camera.id).increment(by: dropped) }
             }
         }
     }
 
     /// Opens the run's spool, and takes over what earlier runs of the camera left in theirs:
     /// their crossings join the outbox (and the new spool) before the old files go.
-    private func openSpool(in directory: String, run: inout CameraRun) {
-        let leftovers = CrossingSpool.files(in: directory, cameraID: camera.id)
+    private func openSpool(in directory: String, run: inout CameraRun, adopting: Bool = true) {
+        let leftovers = adopting ? CrossingSpool.files(in: directory, cameraID: camera.id) : []
         do {
             run.spool = try CrossingSpool(directory: directory, cameraID: camera.id, runID: run.runID)
         } catch {
             logger.error("camera.spool_failed", metadata: ["error": "\(error)"])
             return
         }
+        // Files a live run or the drain holds are theirs; unreadable ones stay for the drain.
+        var claims: [CrossingSpool.Claim] = []
         var adopted = 0
         for file in leftovers {
-            guard let crossings = try? CrossingSpool.read(file) else { continue }
+            guard let claim = CrossingSpool.Claim(path: file) else { continue }
+            guard let crossings = try? claim.read() else {
+                claim.release(removing: false)
+                continue
+            }
             for crossing in crossings { run.outbox.add(crossing) }
             adopted += crossings.count
+            claims.append(claim)
         }
-        guard !leftovers.isEmpty else { return }
+        guard !claims.isEmpty else { return }
         let pending = run.outbox.pending
         spool(&run) { try $0.write(pending) }
-        // Only once they are safe in the new file.
-        guard run.spool != nil else { return }
-        for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+        // Removed only once their crossings are safe in the new file.
+        let safe = run.spool != nil
+        for claim in claims { claim.release(removing: safe) }
         if adopted > 0 { logger.info("camera.spool_adopted", metadata: ["camera.crossings": "\(adopted)"]) }
     }
 

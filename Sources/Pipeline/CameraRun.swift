@@ -87,7 +87,9 @@ struct CameraRun {
     /// Records what the engine reported for one frame at `streamTime`: crossings go to the
     /// outbox and today's totals, occupancy to the zones, both to the minute results; returns
     /// the live messages and the minutes that closed.
-    mutating func record(_ events: [CountingEvent], streamTime: Double, engine: CountingEngine) -> FrameOutput {
+    /// `countedAt`: the wall clock now, stamped on crossings for the store's fence.
+    mutating func record(_ events: [CountingEvent], streamTime: Double, engine: CountingEngine,
+                         countedAt: Date? = nil) -> FrameOutput {
         var output = FrameOutput()
         frames += 1
         let now = start.addingTimeInterval(streamTime)
@@ -102,7 +104,8 @@ struct CameraRun {
                 outbox.add(CrossingRecord(
                     id: crossing.eventID(camera: cameraID, run: runID, streamStart: start.timeIntervalSince1970),
                     cameraID: cameraID, line: crossing.line, direction: crossing.direction,
-                    trackID: crossing.trackID, time: time, geometryVersion: geometryVersion, leaseToken: leaseToken))
+                    trackID: crossing.trackID, time: time, geometryVersion: geometryVersion, leaseToken: leaseToken,
+                    countedAt: countedAt))
                 minutes.addCrossing(line: crossing.line, direction: crossing.direction, at: time)
                 let today = totals.today(line: crossing.line, engineIn: crossing.totalIn, engineOut: crossing.totalOut)
                 if let index = live.lines.firstIndex(where: { $0.name == crossing.line }) {

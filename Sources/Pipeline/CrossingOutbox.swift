@@ -31,6 +31,11 @@ struct CrossingOutbox: Equatable {
         return pending.count
     }
 
+    /// The crossings are safe on disk, in a spool file the drain delivers: memory lets go of them.
+    mutating func leftOnDisk() {
+        pending.removeAll()
+    }
+
     /// A delivery failed and will be tried again; returns how many of the oldest were given up
     /// to stay within capacity.
     mutating func failed() -> Int {

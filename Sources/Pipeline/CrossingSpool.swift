@@ -3,13 +3,14 @@ import Foundation
 import Storage
 
 /// A camera run's crossings that the sink has not yet taken, on disk: written (and synced)
-/// before each delivery, emptied once the sink took them. A worker killed mid-delivery, or one
-/// stopped while the broker and the store are out of reach, leaves its crossings here, and the
-/// next start of any process on the machine delivers them (`SpoolDrainService`). Delivery is
+/// before each delivery, emptied once the sink took them. A run that ends with crossings held,
+/// or a process killed mid-delivery, leaves its file: the camera's next run in the process
+/// takes it over, and `SpoolDrainService` delivers whatever no live run holds. Delivery is
 /// idempotent, so a spool delivered twice stores each crossing once.
 ///
-/// One file per run (`<camera hex>-<run>.jsonl`, one crossing per line), owned by that run's
-/// pipeline: nothing else writes it while the run lives.
+/// One file per run (`<camera hex>-<run>-<random>.jsonl`, one crossing per line) in a directory
+/// per process and tenant. The run holds an exclusive `flock` on its file while it lives, so
+/// that nobody else takes it; whoever takes a closed file claims it the same way first.
 struct CrossingSpool {
     /// Where the file is.
     let path: String
@@ -17,8 +18,7 @@ struct CrossingSpool {
     private var written = 0
     private let handle: FileHandle
 
-    /// Opens a new, empty spool file for `runID` of `cameraID` in `directory` (a run restarted
-    /// under the same id gets a file of its own).
+    /// Opens a new, empty spool file for `runID` of `cameraID` in `directory`, and locks it.
     init(directory: String, cameraID: String, runID: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = Self.prefix(cameraID) + runID + "-" + UUID().uuidString.prefix(8).lowercased() + ".jsonl"
@@ -27,10 +27,14 @@ struct CrossingSpool {
             throw StorageError.backend(operation: "open the crossing spool", reason: "cannot create \(path)")
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        guard flock(handle.fileDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            try? handle.close()
+            throw StorageError.backend(operation: "open the crossing spool", reason: "cannot lock \(path)")
+        }
     }
 
     /// Makes the file hold `pending` (the outbox's crossings, oldest first), appending those not
-    /// yet written and syncing; rewrites it when the outbox gave up some of the oldest.
+    /// yet written and syncing.
     mutating func write(_ pending: [CrossingRecord]) throws {
         if pending.count < written {
             try handle.truncate(atOffset: 0)
@@ -56,10 +60,10 @@ struct CrossingSpool {
         written = 0
     }
 
-    /// Closes the file, and removes it when it holds nothing.
+    /// Removes the file when it holds nothing, then closes it, which lets others claim it.
     func close() {
-        try? handle.close()
         if written == 0 { try? FileManager.default.removeItem(atPath: path) }
+        try? handle.close()
     }
 
     /// The spool files in `directory` (of one camera, if given), by name.
@@ -73,6 +77,37 @@ struct CrossingSpool {
     /// A camera's files begin with its id in hexadecimal (any id makes a safe file name) and a dash.
     private static func prefix(_ cameraID: String) -> String {
         Array(cameraID.utf8).map { String(format: "%02x", $0) }.joined() + "-"
+    }
+
+    /// A closed spool file taken by one reader: locked until `release`, so that no live run's
+    /// file and no file another reader took is delivered twice at once.
+    struct Claim {
+        let path: String
+        private let descriptor: Int32
+
+        /// Nil when the file is gone or someone holds it (its run is alive, or another reader
+        /// took it).
+        init?(path: String) {
+            let descriptor = open(path, O_RDWR)
+            guard descriptor >= 0 else { return nil }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                Foundation.close(descriptor)
+                return nil
+            }
+            self.path = path
+            self.descriptor = descriptor
+        }
+
+        /// Its crossings; a line cut short by a crash (the last one) is skipped.
+        func read() throws -> [CrossingRecord] {
+            try CrossingSpool.read(path)
+        }
+
+        /// Lets go of the file, removing it first when its crossings are safe elsewhere.
+        func release(removing: Bool) {
+            if removing { try? FileManager.default.removeItem(atPath: path) }
+            Foundation.close(descriptor)
+        }
     }
 
     /// The crossings of one spool file; a line cut short by a crash (the last one) is skipped.
@@ -93,6 +128,8 @@ struct CrossingSpool {
         var time: Double
         var version: Int
         var lease: Int64?
+        /// Seconds since 2001-01-01, like `time`.
+        var counted: Double?
 
         init(_ crossing: CrossingRecord) {
             id = crossing.id
@@ -103,11 +140,13 @@ struct CrossingSpool {
             time = crossing.time.timeIntervalSinceReferenceDate
             version = crossing.geometryVersion
             lease = crossing.leaseToken
+            counted = crossing.countedAt?.timeIntervalSinceReferenceDate
         }
 
         var record: CrossingRecord {
             CrossingRecord(id: id, cameraID: camera, line: line, direction: direction, trackID: track,
-                           time: Date(timeIntervalSinceReferenceDate: time), geometryVersion: version, leaseToken: lease)
+                           time: Date(timeIntervalSinceReferenceDate: time), geometryVersion: version, leaseToken: lease,
+                           countedAt: counted.map { Date(timeIntervalSinceReferenceDate: $0) })
         }
     }
 }

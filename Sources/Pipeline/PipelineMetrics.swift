@@ -15,6 +15,10 @@ public struct PipelineMetrics: Sendable {
         public static let cameraOnline = "footfall_camera_online"
         public static let leaseHeld = "footfall_camera_lease_held"
         public static let crossingsHeld = "footfall_crossings_held"
+        /// Messages waiting in a RabbitMQ queue (`QueueDepthMonitor`, labelled `queue`): the
+        /// ingest queue's backlog and the dead letters. Not a pipeline's, but named here with
+        /// the rest.
+        public static let queueMessages = "footfall_queue_messages"
     }
 
     public let factory: any MetricsFactory
@@ -63,6 +67,14 @@ public struct PipelineMetrics: Sendable {
     /// Crossings the camera holds because the broker or store has not taken them yet.
     func crossingsHeld(camera: String) -> Gauge {
         Gauge(label: Name.crossingsHeld, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// A run ended: its camera's gauges go, so that a camera counted elsewhere now, or removed,
+    /// is not shown offline here for ever.
+    func runEnded(camera: String) {
+        cameraOnline(camera: camera).destroy()
+        leaseHeld(camera: camera).destroy()
+        crossingsHeld(camera: camera).destroy()
     }
 
     func storeErrors(camera: String) -> Counter {

@@ -41,8 +41,10 @@ public protocol CountStore: Sendable {
     /// Records that a worker took a camera under lease `token` at `acquiredAt`, before it counts
     /// anything: from then on, crossings of the camera stamped with an older token and counted
     /// at or after `acquiredAt` are refused. A token not newer than the recorded one changes
-    /// nothing. Unknown camera → `invalidInput` naming `cameraID`.
-    func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws
+    /// nothing and returns false: whatever is counted under it would be refused. Unknown camera →
+    /// `invalidInput` naming `cameraID`.
+    @discardableResult
+    func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws -> Bool
     /// Crossings of a camera with `from <= time < to`, oldest first.
     func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord]
     /// Crossings of a camera with `from <= time < to` counted per line and direction, by the

@@ -237,6 +237,7 @@ public actor InMemoryStore: FootfallStore {
                 guard !crossing.isFenced(newestToken: fence?.token, acquiredAt: fence?.acquiredAt),
                       space.crossingIDs.insert(crossing.id).inserted else { continue }
                 crossing.leaseToken = nil
+                crossing.countedAt = nil
                 space.crossingRows.append(crossing)
                 inserted += 1
             }
@@ -244,13 +245,15 @@ public actor InMemoryStore: FootfallStore {
         }
     }
 
-    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) throws {
-        try transaction { (space: inout TenantData) throws(StorageError) in
+    @discardableResult
+    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) throws -> Bool {
+        try transaction { (space: inout TenantData) throws(StorageError) -> Bool in
             guard let camera = space.cameras[cameraID], !camera.deleted else {
                 throw .invalidInput(field: "cameraID", reason: "no camera with id \"\(cameraID)\"")
             }
-            if let fence = space.fences[cameraID], fence.token >= token { return }
-            space.fences[cameraID] = (token, acquiredAt)
+            if let fence = space.fences[cameraID], fence.token > token { return false }
+            if space.fences[cameraID]?.token != token { space.fences[cameraID] = (token, acquiredAt) }
+            return true
         }
     }
 

@@ -219,13 +219,13 @@ public final class PostgresStore: FootfallStore, Service {
                     FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
                                 \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
                                 \(crossings.map(\.time))::timestamptz[], \(crossings.map { Int32($0.geometryVersion) })::int4[],
-                                \(crossings.map { $0.leaseToken ?? -1 })::int8[])
-                        AS u(camera, event, line, direction, track, time, version, token)
+                                \(crossings.map { $0.leaseToken ?? -1 })::int8[], \(crossings.map { $0.countedAt ?? $0.time })::timestamptz[])
+                        AS u(camera, event, line, direction, track, time, version, token, counted)
                     -- The camera's fence (CrossingRecord.isFenced); -1 stands for no token.
                     WHERE NOT EXISTS (
                         SELECT 1 FROM cameras c
                         WHERE c.tenant_id = \(tenant) AND c.id = u.camera AND u.token >= 0
-                          AND c.lease_token > u.token AND u.time >= c.lease_acquired_at)
+                          AND c.lease_token > u.token AND u.counted >= c.lease_acquired_at)
                     ON CONFLICT DO NOTHING
                     RETURNING 1)
                 SELECT count(*) FROM stored
@@ -234,14 +234,19 @@ public final class PostgresStore: FootfallStore, Service {
         }
     }
 
-    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+    @discardableResult
+    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws -> Bool {
         let tenant = configuration.tenantID
-        try await transaction("record a camera lease") { [self] connection in
+        return try await transaction("record a camera lease") { [self] connection in
             try await requireCameras([cameraID], connection: connection) { _ in "cameraID" }
-            try await connection.query("""
-                UPDATE cameras SET lease_token = \(token), lease_acquired_at = \(acquiredAt)
-                WHERE tenant_id = \(tenant) AND id = \(cameraID) AND (lease_token IS NULL OR lease_token < \(token))
-                """, logger: logger)
+            let newest = try await connection.query("""
+                UPDATE cameras SET lease_token = greatest(coalesce(lease_token, 0), \(token)),
+                    lease_acquired_at = CASE WHEN lease_token IS NULL OR lease_token < \(token) THEN \(acquiredAt)
+                                             ELSE lease_acquired_at END
+                WHERE tenant_id = \(tenant) AND id = \(cameraID)
+                RETURNING lease_token
+                """, logger: logger).collect().first.map { try $0.decode(Int64.self) }
+            return newest == token
         }
     }
 

@@ -113,14 +113,18 @@ public final class SQLiteStore: FootfallStore {
         }
     }
 
-    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+    @discardableResult
+    public func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws -> Bool {
         let tenant = tenant
-        try await database.write { connection in
+        return try await database.write { connection in
             try Self.requireCameras([cameraID], tenant: tenant, connection) { _ in "cameraID" }
             try connection.query("""
                 UPDATE cameras SET lease_token = ?, lease_acquired_ms = ?
                 WHERE tenant_id = ? AND id = ? AND (lease_token IS NULL OR lease_token < ?)
                 """, [.integer(token), .integer(Self.milliseconds(acquiredAt)), tenant, .text(cameraID), .integer(token)])
+            let newest = try connection.query("SELECT lease_token FROM cameras WHERE tenant_id = ? AND id = ?",
+                                              [tenant, .text(cameraID)]).first?[0].int64
+            return newest == token
         }
     }
 

@@ -117,7 +117,7 @@ struct CrossingIngestServiceTests {
             self.failuresLeft = Mutex(failures)
         }
 
-        func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+        func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws -> Bool {
             try await inner.recordLease(cameraID: cameraID, token: token, acquiredAt: acquiredAt)
         }
 
@@ -179,7 +179,7 @@ struct CrossingIngestServiceTests {
 
         init(inner: InMemoryStore) { self.inner = inner }
 
-        func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws {
+        func recordLease(cameraID: String, token: Int64, acquiredAt: Date) async throws -> Bool {
             try await inner.recordLease(cameraID: cameraID, token: token, acquiredAt: acquiredAt)
         }
 

@@ -11,7 +11,8 @@ struct CrossingMessageTests {
         // Geometry versions and lease tokens vary, so that the round trip checks they travel.
         CrossingRecord(id: "\(camera)-\(i)", cameraID: camera, line: "door", direction: i % 2 == 0 ? .in : .out,
                        trackID: i, time: Date(timeIntervalSince1970: 1_800_000_000.123 + Double(i)),
-                       geometryVersion: 1 + i % 3, leaseToken: i % 2 == 0 ? Int64(100 + i) : nil)
+                       geometryVersion: 1 + i % 3, leaseToken: i % 2 == 0 ? Int64(100 + i) : nil,
+                       countedAt: i % 2 == 0 ? Date(timeIntervalSince1970: 1_800_000_005.5 + Double(i)) : nil)
     }
 
     @Test func oneMessagePerCameraAndFiveHundredCrossingsThatRoundTrip() throws {

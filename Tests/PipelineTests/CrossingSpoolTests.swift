@@ -13,7 +13,8 @@ struct CrossingSpoolTests {
     static func crossing(_ n: Int, camera: String = "door") -> CrossingRecord {
         CrossingRecord(id: "\(camera)-\(n)", cameraID: camera, line: "entrance", direction: n % 2 == 0 ? .in : .out,
                        trackID: n, time: Date(timeIntervalSince1970: 1_800_000_000.123456 + Double(n)),
-                       geometryVersion: 2, leaseToken: n % 2 == 0 ? 77 : nil)
+                       geometryVersion: 2, leaseToken: n % 2 == 0 ? 77 : nil,
+                       countedAt: n % 2 == 0 ? Date(timeIntervalSince1970: 1_800_000_003.987654 + Double(n)) : nil)
     }
 
     @Test func whatIsWrittenIsReadBackExactlyAndEmptiedOnceDelivered() throws {
@@ -21,8 +22,9 @@ struct CrossingSpoolTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var spool = try CrossingSpool(directory: directory, cameraID: "door", runID: "L5")
         try spool.write([Self.crossing(1), Self.crossing(2)])
-        #expect(try CrossingSpool.read(spool.path) == [Self.crossing(1), Self.crossing(2)], "times, versions and tokens exact")
-        // Only the new one is appended.
+        #expect(try CrossingSpool.read(spool.path) == [Self.crossing(1), Self.crossing(2)],
+                "times, versions, tokens and counting times exact")
+        // Appending only what is new keeps a write per frame small.
         try spool.write([Self.crossing(1), Self.crossing(2), Self.crossing(3)])
         #expect(try CrossingSpool.read(spool.path).map(\.id) == ["door-1", "door-2", "door-3"])
         // The outbox gave up the oldest: the file holds what is left.

@@ -45,9 +45,21 @@ struct SpoolDrainServiceTests {
         for batch in batches { try inbox.push(cameraID: "smart", batches: [batch]) }
     }
 
+    /// A process's spool directory for the default tenant under `root`, as the app lays them out.
+    static func tenantDirectory(_ root: String) -> String {
+        root + "/test-process/" + Tenant.defaultID.uuidString
+    }
+
+    static func drain(_ root: String, store: InMemoryStore) -> SpoolDrainService {
+        SpoolDrainService(root: root, logger: Logger(label: "test")) { tenant in
+            DirectCrossingSink(store: store.scoped(to: tenant))
+        }
+    }
+
     @Test func aCrossingCountedWhileTheBrokerIsDownIsOnDiskAndDeliveredOnceAtTheNextStart() async throws {
-        let spool = CrossingSpoolTests.directory()
-        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let root = CrossingSpoolTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let spool = Self.tenantDirectory(root)
         let store = InMemoryStore()
         try await store.saveCamera(Self.camera)
         let start = Date()
@@ -66,21 +78,21 @@ struct SpoolDrainServiceTests {
         let left = CrossingSpool.files(in: spool)
         #expect(left.count == 1, "the run stopped with its crossing undelivered: the file stays")
 
-        // The next start: the broker is back.
-        let drain = SpoolDrainService(directory: spool, sink: DirectCrossingSink(store: store), logger: Logger(label: "test"))
-        #expect(drain.pending == left)
-        await drain.deliver()
+        let spooled = try CrossingSpool.read(left[0])
+        // The broker is back: the drain's next round delivers it.
+        #expect(await Self.drain(root, store: store).deliver() == 1)
         let stored = try await store.crossings(cameraID: "smart", from: start, to: start.addingTimeInterval(60))
         #expect(stored.map(\.direction) == [.out])
         #expect(CrossingSpool.files(in: spool).isEmpty)
-        // Delivered again (a crash before the file went), it is stored once.
-        try await store.insertCrossings(stored)
+        // The spool's copy delivered again (a crash before the file went) is stored once.
+        #expect(try await store.insertCrossings(spooled) == 0)
         #expect(try await store.crossings(cameraID: "smart", from: start, to: start.addingTimeInterval(60)).count == 1)
     }
 
     @Test func theCamerasNextRunDeliversWhatTheLastOneLeft() async throws {
-        let spool = CrossingSpoolTests.directory()
-        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let root = CrossingSpoolTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let spool = Self.tenantDirectory(root)
         let store = InMemoryStore()
         try await store.saveCamera(Self.camera)
         let start = Date()
@@ -104,5 +116,20 @@ struct SpoolDrainServiceTests {
         let stored = try await store.crossings(cameraID: "smart", from: start.addingTimeInterval(-60), to: start.addingTimeInterval(60))
         #expect(stored.first?.id == "left-behind")
         #expect(CrossingSpool.files(in: spool).isEmpty, "the old file went once its crossing was safe; the run's own is empty")
+    }
+
+    /// The drain leaves a live run's file alone, and takes it once the run has closed it.
+    @Test func theDrainNeverTakesTheFileOfALiveRun() async throws {
+        let root = CrossingSpoolTests.directory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = InMemoryStore()
+        try await store.saveCamera(Self.camera)
+        var live = try CrossingSpool(directory: Self.tenantDirectory(root), cameraID: "smart", runID: "L9")
+        try live.write([CrossingRecord(id: "held", cameraID: "smart", line: "door", direction: .in, trackID: 1, time: Date())])
+        #expect(await Self.drain(root, store: store).deliver() == 0)
+        #expect(CrossingSpool.files(in: Self.tenantDirectory(root)).count == 1)
+        live.close()
+        #expect(await Self.drain(root, store: store).deliver() == 1)
+        #expect(CrossingSpool.files(in: Self.tenantDirectory(root)).isEmpty)
     }
 }

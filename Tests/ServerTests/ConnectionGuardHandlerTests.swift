@@ -41,7 +41,15 @@ struct ConnectionGuardHandlerTests {
                     }
                 }
             return try await channel.executeThenClose { inbound, outbound in
-                if let request { try await outbound.write(ByteBuffer(string: request)) }
+                if let request {
+                    do {
+                        try await outbound.write(ByteBuffer(string: request))
+                    } catch ChannelError.ioOnClosedChannel {
+                        // On a loaded machine the server's deadline can pass before the client
+                        // writes: the connection is already closed, which is what is tested.
+                        return ""
+                    }
+                }
                 var received = ""
                 do {
                     for try await buffer in inbound { received += String(buffer: buffer) }
