@@ -63,6 +63,12 @@ public struct CameraPipeline: Service {
         try await run(lease: nil)
     }
 
+    /// Removes the camera's gauges from this process's metrics: called when the process gives
+    /// the camera up (removed, or its lease held by another process).
+    public func forgetMetrics() {
+        metrics.forget(camera: camera.id, zones: geometryFeed.latest.geometry.zones.map(\.name))
+    }
+
     /// Runs the pipeline; with a lease, its fencing token names the run, so crossings counted
     /// under an older lease can be told from newer ones. `stop` ends the run early, as the end
     /// of the stream would (nothing held is lost), with its reason in the last status.

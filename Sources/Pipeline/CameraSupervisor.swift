@@ -168,7 +168,10 @@ public struct CameraSupervisor: Service {
     }
 
     private func supervise(_ handle: CameraHandle) async {
-        defer { handle.markFinished() }
+        defer {
+            handle.pipeline.forgetMetrics()
+            handle.markFinished()
+        }
         let pipeline = handle.pipeline
         var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil {
@@ -222,6 +225,8 @@ public struct CameraSupervisor: Service {
                     logger.info("camera.lease_acquired", metadata: ["camera.id": "\(cameraID)", "lease.token": "\(lease.token)"])
                     return lease
                 }
+                // Another process counts the camera: its gauges here would say it is offline.
+                handle.pipeline.forgetMetrics()
             } catch {
                 logger.warning("camera.lease_unavailable", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             }

@@ -23,14 +23,19 @@ struct CrossingSpool {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let name = Self.prefix(cameraID) + runID + "-" + UUID().uuidString.prefix(8).lowercased() + ".jsonl"
         path = (directory as NSString).appendingPathComponent(name)
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw StorageError.backend(operation: "open the crossing spool", reason: "cannot create \(path)")
+        // Made under a name nobody looks for, locked, then given its own: a drain never sees it
+        // unlocked. The lock stays with the file through the rename.
+        let hidden = path + ".new"
+        let descriptor = open(hidden, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard descriptor >= 0 else {
+            throw StorageError.backend(operation: "open the crossing spool", reason: "cannot create \(hidden): errno \(errno)")
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        guard flock(handle.fileDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            try? handle.close()
-            throw StorageError.backend(operation: "open the crossing spool", reason: "cannot lock \(path)")
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, rename(hidden, path) == 0 else {
+            Foundation.close(descriptor)
+            try? FileManager.default.removeItem(atPath: hidden)
+            throw StorageError.backend(operation: "open the crossing spool", reason: "cannot lock and name \(path): errno \(errno)")
         }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Makes the file hold `pending` (the outbox's crossings, oldest first), appending those not
@@ -90,7 +95,9 @@ struct CrossingSpool {
         init?(path: String) {
             let descriptor = open(path, O_RDWR)
             guard descriptor >= 0 else { return nil }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            // A file its claimer removed after we opened it is gone already.
+            var status = stat()
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &status) == 0, status.st_nlink > 0 else {
                 Foundation.close(descriptor)
                 return nil
             }

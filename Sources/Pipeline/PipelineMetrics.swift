@@ -69,12 +69,19 @@ public struct PipelineMetrics: Sendable {
         Gauge(label: Name.crossingsHeld, dimensions: [("camera", camera)], factory: factory)
     }
 
-    /// A run ended: its camera's gauges go, so that a camera counted elsewhere now, or removed,
-    /// is not shown offline here for ever.
+    /// A run ended: the camera is not online, nor counted under a lease, until the next run.
     func runEnded(camera: String) {
+        cameraOnline(camera: camera).record(0)
+        leaseHeld(camera: camera).record(0)
+    }
+
+    /// This process gave the camera up (removed, or counted by another process now): its gauges
+    /// go, so that it is not shown offline, or at its last occupancy, here for ever.
+    func forget(camera: String, zones: [String]) {
         cameraOnline(camera: camera).destroy()
         leaseHeld(camera: camera).destroy()
         crossingsHeld(camera: camera).destroy()
+        for zone in zones { occupancy(camera: camera, zone: zone).destroy() }
     }
 
     func storeErrors(camera: String) -> Counter {

@@ -104,10 +104,15 @@ struct CameraPipelineEndToEndTests {
         #expect(plain.prefix(2) == [0xFF, 0xD8] && plain != annotated)
         let metrics = registry.emitToString()
         #expect(metrics.contains(#"footfall_frames_analysed_total{camera="synthetic"} 350"#))
-        // The run's gauges go with it (they were there while it ran: it came online and
-        // delivered crossings), so that a camera counted elsewhere is not shown offline here.
-        #expect(!metrics.contains("footfall_camera_online"))
-        #expect(!metrics.contains("footfall_crossings_held"))
+        // Offline once the run ended, with nothing held back.
+        #expect(metrics.contains(#"footfall_camera_online{camera="synthetic"} 0"#))
+        #expect(metrics.contains(#"footfall_crossings_held{camera="synthetic"} 0"#))
+        // Given up by this process, the camera's gauges go, so that it is not shown offline here
+        // for ever once another process counts it.
+        pipeline.forgetMetrics()
+        let forgotten = registry.emitToString()
+        #expect(!forgotten.contains("footfall_camera_online") && !forgotten.contains("footfall_crossings_held"))
+        #expect(!forgotten.contains("footfall_zone_occupancy"))
     }
 
     @Test func anUnreachableSourceEndsWithAClearStatus() async throws {
