@@ -26,7 +26,9 @@ struct CrossingSpool {
         // Made under a name nobody looks for, locked, then given its own: a drain never sees it
         // unlocked. The lock stays with the file through the rename.
         let hidden = path + ".new"
-        let descriptor = open(hidden, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        // Close-on-exec: a child the process starts (ffmpeg) would otherwise share the lock and
+        // hold it after the run closes the file.
+        let descriptor = open(hidden, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw StorageError.backend(operation: "open the crossing spool", reason: "cannot create \(hidden): errno \(errno)")
         }
@@ -93,7 +95,7 @@ struct CrossingSpool {
         /// Nil when the file is gone or someone holds it (its run is alive, or another reader
         /// took it).
         init?(path: String) {
-            let descriptor = open(path, O_RDWR)
+            let descriptor = open(path, O_RDWR | O_CLOEXEC)
             guard descriptor >= 0 else { return nil }
             // A file its claimer removed after we opened it is gone already.
             var status = stat()
