@@ -26,8 +26,8 @@ struct CrossingSpool {
         // Made under a name nobody looks for, locked, then given its own: a drain never sees it
         // unlocked. The lock stays with the file through the rename.
         let hidden = path + ".new"
-        // Close-on-exec: a child the process starts (ffmpeg) would otherwise share the lock and
-        // hold it after the run closes the file.
+        // Close-on-exec: a child process started without closing what it inherits would
+        // otherwise share the lock and hold it after the run closes the file.
         let descriptor = open(hidden, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw StorageError.backend(operation: "open the crossing spool", reason: "cannot create \(hidden): errno \(errno)")
