@@ -41,7 +41,7 @@ struct SpoolDrainServiceTests {
 
     static func push(_ batches: [DetectionBatch], to inbox: InProcessDetectionInbox) async throws {
         // The pipeline subscribes once it starts; until then pushes are refused.
-        while (try? inbox.push(cameraID: "smart", batches: [])) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        try await eventually("the pipeline listening") { (try? inbox.push(cameraID: "smart", batches: [])) != nil }
         for batch in batches { try inbox.push(cameraID: "smart", batches: [batch]) }
     }
 
