@@ -21,6 +21,8 @@ extension FootfallApp {
         public var sink: (any CrossingSink)?
         /// Shared camera leases when several processes count cameras; nil in one process.
         public var leasing: CameraSupervisor.Leasing?
+        /// Where workers announce themselves and what they count.
+        public var workers: any WorkerRegistry
         /// Connections and consumers, to run before anything that uses them.
         public var services: [any Service]
         /// The RabbitMQ client, when configured (for the ingest consumer and dead letters).
@@ -29,12 +31,13 @@ extension FootfallApp {
         public var description: String
     }
 
-    /// Redis when `redis-url` is set (live cache, fan-out, leases, rate limits), RabbitMQ when
+    /// Redis when `redis-url` is set (live cache, fan-out, leases, workers, rate limits), RabbitMQ when
     /// `amqp-url` is set (crossings and events); whatever is not configured stays in process.
     public static func openMessaging(configuration: FootfallConfiguration, logger: Logger) throws -> MessagingSetup {
         var setup = MessagingSetup(
             live: InMemoryLiveState(), bus: InProcessEventBus(), rateLimiter: InMemoryRateLimiter(),
-            inbox: InProcessDetectionInbox(), sessions: InMemorySessionCache(), sink: nil, leasing: nil, services: [], amqp: nil, description: "in process")
+            inbox: InProcessDetectionInbox(), sessions: InMemorySessionCache(), sink: nil, leasing: nil,
+            workers: InMemoryWorkerRegistry(), services: [], amqp: nil, description: "in process")
         var parts: [String] = []
         if let url = configuration.redisURL {
             let redis: RedisConfiguration
@@ -51,6 +54,7 @@ extension FootfallApp {
             setup.rateLimiter = RedisRateLimiter(client: client)
             setup.sessions = RedisSessionCache(client: client, logger: logger)
             setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
+            setup.workers = RedisWorkerRegistry(client: client)
             setup.services += [client, subscriber, bus]
             parts.append("redis \(redis.description)")
         }

@@ -86,7 +86,8 @@ public enum FootfallApp {
                                                   live: messaging.live, files: files.store, blur: configuration.snapshotBlur,
                                                   keepFor: .seconds(configuration.retentionDays.snapshots * 86_400)),
                                               exportsKeepFor: .seconds(configuration.retentionDays.exports * 86_400),
-                                              readiness: readinessChecks(store: store, messaging: messaging))
+                                              readiness: readinessChecks(store: store, messaging: messaging),
+                                              workers: messaging.workers)
         let ingest: [any Service] = messaging.amqp.map { client in
             [CrossingIngestService(client: client, store: store, logger: logger),
              queueDepthMonitor(client: client, factory: PrometheusMetricsFactory(registry: registry), logger: logger)]
@@ -209,7 +210,10 @@ public enum FootfallApp {
                          configuration: configuration, inference: inference,
                          spoolDirectory: spoolDirectory(configuration, tenant: managed.tenantID), logger: logger)
             },
-            changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing, logger: logger)
+            changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing,
+            announcing: CameraSupervisor.Announcing(registry: messaging.workers, name: configuration.workerName,
+                                                    capacity: configuration.workerCapacity),
+            logger: logger)
     }
 
     /// A camera's pipeline. A file plays as a live camera would: in real time, looped; a

@@ -34,6 +34,8 @@ public struct FootfallConfiguration: Sendable {
     public var runCameras: Bool
     /// This process's name in the camera lease table.
     public var workerName: String
+    /// Analysed frames per second this process can carry; cameras are shared in proportion.
+    public var workerCapacity = 200.0
     /// `footfall worker`'s port for health and metrics (0: none).
     public var workerHTTPPort = 0
     /// Where video files that cameras added through the API may play live.
@@ -201,6 +203,9 @@ public struct FootfallConfiguration: Sendable {
             requestsPerMinute: try reader.int(Settings.requestsPerMinute, default: 0, range: 0...1_000_000),
             runCameras: try reader.bool(Settings.cameras, default: true),
             workerName: reader.string(Settings.workerName, default: defaultWorkerName),
+            workerCapacity: try reader.double(Settings.workerCapacity,
+                                              default: 200 * Double(ProcessInfo.processInfo.activeProcessorCount),
+                                              range: 0.1...1_000_000),
             workerHTTPPort: try reader.int(Settings.workerHTTPPort, default: 0, range: 0...65_535),
             mediaDirectory: reader.string(Settings.mediaDirectory, default: dataDirectory + "/media"),
             secureCookies: try reader.bool(Settings.secureCookies, default: false),

@@ -41,6 +41,9 @@ public enum Settings {
     public static let workerName = Setting(
         key: "worker-name", commandLine: "--worker-name", defaultText: "host-pid",
         help: "this process's name in the camera lease table (`footfall worker`)")
+    public static let workerCapacity = Setting(
+        key: "worker-capacity", commandLine: "--worker-capacity", defaultText: "200 × cores",
+        help: "analysed frames per second this process can carry; workers share the cameras in proportion to it")
     public static let workerHTTPPort = Setting(
         key: "worker-http-port", defaultText: "0 (none)",
         help: "`footfall worker`: port on `host` for /healthz, /readyz and /metrics, without authentication")
@@ -142,7 +145,7 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, workerHTTPPort, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, requirePushSignature, maxConnections,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, workerCapacity, workerHTTPPort, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, requirePushSignature, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxHeaderBytes, livePingInterval, maxLiveStreamsPerAddress,
         inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,

@@ -30,10 +30,11 @@ public struct CameraSupervisor: Service {
     /// The cameras supervised from the start (a fixed list), if not read from a directory.
     public let pipelines: [CameraPipeline]
     private let roster: Roster?
-    private let leasing: Leasing?
-    private let logger: Logger
+    let leasing: Leasing?
+    let announcing: Announcing?
+    let logger: Logger
     private let backoff: Backoff
-    private let clock: AnyClock
+    let clock: AnyClock
 
     /// Where a supervisor with a directory finds its cameras and makes their pipelines.
     struct Roster: Sendable {
@@ -53,12 +54,13 @@ public struct CameraSupervisor: Service {
     /// - Parameters:
     ///   - initialDelay: the wait before the first restart; each later one doubles, up to `maximumDelay`.
     ///   - clock: the clock every wait is measured on (tests pass a manual clock).
-    public init(pipelines: [CameraPipeline], leasing: Leasing? = nil, logger: Logger,
+    public init(pipelines: [CameraPipeline], leasing: Leasing? = nil, announcing: Announcing? = nil, logger: Logger,
                 initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30),
                 clock: any Clock<Duration> = ContinuousClock()) {
         self.pipelines = pipelines
         self.roster = nil
         self.leasing = leasing
+        self.announcing = announcing
         self.logger = logger
         // Jitter: cameras that failed together (a switch rebooted) do not all retry in step.
         self.backoff = Backoff(initial: initialDelay, maximum: maximumDelay, jitter: .proportional(0.2))
@@ -72,32 +74,44 @@ public struct CameraSupervisor: Service {
     /// `changes` and every `refreshInterval`.
     public init(directory: any CameraDirectory, makePipeline: @escaping @Sendable (ManagedCamera) -> CameraPipeline,
                 changes: (any EventBus)? = nil, refreshInterval: Duration = .seconds(30), leasing: Leasing? = nil,
-                logger: Logger, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30),
+                announcing: Announcing? = nil, logger: Logger, initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30),
                 clock: any Clock<Duration> = ContinuousClock()) {
         self.pipelines = []
         self.roster = Roster(directory: directory, makePipeline: makePipeline, changes: changes, refreshInterval: refreshInterval)
         self.leasing = leasing
+        self.announcing = announcing
         self.logger = logger
         self.backoff = Backoff(initial: initialDelay, maximum: maximumDelay, jitter: .proportional(0.2))
         self.clock = AnyClock(clock)
     }
 
     public func run() async throws {
-        guard let roster else {
-            await withDiscardingTaskGroup { group in
-                for pipeline in pipelines {
-                    let handle = CameraHandle(camera: ManagedCamera(tenantID: Tenant.defaultID, camera: pipeline.camera),
-                                              pipeline: pipeline)
-                    group.addTask { await supervise(handle) }
+        let (nudges, nudge) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let load = announcing.map { _ in WorkerLoad(changed: { nudge.yield() }) }
+        await withDiscardingTaskGroup { group in
+            if let announcing, let load {
+                group.addTask { await announce(announcing, load: load, nudges: nudges) }
+            }
+            if let roster {
+                await follow(roster, load: load)
+            } else {
+                load?.setCameraCount(pipelines.count)
+                await withDiscardingTaskGroup { cameras in
+                    for pipeline in pipelines {
+                        let handle = CameraHandle(camera: ManagedCamera(tenantID: Tenant.defaultID, camera: pipeline.camera),
+                                                  pipeline: pipeline)
+                        cameras.addTask { await supervise(handle, load: load) }
+                    }
                 }
             }
-            return
+            // Every camera has ended: so does the announcing.
+            nudge.finish()
+            group.cancelAll()
         }
-        await follow(roster)
     }
 
     /// Keeps the running cameras equal to the directory's, until graceful shutdown.
-    private func follow(_ roster: Roster) async {
+    private func follow(_ roster: Roster, load: WorkerLoad?) async {
         let (triggers, trigger) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -127,7 +141,8 @@ public struct CameraSupervisor: Service {
                         logger.warning("camera.directory_unavailable", metadata: ["error": "\(error)"])
                         continue
                     }
-                    reconcile(desired, running: &running, retiring: &retiring, roster: roster, group: &group)
+                    load?.setCameraCount(desired.count)
+                    reconcile(desired, running: &running, retiring: &retiring, roster: roster, load: load, group: &group)
                 }
             } onGracefulShutdown: {
                 trigger.finish()
@@ -137,7 +152,8 @@ public struct CameraSupervisor: Service {
 
     /// Starts, stops, restarts or updates cameras so that `running` matches `desired`.
     private func reconcile(_ desired: [ManagedCamera], running: inout [String: CameraHandle],
-                           retiring: inout [String: CameraHandle], roster: Roster, group: inout DiscardingTaskGroup) {
+                           retiring: inout [String: CameraHandle], roster: Roster, load: WorkerLoad?,
+                           group: inout DiscardingTaskGroup) {
         let wanted = Dictionary(desired.map { ($0.camera.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (id, handle) in running where wanted[id] == nil {
             logger.info("camera.removed", metadata: ["camera.id": "\(id)"])
@@ -162,42 +178,58 @@ public struct CameraSupervisor: Service {
             group.addTask { [previous] in
                 // The old run hands over what it holds before the new one starts.
                 await previous?.waitUntilFinished()
-                await supervise(handle)
+                await supervise(handle, load: load)
             }
         }
     }
 
-    private func supervise(_ handle: CameraHandle) async {
+    private func supervise(_ handle: CameraHandle, load: WorkerLoad?) async {
         defer {
             handle.pipeline.forgetMetrics()
             handle.markFinished()
         }
         let pipeline = handle.pipeline
+        let cameraID = pipeline.camera.id
+        let held = WorkerStatus.HeldCamera(tenantID: handle.camera.tenantID, cameraID: cameraID,
+                                           analysisRate: pipeline.configuration.analysisRate ?? WorkerLoad.defaultAnalysisRate)
         var attempt = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil {
             let started = clock.now
             do {
+                let stop: PipelineStopSignal
                 if let leasing {
-                    guard let lease = await acquire(pipeline.camera.id, leasing: leasing, handle: handle) else { return }
+                    guard let lease = await acquire(cameraID, leasing: leasing, handle: handle, load: load) else { return }
+                    stop = handle.nextRun()
+                    load?.took(held, since: clock.now, stop: stop)
                     do {
-                        try await run(pipeline, holding: lease, leasing: leasing, stop: handle.nextRun())
+                        try await run(pipeline, holding: lease, leasing: leasing, stop: stop)
                     } catch {
                         await release(lease, leasing: leasing)
+                        load?.gaveUp(cameraID)
                         throw error
                     }
                     await release(lease, leasing: leasing)
+                    load?.gaveUp(cameraID)
                 } else {
-                    try await pipeline.run(lease: nil, stop: handle.nextRun())
+                    stop = handle.nextRun()
+                    load?.took(held, since: clock.now, stop: stop)
+                    defer { load?.gaveUp(cameraID) }
+                    try await pipeline.run(lease: nil, stop: stop)
+                }
+                if stop.reason == Self.handOverReason {
+                    // Handed over to even out the load: another worker takes it within a lease.
+                    attempt = 0
+                    continue
                 }
                 guard pipeline.configuration.restartWhenEnded, handle.retiredReason == nil else { return }
-                logger.info("camera.stream_ended", metadata: ["camera.id": "\(pipeline.camera.id)"])
+                logger.info("camera.stream_ended", metadata: ["camera.id": "\(cameraID)"])
                 attempt = 0
             } catch {
                 // A camera that ran for a while before failing starts again from a short wait.
                 if started.duration(to: clock.now) > Self.healthyRun { attempt = 0 }
                 guard !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil else { return }
                 logger.warning("camera.restarting", metadata: [
-                    "camera.id": "\(pipeline.camera.id)", "error": "\(error)",
+                    "camera.id": "\(cameraID)", "error": "\(error)",
                     "delay": "\(backoff.baseDelay(attempt: attempt + 1))",
                 ])
             }
@@ -207,7 +239,7 @@ public struct CameraSupervisor: Service {
     }
 
     /// Sleeps on the clock; false when shutdown or cancellation ended the wait.
-    private func pause(_ delay: Duration) async -> Bool {
+    func pause(_ delay: Duration) async -> Bool {
         do {
             try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
             return true
@@ -217,22 +249,55 @@ public struct CameraSupervisor: Service {
     }
 
     /// Waits until this worker holds the camera's lease; nil at shutdown or once the camera is retired.
-    private func acquire(_ cameraID: String, leasing: Leasing, handle: CameraHandle) async -> CameraLease? {
+    ///
+    /// With a share (`load`), the worker asks for the camera only while below its share, unless
+    /// nobody has held the camera for a whole lease: then no worker with room is taking it
+    /// (their shares are stale, or they are gone), and counting it beats leaving it uncounted.
+    private func acquire(_ cameraID: String, leasing: Leasing, handle: CameraHandle, load: WorkerLoad?) async -> CameraLease? {
+        var freeSince: AnyClock.Instant?
         while !Task.isCancelled && !Task.isShuttingDownGracefully && handle.retiredReason == nil {
+            var reserved = false
             do {
-                if let lease = try await leasing.leases.acquire(cameraID: cameraID, owner: leasing.owner,
-                                                                duration: leasing.duration) {
-                    logger.info("camera.lease_acquired", metadata: ["camera.id": "\(cameraID)", "lease.token": "\(lease.token)"])
-                    return lease
+                reserved = try await mayAsk(cameraID, leasing: leasing, handle: handle, load: load, freeSince: &freeSince)
+                if reserved {
+                    if let lease = try await leasing.leases.acquire(cameraID: cameraID, owner: leasing.owner,
+                                                                    duration: leasing.duration) {
+                        logger.info("camera.lease_acquired", metadata: ["camera.id": "\(cameraID)", "lease.token": "\(lease.token)"])
+                        return lease
+                    }
+                    load?.unreserve(cameraID)
+                    // Another process counts the camera: its gauges here would say it is offline.
+                    handle.pipeline.forgetMetrics()
                 }
-                // Another process counts the camera: its gauges here would say it is offline.
-                handle.pipeline.forgetMetrics()
             } catch {
+                if reserved { load?.unreserve(cameraID) }
                 logger.warning("camera.lease_unavailable", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             }
             guard await pause(leasing.duration / 3 * Double.random(in: 0.8...1.2)) else { return nil }
         }
         return nil
+    }
+
+    /// Whether to ask for the camera now (room reserved in `load`).
+    private func mayAsk(_ cameraID: String, leasing: Leasing, handle: CameraHandle, load: WorkerLoad?,
+                        freeSince: inout AnyClock.Instant?) async throws -> Bool {
+        guard let load else { return true }
+        if load.reserve(cameraID) { return true }
+        // Before this worker knows its share, nobody has had a fair chance at the camera yet.
+        guard load.target != nil else {
+            freeSince = nil
+            return false
+        }
+        guard let holder = try await leasing.leases.holder(cameraID: cameraID) else {
+            let since = freeSince ?? clock.now
+            freeSince = since
+            guard since.duration(to: clock.now) >= leasing.duration else { return false }
+            logger.info("camera.unclaimed", metadata: ["camera.id": "\(cameraID)"])
+            return load.reserve(cameraID, force: true)
+        }
+        freeSince = nil
+        if holder.owner != leasing.owner { handle.pipeline.forgetMetrics() }
+        return false
     }
 
     /// Runs the pipeline while renewing its lease every third of its duration. When no renewal

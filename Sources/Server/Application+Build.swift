@@ -47,6 +47,7 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     AnalyticsController(dependencies: dependencies).addRoutes(to: api, table: table)
     FileController(dependencies: dependencies).addRoutes(to: api, table: table)
     ModelController(dependencies: dependencies).addRoutes(to: api, table: table)
+    WorkerController(dependencies: dependencies).addRoutes(to: api, table: table)
     LiveController(dependencies: dependencies, authenticator: authenticator, cameraLists: cameraLists,
                    streams: LiveStreamCounter(maximumPerAddress: configuration.limits.maximumLiveStreamsPerAddress))
         .addRoutes(to: api, table: table)

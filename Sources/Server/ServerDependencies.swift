@@ -27,6 +27,8 @@ public struct ServerDependencies: Sendable {
     public var exportsKeepFor: Duration
     /// What `/readyz` checks (none: always ready).
     public var readiness: [ReadinessCheck]
+    /// Where workers announce what they count (`GET /api/v1/workers`).
+    public var workers: any WorkerRegistry
     public var clock: @Sendable () -> Date
 
     public init(store: any FootfallStore, live: any LiveStateStore, bus: any EventBus,
@@ -34,9 +36,10 @@ public struct ServerDependencies: Sendable {
                 rateLimiter: any RateLimiter = InMemoryRateLimiter(), sessions: any SessionCache = InMemorySessionCache(),
                 alertDeliveries: (any WebhookQueue)? = nil, files: (any FileStore)? = nil, snapshots: SnapshotSaver? = nil,
                 exportsKeepFor: Duration = .seconds(7 * 86_400), readiness: [ReadinessCheck] = [],
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                workers: any WorkerRegistry = InMemoryWorkerRegistry(), clock: @escaping @Sendable () -> Date = Date.init) {
         self.exportsKeepFor = exportsKeepFor
         self.readiness = readiness
+        self.workers = workers
         self.snapshots = snapshots ?? files.map { SnapshotSaver(live: live, files: $0) }
         self.store = store
         self.live = live

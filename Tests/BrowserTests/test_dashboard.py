@@ -351,7 +351,7 @@ class DashboardBrowserTests(unittest.TestCase):
         self.driver.set_window_size(390, 844)
         try:
             pages = {"/": "Overview", "/history?camera=plaza": "History", "/cameras/plaza/events": "Plaza: events",
-                     "/cameras/plaza/setup": "Plaza", "/tokens": "Tokens", "/alerts": "Alerts"}
+                     "/cameras/plaza/setup": "Plaza", "/tokens": "Tokens", "/alerts": "Alerts", "/workers": "Workers"}
             for page, heading in pages.items():
                 self.go(page)
                 # This page's own heading, and nothing still loading: not the page before it.
@@ -362,6 +362,10 @@ class DashboardBrowserTests(unittest.TestCase):
                 self.assert_no_console_errors()
         finally:
             self.driver.set_window_size(1280, 800)
+        # The serving process counts the pushed cameras itself and says so.
+        self.go("/workers")
+        self.wait(lambda d: "plaza" in self.text_of("[data-testid=workers]"), message="the process did not list its cameras")
+        self.assert_no_console_errors()
 
     def test_08_a_lost_connection_shows_a_banner_and_recovers_by_itself(self):
         self.go("/")

@@ -10,6 +10,10 @@ test('routes round-trip through the hash', () => {
   assert.deepEqual(parseRoute(hashFor('camera-setup', { id: 'north gate/2' })), { page: 'camera-setup', params: { id: 'north gate/2' }, query: {} });
   assert.deepEqual(parseRoute(hashFor('history', {}, { camera: 'door', range: 'week', bucket: '' })), { page: 'history', params: {}, query: { camera: 'door', range: 'week' } });
   assert.equal(parseRoute('#/nowhere').page, 'not-found');
+  // Every page a menu links to comes back as itself (the alerts link once led to the overview).
+  for (const page of ['overview', 'history', 'alerts', 'users', 'sites', 'tokens', 'audit', 'workers', 'login']) {
+    assert.equal(parseRoute(hashFor(page)).page, page, page);
+  }
   assert.equal(parseRoute('#/cameras/%E0/setup').page, 'not-found', 'a malformed address is not an error');
 });
 

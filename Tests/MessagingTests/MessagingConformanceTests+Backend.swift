@@ -53,6 +53,19 @@ extension MessagingConformanceTests {
             }
         }
 
+        /// Runs `body` with an empty worker registry and the way to let time pass on it.
+        func withWorkers(_ body: (any WorkerRegistry, Time) async throws -> Void) async throws {
+            switch self {
+            case .inProcess:
+                let clock = ManualClock()
+                try await body(InMemoryWorkerRegistry(clock: clock), Time(clock: clock, short: short))
+            case .redis:
+                try await RedisServer.withClient { client, prefix in
+                    try await body(RedisWorkerRegistry(client: client, prefix: prefix), Time(clock: nil, short: short))
+                }
+            }
+        }
+
         /// Runs `body` with a fresh rate limiter and the way to let time pass on it.
         func withRateLimiter(_ body: (any RateLimiter, Time) async throws -> Void) async throws {
             switch self {

@@ -4,7 +4,7 @@ import Foundation
 import Messaging
 import Testing
 
-/// One suite, every messaging backend: what any `CameraLeases`, `RateLimiter`, `LiveStateStore`
+/// One suite, every messaging backend: what any `CameraLeases`, `WorkerRegistry`, `RateLimiter`, `LiveStateStore`
 /// and `EventBus` must do, whether in process or on Redis.
 ///
 /// Where time must pass, the in-process backends run on a manual clock; the Redis ones use short
@@ -89,6 +89,40 @@ struct MessagingConformanceTests {
             #expect(second.token > first.token)
             try await leases.release(first)
             #expect(try await leases.holder(cameraID: "door") == second)
+        }
+    }
+
+    // MARK: Workers
+
+    static func worker(_ name: String, capacity: Double = 400, cameras: [String] = []) -> WorkerStatus {
+        let tenant = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
+        return WorkerStatus(name: name, capacity: capacity,
+                            cameras: cameras.map { .init(tenantID: tenant, cameraID: $0, analysisRate: 5) }, target: cameras.count,
+                            startedAt: Date(timeIntervalSince1970: 1_800_000_000), announcedAt: Date(timeIntervalSince1970: 1_800_000_010.5))
+    }
+
+    @Test(arguments: Backend.available)
+    func workersAnnounceReplaceAndWithdraw(backend: Backend) async throws {
+        try await backend.withWorkers { registry, _ in
+            #expect(try await registry.workers().isEmpty)
+            try await registry.announce(Self.worker("b", cameras: ["door"]), ttl: .seconds(600))
+            try await registry.announce(Self.worker("a", capacity: 200), ttl: .seconds(600))
+            let moved = Self.worker("b", cameras: ["door", "hall"])
+            try await registry.announce(moved, ttl: .seconds(600))
+            #expect(try await registry.workers() == [Self.worker("a", capacity: 200), moved])
+            #expect(try await registry.workers().last?.load == 10)
+            try await registry.withdraw(name: "a")
+            try await registry.withdraw(name: "nobody")
+            #expect(try await registry.workers().map(\.name) == ["b"])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aWorkerThatStopsAnnouncingDropsOut(backend: Backend) async throws {
+        try await backend.withWorkers { registry, time in
+            try await registry.announce(Self.worker("quiet"), ttl: time.short)
+            try await registry.announce(Self.worker("alive"), ttl: .seconds(600))
+            try await time.waitOut("the quiet worker to drop out") { try await registry.workers().map(\.name) == ["alive"] }
         }
     }
 

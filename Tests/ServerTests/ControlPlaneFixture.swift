@@ -26,6 +26,7 @@ final class ControlPlaneFixture: Sendable {
     let wallClock = WallClock(start: ControlPlaneFixture.start)
     let sessions = InMemorySessionCache()
     let inbox = InProcessDetectionInbox()
+    let workers = InMemoryWorkerRegistry()
     let files: any FileStore
     let limiter: InMemoryRateLimiter
     /// Bearer tokens of each role in the default tenant, and of an administrator of the other tenant.
@@ -77,7 +78,8 @@ final class ControlPlaneFixture: Sendable {
     var dependencies: ServerDependencies {
         let wallClock = wallClock
         return ServerDependencies(store: store, live: live, bus: bus, metrics: PrometheusCollectorRegistry(),
-                                  inbox: inbox, rateLimiter: limiter, sessions: sessions, files: files, clock: { wallClock.now })
+                                  inbox: inbox, rateLimiter: limiter, sessions: sessions, files: files, workers: workers,
+                                  clock: { wallClock.now })
     }
 
     static let configuration = ServerConfiguration(

@@ -103,6 +103,7 @@ struct RouteAccessTests {
         "GET /api/v1/analytics/report": { _, _ in ("/api/v1/analytics/report?site=spare&format=csv", nil) },
         "GET /api/v1/reports": { _, _ in ("/api/v1/reports", nil) },
         "GET /api/v1/models": { _, _ in ("/api/v1/models", nil) },
+        "GET /api/v1/workers": { _, _ in ("/api/v1/workers", nil) },
         "GET /api/v1/snapshots": { _, _ in ("/api/v1/snapshots", nil) },
         "GET /api/v1/exports": { _, _ in ("/api/v1/exports", nil) },
         "POST /api/v1/cameras/:id/exports": { _, _ in ("/api/v1/cameras/door/exports", nil) },

@@ -90,6 +90,7 @@ export function createAPI({ base = '/api/v1', fetchFunction = (...args) => fetch
     createToken: (body) => request('POST', '/tokens', body),
     deleteToken: (id) => request('DELETE', `/tokens/${encodeURIComponent(id)}`),
     audit: (params) => request('GET', `/audit${query(params)}`),
+    workers: () => request('GET', '/workers'),
     alertRules: () => request('GET', '/alert-rules'),
     createAlertRule: (body) => request('POST', '/alert-rules', body),
     saveAlertRule: (id, body) => request('PUT', `/alert-rules/${encodeURIComponent(id)}`, body),

@@ -15,9 +15,10 @@ import * as overview from './pages/overview.js';
 import * as sites from './pages/sites.js';
 import * as tokens from './pages/tokens.js';
 import * as users from './pages/users.js';
+import * as workers from './pages/workers.js';
 
 const PAGES = {
-  overview, login, 'camera-setup': cameraSetup, events, history, users, sites, tokens, audit, alerts,
+  overview, login, 'camera-setup': cameraSetup, events, history, users, sites, tokens, audit, alerts, workers,
 };
 
 const app = {
@@ -109,6 +110,7 @@ function renderHeaderContent() {
     app.can('users.manage') ? link('users', 'Users') : null,
     link('sites', 'Sites'),
     link('tokens', 'Tokens'),
+    link('workers', 'Workers'),
     app.can('audit.read') ? link('audit', 'Audit') : null);
   const { user, kind } = app.session;
   replace(who,

@@ -13,6 +13,7 @@ const ROUTES = [
   { pattern: /^\/tokens$/, page: 'tokens' },
   { pattern: /^\/audit$/, page: 'audit' },
   { pattern: /^\/alerts$/, page: 'alerts' },
+  { pattern: /^\/workers$/, page: 'workers' },
 ];
 
 /**
@@ -53,6 +54,8 @@ export function hashFor(page, params = {}, query = {}) {
     sites: '/sites',
     tokens: '/tokens',
     audit: '/audit',
+    alerts: '/alerts',
+    workers: '/workers',
   };
   const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''));
   const tail = search.toString();

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import Messaging
+
+extension CameraSupervisor {
+    /// How a worker makes itself known to the fleet and shares the cameras with it.
+    public struct Announcing: Sendable {
+        public var registry: any WorkerRegistry
+        /// The worker's name (with leasing, the owner name of its leases).
+        public var name: String
+        /// Analysed frames per second this worker can carry; shares are in proportion to it.
+        public var capacity: Double
+
+        public init(registry: any WorkerRegistry, name: String, capacity: Double) {
+            self.registry = registry
+            self.name = name
+            self.capacity = capacity
+        }
+    }
+
+    /// Why a camera's run stopped when it was handed to another worker.
+    static let handOverReason = "handed over to another worker to share the cameras evenly"
+
+    /// How often a worker announces itself: a third of a lease (or of 10 s without leasing).
+    var announcementInterval: Duration { (leasing?.duration ?? .seconds(10)) / 3 }
+
+    /// How long an announcement lasts: two rounds. A worker that died drops out before its
+    /// leases run out, so the others have made room for its cameras by the time they are free.
+    var announcementLifetime: Duration { announcementInterval * 2 }
+
+    /// Announces this worker every `announcementInterval` (and when the number of cameras
+    /// changes) until shutdown, then withdraws it.
+    ///
+    /// With leasing, each round from the second on also works out this worker's share from every
+    /// worker's capacity and hands over the cameras above it. The first round only announces:
+    /// workers started together see each other before any takes a camera, so the first to
+    /// start does not take them all only to hand most of them over again.
+    func announce(_ announcing: Announcing, load: WorkerLoad, nudges: AsyncStream<Void>) async {
+        let startedAt = Date()
+        let (rounds, round) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while await pause(announcementInterval) { round.yield() }
+                round.finish()
+            }
+            group.addTask {
+                for await _ in nudges { round.yield() }
+                round.finish()
+            }
+            // Shares are worked out once the other workers have had a round to announce themselves.
+            let sharing = clock.now.advanced(by: announcementInterval)
+            round.yield()
+            for await _ in rounds {
+                await balance(announcing, load: load, startedAt: startedAt, share: clock.now >= sharing)
+            }
+            group.cancelAll()
+        }
+        do {
+            try await announcing.registry.withdraw(name: announcing.name)
+        } catch {
+            logger.info("worker.withdraw_failed", metadata: ["worker.name": "\(announcing.name)", "error": "\(error)"])
+        }
+    }
+
+    /// One round: announce, then (with leasing and `share`) set the share and hand over the surplus.
+    private func balance(_ announcing: Announcing, load: WorkerLoad, startedAt: Date, share: Bool) async {
+        let status = WorkerStatus(name: announcing.name, capacity: announcing.capacity, cameras: load.heldCameras,
+                                  target: load.target, startedAt: startedAt, announcedAt: Date())
+        do {
+            try await announcing.registry.announce(status, ttl: announcementLifetime)
+            guard leasing != nil, share, let cameras = load.cameraCount else { return }
+            let workers = try await announcing.registry.workers()
+            let target = FairShare.target(for: announcing.name, capacity: announcing.capacity, among: workers, cameras: cameras)
+            let previous = load.target
+            let surplus = load.setTarget(target)
+            if previous != target {
+                logger.info("worker.share_changed", metadata: [
+                    "worker.name": "\(announcing.name)", "worker.target": "\(target)", "worker.count": "\(workers.count)",
+                ])
+            }
+            for (cameraID, stop) in surplus where stop.reason == nil {
+                logger.info("camera.handing_over", metadata: ["camera.id": "\(cameraID)", "worker.target": "\(target)"])
+                stop.stop(reason: Self.handOverReason)
+            }
+        } catch {
+            logger.warning("worker.announce_failed", metadata: ["worker.name": "\(announcing.name)", "error": "\(error)"])
+        }
+    }
+}
