@@ -32,9 +32,10 @@ extension CameraSupervisor {
     /// changes) until shutdown, then withdraws it.
     ///
     /// With leasing, each round from the second on also works out this worker's share from every
-    /// worker's capacity and hands over the cameras above it. The first round only announces:
-    /// workers started together see each other before any takes a camera, so the first to
-    /// start does not take them all only to hand most of them over again.
+    /// worker's capacity and hands over the cameras above it, as many as the others have room
+    /// for. The first round only announces: workers started together see each other before any
+    /// takes a camera, so the first to start does not take them all only to hand most of them
+    /// over again.
     func announce(_ announcing: Announcing, load: WorkerLoad, nudges: AsyncStream<Void>) async {
         let startedAt = Date()
         let (rounds, round) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -72,7 +73,11 @@ extension CameraSupervisor {
             let workers = try await announcing.registry.workers()
             let target = FairShare.target(for: announcing.name, capacity: announcing.capacity, among: workers, cameras: cameras)
             let previous = load.target
-            let surplus = load.setTarget(target)
+            // Cameras go only where another worker has room below its share: a camera this worker
+            // took because nobody else could stays until someone can take it.
+            let room = workers.filter { $0.name != announcing.name }
+                .reduce(0) { $0 + max(0, ($1.target ?? 0) - $1.cameras.count) }
+            let surplus = load.setTarget(target, handOverAtMost: room)
             if previous != target {
                 logger.info("worker.share_changed", metadata: [
                     "worker.name": "\(announcing.name)", "worker.target": "\(target)", "worker.count": "\(workers.count)",

@@ -80,11 +80,12 @@ final class WorkerLoad: Sendable {
         _ = state.withLock { $0.held.removeValue(forKey: cameraID) }
     }
 
-    /// Sets the share and returns the cameras to hand over to get down to it, with their stop signals.
-    func setTarget(_ target: Int) -> [(cameraID: String, stop: PipelineStopSignal)] {
+    /// Sets the share and returns the cameras to hand over to get down to it, at most
+    /// `handOverAtMost` (the room other workers have), with their stop signals.
+    func setTarget(_ target: Int, handOverAtMost limit: Int) -> [(cameraID: String, stop: PipelineStopSignal)] {
         state.withLock { state in
             state.target = target
-            let surplus = FairShare.surplus(state.held.map { ($0.key, $0.value.since) }, target: target)
+            let surplus = FairShare.surplus(state.held.map { ($0.key, $0.value.since) }, target: target).prefix(max(0, limit))
             return surplus.compactMap { id in state.held[id].map { (id, $0.stop) } }
         }
     }

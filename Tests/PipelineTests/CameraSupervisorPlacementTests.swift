@@ -207,6 +207,27 @@ struct CameraSupervisorPlacementTests {
         await harness.stopAll()
     }
 
+    @Test func camerasNobodyElseHasRoomForStayWithTheWorkerThatTookThem() async throws {
+        let harness = Harness()
+        for camera in Self.cameras { try await harness.store.saveCamera(camera) }
+        // A worker whose share is full of cameras it does not count (its view of the fleet is
+        // stale): a's share is 3, but nobody else will take the other three.
+        harness.fleet.registry.announce(WorkerStatus(
+            name: "stale", capacity: 400,
+            cameras: Self.cameras.suffix(3).map { .init(tenantID: Tenant.defaultID, cameraID: $0.id, analysisRate: 5) }, target: 3,
+            startedAt: .distantPast, announcedAt: .distantPast), ttl: .seconds(600))
+        harness.start("a")
+        let counted = try await harness.run(until: "a counting every camera", within: .seconds(12)) {
+            harness.fleet.shares() == ["a": 6]
+        }
+        // The three above a's share were free for a whole lease, so a took them; they stay.
+        _ = try await harness.run(until: "six more seconds", within: .seconds(7)) { harness.clock.now.offset >= counted + .seconds(6) }
+        #expect(harness.fleet.shares() == ["a": 6])
+        #expect(await harness.handOvers() == 0)
+        #expect(try await harness.fleet.workers().first?.target == 3)
+        await harness.stopAll()
+    }
+
     @Test func aWorkerWithTwiceTheCapacityCountsTwiceAsMany() async throws {
         let harness = Harness()
         for camera in Self.cameras { try await harness.store.saveCamera(camera) }
