@@ -180,6 +180,62 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
+    /// Rows written to the server per COPY message.
+    static let copyChunkRows = 2_000
+
+    /// Creates the tables `copyCrossingsIntoBaseline` writes to (benchmarks only): a plain table
+    /// with the columns and indexes of `crossing_events`, and one shaped as it is (partitioned by
+    /// time, its keys, indexes and foreign key to the cameras).
+    public func createCopyBaselines() async throws {
+        try await transaction("create the baseline tables") { [self] connection in
+            for statement in [
+                "CREATE TABLE IF NOT EXISTS crossing_copy_plain (LIKE crossing_events INCLUDING DEFAULTS INCLUDING INDEXES)",
+                """
+                CREATE TABLE IF NOT EXISTS crossing_copy_shaped (LIKE crossing_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+                    PRIMARY KEY (tenant_id, event_id, time),
+                    FOREIGN KEY (tenant_id, camera_id) REFERENCES cameras (tenant_id, id)) PARTITION BY RANGE (time)
+                """,
+                "CREATE INDEX IF NOT EXISTS crossing_copy_shaped_camera_time ON crossing_copy_shaped (tenant_id, camera_id, time)",
+                "CREATE INDEX IF NOT EXISTS crossing_copy_shaped_time_brin ON crossing_copy_shaped USING brin (time)",
+                "CREATE TABLE IF NOT EXISTS crossing_copy_shaped_all PARTITION OF crossing_copy_shaped DEFAULT",
+            ] {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+            }
+        }
+    }
+
+    /// The fastest the database takes crossings: one COPY straight into a baseline table
+    /// (`shaped`: partitioned with the keys, indexes and foreign key of `crossing_events`;
+    /// otherwise plain with its indexes), without the duplicate or fence checks. Only for
+    /// benchmarks, as the ceiling the idempotent path is compared with; call
+    /// `createCopyBaselines()` first, once.
+    public func copyCrossingsIntoBaseline(_ crossings: [CrossingRecord], shaped: Bool) async throws {
+        let tenant = configuration.tenantID.uuidString
+        try await transaction("copy \(crossings.count) crossings into a baseline table") { [self] connection in
+            try await connection.copyFrom(
+                table: shaped ? "crossing_copy_shaped" : "crossing_copy_plain",
+                columns: ["tenant_id", "camera_id", "event_id", "geometry_version", "line", "direction", "track_id", "time"],
+                logger: logger
+            ) { writer in
+                var rows = CopyText()
+                for chunk in stride(from: 0, to: crossings.count, by: Self.copyChunkRows) {
+                    rows.clear()
+                    for crossing in crossings[chunk..<min(crossings.count, chunk + Self.copyChunkRows)] {
+                        rows.text(tenant)
+                        rows.text(crossing.cameraID)
+                        rows.text(crossing.id)
+                        rows.integer(Int32(crossing.geometryVersion))
+                        rows.text(crossing.line)
+                        rows.text(crossing.direction.rawValue)
+                        rows.integer(Int64(crossing.trackID))
+                        rows.timestamp(crossing.time, last: true)
+                    }
+                    try await writer.write(rows.buffer)
+                }
+            }
+        }
+    }
+
     /// In and out counts per line name over all cameras of a site, from the rollups (hour,
     /// day or month buckets): the query behind a site's long-range charts, which would
     /// otherwise aggregate millions of minute rows.

@@ -10,11 +10,13 @@ import StoragePostgres
 struct BenchIngest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Crossing events into PostgreSQL: the batched idempotent path against one INSERT per row.",
+        abstract: "Crossing events into PostgreSQL: the batched idempotent path against plain COPY and one INSERT per row.",
         discussion: """
-            Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Stores --rows crossings in batches of --batch, then --naive-rows one statement at \
-            a time (the baseline, in the same process), then the first batch again to show that \
-            duplicates are skipped. Prints rows per second and the ratio.
+            Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Stores --rows \
+            crossings in batches of --batch; COPYs the same rows in the same batches, checking nothing, \
+            into a table shaped as crossing_events and into a plain one with its indexes (the ceilings); stores --naive-rows one \
+            statement at a time (the floor); then stores the first batch again to show that duplicates \
+            are skipped. Prints rows per second and the ratios, all from one process and one server.
             """)
 
     @Option(help: "Crossings stored through the batched path.")
@@ -69,6 +71,30 @@ struct BenchIngest: AsyncParsableCommand {
                     }
                 }
             }
+            // The ceilings, on the same rows in the same batches: COPY into a table shaped as
+            // crossing_events, and into a plain one with its columns and indexes, checking nothing.
+            try await store.createCopyBaselines()
+            func copy(shaped: Bool) async throws -> Duration {
+                try await clock.measure {
+                    try await withThrowingTaskGroup(of: Void.self) { writers in
+                        var next = 0
+                        for _ in 0..<min(concurrency, batches.count) {
+                            let work = batches[next]
+                            next += 1
+                            writers.addTask { try await store.copyCrossingsIntoBaseline(work, shaped: shaped) }
+                        }
+                        while try await writers.next() != nil {
+                            if next < batches.count {
+                                let work = batches[next]
+                                next += 1
+                                writers.addTask { try await store.copyCrossingsIntoBaseline(work, shaped: shaped) }
+                            }
+                        }
+                    }
+                }
+            }
+            let shapedCopy = try await copy(shaped: true)
+            let plainCopy = try await copy(shaped: false)
             var naiveStored = 0
             let naive = try await clock.measure {
                 naiveStored = try await store.insertCrossingsOneByOne((0..<naiveRows).map { crossing($0, prefix: "n") })
@@ -78,7 +104,12 @@ struct BenchIngest: AsyncParsableCommand {
                 Double(count) / (duration.inSeconds)
             }
             let fast = perSecond(stored, batched), slow = perSecond(naiveStored, naive)
+            let shapedRate = perSecond(rows, shapedCopy), plainRate = perSecond(rows, plainCopy)
             print(String(format: "batched (%d per batch, %d at once): %d rows, %.0f rows/s", batch, concurrency, stored, fast))
+            print(String(format: "COPY into a table shaped as crossing_events (partitioned, keys, indexes, foreign key): %.0f rows/s; idempotent path ×%.2f",
+                         shapedRate, fast / shapedRate))
+            print(String(format: "COPY into a plain table with its columns and indexes: %.0f rows/s; idempotent path ×%.2f",
+                         plainRate, fast / plainRate))
             print(String(format: "one INSERT per row:     %d rows, %.0f rows/s", naiveStored, slow))
             print(String(format: "ratio: %.1f×; a repeated batch of %d stored %d new rows", fast / slow, min(rows, batch), again))
         }
