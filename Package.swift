@@ -3,7 +3,9 @@ import PackageDescription
 
 // The target graph is the architecture: arrows point inward to `CountingCore`.
 // `Server` never links `Vision`; only the `footfall` executable joins them.
-let openCVModules = ["opencv_core", "opencv_imgproc", "opencv_video", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn"]
+let openCVModules = [
+    "opencv_core", "opencv_imgproc", "opencv_video", "opencv_videoio", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn",
+]
 
 let package = Package(
     name: "footfall",
@@ -319,7 +321,7 @@ let package = Package(
             name: "FootfallAppTests",
             dependencies: [
                 "FootfallTestSupport", "StorageTestSupport", "FootfallApp", "CountingCore", "Storage", "StorageSQLite", "StorageS3",
-                .product(name: "Logging", package: "swift-log"),
+                "Vision", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

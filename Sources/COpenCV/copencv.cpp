@@ -18,7 +18,8 @@ struct ff_motion {
     cv::Ptr<cv::BackgroundSubtractorMOG2> subtractor;
     double scale;
     double min_area;
-    cv::Mat small, mask, kernel_open, kernel_close;
+    bool grey;
+    cv::Mat small, grey_small, mask, kernel_open, kernel_close;
     std::vector<std::vector<cv::Point>> contours;
 };
 
@@ -28,7 +29,13 @@ static void fill_error(char *err, int err_len, const char *message) {
     err[err_len - 1] = '\0';
 }
 
-ff_motion *ff_motion_create(int history, double var_threshold, double scale, double min_area,
+// An odd kernel size for `size` pixels at scale 0.5, made proportional to `scale`, at least 3.
+static int scaled_kernel(double size, double scale) {
+    int n = static_cast<int>(std::lround(size * scale / 0.5));
+    return std::max(3, n | 1);
+}
+
+ff_motion *ff_motion_create(int history, double var_threshold, double scale, double min_area, int grey,
                             char *err, int err_len) {
     try {
         if (!(scale > 0 && scale <= 1)) {
@@ -39,8 +46,12 @@ ff_motion *ff_motion_create(int history, double var_threshold, double scale, dou
         motion->subtractor = cv::createBackgroundSubtractorMOG2(history, var_threshold, true);
         motion->scale = scale;
         motion->min_area = min_area;
-        motion->kernel_open = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3));
-        motion->kernel_close = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(7, 7));
+        motion->grey = grey != 0;
+        // The kernels were tuned at scale 0.5; they follow the scale so that they cover the same
+        // part of a person at any scale.
+        const int open = scaled_kernel(3, scale), close = scaled_kernel(7, scale);
+        motion->kernel_open = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(open, open));
+        motion->kernel_close = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(close, close));
         return motion;
     } catch (const std::exception &e) {
         fill_error(err, err_len, e.what());
@@ -57,7 +68,14 @@ int ff_motion_detect(ff_motion *motion, const uint8_t *bgr, int width, int heigh
         } else {
             motion->small = frame;
         }
-        motion->subtractor->apply(motion->small, motion->mask);
+        if (motion->grey) {
+            // One channel: the background model costs a third, and people differ from the
+            // background in brightness as much as in colour.
+            cv::cvtColor(motion->small, motion->grey_small, cv::COLOR_BGR2GRAY);
+            motion->subtractor->apply(motion->grey_small, motion->mask);
+        } else {
+            motion->subtractor->apply(motion->small, motion->mask);
+        }
         // MOG2 marks shadows as 127: keep only confident foreground.
         cv::threshold(motion->mask, motion->mask, 200, 255, cv::THRESH_BINARY);
         cv::morphologyEx(motion->mask, motion->mask, cv::MORPH_OPEN, motion->kernel_open);

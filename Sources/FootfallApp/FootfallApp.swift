@@ -234,7 +234,7 @@ public enum FootfallApp {
                 realTime: isFile, loop: isFile, detector: detector, model: model, counting: detector.recommendedCounting,
                 analysisRate: camera.analysisRate,
                 minimumAnalysisRate: min(configuration.minimumAnalysisRate, camera.analysisRate ?? .infinity),
-                inference: inference, restartWhenEnded: !isFile,
+                inference: inference, decoder: configuration.decoder, restartWhenEnded: !isFile,
                 spoolDirectory: spoolDirectory),
             store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
             metrics: metrics, logger: logger)

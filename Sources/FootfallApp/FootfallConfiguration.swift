@@ -2,6 +2,7 @@ import Analytics
 import Foundation
 import Logging
 import StorageS3
+import Vision
 
 /// Everything the `footfall` commands can be told; ``Settings`` lists each setting.
 public struct FootfallConfiguration: Sendable {
@@ -61,6 +62,8 @@ public struct FootfallConfiguration: Sendable {
     public var maxHeaderBytes = 32 << 10
     public var livePingInterval = 30
     public var maxLiveStreamsPerAddress = 64
+    /// How cameras' video is decoded.
+    public var decoder = FrameDecoder.inProcess
     /// Threads that run detectors (`InferenceService`).
     public var inferenceThreads = ProcessInfo.processInfo.activeProcessorCount
     /// Frames per second a camera still analyses while detection is behind.
@@ -117,6 +120,10 @@ public struct FootfallConfiguration: Sendable {
         guard let logLevel = Logger.Level(rawValue: levelText?.text ?? "info") else {
             throw .invalidValue(key: Settings.logLevel.key, source: levelText?.source ?? "default",
                                 reason: "use trace, debug, info, notice, warning, error or critical")
+        }
+        let decoderText = reader.value(Settings.decoder)
+        guard let decoder = FrameDecoder(rawValue: decoderText?.text ?? FrameDecoder.inProcess.rawValue) else {
+            throw .invalidValue(key: Settings.decoder.key, source: decoderText?.source ?? "default", reason: "use in-process or ffmpeg")
         }
         var secretKey: [UInt8]?
         if let value = reader.value(Settings.secretKey) {
@@ -223,6 +230,7 @@ public struct FootfallConfiguration: Sendable {
             maxHeaderBytes: try reader.int(Settings.maxHeaderBytes, default: 32 << 10, range: 1_024...1 << 20),
             livePingInterval: try reader.int(Settings.livePingInterval, default: 30, range: 1...3_600),
             maxLiveStreamsPerAddress: try reader.int(Settings.maxLiveStreamsPerAddress, default: 64, range: 1...100_000),
+            decoder: decoder,
             inferenceThreads: try reader.int(Settings.inferenceThreads, default: ProcessInfo.processInfo.activeProcessorCount,
                                              range: 1...256),
             minimumAnalysisRate: try reader.double(Settings.minimumAnalysisRate, default: 2, range: 0.1...100),

@@ -91,6 +91,9 @@ public enum Settings {
     public static let maxLiveStreamsPerAddress = Setting(
         key: "max-live-streams-per-address", defaultText: "64",
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
+    public static let decoder = Setting(
+        key: "decoder", defaultText: "in-process",
+        help: "how cameras' video is decoded: `in-process` (OpenCV's FFmpeg, no copy through a pipe) or `ffmpeg` (a subprocess per camera)")
     public static let inferenceThreads = Setting(
         key: "inference-threads", defaultText: "the number of cores",
         help: "threads that run every camera's detector; frames wait their turn in order")
@@ -147,7 +150,7 @@ public enum Settings {
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
         redisURL, amqpURL, requestsPerMinute, cameras, workerName, workerCapacity, workerHTTPPort, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, requirePushSignature, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxHeaderBytes, livePingInterval, maxLiveStreamsPerAddress,
-        inferenceThreads,
+        decoder, inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,
         filesDirectory, retentionCrossings, retentionMinutes, retentionCameraEvents, retentionAudit, retentionSnapshots,
         retentionExports, snapshotBlur, s3URL, s3Region, s3VirtualHost, s3AccessKeyID, s3SecretAccessKey, adminPassword, configFile, logLevel,

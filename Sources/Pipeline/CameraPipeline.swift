@@ -133,9 +133,10 @@ public struct CameraPipeline: Service {
                                policy: configuration.latestFrameWins ? .latestWins : .blocking)
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
                                        loop: configuration.loop, rtspTransport: configuration.rtspTransport,
-                                       queue: queue) { [logger] info in
+                                       decoder: configuration.decoder, queue: queue) { [logger, configuration] info in
             logger.info("camera.opened", metadata: ["video.width": "\(info.width)", "video.height": "\(info.height)",
-                                                   "video.fps": "\(info.frameRate)"])
+                                                   "video.fps": "\(info.frameRate)",
+                                                   "video.decoder": "\(configuration.decoder.rawValue)"])
         }
         stop?.onStop { reader.stop() }
         var gate = AnalysisGate(rate: configuration.analysisRate, minimumRate: configuration.minimumAnalysisRate)

@@ -31,6 +31,8 @@ public struct CameraPipelineConfiguration: Sendable {
     public var inference: InferenceService?
     /// `tcp` or `udp` for RTSP cameras.
     public var rtspTransport: String
+    /// How video is decoded: in this process (the default) or by an ffmpeg subprocess.
+    public var decoder: FrameDecoder
     /// Start again when the stream ends, as a live camera should; a file counted once should not.
     public var restartWhenEnded: Bool
     public var counting: CountingConfiguration
@@ -42,7 +44,9 @@ public struct CameraPipelineConfiguration: Sendable {
                 snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
                 model: AIModel? = nil, counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
                 analysisRate: Double? = nil, minimumAnalysisRate: Double? = nil, inference: InferenceService? = nil,
-                rtspTransport: String = "tcp", restartWhenEnded: Bool = false, spoolDirectory: String? = nil) {
+                rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess, restartWhenEnded: Bool = false,
+                spoolDirectory: String? = nil) {
+        self.decoder = decoder
         self.spoolDirectory = spoolDirectory
         self.minimumAnalysisRate = minimumAnalysisRate
         self.inference = inference

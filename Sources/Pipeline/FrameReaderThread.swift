@@ -5,25 +5,30 @@ import Vision
 import Glibc
 #endif
 
-/// Runs an `FFmpegFrameReader` on a thread of its own and feeds a `FrameQueue`.
+/// Runs a frame source (in-process decoding, or an ffmpeg subprocess) on a thread of its own
+/// and feeds a `FrameQueue`.
 ///
-/// A dedicated thread, not a task: reading the pipe blocks, and a blocked task would hold
-/// one of the few cooperative threads (two on a 2-core machine).
+/// A dedicated thread, not a task: reading blocks, and a blocked task would hold one of the
+/// few cooperative threads (two on a 2-core machine).
 final class FrameReaderThread: Sendable {
     let queue: FrameQueue
     private let processID = Atomic<Int32>(0)
     private let stopped = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts reading `source`. `onOpen` runs on the reader thread once the source is probed.
-    init(source: String, realTime: Bool, loop: Bool, rtspTransport: String = "tcp", queue: FrameQueue,
-         onOpen: @escaping @Sendable (VideoInfo) -> Void) {
+    /// Starts reading `source`. `onOpen` runs on the reader thread once the source is open.
+    init(source: String, realTime: Bool, loop: Bool, rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess,
+         queue: FrameQueue, onOpen: @escaping @Sendable (VideoInfo) -> Void) {
         self.queue = queue
         let thread = Thread { [self] in
             defer { self.done.signal() }
             do {
-                let reader = try FFmpegFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
-                self.processID.store(reader.processIdentifier, ordering: .relaxed)
+                let reader = try decoder.open(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
+                // An ffmpeg subprocess is stopped by a signal; the in-process decoder between
+                // two frames (a silent stream within its read timeout).
+                if let ffmpeg = reader as? FFmpegFrameReader {
+                    self.processID.store(ffmpeg.processIdentifier, ordering: .relaxed)
+                }
                 defer {
                     self.processID.store(0, ordering: .relaxed)
                     reader.close()

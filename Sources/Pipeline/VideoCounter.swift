@@ -7,10 +7,13 @@ import Vision
 public struct VideoCounter {
     public var detector: DetectorSpecification
     public var counting: CountingConfiguration
+    public var decoder: FrameDecoder
 
-    public init(detector: DetectorSpecification = .motion(.init()), counting: CountingConfiguration = .init()) {
+    public init(detector: DetectorSpecification = .motion(.init()), counting: CountingConfiguration = .init(),
+                decoder: FrameDecoder = .inProcess) {
         self.detector = detector
         self.counting = counting
+        self.decoder = decoder
     }
 
     /// Runs on the calling thread (it blocks while reading). `progress` gets frames done and,
@@ -29,7 +32,7 @@ public struct VideoCounter {
         }
         do throws(VisionError) {
             let started = ContinuousClock.now
-            let reader = try FFmpegFrameReader(source: video)
+            let reader = try decoder.open(source: video)
             defer { reader.close() }
             let total = reader.info.frameCount
             var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry,

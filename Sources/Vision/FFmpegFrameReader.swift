@@ -7,7 +7,7 @@ import Glibc
 /// to a pipe. Reading blocks the calling thread, so callers run it on a thread of their own.
 ///
 /// Not `Sendable`: one reader belongs to one thread at a time.
-public final class FFmpegFrameReader {
+public final class FFmpegFrameReader: FrameSource {
     public let source: String
     public let info: VideoInfo
     private let process = Process()

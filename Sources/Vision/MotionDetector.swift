@@ -14,7 +14,7 @@ public final class MotionDetector: PersonDetector {
         var error = [CChar](repeating: 0, count: 256)
         guard let handle = ff_motion_create(
             Int32(configuration.history), configuration.varianceThreshold, configuration.scale,
-            configuration.minimumArea, &error, Int32(error.count))
+            configuration.minimumArea, configuration.grey ? 1 : 0, &error, Int32(error.count))
         else {
             throw .detectorFailed(detector: "motion", reason: String(errorBuffer: error))
         }

@@ -9,11 +9,14 @@ public struct MotionDetectorConfiguration: Hashable, Sendable {
     public var scale: Double
     /// Blobs smaller than this many source pixels are ignored.
     public var minimumArea: Double
+    /// Model the background in grey rather than colour: a third of the work per pixel.
+    public var grey: Bool
     /// How big a person looks across the image; when set, blobs of several people are split.
     public var personSize: PersonSize?
 
     public init(history: Int = 300, varianceThreshold: Double = 32, scale: Double = 0.5, minimumArea: Double = 400,
-                personSize: PersonSize? = nil) {
+                grey: Bool = false, personSize: PersonSize? = nil) {
+        self.grey = grey
         self.history = history
         self.varianceThreshold = varianceThreshold
         self.scale = scale

@@ -12,8 +12,10 @@ struct BenchVision: ParsableCommand {
         abstract: "Frames/s of decoding alone (the baseline), decoding + detection, and the whole weight-free pipeline.",
         discussion: """
             Runs each stage over the whole VIDEO (default: the demo's vtest.avi) in this process: \
-            ffmpeg decoding into raw frames; decoding plus the motion detector; decoding, detection, \
-            tracking and counting with the demo geometry. Ratios are to decoding alone.
+            in-process decoding (the baseline) and ffmpeg through a pipe; decoding plus the motion \
+            detector; decoding, detection, tracking and counting with the demo geometry; every frame \
+            decoded and one in five analysed, as a camera analysing 5 of 25 frames a second does; the \
+            motion detector alone at several scales. Ratios are to in-process decoding alone.
             With --detector ssd: the trained detector on decoded frames instead — the whole frame \
             at 300×300 (the baseline), at native size, and in regions; batched against unbatched \
             passes for 8 cameras; and cameras per core at 5 analysed frames/s.
@@ -62,13 +64,19 @@ struct BenchVision: ParsableCommand {
         let clock = ContinuousClock()
         var frames = 0
         let decode = try clock.measure {
-            let reader = try FFmpegFrameReader(source: video)
+            let reader = try FrameDecoder.inProcess.open(source: video)
             defer { reader.close() }
             while try reader.next() != nil { frames += 1 }
         }
+        var piped = 0
+        let pipe = try clock.measure {
+            let reader = try FrameDecoder.ffmpeg.open(source: video)
+            defer { reader.close() }
+            while try reader.next() != nil { piped += 1 }
+        }
         let detector = try MotionDetector()
         let detect = try clock.measure {
-            let reader = try FFmpegFrameReader(source: video)
+            let reader = try FrameDecoder.inProcess.open(source: video)
             defer { reader.close() }
             while let frame = try reader.next() { _ = try detector.detect(frame) }
         }
@@ -77,12 +85,30 @@ struct BenchVision: ParsableCommand {
         let whole = try clock.measure { summary = try VideoCounter().count(video: video, geometry: geometry) }
         let plain = VideoCounter(counting: CountingConfiguration(usesAppearance: false))
         let withoutAppearance = try clock.measure { _ = try plain.count(video: video, geometry: geometry) }
+        // A camera analyses 5 of its 25 frames a second: every frame decoded, one in five analysed.
+        var analysed = 0
+        let sampled = try clock.measure {
+            let reader = try FrameDecoder.inProcess.open(source: video)
+            defer { reader.close() }
+            var analyzer = FrameAnalyzer(detector: try MotionDetector(), geometry: geometry)
+            var index = 0
+            while let frame = try reader.next() {
+                if index % 5 == 0 {
+                    _ = try analyzer.analyze(frame)
+                    analysed += 1
+                }
+                index += 1
+            }
+        }
         let base = Double(frames) / decode.inSeconds
-        for (name, duration) in [("decode only (baseline)", decode), ("decode + motion detector", detect),
+        print("decoders: " + String(format: "in-process %.1f frames/s, ffmpeg through a pipe %.1f frames/s: ×%.2f",
+                                    base, Double(piped) / pipe.inSeconds, base / (Double(piped) / pipe.inSeconds)))
+        for (name, duration) in [("decode only (in-process, baseline)", decode), ("decode + motion detector", detect),
                                  ("decode + detect + track + count", whole),
-                                 ("  the same, no colour signatures", withoutAppearance)] {
+                                 ("  the same, no colour signatures", withoutAppearance),
+                                 ("decode all, analyse 1 in 5", sampled)] {
             let fps = Double(frames) / duration.inSeconds
-            print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
+            print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
         }
         let counted = Double(frames) / whole.inSeconds, detected = Double(frames) / detect.inSeconds
@@ -90,6 +116,7 @@ struct BenchVision: ParsableCommand {
         print(String(format: "colour signatures cost %.1f %% of the whole pipeline's frame rate (one run each; noisy)",
                      100 * (1 - counted / (Double(frames) / withoutAppearance.inSeconds))))
         try timeSignatures(geometry: geometry, wholeSecondsPerFrame: whole.inSeconds / Double(frames))
+        try timeMotionScales(decodeSecondsPerFrame: decode.inSeconds / Double(frames))
         if let summary { print("counts: " + summary.jsonLine()) }
 
         try timeSlowDetectors()
@@ -120,6 +147,36 @@ struct BenchVision: ParsableCommand {
                      signatures > 0 ? duration.inSeconds * 1e6 / Double(signatures) : 0, 100 * perFrame / wholeSecondsPerFrame))
     }
 
+    /// The motion detector alone at several scales, in colour and in grey, on the same decoded
+    /// frames (the first 200, five passes each, a fresh background model per pass).
+    private func timeMotionScales(decodeSecondsPerFrame: Double) throws {
+        let reader = try FFmpegFrameReader(source: video)
+        var sample: [Frame] = []
+        while sample.count < 200, let frame = try reader.next() { sample.append(frame) }
+        reader.close()
+        guard !sample.isEmpty else { return }
+        let variants: [(String, MotionDetectorConfiguration)] = [
+            ("colour, full scale", .init(scale: 1)), ("colour, 1/2", .init(scale: 0.5)),
+            ("grey, 1/2", .init(scale: 0.5, grey: true)), ("colour, 1/4", .init(scale: 0.25)),
+            ("grey, 1/4", .init(scale: 0.25, grey: true)),
+        ]
+        var baseline: Double?
+        for (name, configuration) in variants {
+            let passes = 5
+            var total = Duration.zero
+            for _ in 0..<passes {
+                let detector = try MotionDetector(configuration: configuration)
+                total += try ContinuousClock().measure { for frame in sample { _ = try detector.detect(frame) } }
+            }
+            let perFrame = total.inSeconds / Double(sample.count * passes)
+            let base = baseline ?? perFrame
+            baseline = base
+            print("motion " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: " %.2f ms a frame, ×%.2f the cost at full scale, %.0f %% of decoding a frame",
+                           perFrame * 1e3, perFrame / base, 100 * perFrame / decodeSecondsPerFrame))
+        }
+    }
+
     /// Slow detectors: decoded frames first, so only detection is timed.
     private func timeSlowDetectors() throws {
         guard hog || !onnx.isEmpty else { return }
@@ -146,7 +203,7 @@ struct BenchVision: ParsableCommand {
         for (name, detector) in slow {
             let duration = try clock.measure { for frame in sample { _ = try detector.detect(frame) } }
             let fps = Double(sample.count) / duration.inSeconds
-            print(name.padding(toLength: 34, withPad: " ", startingAt: 0)
+            print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  %6.1f ms/frame  (detection only, %d frames)", fps, 1000 / fps, sample.count))
         }
     }

@@ -52,6 +52,15 @@ struct Count: ParsableCommand {
     @Option(help: "ssd regions: frames between two looks at the whole lines' bands and zones' boxes.")
     var refreshInterval: Int?
 
+    @Option(help: "How the video is decoded: in-process (OpenCV's FFmpeg) or ffmpeg (a subprocess and a pipe).")
+    var decoder = FrameDecoder.inProcess
+
+    @Option(help: "motion: scale of the frame the background is modelled on (0 < s ≤ 1).")
+    var motionScale: Double?
+
+    @Flag(inversion: .prefixedNo, help: "motion: model the background in grey instead of colour.")
+    var motionGrey = MotionDetectorConfiguration().grey
+
     @Option(help: "YOLO ONNX model file, for --detector onnx.")
     var model: String?
 
@@ -113,6 +122,9 @@ struct Count: ParsableCommand {
             throw ValidationError("--person-size: expected FAR_Y:WxH,NEAR_Y:WxH, e.g. 150:20x55,365:37x100")
         }
         if ssdMode == nil { throw ValidationError("--ssd-input: use regions, native or WxH such as 300x300") }
+        if let motionScale, !(motionScale > 0 && motionScale <= 1) {
+            throw ValidationError("--motion-scale: a scale above 0 and at most 1")
+        }
         for (name, value) in [("--appearance-gate", appearanceGate), ("--appearance-match", appearanceMatch),
                               ("--appearance-colour", appearanceColour)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name): a similarity from 0 to 1") }
@@ -155,18 +167,24 @@ struct Count: ParsableCommand {
         case .onnx:
             (base, reason) = (.onnx(modelPath: model ?? "", inputSize: inputSize, family: YOLODecoder.Family(rawValue: family) ?? .v8,
                                    confidenceThreshold: 0.25), "chosen")
-        case .motion: (base, reason) = (.motion(.init(personSize: size)), "chosen")
+        case .motion: (base, reason) = (.motion(motionConfiguration(personSize: size)), "chosen")
         case .ssd: (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "chosen")
         case nil:
             if SSDModel.isInstalled(directory: modelDirectory) {
                 (base, reason) = (.ssd(ssdConfiguration(modelDirectory: modelDirectory, personSize: size)), "the trained model is installed")
             } else {
-                (base, reason) = (.motion(.init(personSize: size)),
+                (base, reason) = (.motion(motionConfiguration(personSize: size)),
                                   "no trained model in \(modelDirectory); `footfall models install ssdlite` installs one")
             }
         }
         let chosen = (motionGate && (detector == .hog || detector == .onnx) ? .motionGated(base) : base).placing(geometry)
         return (chosen, "detector: \(chosen.summary) — \(reason)")
+    }
+
+    private func motionConfiguration(personSize: PersonSize?) -> MotionDetectorConfiguration {
+        var configuration = MotionDetectorConfiguration(grey: motionGrey, personSize: personSize)
+        if let motionScale { configuration.scale = motionScale }
+        return configuration
     }
 
     private func ssdConfiguration(modelDirectory: String, personSize: PersonSize?) -> SSDDetectorConfiguration {
@@ -207,7 +225,7 @@ struct Count: ParsableCommand {
         if let appearanceReach { counting.tracker.appearanceRecoveryDistance = appearanceReach }
         if let appearanceColour { counting.tracker.appearanceMinimumColour = appearanceColour }
         let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
-                                     sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
+                                     decoder: decoder, sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }

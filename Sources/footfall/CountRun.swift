@@ -14,11 +14,11 @@ struct CountRun {
     var crossings: [(line: String, direction: CrossingDirection, frame: Int, track: Int, linkedTrack: Int?)]
 
     static func count(video: String, geometry: Geometry, detector: DetectorSpecification,
-                      counting: CountingConfiguration = .init(), sampleFrames: Set<Int>,
+                      counting: CountingConfiguration = .init(), decoder: FrameDecoder = .inProcess, sampleFrames: Set<Int>,
                       maxFrames: Int? = nil, progress: (Int, Int?) -> Void) throws -> CountRun {
         try geometry.validate()
         let started = ContinuousClock.now
-        let reader = try FFmpegFrameReader(source: video)
+        let reader = try decoder.open(source: video)
         defer { reader.close() }
         var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry, counting: counting)
         var frames = 0

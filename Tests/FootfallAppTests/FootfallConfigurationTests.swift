@@ -2,6 +2,7 @@ import Foundation
 import FootfallApp
 import Logging
 import Testing
+import Vision
 
 struct FootfallConfigurationTests {
     @Test func defaults() throws {
@@ -38,6 +39,21 @@ struct FootfallConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try FootfallConfiguration.load(commandLine: ["config": "/nonexistent/footfall.json"], environment: [:])
         }
+        #expect(throws: ConfigurationError.invalidValue(key: "decoder", source: "FOOTFALL_DECODER", reason: "use in-process or ffmpeg")) {
+            try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_DECODER": "gpu"])
+        }
+        #expect(throws: ConfigurationError.invalidValue(key: "worker-capacity", source: "--worker-capacity",
+                                                        reason: "\"lots\" is not a number from 0.1 to 1000000.0")) {
+            try FootfallConfiguration.load(commandLine: ["worker-capacity": "lots"], environment: [:])
+        }
+    }
+
+    @Test func decoderAndWorkerCapacityHaveDefaultsAndCanBeSet() throws {
+        let defaults = try FootfallConfiguration.load(commandLine: [:], environment: [:])
+        #expect(defaults.decoder == .inProcess)
+        #expect(defaults.workerCapacity == 200 * Double(ProcessInfo.processInfo.activeProcessorCount))
+        let set = try FootfallConfiguration.load(commandLine: ["worker-capacity": "350"], environment: ["FOOTFALL_DECODER": "ffmpeg"])
+        #expect(set.decoder == .ffmpeg && set.workerCapacity == 350)
     }
 }
 

@@ -11,13 +11,15 @@ import Prometheus
 import Storage
 import Synchronization
 import Testing
+import Vision
 
 /// A real RTSP server on loopback (GStreamer, `scripts/fixtures/rtsp_server.py`) serving an
 /// H.264 clip in which one person crosses the line: the server is killed mid-stream and
 /// started again; the camera goes offline, comes back online by itself, and counts again.
 @Suite(.enabled(if: RTSPFixture.available, "needs GStreamer's RTSP server (scripts/setup.sh --tests)"))
 struct RTSPReconnectTests {
-    @Test func theCameraReportsOfflineThenOnlineAndResumesCounting() async throws {
+    @Test(arguments: FrameDecoder.allCases)
+    func theCameraReportsOfflineThenOnlineAndResumesCounting(decoder: FrameDecoder) async throws {
         let clip = try RTSPFixture.clip()
         defer { try? FileManager.default.removeItem(atPath: clip) }
         let port = Int.random(in: 20_000...40_000)
@@ -33,7 +35,7 @@ struct RTSPReconnectTests {
         let pipeline = CameraPipeline(
             camera: camera,
             configuration: CameraPipelineConfiguration(realTime: false, loop: false, stallTimeout: .seconds(3),
-                                                       restartWhenEnded: true),
+                                                       decoder: decoder, restartWhenEnded: true),
             store: store, bus: bus, live: InMemoryLiveState(),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
             logger: Logger(label: "test"))

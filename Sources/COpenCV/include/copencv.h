@@ -21,9 +21,10 @@ typedef struct ff_point {
 typedef struct ff_motion ff_motion;
 
 /// Creates a motion detector: MOG2 background subtraction on a frame scaled by `scale`
-/// (0 < scale <= 1), then morphology and external contours. Blobs smaller than
-/// `min_area` (in source pixels) are dropped. Returns NULL and fills `err` on failure.
-ff_motion *ff_motion_create(int history, double var_threshold, double scale, double min_area,
+/// (0 < scale <= 1), in grey when `grey` is not 0, then morphology (kernels proportional to
+/// the scale) and external contours. Blobs smaller than `min_area` (in source pixels) are
+/// dropped. Returns NULL and fills `err` on failure.
+ff_motion *ff_motion_create(int history, double var_threshold, double scale, double min_area, int grey,
                             char *err, int err_len);
 
 /// Finds moving blobs in a packed BGR frame. Writes at most `max_boxes` boxes in source
@@ -32,6 +33,33 @@ int ff_motion_detect(ff_motion *motion, const uint8_t *bgr, int width, int heigh
                      ff_box *boxes, int max_boxes, char *err, int err_len);
 
 void ff_motion_destroy(ff_motion *motion);
+
+typedef struct ff_capture ff_capture;
+
+/// Opens a video file or stream in this process (OpenCV's FFmpeg backend). `tcp`: RTSP over
+/// TCP, else UDP. Timeouts in milliseconds, 0 for the backend's own. Returns NULL and fills
+/// `err` (which never holds the source, so no credentials) on failure.
+ff_capture *ff_capture_open(const char *source, int tcp, int open_timeout_ms, int read_timeout_ms,
+                            char *err, int err_len);
+
+/// The stream's size and frame rate (0 when unknown) and its declared frame count (-1: none).
+void ff_capture_info(ff_capture *capture, int *width, int *height, double *fps, int *frames);
+
+/// Decodes the next frame. With `*width` × `*height` × 3 bytes at `bgr` (within `capacity`)
+/// it decodes straight into them and returns 1. When the frame has another size it keeps it,
+/// writes its size to `*width`/`*height` and returns 2: take it with `ff_capture_take` into
+/// a buffer of that size. Returns 0 at the end of the stream (or when a read timed out), -1
+/// on error with `err` filled.
+int ff_capture_read(ff_capture *capture, uint8_t *bgr, size_t capacity, int *width, int *height,
+                    char *err, int err_len);
+
+/// Copies the frame kept by `ff_capture_read` (which returned 2) into `bgr`; 1, or -1 if it does not fit.
+int ff_capture_take(ff_capture *capture, uint8_t *bgr, size_t capacity);
+
+/// Goes back to the first frame (files); 0 on success.
+int ff_capture_rewind(ff_capture *capture);
+
+void ff_capture_close(ff_capture *capture);
 
 /// Draws detector regions (thin yellow outlines), lines (pairs of points), zone
 /// polygons and boxes on a copy of a packed BGR frame and encodes it as JPEG. On success `*out`

@@ -1,0 +1,22 @@
+/// How video is decoded: in this process (the default), or by an `ffmpeg` subprocess writing
+/// raw frames to a pipe (the fallback, for a source the in-process decoder cannot open).
+public enum FrameDecoder: String, Hashable, Sendable, CaseIterable {
+    case inProcess = "in-process"
+    case ffmpeg
+
+    /// Opens `source` with this decoder.
+    /// - Parameters:
+    ///   - realTime: deliver frames at the stream's frame rate, as a live camera would (files).
+    ///   - loop: start again at the end (files).
+    ///   - rtspTransport: `tcp` or `udp`, for `rtsp://` sources.
+    public func open(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp")
+        throws(VisionError) -> any FrameSource
+    {
+        switch self {
+        case .inProcess:
+            try InProcessFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
+        case .ffmpeg:
+            try FFmpegFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import COpenCV
+import Foundation
+
+/// Decodes a video file or stream in this process through OpenCV's FFmpeg backend: no
+/// subprocess and no pipe, so no copy of every frame through the kernel. Frames are decoded
+/// straight into the buffer handed to the analyser.
+///
+/// Not `Sendable`: one reader belongs to one thread at a time.
+public final class InProcessFrameReader: FrameSource {
+    public let source: String
+    public private(set) var info: VideoInfo
+    private var handle: OpaquePointer?
+    private let realTime: Bool
+    private let loop: Bool
+    private var index = 0
+    private var playing: ContinuousClock.Instant?
+    private var framesSinceRewind = 0
+
+    /// Opens `source`.
+    /// - Parameters:
+    ///   - realTime: deliver frames at the stream's frame rate, as a live camera would (files).
+    ///   - loop: start again at the end (files).
+    ///   - rtspTransport: `tcp` (the default: works through firewalls and NAT) or `udp`.
+    ///   - openTimeout, readTimeout: how long opening, and waiting for a frame, may take; a
+    ///     stream silent for longer ends (and its camera is restarted).
+    public init(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp",
+                openTimeout: Duration = .seconds(20), readTimeout: Duration = .seconds(10)) throws(VisionError) {
+        self.source = source
+        self.realTime = realTime
+        self.loop = loop
+        var error = [CChar](repeating: 0, count: 512)
+        guard let handle = ff_capture_open(source, rtspTransport == "udp" ? 0 : 1, Self.milliseconds(openTimeout),
+                                           Self.milliseconds(readTimeout), &error, Int32(error.count))
+        else {
+            throw .sourceUnavailable(source: VideoInfo.redacted(source), reason: String(errorBuffer: error))
+        }
+        self.handle = handle
+        var width: Int32 = 0, height: Int32 = 0, frames: Int32 = 0
+        var rate = 0.0
+        ff_capture_info(handle, &width, &height, &rate, &frames)
+        info = VideoInfo(width: Int(width), height: Int(height), frameRate: rate > 0 && rate < 1_000 ? rate : 25,
+                         frameCount: frames > 0 ? Int(frames) : nil)
+    }
+
+    deinit {
+        close()
+    }
+
+    public func next() throws(VisionError) -> Frame? {
+        guard let handle else { return nil }
+        if realTime { pace() }
+        var width = Int32(info.width), height = Int32(info.height)
+        var pixels = [UInt8](repeating: 0, count: max(0, info.width * info.height * 3))
+        var error = [CChar](repeating: 0, count: 512)
+        var result = pixels.withUnsafeMutableBufferPointer { buffer in
+            ff_capture_read(handle, buffer.baseAddress, buffer.count, &width, &height, &error, Int32(error.count))
+        }
+        if result == 0, loop, framesSinceRewind > 0, ff_capture_rewind(handle) == 0 {
+            framesSinceRewind = 0
+            result = pixels.withUnsafeMutableBufferPointer { buffer in
+                ff_capture_read(handle, buffer.baseAddress, buffer.count, &width, &height, &error, Int32(error.count))
+            }
+        }
+        switch result {
+        case 1:
+            break
+        case 2:
+            // The stream changed size: frames from now on have the new one.
+            info.width = Int(width)
+            info.height = Int(height)
+            pixels = [UInt8](repeating: 0, count: info.width * info.height * 3)
+            let taken = pixels.withUnsafeMutableBufferPointer { ff_capture_take(handle, $0.baseAddress, $0.count) }
+            guard taken == 1 else { throw .decodeFailed(reason: "a frame changed size and could not be read") }
+        case 0:
+            close()
+            return nil
+        default:
+            close()
+            throw .decodeFailed(reason: VideoInfo.redacting(source, in: String(errorBuffer: error)))
+        }
+        let frame = Frame(width: info.width, height: info.height, pixels: pixels, index: index,
+                          time: Double(index) / info.frameRate)
+        index += 1
+        framesSinceRewind += 1
+        return frame
+    }
+
+    /// Waits until the next frame is due at the stream's frame rate, counted from the first.
+    private func pace() {
+        let now = ContinuousClock.now
+        guard let playing else {
+            self.playing = now
+            return
+        }
+        let due = playing.advanced(by: .seconds(Double(index) / info.frameRate))
+        if due > now {
+            let wait = now.duration(to: due).components
+            Thread.sleep(forTimeInterval: Double(wait.seconds) + Double(wait.attoseconds) * 1e-18)
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        let parts = duration.components
+        return Int32(clamping: parts.seconds * 1_000 + parts.attoseconds / 1_000_000_000_000_000)
+    }
+
+    public func close() {
+        guard let handle else { return }
+        self.handle = nil
+        ff_capture_close(handle)
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import Vision
+
+/// `--decoder in-process|ffmpeg`.
+extension FrameDecoder: ExpressibleByArgument {}

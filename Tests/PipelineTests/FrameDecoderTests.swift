@@ -1,0 +1,59 @@
+import CountingCore
+import Foundation
+import Pipeline
+import Testing
+import Vision
+
+/// The in-process decoder gives the frames the ffmpeg subprocess gives, loops a file with
+/// stream time still growing, and counts the synthetic walks as the ffmpeg path does.
+@Suite(.enabled(if: SyntheticVideo.available, "needs ffmpeg"))
+struct FrameDecoderTests {
+    @Test func bothDecodersGiveTheSameFrames() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let inProcess = try FrameDecoder.inProcess.open(source: video)
+        let piped = try FrameDecoder.ffmpeg.open(source: video)
+        defer {
+            inProcess.close()
+            piped.close()
+        }
+        #expect(inProcess.info.width == 320 && inProcess.info.height == 240)
+        #expect(inProcess.info.frameRate == 25)
+        var frames = 0
+        var largestMeanDifference = 0.0
+        while let mine = try inProcess.next() {
+            let theirs = try #require(try piped.next(), "ffmpeg ended before frame \(frames)")
+            #expect(mine.width == theirs.width && mine.height == theirs.height)
+            #expect(mine.index == theirs.index && mine.time == theirs.time)
+            // Colour conversion may round differently by a level or two.
+            let difference = zip(mine.pixels, theirs.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+            largestMeanDifference = max(largestMeanDifference, Double(difference) / Double(mine.pixels.count))
+            frames += 1
+        }
+        #expect(try piped.next() == nil)
+        #expect(frames == 350)
+        #expect(largestMeanDifference < 2, "frames differ by \(largestMeanDifference) levels on average")
+    }
+
+    @Test func aLoopedFileKeepsItsStreamTimeGrowing() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let reader = try FrameDecoder.inProcess.open(source: video, loop: true)
+        defer { reader.close() }
+        var times: [Double] = []
+        while times.count < 800, let frame = try reader.next() { times.append(frame.time) }
+        #expect(times.count == 800, "a looped file does not end")
+        #expect(zip(times, times.dropFirst()).allSatisfy { abs($1 - $0 - 0.04) < 1e-9 })
+    }
+
+    @Test func theSyntheticWalksCountTheSameWithEitherDecoder() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let geometry = try JSONDecoder().decode(Geometry.self, from: Data(SyntheticVideo.geometryJSON.utf8))
+        let counts = try FrameDecoder.allCases.map { decoder in
+            try VideoCounter(decoder: decoder).count(video: video, geometry: geometry).lines.map { [$0.countIn, $0.countOut] }
+        }
+        #expect(counts[0] == [[1, 2]])
+        #expect(counts[0] == counts[1])
+    }
+}
