@@ -133,7 +133,8 @@ public struct CameraPipeline: Service {
                                policy: configuration.latestFrameWins ? .latestWins : .blocking)
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
                                        loop: configuration.loop, rtspTransport: configuration.rtspTransport,
-                                       decoder: configuration.decoder, queue: queue) { [logger, configuration] info in
+                                       decoder: configuration.decoder, openTimeout: configuration.openTimeout,
+                                       queue: queue) { [logger, configuration] info in
             logger.info("camera.opened", metadata: ["video.width": "\(info.width)", "video.height": "\(info.height)",
                                                    "video.fps": "\(info.frameRate)",
                                                    "video.decoder": "\(configuration.decoder.rawValue)"])

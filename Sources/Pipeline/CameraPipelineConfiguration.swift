@@ -33,6 +33,8 @@ public struct CameraPipelineConfiguration: Sendable {
     public var rtspTransport: String
     /// How video is decoded: in this process (the default) or by an ffmpeg subprocess.
     public var decoder: FrameDecoder
+    /// How long opening a source may take before the run fails (in-process decoding).
+    public var openTimeout: Duration
     /// Start again when the stream ends, as a live camera should; a file counted once should not.
     public var restartWhenEnded: Bool
     public var counting: CountingConfiguration
@@ -44,9 +46,10 @@ public struct CameraPipelineConfiguration: Sendable {
                 snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
                 model: AIModel? = nil, counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
                 analysisRate: Double? = nil, minimumAnalysisRate: Double? = nil, inference: InferenceService? = nil,
-                rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess, restartWhenEnded: Bool = false,
-                spoolDirectory: String? = nil) {
+                rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess, openTimeout: Duration = .seconds(20),
+                restartWhenEnded: Bool = false, spoolDirectory: String? = nil) {
         self.decoder = decoder
+        self.openTimeout = openTimeout
         self.spoolDirectory = spoolDirectory
         self.minimumAnalysisRate = minimumAnalysisRate
         self.inference = inference

@@ -12,18 +12,21 @@ import Glibc
 /// few cooperative threads (two on a 2-core machine).
 final class FrameReaderThread: Sendable {
     let queue: FrameQueue
+    private let decoder: FrameDecoder
     private let processID = Atomic<Int32>(0)
     private let stopped = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
 
     /// Starts reading `source`. `onOpen` runs on the reader thread once the source is open.
     init(source: String, realTime: Bool, loop: Bool, rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess,
-         queue: FrameQueue, onOpen: @escaping @Sendable (VideoInfo) -> Void) {
+         openTimeout: Duration = .seconds(20), queue: FrameQueue, onOpen: @escaping @Sendable (VideoInfo) -> Void) {
         self.queue = queue
+        self.decoder = decoder
         let thread = Thread { [self] in
             defer { self.done.signal() }
             do {
-                let reader = try decoder.open(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
+                let reader = try decoder.open(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport,
+                                              openTimeout: openTimeout)
                 // An ffmpeg subprocess is stopped by a signal; the in-process decoder between
                 // two frames (a silent stream within its read timeout).
                 if let ffmpeg = reader as? FFmpegFrameReader {
@@ -47,7 +50,8 @@ final class FrameReaderThread: Sendable {
         thread.start()
     }
 
-    /// Asks the reader to stop and waits until its thread has closed ffmpeg.
+    /// Asks the reader to stop: no frame reaches the queue after this, and an ffmpeg
+    /// subprocess is sent SIGTERM.
     func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         queue.cancel()
@@ -56,7 +60,13 @@ final class FrameReaderThread: Sendable {
     }
 
     /// Waits until the reader thread has ended; call after `stop()` or once the queue finished.
+    ///
+    /// After `stop()`, an in-process decoder is not waited for: a read on a silent stream
+    /// cannot be interrupted and ends only at its read timeout, while a camera handing over
+    /// (a lost lease, a rebalance, shutdown) must stop at once. Its thread closes the source
+    /// by itself, and no frame of it reaches the queue.
     func join() async {
+        if stopped.load(ordering: .relaxed) && decoder == .inProcess { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async { [done] in
                 done.wait()

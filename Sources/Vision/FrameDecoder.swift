@@ -9,12 +9,14 @@ public enum FrameDecoder: String, Hashable, Sendable, CaseIterable {
     ///   - realTime: deliver frames at the stream's frame rate, as a live camera would (files).
     ///   - loop: start again at the end (files).
     ///   - rtspTransport: `tcp` or `udp`, for `rtsp://` sources.
-    public func open(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp")
-        throws(VisionError) -> any FrameSource
+    ///   - openTimeout: how long opening may take (in process; ffmpeg's probe has its own 20 s).
+    public func open(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp",
+                     openTimeout: Duration = .seconds(20)) throws(VisionError) -> any FrameSource
     {
         switch self {
         case .inProcess:
-            try InProcessFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
+            try InProcessFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport,
+                                     openTimeout: openTimeout)
         case .ffmpeg:
             try FFmpegFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
         }

@@ -2,8 +2,8 @@ import COpenCV
 import Foundation
 
 /// Decodes a video file or stream in this process through OpenCV's FFmpeg backend: no
-/// subprocess and no pipe, so no copy of every frame through the kernel. Frames are decoded
-/// straight into the buffer handed to the analyser.
+/// subprocess and no pipe, so no copy of every frame through the kernel. Each frame is
+/// retrieved into the buffer the analyser gets, without zeroing it first.
 ///
 /// Not `Sendable`: one reader belongs to one thread at a time.
 public final class InProcessFrameReader: FrameSource {
@@ -50,10 +50,14 @@ public final class InProcessFrameReader: FrameSource {
         guard let handle else { return nil }
         if realTime { pace() }
         var width = Int32(info.width), height = Int32(info.height)
-        var pixels = [UInt8](repeating: 0, count: max(0, info.width * info.height * 3))
         var error = [CChar](repeating: 0, count: 512)
-        var result = pixels.withUnsafeMutableBufferPointer { buffer in
-            ff_capture_read(handle, buffer.baseAddress, buffer.count, &width, &height, &error, Int32(error.count))
+        let byteCount = max(0, info.width * info.height * 3)
+        var result: Int32 = 0
+        // Every byte is written by the decoder before the frame is used (result 1); otherwise
+        // the array is replaced or dropped.
+        var pixels = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, count in
+            result = ff_capture_read(handle, buffer.baseAddress, buffer.count, &width, &height, &error, Int32(error.count))
+            count = byteCount
         }
         if result == 0, loop, framesSinceRewind > 0, ff_capture_rewind(handle) == 0 {
             framesSinceRewind = 0

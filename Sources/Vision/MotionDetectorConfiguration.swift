@@ -4,8 +4,8 @@ public struct MotionDetectorConfiguration: Hashable, Sendable {
     public var history: Int
     /// MOG2 variance threshold; higher ignores more noise.
     public var varianceThreshold: Double
-    /// The frame is scaled by this factor before detection (0 < scale ≤ 1): faster, and
-    /// morphology at a fixed kernel size then works on larger objects.
+    /// The frame is scaled by this factor before detection (0 < scale ≤ 1): faster. The
+    /// morphology kernels, tuned at 0.5, follow the scale.
     public var scale: Double
     /// Blobs smaller than this many source pixels are ignored.
     public var minimumArea: Double

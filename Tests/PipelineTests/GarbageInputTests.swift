@@ -1,10 +1,15 @@
 import CountingCore
+import FootfallTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Messaging
 import Pipeline
 import Prometheus
 import Storage
+import Synchronization
 import Testing
 import Vision
 
@@ -44,6 +49,54 @@ struct GarbageInputTests {
         } throws: { error in
             "\(error)".contains("cannot open") && "\(error)".contains(garbage)
         }
+    }
+
+    /// A listening socket that accepts connections and never answers, as a hung camera does.
+    static func silentServer() throws -> (socket: Int32, port: Int) {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
+        try #require(listener >= 0 && bound == 0 && listen(listener, 8) == 0)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        return (listener, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    @Test func aCameraStuckOpeningStopsAtOnceWhenAsked() async throws {
+        let (listener, port) = try Self.silentServer()
+        defer { close(listener) }
+        let store = InMemoryStore()
+        let camera = Camera(id: "mute", name: "Mute", source: "rtsp://127.0.0.1:\(port)/stream", geometry: Geometry())
+        try await store.saveCamera(camera)
+        let live = InMemoryLiveState()
+        // An hour to open: the run can end only by not waiting for the decoder's thread.
+        let pipeline = CameraPipeline(
+            camera: camera, configuration: CameraPipelineConfiguration(decoder: .inProcess, openTimeout: .seconds(3_600)),
+            store: store, bus: InProcessEventBus(), live: live,
+            metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
+            logger: Logger(label: "test"))
+        let stop = PipelineStopSignal()
+        let ended = Mutex(false)
+        let run = Task {
+            defer { ended.withLock { $0 = true } }
+            try await pipeline.run(lease: nil, stop: stop)
+        }
+        // The decoder has connected and waits for an answer that never comes.
+        var pending = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        try await eventually("the decoder connecting") { poll(&pending, 1, 0) > 0 }
+        let connection = accept(listener, nil, nil)
+        defer { close(connection) }
+        stop.stop(reason: "handed over")
+        try await eventually("the run ended without waiting for the open") { ended.withLock { $0 } }
+        try await run.value
+        #expect(live.state(cameraID: "mute")?.status == .offline)
     }
 
     @Test(arguments: FrameDecoder.allCases)
