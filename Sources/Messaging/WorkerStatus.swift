@@ -5,11 +5,14 @@ import Foundation
 public struct WorkerStatus: Codable, Hashable, Sendable {
     /// One camera a worker counts.
     public struct HeldCamera: Codable, Hashable, Sendable {
+        /// The tenant the camera belongs to.
         public var tenantID: UUID
+        /// The camera's id within its tenant.
         public var cameraID: String
         /// Analysed frames per second the worker spends on it.
         public var analysisRate: Double
 
+        /// A camera of `tenantID` counted at `analysisRate` analysed frames per second.
         public init(tenantID: UUID, cameraID: String, analysisRate: Double) {
             self.tenantID = tenantID
             self.cameraID = cameraID
@@ -25,10 +28,12 @@ public struct WorkerStatus: Codable, Hashable, Sendable {
     public var cameras: [HeldCamera]
     /// How many cameras it aims to count: its share of all cameras by capacity.
     public var target: Int?
+    /// When the worker started (its wall clock).
     public var startedAt: Date
     /// When this announcement was made (the worker's wall clock).
     public var announcedAt: Date
 
+    /// An announcement of worker `name`.
     public init(name: String, capacity: Double, cameras: [HeldCamera], target: Int? = nil, startedAt: Date, announcedAt: Date) {
         self.name = name
         self.capacity = capacity

@@ -5,12 +5,14 @@ import Messaging
 extension CameraSupervisor {
     /// How a worker makes itself known to the fleet and shares the cameras with it.
     public struct Announcing: Sendable {
+        /// Where the worker announces itself and reads the others.
         public var registry: any WorkerRegistry
         /// The worker's name (with leasing, the owner name of its leases).
         public var name: String
         /// Analysed frames per second this worker can carry; shares are in proportion to it.
         public var capacity: Double
 
+        /// Announces `name` with `capacity` (analysed frames per second) in `registry`.
         public init(registry: any WorkerRegistry, name: String, capacity: Double) {
             self.registry = registry
             self.name = name
@@ -59,36 +61,49 @@ extension CameraSupervisor {
         do {
             try await announcing.registry.withdraw(name: announcing.name)
         } catch {
-            logger.info("worker.withdraw_failed", metadata: ["worker.name": "\(announcing.name)", "error": "\(error)"])
+            logger.warning("worker.withdraw_failed", metadata: ["worker.name": "\(announcing.name)", "error": "\(error)"])
         }
     }
 
-    /// One round: announce, then (with leasing and `share`) set the share and hand over the surplus.
+    /// One round: with leasing and `share`, set the share and hand over the surplus; then
+    /// announce what this worker counts and aims for.
     private func balance(_ announcing: Announcing, load: WorkerLoad, startedAt: Date, share: Bool) async {
-        let status = WorkerStatus(name: announcing.name, capacity: announcing.capacity, cameras: load.heldCameras,
-                                  target: load.target, startedAt: startedAt, announcedAt: Date())
         do {
+            if let cameras = load.cameraCount {
+                if leasing == nil {
+                    // Alone, without shared leases: it counts every camera.
+                    _ = load.setTarget(cameras, handOverAtMost: 0)
+                } else if share {
+                    try await setShare(announcing, load: load, cameras: cameras)
+                }
+            }
+            let status = WorkerStatus(name: announcing.name, capacity: announcing.capacity, cameras: load.heldCameras,
+                                      target: load.target, startedAt: startedAt, announcedAt: Date())
             try await announcing.registry.announce(status, ttl: announcementLifetime)
-            guard leasing != nil, share, let cameras = load.cameraCount else { return }
-            let workers = try await announcing.registry.workers()
-            let target = FairShare.target(for: announcing.name, capacity: announcing.capacity, among: workers, cameras: cameras)
-            let previous = load.target
-            // Cameras go only where another worker has room below its share: a camera this worker
-            // took because nobody else could stays until someone can take it.
-            let room = workers.filter { $0.name != announcing.name }
-                .reduce(0) { $0 + max(0, ($1.target ?? 0) - $1.cameras.count) }
-            let surplus = load.setTarget(target, handOverAtMost: room)
-            if previous != target {
-                logger.info("worker.share_changed", metadata: [
-                    "worker.name": "\(announcing.name)", "worker.target": "\(target)", "worker.count": "\(workers.count)",
-                ])
-            }
-            for (cameraID, stop) in surplus where stop.reason == nil {
-                logger.info("camera.handing_over", metadata: ["camera.id": "\(cameraID)", "worker.target": "\(target)"])
-                stop.stop(reason: Self.handOverReason)
-            }
         } catch {
             logger.warning("worker.announce_failed", metadata: ["worker.name": "\(announcing.name)", "error": "\(error)"])
+        }
+    }
+
+    /// Works out this worker's share from every worker's capacity and hands over the cameras
+    /// above it, as many as the others have room for.
+    private func setShare(_ announcing: Announcing, load: WorkerLoad, cameras: Int) async throws {
+        let workers = try await announcing.registry.workers()
+        let target = FairShare.target(for: announcing.name, capacity: announcing.capacity, among: workers, cameras: cameras)
+        let previous = load.target
+        // Cameras go only where another worker has room below its share: a camera this worker
+        // took because nobody else could stays until someone can take it.
+        let room = workers.filter { $0.name != announcing.name }
+            .reduce(0) { $0 + max(0, ($1.target ?? 0) - $1.cameras.count) }
+        let surplus = load.setTarget(target, handOverAtMost: room)
+        if previous != target {
+            logger.info("worker.share_changed", metadata: [
+                "worker.name": "\(announcing.name)", "worker.target": "\(target)", "worker.count": "\(workers.count)",
+            ])
+        }
+        for (cameraID, stop) in surplus where stop.reason == nil {
+            logger.info("camera.handing_over", metadata: ["camera.id": "\(cameraID)", "worker.target": "\(target)"])
+            stop.stop(reason: Self.handOverReason)
         }
     }
 }

@@ -7,6 +7,7 @@ import Vision
 public struct VideoCounter {
     public var detector: DetectorSpecification
     public var counting: CountingConfiguration
+    /// How the video is decoded (in process unless told otherwise).
     public var decoder: FrameDecoder
 
     public init(detector: DetectorSpecification = .motion(.init()), counting: CountingConfiguration = .init(),

@@ -11,14 +11,16 @@ extension APIModels {
         var load: Double
         /// How many cameras it counts in all.
         var cameraCount: Int
-        /// Its share of all cameras; absent before it knows the fleet (or without shared leases).
+        /// Its share of all cameras (all of them without shared leases); absent before it knows the fleet.
         var target: Int?
         /// The cameras the caller may see that it counts.
         var cameras: [String]
         var startedAt: Date
         var announcedAt: Date
+        /// Seconds from `announcedAt` to this answer, by the server's clock (never below 0).
+        var secondsSinceAnnounced: Double
 
-        init(_ status: WorkerStatus, visible: Set<String>, tenantID: UUID) {
+        init(_ status: WorkerStatus, visible: Set<String>, tenantID: UUID, now: Date) {
             name = status.name
             capacity = status.capacity
             load = (status.load * 10).rounded() / 10
@@ -27,6 +29,7 @@ extension APIModels {
             cameras = status.cameras.filter { $0.tenantID == tenantID && visible.contains($0.cameraID) }.map(\.cameraID).sorted()
             startedAt = status.startedAt
             announcedAt = status.announcedAt
+            secondsSinceAnnounced = (max(0, now.timeIntervalSince(status.announcedAt)) * 10).rounded() / 10
         }
     }
 

@@ -22,7 +22,8 @@ struct WorkerController {
         } catch {
             throw APIError(.serviceUnavailable, message: "the worker registry is not answering")
         }
-        let workers = announced.map { APIModels.WorkerItem($0, visible: visible, tenantID: view.caller.user.tenantID) }
+        let now = dependencies.clock()
+        let workers = announced.map { APIModels.WorkerItem($0, visible: visible, tenantID: view.caller.user.tenantID, now: now) }
         let counted = Set(workers.flatMap(\.cameras))
         let unassigned = cameras.filter { $0.enabled && !counted.contains($0.id) }.map(\.id).sorted()
         return try JSONResponse.make(APIModels.WorkerList(workers: workers, unassigned: unassigned))

@@ -26,6 +26,14 @@ test('a clock behind the worker never shows a negative age', () => {
   assert.equal(workerRows([answer.workers[0]], Date.parse('2027-01-15T08:01:00Z'))[0].age, 0);
 });
 
+test("the server's age wins over the browser's clock", () => {
+  const worker = { ...answer.workers[1], secondsSinceAnnounced: 6.4 };
+  const [row] = workerRows([worker], Date.parse('2030-01-01T00:00:00Z'));
+  assert.equal(row.age, 6);
+  assert.equal(row.state, 'late');
+  assert.equal(workerRows([{ ...worker, secondsSinceAnnounced: 3.3 }], 0)[0].state, 'ok');
+});
+
 test('the fleet summary adds up workers, cameras and load', () => {
   assert.deepEqual(fleetSummary(answer), { workers: 4, counted: 6, unassigned: 1, load: 30, capacity: 1000 });
   assert.deepEqual(fleetSummary({ workers: [], unassigned: [] }), { workers: 0, counted: 0, unassigned: 0, load: 0, capacity: 0 });

@@ -29,7 +29,7 @@ struct WorkerControllerTests {
             target: 3, startedAt: ControlPlaneFixture.start, announcedAt: ControlPlaneFixture.start.addingTimeInterval(60)), ttl: .seconds(600))
         fixture.workers.announce(WorkerStatus(
             name: "worker-1", capacity: 200, cameras: [Self.held("door")], target: nil,
-            startedAt: ControlPlaneFixture.start, announcedAt: ControlPlaneFixture.start.addingTimeInterval(61)), ttl: .seconds(600))
+            startedAt: ControlPlaneFixture.start, announcedAt: ControlPlaneFixture.start.addingTimeInterval(-2.5)), ttl: .seconds(600))
         let limitedUser = User(tenantID: Tenant.defaultID, username: "depot-viewer", passwordHash: ControlPlaneFixture.passwordHash,
                                role: .viewer, sites: ["depot"], created: ControlPlaneFixture.start)
         try await fixture.store.createUser(limitedUser, audit: audit)
@@ -49,6 +49,9 @@ struct WorkerControllerTests {
             #expect(second["cameraCount"] as? Int == 2 && second["load"] as? Double == 15 && second["target"] as? Int == 3)
             #expect(second["capacity"] as? Double == 400 && second["announcedAt"] as? String == "2027-01-15T08:01:00Z")
             #expect(workers.first?["cameras"] as? [String] == ["door"] && workers.first?["target"] == nil)
+            // Ages by the server's clock; a worker whose clock runs ahead is never negative.
+            #expect(workers.first?["secondsSinceAnnounced"] as? Double == 2.5)
+            #expect(second["secondsSinceAnnounced"] as? Double == 0)
             #expect(all.json["unassigned"] as? [String] == ["yard"], "the disabled shed is not waiting for anyone")
 
             let limited = try await call(client, .get, "/api/v1/workers", token: token.secret)

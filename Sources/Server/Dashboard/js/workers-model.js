@@ -1,17 +1,23 @@
 // What the workers page shows of GET /api/v1/workers: each worker's share and how fresh its
 // announcement is, and a summary of the fleet. Pure, so it is tested without a browser.
 
-/** Seconds after which an announcement reads as late (workers announce every few seconds). */
-export const LATE_AFTER_SECONDS = 15;
+/**
+ * Seconds after which an announcement reads as late: workers announce every third of a lease
+ * (3.3 s with the default 10 s), and drop out of the list after two rounds without one.
+ */
+export const LATE_AFTER_SECONDS = 5;
 
 /**
  * One row per worker, by name: its load as a share of its capacity, its cameras against its
- * target, and its state: `late` (no announcement for a while), `joining` (no share yet),
- * `over` (more cameras than its share: handing some over), or `ok`.
+ * target, and its state: `late` (a round without an announcement), `joining` (no share yet),
+ * `over` (more cameras than its share: handing some over, or keeping cameras nobody else has
+ * room for), or `ok`. The age is the server's (`secondsSinceAnnounced`), so the browser's clock
+ * does not matter; `now` is used only when an answer lacks it.
  */
 export function workerRows(workers, now) {
   return [...workers].sort((a, b) => a.name.localeCompare(b.name)).map((worker) => {
-    const age = Math.max(0, Math.round((now - Date.parse(worker.announcedAt)) / 1000));
+    const seconds = worker.secondsSinceAnnounced ?? (now - Date.parse(worker.announcedAt)) / 1000;
+    const age = Math.max(0, Math.round(seconds));
     const usage = worker.capacity > 0 ? Math.round((worker.load / worker.capacity) * 100) : null;
     let state = 'ok';
     if (age > LATE_AFTER_SECONDS) state = 'late';
@@ -38,5 +44,5 @@ export function fleetSummary(answer) {
 
 /** How a row's state reads. */
 export const STATE_LABELS = {
-  ok: 'sharing', joining: 'joining', over: 'handing over', late: 'not heard from',
+  ok: 'sharing', joining: 'joining', over: 'above its share', late: 'not heard from',
 };

@@ -1,0 +1,139 @@
+import ArgumentParser
+import CountingCore
+import FootfallApp
+import FootfallSupport
+import Foundation
+import Pipeline
+import Synchronization
+import Vision
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchCapacity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capacity",
+        abstract: "Cameras this process carries: N copies of a 25 frames/s video played in real time, one frame in five analysed.",
+        discussion: """
+            Makes a 25 frames/s H.264 copy of VIDEO (every frame kept, played 2.5× faster for \
+            the 10 frames/s demo video), then for each --cameras count plays that many copies in \
+            real time and in a loop, each on its own thread: every frame decoded (--decoder), one \
+            in five analysed by the motion detector, tracked and counted with the demo geometry. \
+            A camera keeps up when it decodes at least 99 % of its frames in --seconds. Prints, \
+            per count, the share of frames decoded, the CPU time and memory per camera, and the \
+            largest count that kept up. Pin it to one core (`taskset -c 0`) to measure a core.
+            """)
+
+    @Argument(help: "Video file.")
+    var video = "footfall-data/samples/vtest.avi"
+
+    @Option(help: "Geometry file for counting.")
+    var lines = "Fixtures/vtest-geometry.json"
+
+    @Option(parsing: .upToNextOption, help: "Camera counts to try, in order (stops after the first that falls behind).")
+    var cameras: [Int] = [10, 20, 30, 40, 50, 60]
+
+    @Option(help: "Seconds each count runs, after 3 s to settle.")
+    var seconds = 15.0
+
+    @Option(help: "Decoder: in-process or ffmpeg.")
+    var decoder = FrameDecoder.inProcess
+
+    func validate() throws {
+        guard !cameras.isEmpty, cameras.allSatisfy({ $0 >= 1 && $0 <= 2_000 }), seconds >= 1 else {
+            throw ValidationError("--cameras: counts from 1 to 2000; --seconds: at least 1")
+        }
+    }
+
+    func run() throws {
+        OpenCVThreads.set(1)
+        let clip = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-capacity-\(UUID().uuidString).mp4").path
+        defer { try? FileManager.default.removeItem(atPath: clip) }
+        try Self.makeClip(from: video, to: clip)
+        let geometry = try GeometryFile.load(path: lines)
+        print("cores available to this process: \(ProcessInfo.processInfo.activeProcessorCount); decoder: \(decoder.rawValue)")
+        print("cameras  decoded  CPU per camera  memory per camera")
+        var kept: Int?
+        for count in cameras {
+            let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoder, seconds: seconds)
+            print(String(format: "%7d  %6.1f %%  %9.1f %%  %12.1f MiB", count, result.decodedShare * 100, result.cpuShare * 100,
+                         result.memoryPerCamera / 1_048_576))
+            guard result.decodedShare >= 0.99 else { break }
+            kept = count
+        }
+        print(kept.map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count")
+    }
+
+    /// A 25 frames/s H.264 copy with every frame of `video`, as a camera would send.
+    static func makeClip(from video: String, to clip: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ffmpeg", "-v", "error", "-y", "-i", video, "-an", "-vf", "setpts=N/25/TB", "-r", "25",
+                             "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "0", "-pix_fmt", "yuv420p", clip]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("ffmpeg could not make the 25 frames/s copy of \(video)") }
+    }
+
+    struct Result {
+        var decodedShare: Double
+        var cpuShare: Double
+        var memoryPerCamera: Double
+    }
+
+    /// What the camera threads share: frames decoded per camera, the stop flag, failures.
+    final class Tally: Sendable {
+        let decoded: Mutex<[Int]>
+        let stop = Atomic<Bool>(false)
+        let failures = Mutex<[String]>([])
+
+        init(cameras: Int) { decoded = Mutex(Array(repeating: 0, count: cameras)) }
+    }
+
+    static func measure(cameras: Int, clip: String, geometry: Geometry, decoder: FrameDecoder, seconds: Double) throws -> Result {
+        let tally = Tally(cameras: cameras)
+        let finished = DispatchGroup()
+        let memoryBefore = BenchSoak.residentBytes()
+        for camera in 0..<cameras {
+            finished.enter()
+            let thread = Thread {
+                defer { finished.leave() }
+                do {
+                    let reader = try decoder.open(source: clip, realTime: true, loop: true)
+                    defer { reader.close() }
+                    var analyzer = FrameAnalyzer(detector: try MotionDetector(), geometry: geometry)
+                    var index = 0
+                    while !tally.stop.load(ordering: .relaxed), let frame = try reader.next() {
+                        if index % 5 == 0 { _ = try analyzer.analyze(frame) }
+                        index += 1
+                        tally.decoded.withLock { $0[camera] += 1 }
+                    }
+                } catch {
+                    tally.failures.withLock { $0.append("\(error)") }
+                }
+            }
+            thread.start()
+        }
+        Thread.sleep(forTimeInterval: 3)
+        let start = tally.decoded.withLock { $0 }
+        let cpuStart = cpuSeconds()
+        Thread.sleep(forTimeInterval: seconds)
+        let end = tally.decoded.withLock { $0 }
+        let cpu = cpuSeconds() - cpuStart
+        let memory = BenchSoak.residentBytes()
+        tally.stop.store(true, ordering: .relaxed)
+        finished.wait()
+        if let failure = tally.failures.withLock({ $0.first }) { throw ValidationError("a camera failed: \(failure)") }
+        let frames = zip(start, end).reduce(0) { $0 + $1.1 - $1.0 }
+        return Result(decodedShare: Double(frames) / (25 * seconds * Double(cameras)),
+                      cpuShare: cpu / (seconds * Double(cameras)),
+                      memoryPerCamera: Double(max(0, memory - memoryBefore)) / Double(cameras))
+    }
+
+    /// User and system CPU seconds of this process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+}
