@@ -51,7 +51,7 @@ struct BenchCapacity: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: clip) }
         try Self.makeClip(from: video, to: clip)
         let geometry = try GeometryFile.load(path: lines)
-        print("cores available to this process: \(ProcessInfo.processInfo.activeProcessorCount); decoder: \(decoder.rawValue)")
+        print("CPUs this process may run on: \(Self.allowedCPUs()); decoder: \(decoder.rawValue)")
         print("cameras  decoded  CPU per camera  memory per camera")
         var kept: Int?
         for count in cameras {
@@ -128,6 +128,13 @@ struct BenchCapacity: ParsableCommand {
         return Result(decodedShare: Double(frames) / (25 * seconds * Double(cameras)),
                       cpuShare: cpu / (seconds * Double(cameras)),
                       memoryPerCamera: Double(max(0, memory - memoryBefore)) / Double(cameras))
+    }
+
+    /// The CPUs the scheduler lets this process use (`taskset`), from /proc/self/status.
+    static func allowedCPUs() -> String {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+        return line.map { $0.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces) } ?? "unknown"
     }
 
     /// User and system CPU seconds of this process so far.
