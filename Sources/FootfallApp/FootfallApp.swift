@@ -212,7 +212,7 @@ public enum FootfallApp {
             },
             changes: messaging.bus, refreshInterval: cameraRefreshInterval, leasing: messaging.leasing,
             announcing: CameraSupervisor.Announcing(registry: messaging.workers, name: configuration.workerName,
-                                                    capacity: configuration.workerCapacity),
+                                                    capacity: configuration.workerCapacity, metrics: metrics),
             logger: logger)
     }
 

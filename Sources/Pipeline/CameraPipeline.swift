@@ -158,6 +158,7 @@ public struct CameraPipeline: Service {
                         run.lastAnalysed = frame.time
                         try await process(frame, run: &run, analyzer: &analyzer)
                         let dropped = queue.dropped
+                        metrics.frameQueueDepth(camera: camera.id).record(queue.depth)
                         run.noteDropped(total: dropped, shed: run.shed, at: run.live.updated ?? Date())
                         if dropped > run.droppedReported {
                             metrics.framesDropped(camera: camera.id).increment(by: dropped - run.droppedReported)

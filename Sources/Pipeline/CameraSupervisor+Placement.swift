@@ -11,12 +11,16 @@ extension CameraSupervisor {
         public var name: String
         /// Analysed frames per second this worker can carry; shares are in proportion to it.
         public var capacity: Double
+        /// Where the cameras counted and the share are recorded (`footfall_worker_cameras`,
+        /// `footfall_worker_share`); nil records nothing.
+        public var metrics: PipelineMetrics?
 
         /// Announces `name` with `capacity` (analysed frames per second) in `registry`.
-        public init(registry: any WorkerRegistry, name: String, capacity: Double) {
+        public init(registry: any WorkerRegistry, name: String, capacity: Double, metrics: PipelineMetrics? = nil) {
             self.registry = registry
             self.name = name
             self.capacity = capacity
+            self.metrics = metrics
         }
     }
 
@@ -79,6 +83,8 @@ extension CameraSupervisor {
             }
             let status = WorkerStatus(name: announcing.name, capacity: announcing.capacity, cameras: load.heldCameras,
                                       target: load.target, startedAt: startedAt, announcedAt: Date())
+            announcing.metrics?.workerCameras().record(status.cameras.count)
+            if let target = status.target { announcing.metrics?.workerShare().record(target) }
             try await announcing.registry.announce(status, ttl: announcementLifetime)
         } catch {
             logger.warning("worker.announce_failed", metadata: ["worker.name": "\(announcing.name)", "error": "\(error)"])

@@ -41,6 +41,9 @@ final class FrameQueue: Sendable {
     /// Frames dropped so far under `.latestWins`.
     var dropped: Int { state.withLock { $0.dropped } }
 
+    /// Frames waiting to be taken.
+    var depth: Int { state.withLock { $0.buffer.count } }
+
     /// Producer side: adds a frame. Returns false once the consumer has cancelled.
     func push(_ frame: Frame) -> Bool {
         if policy == .blocking {

@@ -15,6 +15,11 @@ public struct PipelineMetrics: Sendable {
         public static let cameraOnline = "footfall_camera_online"
         public static let leaseHeld = "footfall_camera_lease_held"
         public static let crossingsHeld = "footfall_crossings_held"
+        /// Frames decoded and waiting for analysis, per camera (at most the queue's capacity).
+        public static let frameQueueDepth = "footfall_frame_queue_depth"
+        /// Cameras this process counts, and its share of all cameras (without labels: one per process).
+        public static let workerCameras = "footfall_worker_cameras"
+        public static let workerShare = "footfall_worker_share"
         /// Messages waiting in a RabbitMQ queue (`QueueDepthMonitor`, labelled `queue`): the
         /// ingest queue's backlog and the dead letters. Not a pipeline's, but named here with
         /// the rest.
@@ -64,6 +69,21 @@ public struct PipelineMetrics: Sendable {
         Gauge(label: Name.leaseHeld, dimensions: [("camera", camera)], factory: factory)
     }
 
+    /// Frames decoded and waiting for analysis.
+    func frameQueueDepth(camera: String) -> Gauge {
+        Gauge(label: Name.frameQueueDepth, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// Cameras this process counts.
+    func workerCameras() -> Gauge {
+        Gauge(label: Name.workerCameras, dimensions: [], factory: factory)
+    }
+
+    /// This process's share of all cameras.
+    func workerShare() -> Gauge {
+        Gauge(label: Name.workerShare, dimensions: [], factory: factory)
+    }
+
     /// Crossings the camera holds because the broker or store has not taken them yet.
     func crossingsHeld(camera: String) -> Gauge {
         Gauge(label: Name.crossingsHeld, dimensions: [("camera", camera)], factory: factory)
@@ -81,6 +101,7 @@ public struct PipelineMetrics: Sendable {
         cameraOnline(camera: camera).destroy()
         leaseHeld(camera: camera).destroy()
         crossingsHeld(camera: camera).destroy()
+        frameQueueDepth(camera: camera).destroy()
         for zone in zones { occupancy(camera: camera, zone: zone).destroy() }
     }
 

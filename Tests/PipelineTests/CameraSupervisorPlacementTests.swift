@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Messaging
 import Pipeline
+import Prometheus
 import Storage
 import Synchronization
 import Testing
@@ -79,14 +80,14 @@ struct CameraSupervisorPlacementTests {
 
         var running: [String] { state.withLock { $0.running.keys.sorted() } }
 
-        func start(_ name: String, capacity: Double = 400) {
+        func start(_ name: String, capacity: Double = 400, metrics: PipelineMetrics? = nil) {
             let clock = self.clock, store = self.store
             let supervisor = CameraSupervisor(
                 pipelines: CameraSupervisorPlacementTests.cameras.map {
                     CameraSupervisorLeaseTests.pipeline(store: store, camera: $0, clock: clock)
                 },
                 leasing: .init(leases: fleet, owner: name, duration: CameraSupervisorPlacementTests.lease),
-                announcing: .init(registry: fleet, name: name, capacity: capacity),
+                announcing: .init(registry: fleet, name: name, capacity: capacity, metrics: metrics),
                 logger: Logger(label: name), initialDelay: .seconds(1), clock: clock)
             let task = Task { try await supervisor.run() }
             state.withLock { $0.running[name] = task }
@@ -231,7 +232,8 @@ struct CameraSupervisorPlacementTests {
     @Test func aWorkerWithTwiceTheCapacityCountsTwiceAsMany() async throws {
         let harness = Harness()
         for camera in Self.cameras { try await harness.store.saveCamera(camera) }
-        harness.start("big", capacity: 800)
+        let registry = PrometheusCollectorRegistry()
+        harness.start("big", capacity: 800, metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         harness.start("small", capacity: 400)
         let shared = try await harness.run(until: "the cameras shared 4 to 2", within: .seconds(10)) {
             harness.fleet.shares() == ["big": 4, "small": 2]
@@ -243,6 +245,9 @@ struct CameraSupervisorPlacementTests {
         #expect(status.map(\.target) == [4, 2])
         #expect(status.map(\.cameras.count) == [4, 2])
         #expect(status.map(\.load) == [20, 10])
+        let exposed = registry.emitToString()
+        #expect(exposed.contains("footfall_worker_cameras 4"), "\(exposed)")
+        #expect(exposed.contains("footfall_worker_share 4"))
         await harness.stopAll()
     }
 }
