@@ -93,6 +93,17 @@ final class ControlPlaneFixture: Sendable {
         buildApplication(configuration: Self.configuration, dependencies: dependencies, logger: .init(label: "test"))
     }
 
+    /// The API token of a new viewer of the default tenant granted only `site` (which must exist).
+    func siteViewerToken(_ site: String) async throws -> String {
+        let user = User(tenantID: Tenant.defaultID, username: "\(site)-viewer", passwordHash: Self.passwordHash, role: .viewer,
+                        sites: [site], created: Self.start)
+        try await store.createUser(user, audit: AuditEntry(time: Self.start, username: "system", action: "test", target: "test"))
+        let token = Authenticator.newToken()
+        try await store.createCredential(Credential(tenantID: Tenant.defaultID, userID: user.id, kind: .apiToken, name: "t",
+                                                    tokenHash: token.hash, created: Self.start, expires: nil), audit: nil)
+        return token.secret
+    }
+
     /// Adds a camera to the default tenant directly in the store.
     func seedCamera(_ id: String = "door", site: String? = nil) async throws {
         try await store.saveCamera(Camera(

@@ -15,14 +15,7 @@ import Testing
 struct FileControllerTests {
     @Test func reportsAreListedAndDownloadedByWhoMaySeeTheirSite() async throws {
         let fixture = try await AnalyticsControllerTests.fixture()
-        let limited = User(tenantID: Tenant.defaultID, username: "depot-viewer", passwordHash: ControlPlaneFixture.passwordHash,
-                           role: .viewer, sites: ["depot"], created: ControlPlaneFixture.start)
-        try await fixture.store.createUser(limited, audit: AuditEntry(time: ControlPlaneFixture.start, username: "system",
-                                                                     action: "test", target: "test"))
-        let token = Authenticator.newToken()
-        try await fixture.store.createCredential(Credential(tenantID: Tenant.defaultID, userID: limited.id, kind: .apiToken, name: "t",
-                                                            tokenHash: token.hash, created: ControlPlaneFixture.start, expires: nil),
-                                                 audit: nil)
+        let depotViewer = try await fixture.siteViewerToken("depot")
         // Monday 29 March 2027, 06:01 in Paris: Sunday's and last week's reports of the shop are due.
         let scheduler = ReportScheduler(store: fixture.store, files: fixture.files,
                                         wallClock: { AnalyticsControllerTests.utc("2027-03-29T04:01:00Z") },
@@ -45,10 +38,10 @@ struct FileControllerTests {
             #expect(csv.body.readableBytes == csvItem["size"] as? Int)
 
             // The depot's viewer sees neither the shop's list nor its files.
-            let theirs = try await call(client, .get, "/api/v1/reports", token: token.secret)
+            let theirs = try await call(client, .get, "/api/v1/reports", token: depotViewer)
             #expect((theirs.json["files"] as? [[String: Any]])?.allSatisfy { $0["site"] as? String == "depot" } == true)
-            #expect(try await call(client, .get, "/api/v1/reports?site=shop", token: token.secret).status == .notFound)
-            #expect(try await call(client, .get, link, token: token.secret).status == .notFound)
+            #expect(try await call(client, .get, "/api/v1/reports?site=shop", token: depotViewer).status == .notFound)
+            #expect(try await call(client, .get, link, token: depotViewer).status == .notFound)
             #expect(try await call(client, .get, link, token: fixture.otherAdminToken).status == .notFound)
             #expect(try await call(client, .get, "/api/v1/files/nope", token: fixture.tokens[.viewer]).status == .notFound)
             #expect(try await call(client, .get, link).status == .unauthorized)

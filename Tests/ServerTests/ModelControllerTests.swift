@@ -38,14 +38,7 @@ struct ModelControllerTests {
             minute("gate", minutesAgo: 5, frames: 300, mean: 60, p99: 120, errors: 3),
             minute("door", minutesAgo: 90, frames: 1_000, mean: 1, p99: 1),  // more than an hour ago
         ])
-        let limitedUser = User(tenantID: Tenant.defaultID, username: "depot-viewer", passwordHash: ControlPlaneFixture.passwordHash,
-                               role: .viewer, sites: ["depot"], created: ControlPlaneFixture.start)
-        try await fixture.store.createUser(limitedUser, audit: audit)
-        let token = Authenticator.newToken()
-        try await fixture.store.createCredential(Credential(tenantID: Tenant.defaultID, userID: limitedUser.id, kind: .apiToken,
-                                                            name: "t", tokenHash: token.hash, created: ControlPlaneFixture.start,
-                                                            expires: nil), audit: nil)
-        let depotViewer = token.secret
+        let depotViewer = try await fixture.siteViewerToken("depot")
 
         try await fixture.app().test(.router) { client in
             let all = try await call(client, .get, "/api/v1/models", token: fixture.tokens[.viewer])

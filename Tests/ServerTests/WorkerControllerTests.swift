@@ -30,13 +30,7 @@ struct WorkerControllerTests {
         fixture.workers.announce(WorkerStatus(
             name: "worker-1", capacity: 200, cameras: [Self.held("door")], target: nil,
             startedAt: ControlPlaneFixture.start, announcedAt: ControlPlaneFixture.start.addingTimeInterval(-2.5)), ttl: .seconds(600))
-        let limitedUser = User(tenantID: Tenant.defaultID, username: "depot-viewer", passwordHash: ControlPlaneFixture.passwordHash,
-                               role: .viewer, sites: ["depot"], created: ControlPlaneFixture.start)
-        try await fixture.store.createUser(limitedUser, audit: audit)
-        let token = Authenticator.newToken()
-        try await fixture.store.createCredential(Credential(tenantID: Tenant.defaultID, userID: limitedUser.id, kind: .apiToken,
-                                                            name: "t", tokenHash: token.hash, created: ControlPlaneFixture.start,
-                                                            expires: nil), audit: nil)
+        let depotViewer = try await fixture.siteViewerToken("depot")
 
         try await fixture.app().test(.router) { client in
             let all = try await call(client, .get, "/api/v1/workers", token: fixture.tokens[.viewer])
@@ -54,7 +48,7 @@ struct WorkerControllerTests {
             #expect(second["secondsSinceAnnounced"] as? Double == 0)
             #expect(all.json["unassigned"] as? [String] == ["yard"], "the disabled shed is not waiting for anyone")
 
-            let limited = try await call(client, .get, "/api/v1/workers", token: token.secret)
+            let limited = try await call(client, .get, "/api/v1/workers", token: depotViewer)
             let theirs = try #require(limited.json["workers"] as? [[String: Any]])
             #expect(theirs.map { $0["cameras"] as? [String] ?? ["?"] } == [[], ["gate"]])
             #expect(limited.json["unassigned"] as? [String] == ["yard"])
