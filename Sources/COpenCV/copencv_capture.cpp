@@ -131,6 +131,14 @@ int ff_capture_read(ff_capture *capture, uint8_t *bgr, size_t capacity, int *wid
     }
 }
 
+int ff_capture_skip(ff_capture *capture) {
+    try {
+        return capture->capture.grab() ? 1 : 0;
+    } catch (const std::exception &) {
+        return 0;
+    }
+}
+
 int ff_capture_take(ff_capture *capture, uint8_t *bgr, size_t capacity) {
     try {
         const cv::Mat &frame = capture->frame;

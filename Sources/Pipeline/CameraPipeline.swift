@@ -134,7 +134,8 @@ public struct CameraPipeline: Service {
         let reader = FrameReaderThread(source: camera.source, realTime: configuration.realTime,
                                        loop: configuration.loop, rtspTransport: configuration.rtspTransport,
                                        decoder: configuration.decoder, openTimeout: configuration.openTimeout,
-                                       queue: queue) { [logger, configuration] info in
+                                       // The frames the gate below would skip need no conversion.
+                                       keepRate: configuration.analysisRate, queue: queue) { [logger, configuration] info in
             logger.info("camera.opened", metadata: ["video.width": "\(info.width)", "video.height": "\(info.height)",
                                                    "video.fps": "\(info.frameRate)",
                                                    "video.decoder": "\(configuration.decoder.rawValue)"])

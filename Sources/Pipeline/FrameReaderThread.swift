@@ -19,14 +19,15 @@ final class FrameReaderThread: Sendable {
 
     /// Starts reading `source`. `onOpen` runs on the reader thread once the source is open.
     init(source: String, realTime: Bool, loop: Bool, rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess,
-         openTimeout: Duration = .seconds(20), queue: FrameQueue, onOpen: @escaping @Sendable (VideoInfo) -> Void) {
+         openTimeout: Duration = .seconds(20), keepRate: Double? = nil, queue: FrameQueue,
+         onOpen: @escaping @Sendable (VideoInfo) -> Void) {
         self.queue = queue
         self.decoder = decoder
         let thread = Thread { [self] in
             defer { self.done.signal() }
             do {
                 let reader = try decoder.open(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport,
-                                              openTimeout: openTimeout)
+                                              openTimeout: openTimeout, keepRate: keepRate)
                 // An ffmpeg subprocess is stopped by a signal; the in-process decoder between
                 // two frames (a silent stream within its read timeout).
                 if let ffmpeg = reader as? FFmpegFrameReader {

@@ -10,13 +10,15 @@ public enum FrameDecoder: String, Hashable, Sendable, CaseIterable {
     ///   - loop: start again at the end (files).
     ///   - rtspTransport: `tcp` or `udp`, for `rtsp://` sources.
     ///   - openTimeout: how long opening may take (in process; ffmpeg's probe has its own 20 s).
+    ///   - keepRate: in process, frames per second handed on; the others are decoded but not
+    ///     converted (`InProcessFrameReader`). The ffmpeg decoder hands on every frame.
     public func open(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp",
-                     openTimeout: Duration = .seconds(20)) throws(VisionError) -> any FrameSource
+                     openTimeout: Duration = .seconds(20), keepRate: Double? = nil) throws(VisionError) -> any FrameSource
     {
         switch self {
         case .inProcess:
             try InProcessFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport,
-                                     openTimeout: openTimeout)
+                                     openTimeout: openTimeout, keepRate: keepRate)
         case .ffmpeg:
             try FFmpegFrameReader(source: source, realTime: realTime, loop: loop, rtspTransport: rtspTransport)
         }

@@ -3,7 +3,9 @@ import Foundation
 
 /// Decodes a video file or stream in this process through OpenCV's FFmpeg backend: no
 /// subprocess and no pipe, so no copy of every frame through the kernel. Each frame is
-/// retrieved into the buffer the analyser gets, without zeroing it first.
+/// retrieved into the buffer the analyser gets, without zeroing it first. With a rate to keep,
+/// frames the analysis would not take are decoded (later frames refer to them) but not
+/// converted to BGR nor handed on.
 ///
 /// Not `Sendable`: one reader belongs to one thread at a time.
 public final class InProcessFrameReader: FrameSource {
@@ -15,6 +17,9 @@ public final class InProcessFrameReader: FrameSource {
     private var index = 0
     private var playing: ContinuousClock.Instant?
     private var framesSinceRewind = 0
+    private let keepRate: Double?
+    /// Stream time of the last frame handed on.
+    private var lastKept = -Double.infinity
 
     /// Opens `source`.
     /// - Parameters:
@@ -23,9 +28,14 @@ public final class InProcessFrameReader: FrameSource {
     ///   - rtspTransport: `tcp` (the default: works through firewalls and NAT) or `udp`.
     ///   - openTimeout, readTimeout: how long opening, and waiting for a frame, may take; a
     ///     stream silent for longer ends (and its camera is restarted).
+    ///   - keepRate: frames per second handed on (nil: every frame): a frame is kept when it comes
+    ///     at least 1 / rate after the last kept, as `AnalysisGate` admits frames, or a second
+    ///     after it, so that a slow rate never reads as a stalled stream.
     public init(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp",
-                openTimeout: Duration = .seconds(20), readTimeout: Duration = .seconds(10)) throws(VisionError) {
+                openTimeout: Duration = .seconds(20), readTimeout: Duration = .seconds(10),
+                keepRate: Double? = nil) throws(VisionError) {
         self.source = source
+        self.keepRate = keepRate.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
         self.realTime = realTime
         self.loop = loop
         var error = [CChar](repeating: 0, count: 512)
@@ -48,6 +58,17 @@ public final class InProcessFrameReader: FrameSource {
 
     public func next() throws(VisionError) -> Frame? {
         guard let handle else { return nil }
+        if let keepRate {
+            // Frames the analysis will not take: decoded, not converted.
+            while true {
+                let time = Double(index) / info.frameRate
+                if time >= lastKept + min(1, 1 / keepRate) - 1e-6 { break }
+                if realTime { pace() }
+                guard ff_capture_skip(handle) == 1 else { break }
+                index += 1
+                framesSinceRewind += 1
+            }
+        }
         if realTime { pace() }
         var width = Int32(info.width), height = Int32(info.height)
         var error = [CChar](repeating: 0, count: 512)
@@ -84,6 +105,7 @@ public final class InProcessFrameReader: FrameSource {
         }
         let frame = Frame(width: info.width, height: info.height, pixels: pixels, index: index,
                           time: Double(index) / info.frameRate)
+        lastKept = frame.time
         index += 1
         framesSinceRewind += 1
         return frame

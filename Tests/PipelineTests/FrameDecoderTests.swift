@@ -46,6 +46,28 @@ struct FrameDecoderTests {
         #expect(zip(times, times.dropFirst()).allSatisfy { abs($1 - $0 - 0.04) < 1e-9 })
     }
 
+    @Test func aKeepRateHandsOnTheFramesTheAnalysisTakesUnchanged() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let every = try FrameDecoder.inProcess.open(source: video)
+        var all: [Frame] = []
+        while let frame = try every.next() { all.append(frame) }
+        every.close()
+        // Five a second of 25: every fifth frame, exactly as decoded in full.
+        let five = try FrameDecoder.inProcess.open(source: video, keepRate: 5)
+        var kept: [Frame] = []
+        while let frame = try five.next() { kept.append(frame) }
+        five.close()
+        #expect(kept.map(\.index) == Array(stride(from: 0, to: 350, by: 5)))
+        #expect(kept.allSatisfy { $0.pixels == all[$0.index].pixels && $0.time == all[$0.index].time })
+        // A rate below one a second still hands on a frame a second, so the stream never looks stalled.
+        let slow = try FrameDecoder.inProcess.open(source: video, keepRate: 0.05)
+        var times: [Double] = []
+        while let frame = try slow.next() { times.append(frame.time) }
+        slow.close()
+        #expect(times == (0..<14).map(Double.init))
+    }
+
     @Test func theSyntheticWalksCountTheSameWithEitherDecoder() throws {
         let video = try SyntheticVideo.fourPasses()
         defer { try? FileManager.default.removeItem(atPath: video) }

@@ -53,6 +53,10 @@ void ff_capture_info(ff_capture *capture, int *width, int *height, double *fps, 
 int ff_capture_read(ff_capture *capture, uint8_t *bgr, size_t capacity, int *width, int *height,
                     char *err, int err_len);
 
+/// Decodes the next frame without converting it to BGR (a frame nobody will look at, which
+/// later frames may still refer to); 1, or 0 at the end of the stream.
+int ff_capture_skip(ff_capture *capture);
+
 /// Copies the frame kept by `ff_capture_read` (which returned 2) into `bgr`; 1, or -1 if it does not fit.
 int ff_capture_take(ff_capture *capture, uint8_t *bgr, size_t capacity);
 
