@@ -25,9 +25,15 @@ struct FrameDecoderTests {
             let theirs = try #require(try piped.next(), "ffmpeg ended before frame \(frames)")
             #expect(mine.width == theirs.width && mine.height == theirs.height)
             #expect(mine.index == theirs.index && mine.time == theirs.time)
-            // Colour conversion may round differently by a level or two.
-            let difference = zip(mine.pixels, theirs.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
-            largestMeanDifference = max(largestMeanDifference, Double(difference) / Double(mine.pixels.count))
+            // Colour conversion may round differently by a level or two. Every 7th byte is
+            // compared: a full comparison of 350 frames keeps a core busy for seconds in a debug
+            // build, and other tests share the machine.
+            let sampled = stride(from: 0, to: mine.pixels.count, by: 7)
+            let difference = mine.pixels.withUnsafeBufferPointer { a in
+                theirs.pixels.withUnsafeBufferPointer { b in sampled.reduce(0) { $0 + abs(Int(a[$1]) - Int(b[$1])) } }
+            }
+            let samples = (mine.pixels.count + 6) / 7
+            largestMeanDifference = max(largestMeanDifference, Double(difference) / Double(samples))
             frames += 1
         }
         #expect(try piped.next() == nil)
@@ -59,7 +65,8 @@ struct FrameDecoderTests {
         while let frame = try five.next() { kept.append(frame) }
         five.close()
         #expect(kept.map(\.index) == Array(stride(from: 0, to: 350, by: 5)))
-        #expect(kept.allSatisfy { $0.pixels == all[$0.index].pixels && $0.time == all[$0.index].time })
+        // Compared as bytes (memcmp): an element-by-element comparison is slow in a debug build.
+        #expect(kept.allSatisfy { Data($0.pixels) == Data(all[$0.index].pixels) && $0.time == all[$0.index].time })
         // A rate below one a second still hands on a frame a second, so the stream never looks stalled.
         let slow = try FrameDecoder.inProcess.open(source: video, keepRate: 0.05)
         var times: [Double] = []
