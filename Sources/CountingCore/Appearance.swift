@@ -6,7 +6,7 @@
 ///
 /// Made from frames by the live pipeline (see `Frame.appearance(of:)` in Vision); evaluation on
 /// detection files has no pixels and no signatures, and the tracker then ignores appearance.
-public struct Appearance: Hashable, Sendable {
+public struct Appearance: Hashable, Sendable, Codable {
     /// Bins 0–15: upper body; 16–31: legs.
     public var bins: SIMD32<Float>
 

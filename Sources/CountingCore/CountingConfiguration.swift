@@ -1,5 +1,5 @@
 /// How a camera's people are tracked and counted.
-public struct CountingConfiguration: Hashable, Sendable {
+public struct CountingConfiguration: Hashable, Sendable, Codable {
     public var tracker: TrackerConfiguration
     /// Half-width of the band around each line where points are ignored, as a fraction of the
     /// person's box height (0.1 of a 100-pixel person: 10 pixels each side).

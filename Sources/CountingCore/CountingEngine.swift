@@ -6,13 +6,20 @@
 /// on either side of the line (`FragmentLinker`).
 /// State for a track is dropped when the tracker removes it, so memory stays bounded by the
 /// people in view however long the stream runs.
-public struct CountingEngine: Sendable {
+public struct CountingEngine: Sendable, Codable {
+    /// A crossing made by a track not yet confirmed, held until it is.
+    private struct HeldCrossing: Sendable, Codable {
+        var line: Int
+        var direction: CrossingDirection
+        var time: Double
+    }
+
     public private(set) var geometry: Geometry
     public let configuration: CountingConfiguration
     public private(set) var tracker: Tracker
     public private(set) var lineCounters: [LineCounter]
     public private(set) var zoneCounters: [ZoneCounter]
-    private var pending: [Int: [(line: Int, direction: CrossingDirection, time: Double)]] = [:]
+    private var pending: [Int: [HeldCrossing]] = [:]
     private var occupancyBefore: [Int] = []
     private var countedBefore: [Int?] = []
     private var linker: FragmentLinker
@@ -68,7 +75,7 @@ public struct CountingEngine: Sendable {
             for index in lineCounters.indices {
                 guard let direction = lineCounters[index].observe(trackID: track.id, point: point, band: band) else { continue }
                 crossedNow.insert(index)
-                pending[track.id, default: []].append((index, direction, time))
+                pending[track.id, default: []].append(HeldCrossing(line: index, direction: direction, time: time))
             }
             guard track.isConfirmed else {
                 if !crossedNow.isEmpty { crossedBeforeConfirmation[track.id, default: []].formUnion(crossedNow) }
@@ -132,11 +139,11 @@ public struct CountingEngine: Sendable {
     public mutating func setGeometry(_ newGeometry: Geometry) {
         let oldLines = geometry.lines
         let keptLines = newGeometry.lines.map { line in lineCounters.first { $0.line == line } ?? LineCounter(line: line) }
-        var held: [Int: [(line: Int, direction: CrossingDirection, time: Double)]] = [:]
+        var held: [Int: [HeldCrossing]] = [:]
         for (track, crossings) in pending {
-            let remapped = crossings.compactMap { crossing -> (line: Int, direction: CrossingDirection, time: Double)? in
+            let remapped = crossings.compactMap { crossing -> HeldCrossing? in
                 guard let index = newGeometry.lines.firstIndex(of: oldLines[crossing.line]) else { return nil }
-                return (index, crossing.direction, crossing.time)
+                return HeldCrossing(line: index, direction: crossing.direction, time: crossing.time)
             }
             if !remapped.isEmpty { held[track] = remapped }
         }

@@ -11,7 +11,7 @@
 ///
 /// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
 /// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
-public struct FragmentLinker: Sendable {
+public struct FragmentLinker: Sendable, Codable {
     /// A linked crossing to report.
     public struct Link: Hashable, Sendable {
         /// Index of the line in the geometry.
@@ -24,12 +24,17 @@ public struct FragmentLinker: Sendable {
         public var time: Double
     }
 
-    private struct Key: Hashable, Sendable {
+    private struct Key: Hashable, Sendable, Codable {
         var line: CountingLine
         var direction: CrossingDirection
     }
 
-    private struct Fragment: Sendable {
+    private struct Removal: Sendable, Codable {
+        var id: Int
+        var lastTime: Double
+    }
+
+    private struct Fragment: Sendable, Codable {
         var firstPoint: Point
         var firstTime: Double
         var firstHeight: Double
@@ -61,7 +66,7 @@ public struct FragmentLinker: Sendable {
     private var fragments: [Int: Fragment] = [:]
     /// Removed tracks in the order they were removed, to forget them without scanning every
     /// fragment at each step.
-    private var removed: [(id: Int, lastTime: Double)] = []
+    private var removed: [Removal] = []
 
     public init(linkSeconds: Double, reach: Double, confirmationSeconds: Double, appearanceGate: Double = 0) {
         self.linkSeconds = linkSeconds
@@ -100,7 +105,7 @@ public struct FragmentLinker: Sendable {
     public mutating func remove(trackID: Int) {
         guard let fragment = fragments[trackID], !fragment.isRemoved else { return }
         fragments[trackID]!.isRemoved = true
-        removed.append((trackID, fragment.lastTime))
+        removed.append(Removal(id: trackID, lastTime: fragment.lastTime))
     }
 
     /// Forgets removed tracks that can no longer be linked at stream time `time`.

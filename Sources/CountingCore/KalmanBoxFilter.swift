@@ -7,9 +7,9 @@
 /// Noise follows the common "xyah" tracker model (position noise 1/20 and velocity noise 1/160
 /// of the box height per frame at 30 frames/s), restated per second so that the filter behaves
 /// the same at any frame rate: velocities are in units per second.
-public struct KalmanBoxFilter: Hashable, Sendable {
+public struct KalmanBoxFilter: Hashable, Sendable, Codable {
     /// One quantity: value, rate of change per second, and their 2×2 covariance.
-    struct Axis: Hashable, Sendable {
+    struct Axis: Hashable, Sendable, Codable {
         var value: Double
         var rate: Double
         var p00: Double

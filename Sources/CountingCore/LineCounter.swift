@@ -4,11 +4,16 @@
 /// touching it and turning back, or stopping on it never counts: a track must be clearly on
 /// the other side before a crossing is counted, and clearly back before the opposite one is.
 /// A move between two sides counts only if it passes through the drawn segment.
-public struct LineCounter: Sendable {
+public struct LineCounter: Sendable, Codable {
+    private struct LastSide: Sendable, Codable {
+        var side: Int
+        var point: Point
+    }
+
     public let line: CountingLine
     public private(set) var totalIn = 0
     public private(set) var totalOut = 0
-    private var lastSide: [Int: (side: Int, point: Point)] = [:]
+    private var lastSide: [Int: LastSide] = [:]
     private let inverseLength: Double
 
     public init(line: CountingLine) {
@@ -42,10 +47,10 @@ public struct LineCounter: Sendable {
         let side = side(of: point, band: band)
         guard side != 0 else { return nil }
         guard let last = lastSide[trackID] else {
-            lastSide[trackID] = (side, point)
+            lastSide[trackID] = LastSide(side: side, point: point)
             return nil
         }
-        lastSide[trackID] = (side, point)
+        lastSide[trackID] = LastSide(side: side, point: point)
         guard last.side != side, line.segmentIntersects(from: last.point, to: point) else { return nil }
         return side > 0 ? .in : .out
     }

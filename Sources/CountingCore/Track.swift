@@ -1,5 +1,5 @@
 /// A person followed across frames, as the tracker reports it.
-public struct Track: Hashable, Sendable {
+public struct Track: Hashable, Sendable, Codable {
     /// Unique within one tracker's lifetime, increasing from 1.
     public let id: Int
     /// The filtered box after the last matched detection (or the prediction while lost).

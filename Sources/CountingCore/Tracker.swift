@@ -14,7 +14,7 @@
 /// Remaining confident detections start tentative tracks, confirmed once seen for
 /// `confirmationSeconds`.
 /// Tracks die after a time without a match, so behaviour does not change with the frame rate.
-public struct Tracker: Sendable {
+public struct Tracker: Sendable, Codable {
     /// The result of one step.
     public struct Update: Sendable {
         /// Tracks matched or started in this step, tentative ones included.
@@ -23,11 +23,16 @@ public struct Tracker: Sendable {
         public var removed: [Int]
     }
 
-    private struct State: Sendable {
+    private struct State: Sendable, Codable {
         var track: Track
         var filter: KalmanBoxFilter
         /// Matched in the previous step (not lost).
         var wasMatched: Bool
+    }
+
+    // The scratch buffers are not state: a decoded tracker starts with empty ones.
+    private enum CodingKeys: String, CodingKey {
+        case configuration, states, nextID, lastTime
     }
 
     public let configuration: TrackerConfiguration

@@ -2,7 +2,7 @@
 ///
 /// Costs are `1 − IoU` (times the detection's confidence when `fuseScore` is on); a pair is
 /// matched only when its cost is below the round's limit.
-public struct TrackerConfiguration: Hashable, Sendable {
+public struct TrackerConfiguration: Hashable, Sendable, Codable {
     /// Detections at or above this confidence take part in the first round and may start tracks.
     public var highConfidence: Double
     /// Detections between this and `highConfidence` may only extend tracks, in the second round.

@@ -2,8 +2,8 @@
 ///
 /// A track counts as inside once its reference point has stayed in the polygon for
 /// `minimumDwell` seconds; its visit then runs until the point leaves or the track ends.
-public struct ZoneCounter: Sendable {
-    private struct Visit: Sendable {
+public struct ZoneCounter: Sendable, Codable {
+    private struct Visit: Sendable, Codable {
         var enteredAt: Double
         var counted: Bool
         var lastInside: Double

@@ -1,4 +1,5 @@
 import CountingCore
+import Foundation
 import Testing
 
 /// The tracker and counters together, on synthetic detections.
@@ -122,5 +123,46 @@ struct CountingEngineTests {
         engine.setGeometry(moved)
         #expect(engine.lineCounters.map(\.totalOut) == [0, 1])
         #expect(engine.zoneCounters.isEmpty)
+    }
+}
+
+/// An engine written out mid-stream and read back counts exactly as the one that carried on:
+/// what a worker taking over a camera from a checkpoint relies on.
+struct CountingEngineCodingTests {
+    /// Eight people walking both ways across a door line and through a zone, missed now and then.
+    static func frame(_ index: Int) -> [Detection] {
+        (0..<8).compactMap { person -> Detection? in
+            var seed = UInt64(index * 31 + person * 7 + 1) &* 0x9E37_79B9_7F4A_7C15
+            seed ^= seed >> 29
+            guard seed % 9 != 0 else { return nil }
+            let speed = Double(30 + person * 11) * (person.isMultiple(of: 2) ? 1 : -1)
+            let phase = Double(person * 53)
+            let x = (phase + speed * Double(index) / 5).truncatingRemainder(dividingBy: 400)
+            let left = x < 0 ? x + 400 : x
+            return Detection(box: Box(x: left - 10, y: 40 + Double(person * 15), width: 20, height: 40),
+                             confidence: 0.6 + Double(seed % 40) / 100)
+        }
+    }
+
+    @Test func anEngineReadBackMidStreamCountsAsTheOneThatCarriedOn() throws {
+        let geometry = Geometry(
+            lines: [CountingLine(name: "door", a: Point(x: 200, y: 0), b: Point(x: 200, y: 300))],
+            zones: [Zone(name: "hall", polygon: [Point(x: 200, y: 0), Point(x: 400, y: 0), Point(x: 400, y: 300), Point(x: 200, y: 300)])])
+        var engine = CountingEngine(geometry: geometry)
+        for index in 0..<150 { _ = engine.step(detections: Self.frame(index), time: Double(index) / 5) }
+        #expect(engine.retainedTrackStates > 0)
+
+        let data = try JSONEncoder().encode(engine)
+        var restored = try JSONDecoder().decode(CountingEngine.self, from: data)
+        var carriedOn: [CountingEvent] = []
+        var fromCheckpoint: [CountingEvent] = []
+        for index in 150..<400 {
+            carriedOn += engine.step(detections: Self.frame(index), time: Double(index) / 5)
+            fromCheckpoint += restored.step(detections: Self.frame(index), time: Double(index) / 5)
+        }
+        let crossings = carriedOn.filter { if case .crossing = $0 { true } else { false } }
+        #expect(crossings.count > 10)
+        #expect(fromCheckpoint == carriedOn)
+        #expect(restored.tracks == engine.tracks)
     }
 }
