@@ -15,6 +15,8 @@ extension FootfallApp {
         public var bus: any EventBus
         public var rateLimiter: any RateLimiter
         public var inbox: any DetectionInbox
+        /// Where pushed cameras' counting is kept for the next worker to take them.
+        public var checkpoints: any CameraCheckpoints
         /// Recently checked sessions and API tokens.
         public var sessions: any SessionCache
         /// Where pipelines hand their crossings; nil: straight into the store.
@@ -31,12 +33,13 @@ extension FootfallApp {
         public var description: String
     }
 
-    /// Redis when `redis-url` is set (live cache, fan-out, leases, workers, rate limits), RabbitMQ when
-    /// `amqp-url` is set (crossings and events); whatever is not configured stays in process.
+    /// Redis when `redis-url` is set (live cache, fan-out, leases, workers, checkpoints, rate limits),
+    /// RabbitMQ when `amqp-url` is set (crossings, events and pushed detections); whatever is not
+    /// configured stays in process.
     public static func openMessaging(configuration: FootfallConfiguration, logger: Logger) throws -> MessagingSetup {
         var setup = MessagingSetup(
             live: InMemoryLiveState(), bus: InProcessEventBus(), rateLimiter: InMemoryRateLimiter(),
-            inbox: InProcessDetectionInbox(), sessions: InMemorySessionCache(), sink: nil, leasing: nil,
+            inbox: InProcessDetectionInbox(), checkpoints: InMemoryCameraCheckpoints(), sessions: InMemorySessionCache(), sink: nil, leasing: nil,
             workers: InMemoryWorkerRegistry(), services: [], amqp: nil, description: "in process")
         var parts: [String] = []
         if let url = configuration.redisURL {
@@ -55,6 +58,7 @@ extension FootfallApp {
             setup.sessions = RedisSessionCache(client: client, logger: logger)
             setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
             setup.workers = RedisWorkerRegistry(client: client)
+            setup.checkpoints = RedisCameraCheckpoints(client: client)
             setup.services += [client, subscriber, bus]
             parts.append("redis \(redis.description)")
         }
@@ -67,6 +71,8 @@ extension FootfallApp {
             }
             let client = AMQPClient(configuration: amqp, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
             setup.sink = AMQPCrossingSink(client: client)
+            // Pushed detections wait on the broker for whichever worker holds the camera.
+            setup.inbox = AMQPDetectionInbox(client: client)
             setup.bus = AMQPEventForwarder(wrapping: setup.bus, client: client, logger: logger)
             setup.amqp = client
             setup.services.append(client)

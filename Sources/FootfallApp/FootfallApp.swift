@@ -152,9 +152,11 @@ public enum FootfallApp {
         logger.info("messaging.opened", metadata: ["messaging": "\(messaging.description)"])
         let registry = PrometheusCollectorRegistry()
         let metrics = PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        // Smart cameras push their detections to an API process, which counts them there.
+        // Smart cameras push their detections to an API process. With RabbitMQ they wait there for
+        // whichever worker holds the camera; without it the API process receiving them counts them.
         let inference = InferenceService(threads: configuration.inferenceThreads)
-        let supervisor = cameraSupervisor(store: setup.store, messaging: messaging, metrics: metrics, includeExternal: false,
+        let supervisor = cameraSupervisor(store: setup.store, messaging: messaging, metrics: metrics,
+                                          includeExternal: messaging.inbox.isDurable,
                                           configuration: configuration, inference: inference, logger: logger)
         let drain = spoolDrain(configuration: configuration, store: setup.store, messaging: messaging, logger: logger)
         var services: [any Service] = setup.services + messaging.services + [drain, inference, supervisor]
@@ -236,7 +238,8 @@ public enum FootfallApp {
                 minimumAnalysisRate: min(configuration.minimumAnalysisRate, camera.analysisRate ?? .infinity),
                 inference: inference, decoder: configuration.decoder, restartWhenEnded: !isFile,
                 spoolDirectory: spoolDirectory),
-            store: store, sink: messaging.sink, inbox: messaging.inbox, bus: messaging.bus, live: messaging.live,
+            store: store, sink: messaging.sink, inbox: messaging.inbox, checkpoints: messaging.checkpoints,
+            bus: messaging.bus, live: messaging.live,
             metrics: metrics, logger: logger)
     }
 }

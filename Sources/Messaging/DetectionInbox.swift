@@ -1,8 +1,13 @@
 /// Carries detections pushed by smart cameras (through the API) to the pipeline counting them.
 public protocol DetectionInbox: Sendable {
-    /// Queues batches for a camera. Throws `MessagingError.noReceiver` when no pipeline of
-    /// this camera is listening, so the pushing camera learns its batches are not counted.
+    /// Whether batches wait, in order, for the camera's receiver, and go again to its next
+    /// receiver until acknowledged: then a worker that dies loses nothing it was sent.
+    var isDurable: Bool { get }
+    /// Queues batches for a camera. An inbox that is not durable throws `MessagingError.noReceiver`
+    /// when no pipeline of this camera is listening, so the pushing camera learns its batches
+    /// are not counted.
     func push(cameraID: String, batches: [DetectionBatch]) async throws
-    /// The batches pushed for a camera from now on; one receiver per camera.
-    func receive(cameraID: String) -> AsyncStream<DetectionBatch>
+    /// Starts receiving the batches pushed for a camera; one receiver per camera at a time.
+    /// Close the subscription when done.
+    func receive(cameraID: String) async throws -> DetectionSubscription
 }

@@ -3,11 +3,12 @@ import Synchronization
 /// The embedded detection inbox: one bounded stream per camera, in this process.
 ///
 /// A receiver that falls behind loses its oldest batches (the tracker copes with a gap; it
-/// cannot catch up with a backlog of stale frames).
+/// cannot catch up with a backlog of stale frames). Nothing waits for a receiver: batches pushed
+/// while none listens are refused.
 public final class InProcessDetectionInbox: DetectionInbox {
     private struct Receiver {
         var id: Int
-        var continuation: AsyncStream<DetectionBatch>.Continuation
+        var continuation: AsyncThrowingStream<PushedBatch, any Error>.Continuation
     }
 
     private struct State {
@@ -23,16 +24,18 @@ public final class InProcessDetectionInbox: DetectionInbox {
         self.bufferSize = bufferSize
     }
 
+    public var isDurable: Bool { false }
+
     public func push(cameraID: String, batches: [DetectionBatch]) throws {
         guard let receiver = state.withLock({ $0.receivers[cameraID] }) else {
             throw MessagingError.noReceiver(cameraID: cameraID)
         }
-        for batch in batches { receiver.continuation.yield(batch) }
+        for batch in batches { receiver.continuation.yield(PushedBatch(batch: batch)) }
     }
 
-    public func receive(cameraID: String) -> AsyncStream<DetectionBatch> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: DetectionBatch.self, bufferingPolicy: .bufferingNewest(bufferSize))
+    public func receive(cameraID: String) -> DetectionSubscription {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: PushedBatch.self, throwing: (any Error).self, bufferingPolicy: .bufferingNewest(bufferSize))
         let (id, replaced) = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
@@ -47,6 +50,6 @@ public final class InProcessDetectionInbox: DetectionInbox {
                 if state.receivers[cameraID]?.id == id { state.receivers[cameraID] = nil }
             }
         }
-        return stream
+        return DetectionSubscription(batches: stream) { continuation.finish() }
     }
 }

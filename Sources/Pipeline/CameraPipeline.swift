@@ -22,6 +22,7 @@ public struct CameraPipeline: Service {
     private let store: any CountStore & CameraEventStore & ModelStore
     private let sink: any CrossingSink
     private let inbox: (any DetectionInbox)?
+    private let checkpoints: (any CameraCheckpoints)?
     private let bus: any EventBus
     private let live: any LiveStateStore
     private let metrics: PipelineMetrics
@@ -34,11 +35,12 @@ public struct CameraPipeline: Service {
     /// - Parameters:
     ///   - sink: where crossings go; by default straight into `store`.
     ///   - inbox: where pushed detections arrive, for `external` cameras.
+    ///   - checkpoints: where an `external` camera's counting is kept for its next holder, when the inbox is durable.
     ///   - clock: times stalls and the quiet camera's heartbeat (tests pass a manual clock).
     ///   - now: the wall clock that dates events and decides when a day ends.
     ///   - geometryFeed: where changed lines and zones arrive; one is made from `camera` if none is given.
     public init(camera: Camera, configuration: CameraPipelineConfiguration, store: any CountStore & CameraEventStore & ModelStore,
-                sink: (any CrossingSink)? = nil, inbox: (any DetectionInbox)? = nil,
+                sink: (any CrossingSink)? = nil, inbox: (any DetectionInbox)? = nil, checkpoints: (any CameraCheckpoints)? = nil,
                 bus: any EventBus, live: any LiveStateStore, metrics: PipelineMetrics, logger: Logger,
                 clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = Date.init,
                 geometryFeed: GeometryFeed? = nil) {
@@ -48,6 +50,7 @@ public struct CameraPipeline: Service {
         self.store = store
         self.sink = sink ?? DirectCrossingSink(store: store)
         self.inbox = inbox
+        self.checkpoints = checkpoints
         self.bus = bus
         self.live = live
         self.metrics = metrics
@@ -187,46 +190,84 @@ public struct CameraPipeline: Service {
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
     }
 
+    /// What the external loop waits for: a batch, a once-a-second tick, or the end of the inbox.
+    private enum InboxEvent: Sendable {
+        case batch(PushedBatch)
+        case tick
+        case ended((any Error)?)
+    }
+
     /// Counts the detections a smart camera pushes, until shutdown or a stall.
+    ///
+    /// With a durable inbox the run starts from the camera's checkpoint, if one is kept, and
+    /// writes one at most every `checkpointInterval` seconds of the camera's stream, once every
+    /// crossing counted so far is delivered; only then are the batches it covers acknowledged.
+    /// A worker that dies leaves its unacknowledged batches to the next holder, which counts
+    /// them again from the checkpoint into the same crossings (same ids, stored once).
     private func runExternal(run: inout CameraRun, analyzer: inout FrameAnalyzer, stop: PipelineStopSignal?) async throws {
         guard let inbox else {
             let error = PipelineError.noDetectionInbox(cameraID: camera.id)
             await report(.failed, reason: error.description, run: &run)
             throw error
         }
-        let batches = inbox.receive(cameraID: camera.id)
-        // Batches and a once-a-second tick (nil) share one stream, so a camera that stops
-        // pushing is noticed as stalled while the loop waits.
-        let (events, events_) = AsyncStream.makeStream(of: DetectionBatch?.self)
+        let subscription: DetectionSubscription
+        do {
+            subscription = try await inbox.receive(cameraID: camera.id)
+        } catch {
+            await fail(with: error, run: &run)
+            throw error
+        }
+        let batches = subscription.batches
+        let checkpoints = inbox.isDurable ? self.checkpoints : nil
+        if let checkpoints { await resume(from: checkpoints, run: &run, analyzer: &analyzer) }
+        var checkpointer = Checkpointer(checkpoints: checkpoints, checkpointedAt: run.lastAnalysed)
+        // Batches and a once-a-second tick share one stream, so a camera that stops pushing is
+        // noticed as stalled while the loop waits.
+        let (events, events_) = AsyncStream.makeStream(of: InboxEvent.self)
         stop?.onStop { events_.finish() }
         let timeout = configuration.stallTimeout
         let clock = self.clock
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await batch in batches { events_.yield(batch) }
+                    do {
+                        for try await batch in batches { events_.yield(.batch(batch)) }
+                        events_.yield(.ended(nil))
+                    } catch {
+                        events_.yield(.ended(error))
+                    }
                     events_.finish()
                 }
                 group.addTask {
                     while true {
                         try await clock.sleep(for: .seconds(1))
-                        events_.yield(nil)
+                        events_.yield(.tick)
                     }
                 }
                 defer { group.cancelAll() }
                 var lastBatch = clock.now
                 try await withGracefulShutdownHandler {
                     for await event in events {
-                        if let batch = event {
+                        switch event {
+                        case .batch(let pushed):
                             lastBatch = clock.now
-                            try await process(batch, run: &run, analyzer: &analyzer)
-                        } else if lastBatch.duration(to: clock.now) > timeout {
-                            throw PipelineError.stalled(seconds: timeout.inSeconds)
-                        } else {
+                            try await process(pushed.batch, run: &run, analyzer: &analyzer)
+                            checkpointer.unacknowledged = pushed
+                            if run.lastAnalysed - checkpointer.checkpointedAt >= configuration.checkpointInterval {
+                                try await checkpoint(&checkpointer, run: run, engine: analyzer.engine)
+                            }
+                        case .tick:
+                            if lastBatch.duration(to: clock.now) > timeout {
+                                throw PipelineError.stalled(seconds: timeout.inSeconds)
+                            }
                             // A quiet camera still shows it is alive (the shared cache's heartbeat),
                             // and its totals still start again at midnight.
                             run.startNewDayIfDue(at: now(), engine: analyzer.engine)
                             await live.put(run.live)
+                            try await checkpoint(&checkpointer, run: run, engine: analyzer.engine)
+                        case .ended(let error):
+                            if let error { throw PipelineError.inboxFailed(cameraID: camera.id, reason: "\(error)") }
+                            return
                         }
                     }
                 } onGracefulShutdown: {
@@ -237,11 +278,82 @@ public struct CameraPipeline: Service {
             // Shutdown: finish as a video camera does at the end of its stream.
         } catch {
             await fail(with: error, run: &run)
+            await subscription.close()
             throw error
         }
         await finish(run: &run)
+        // What was counted is delivered now (or kept on disk): the next holder starts here.
+        try? await checkpoint(&checkpointer, run: run, engine: analyzer.engine)
+        await subscription.close()
         await report(.offline, reason: stop?.reason ?? "stopped", run: &run)
         logger.info("camera.stopped", metadata: ["frames": "\(run.frames)"])
+    }
+
+    /// Where a pushed camera's checkpoints stand in one run.
+    private struct Checkpointer {
+        let checkpoints: (any CameraCheckpoints)?
+        /// Stream time of the last batch covered by a checkpoint.
+        var checkpointedAt: Double
+        /// The last batch counted and not yet acknowledged.
+        var unacknowledged: PushedBatch?
+    }
+
+    /// Writes a checkpoint and acknowledges the batches it covers, when there are some and every
+    /// crossing counted so far is delivered. A checkpoint refused because a newer lease wrote one
+    /// means another worker has the camera: this run stops. One that cannot be written now is
+    /// tried again with a later batch; until then the batches stay unacknowledged.
+    private func checkpoint(_ checkpointer: inout Checkpointer, run: CameraRun, engine: CountingEngine) async throws {
+        guard let pushed = checkpointer.unacknowledged, run.outbox.isEmpty else { return }
+        if let checkpoints = checkpointer.checkpoints {
+            let state = PushedCameraCheckpoint(runID: run.runID, start: run.start, lastAnalysed: run.lastAnalysed,
+                                               geometryVersion: run.geometryVersion, engine: engine)
+            do {
+                guard try await checkpoints.save(try state.encoded(cameraID: camera.id, leaseToken: run.leaseToken ?? 0)) else {
+                    logger.error("camera.checkpoint_refused", metadata: ["lease.token": "\(run.leaseToken ?? 0)"])
+                    throw PipelineError.leaseLost(cameraID: camera.id)
+                }
+            } catch let error as PipelineError {
+                throw error
+            } catch {
+                metrics.checkpointErrors(camera: camera.id).increment()
+                logger.warning("camera.checkpoint_failed", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+        do {
+            try await pushed.acknowledge()
+        } catch {
+            // The inbox reconnected: the batches come again, and are skipped as already counted.
+            logger.debug("camera.acknowledge_failed", metadata: ["error": "\(error)"])
+        }
+        checkpointer.unacknowledged = nil
+        checkpointer.checkpointedAt = run.lastAnalysed
+    }
+
+    /// Takes up the camera's checkpoint, unless there is none, it does not decode, or it was
+    /// counted with other settings: then counting starts afresh.
+    private func resume(from checkpoints: any CameraCheckpoints, run: inout CameraRun, analyzer: inout FrameAnalyzer) async {
+        let kept: CameraCheckpoint?
+        do {
+            kept = try await checkpoints.checkpoint(cameraID: camera.id)
+        } catch {
+            metrics.checkpointErrors(camera: camera.id).increment()
+            logger.warning("camera.checkpoint_unavailable", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let kept else { return }
+        guard let checkpoint = PushedCameraCheckpoint.decoded(kept),
+              checkpoint.engine.configuration == configuration.counting else {
+            logger.warning("camera.checkpoint_skipped", metadata: ["lease.token": "\(kept.leaseToken)"])
+            return
+        }
+        let upTo = checkpoint.start.addingTimeInterval(checkpoint.lastAnalysed)
+        let current = analyzer.engine.geometry
+        run.resume(from: checkpoint, storedToday: await storedTotals(on: upTo, through: upTo))
+        analyzer.resume(with: checkpoint.engine)
+        // Lines and zones changed since: counted from here as a change while running would be.
+        if analyzer.engine.geometry != current { analyzer.setGeometry(current) }
+        logger.info("camera.resumed", metadata: ["lease.token": "\(kept.leaseToken)", "camera.run": "\(checkpoint.runID)"])
     }
 
     private func fail(with error: any Error, run: inout CameraRun) async {
@@ -256,10 +368,11 @@ public struct CameraPipeline: Service {
     }
 
     /// The crossings already stored today (by an earlier run or another worker), per line.
-    private func storedTotals(on start: Date) async -> [String: CrossingTotals] {
+    /// `through`: up to this time only (by default a second past `start`).
+    private func storedTotals(on start: Date, through end: Date? = nil) async -> [String: CrossingTotals] {
         do {
             return try await store.crossingTotals(cameraID: camera.id, from: LiveTotals.utcDay(of: start),
-                                                  to: start.addingTimeInterval(1))
+                                                  to: end ?? start.addingTimeInterval(1))
         } catch {
             logger.warning("camera.totals_unavailable", metadata: ["error": "\(error)"])
             return [:]

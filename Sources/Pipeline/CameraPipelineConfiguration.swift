@@ -41,13 +41,17 @@ public struct CameraPipelineConfiguration: Sendable {
     /// Where the camera's crossings wait on disk until the sink takes them (`CrossingSpool`);
     /// nil keeps them in memory only.
     public var spoolDirectory: String?
+    /// Seconds of a pushed camera's stream between checkpoints, when its inbox is durable: what
+    /// the camera's next holder counts again after a worker dies.
+    public var checkpointInterval: Double
 
     public init(realTime: Bool = true, loop: Bool = false, latestFrameWins: Bool = true, queueCapacity: Int = 2,
                 snapshotInterval: Double = 1, plainSnapshotInterval: Double = 10, detector: DetectorSpecification = .motion(.init()),
                 model: AIModel? = nil, counting: CountingConfiguration = .init(), stallTimeout: Duration = .seconds(15),
                 analysisRate: Double? = nil, minimumAnalysisRate: Double? = nil, inference: InferenceService? = nil,
                 rtspTransport: String = "tcp", decoder: FrameDecoder = .inProcess, openTimeout: Duration = .seconds(20),
-                restartWhenEnded: Bool = false, spoolDirectory: String? = nil) {
+                restartWhenEnded: Bool = false, spoolDirectory: String? = nil, checkpointInterval: Double = 1) {
+        self.checkpointInterval = checkpointInterval
         self.decoder = decoder
         self.openTimeout = openTimeout
         self.spoolDirectory = spoolDirectory

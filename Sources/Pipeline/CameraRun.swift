@@ -9,12 +9,13 @@ import Storage
 /// it returns, so everything here is tested synchronously.
 struct CameraRun {
     let cameraID: String
-    /// Names the run in crossing ids: the lease's fencing token, or the start time.
-    let runID: String
+    /// Names the run in crossing ids: the lease's fencing token, or the start time (or, resumed
+    /// from a checkpoint, the name of the run that wrote it).
+    private(set) var runID: String
     /// The fencing token of the lease this run counts under, stamped on its crossings.
     let leaseToken: Int64?
     /// Wall-clock time at stream time 0.
-    let start: Date
+    private(set) var start: Date
     /// The version of the lines and zones counted now; crossings are stamped with it.
     private(set) var geometryVersion: Int
     private(set) var live: CameraLiveState
@@ -179,6 +180,25 @@ struct CameraRun {
             return .init(name: line.name, countIn: total.countIn, countOut: total.countOut)
         }
         live.zones = changed.zoneCounters.map { .init(name: $0.zone.name, occupancy: $0.occupancy, countedOccupancy: $0.countedOccupancy) }
+    }
+
+    /// Carries on from the checkpoint of an earlier run of the camera: its name and start, so the
+    /// crossings counted again after the checkpoint keep their ids, and its engine, whose totals
+    /// are part of `storedToday` (the crossings stored today up to the checkpoint).
+    mutating func resume(from checkpoint: PushedCameraCheckpoint, storedToday: [String: CrossingTotals]) {
+        runID = checkpoint.runID
+        start = checkpoint.start
+        lastAnalysed = checkpoint.lastAnalysed
+        totals.rebase(today: storedToday, engine: checkpoint.engine.lineCounters)
+        for index in live.lines.indices {
+            guard let counter = checkpoint.engine.lineCounters.first(where: { $0.line.name == live.lines[index].name }) else { continue }
+            let today = totals.today(line: counter.line.name, engineIn: counter.totalIn, engineOut: counter.totalOut)
+            live.lines[index].countIn = today.countIn
+            live.lines[index].countOut = today.countOut
+        }
+        live.zones = checkpoint.engine.zoneCounters.map {
+            .init(name: $0.zone.name, occupancy: $0.occupancy, countedOccupancy: $0.countedOccupancy)
+        }
     }
 
     /// Records the size of the camera's frames, which lines and zones must fit in.

@@ -13,6 +13,11 @@ public struct FrameAnalyzer {
         self.engine = CountingEngine(geometry: geometry, configuration: counting)
     }
 
+    /// Counts on with `engine` (read from a checkpoint) in place of this one.
+    public mutating func resume(with engine: CountingEngine) {
+        self.engine = engine
+    }
+
     /// What detection did on the last frame analysed, for the model's figures.
     public struct DetectionFigures: Hashable, Sendable {
         /// Time spent detecting (not waiting for an inference thread).

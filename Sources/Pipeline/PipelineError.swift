@@ -12,6 +12,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case noDetectionInbox(cameraID: String)
     /// This worker could not renew the camera's lease in time and stopped counting it.
     case leaseLost(cameraID: String)
+    /// The inbox of a camera that pushes its detections stopped delivering.
+    case inboxFailed(cameraID: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .stalled(let seconds): "no frame for \(seconds) s"
         case .invalidGeometry(let field, let reason): "invalid geometry: \(field): \(reason)"
         case .leaseLost(let camera): "lost the lease of camera \(camera)"
+        case .inboxFailed(let camera, let reason): "the inbox of camera \(camera) stopped delivering: \(reason)"
         case .noDetectionInbox(let camera): "camera \(camera) pushes detections but this process does not receive them"
         }
     }

@@ -10,6 +10,7 @@ public struct PipelineMetrics: Sendable {
         public static let crossings = "footfall_crossings_total"
         public static let occupancy = "footfall_zone_occupancy"
         public static let storeErrors = "footfall_store_errors_total"
+        public static let checkpointErrors = "footfall_checkpoint_errors_total"
         public static let crossingsDropped = "footfall_crossings_dropped_total"
         public static let analysisSeconds = "footfall_frame_analysis_seconds"
         public static let cameraOnline = "footfall_camera_online"
@@ -107,5 +108,10 @@ public struct PipelineMetrics: Sendable {
 
     func storeErrors(camera: String) -> Counter {
         Counter(label: Name.storeErrors, dimensions: [("camera", camera)], factory: factory)
+    }
+
+    /// Checkpoints of a pushed camera that could not be read or written.
+    func checkpointErrors(camera: String) -> Counter {
+        Counter(label: Name.checkpointErrors, dimensions: [("camera", camera)], factory: factory)
     }
 }

@@ -45,11 +45,16 @@ struct InProcessDetectionInboxTests {
         let old = inbox.receive(cameraID: "cam")
         let new = inbox.receive(cameraID: "cam")
         try inbox.push(cameraID: "cam", batches: [batch, batch])
-        var oldIterator = old.makeAsyncIterator()
+        var oldIterator = old.batches.makeAsyncIterator()
         // The replaced receiver is finished; the new one gets the batches.
-        #expect(await oldIterator.next() == nil)
-        var newIterator = new.makeAsyncIterator()
-        #expect(await newIterator.next() == batch)
-        #expect(await newIterator.next() == batch)
+        #expect(try await oldIterator.next() == nil)
+        var newIterator = new.batches.makeAsyncIterator()
+        #expect(try await newIterator.next()?.batch == batch)
+        #expect(try await newIterator.next()?.batch == batch)
+        #expect(!inbox.isDurable)
+        // Closed, the subscription ends and pushes are refused again.
+        await new.close()
+        #expect(try await newIterator.next() == nil)
+        #expect(throws: MessagingError.noReceiver(cameraID: "cam")) { try inbox.push(cameraID: "cam", batches: [batch]) }
     }
 }

@@ -66,6 +66,18 @@ extension MessagingConformanceTests {
             }
         }
 
+        /// Runs `body` with no checkpoints kept.
+        func withCheckpoints(_ body: (any CameraCheckpoints) async throws -> Void) async throws {
+            switch self {
+            case .inProcess:
+                try await body(InMemoryCameraCheckpoints())
+            case .redis:
+                try await RedisServer.withClient { client, prefix in
+                    try await body(RedisCameraCheckpoints(client: client, prefix: prefix))
+                }
+            }
+        }
+
         /// Runs `body` with a fresh rate limiter and the way to let time pass on it.
         func withRateLimiter(_ body: (any RateLimiter, Time) async throws -> Void) async throws {
             switch self {

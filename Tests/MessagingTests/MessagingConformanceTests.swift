@@ -126,6 +126,26 @@ struct MessagingConformanceTests {
         }
     }
 
+    // MARK: Checkpoints
+
+    @Test(arguments: Backend.available)
+    func aCheckpointIsReplacedOnlyUnderTheSameOrANewerLease(backend: Backend) async throws {
+        try await backend.withCheckpoints { (checkpoints: any CameraCheckpoints) async throws in
+            #expect(try await checkpoints.checkpoint(cameraID: "door") == nil)
+            let first = CameraCheckpoint(cameraID: "door", leaseToken: 7, state: #"{"frames":1,"name":"caf\u00e9 ☕"}"#)
+            #expect(try await checkpoints.save(first))
+            #expect(try await checkpoints.checkpoint(cameraID: "door") == first)
+            let later = CameraCheckpoint(cameraID: "door", leaseToken: 7, state: "two")
+            #expect(try await checkpoints.save(later))
+            let successor = CameraCheckpoint(cameraID: "door", leaseToken: 9, state: "three")
+            #expect(try await checkpoints.save(successor))
+            // The holder frozen past its lease wakes up and writes: refused, nothing changes.
+            #expect(try await checkpoints.save(CameraCheckpoint(cameraID: "door", leaseToken: 7, state: "stale")) == false)
+            #expect(try await checkpoints.checkpoint(cameraID: "door") == successor)
+            #expect(try await checkpoints.checkpoint(cameraID: "hall") == nil)
+        }
+    }
+
     // MARK: Rate limits
 
     @Test(arguments: Backend.available)

@@ -57,8 +57,8 @@ struct CameraTokenTests {
             #expect(try await call(client, .post, "/api/v1/cameras/door/detections", token: secret,
                                    body: Self.frames(at: ControlPlaneFixture.start)).status == .unauthorized)
         }
-        var iterator = doorFrames.makeAsyncIterator()
-        #expect(await iterator.next()?.detections.count == 1, "the one accepted push reached the door's pipeline")
+        var iterator = doorFrames.batches.makeAsyncIterator()
+        #expect(try await iterator.next()?.batch.detections.count == 1, "the one accepted push reached the door's pipeline")
     }
 }
 
@@ -99,8 +99,8 @@ struct SignedPushTests {
             #expect(try await push(at: -2, signature: { _ in "v1=abc" }).status == .badRequest)
             #expect(try await push(at: -1, signature: signed).status == .accepted)
         }
-        var iterator = frames.makeAsyncIterator()
-        #expect(await iterator.next() != nil)
-        #expect(await iterator.next() != nil, "the two signed pushes, and only they, were taken")
+        var iterator = frames.batches.makeAsyncIterator()
+        #expect(try await iterator.next() != nil)
+        #expect(try await iterator.next() != nil, "the two signed pushes, and only they, were taken")
     }
 }

@@ -52,11 +52,11 @@ struct DetectionControllerTests {
             #expect(status == .accepted)
             #expect(body["frames"] as? Int == 2)
         }
-        var iterator = received.makeAsyncIterator()
-        let first = try #require(await iterator.next())
+        var iterator = received.batches.makeAsyncIterator()
+        let first = try #require(try await iterator.next()?.batch)
         #expect(first.detections == [Detection(box: Box(x: 10, y: 20, width: 40, height: 90), confidence: 0.8)])
         #expect(abs(first.time.timeIntervalSince1970 - 1_795_600_800.1) < 1e-3)
-        let second = try #require(await iterator.next())
+        let second = try #require(try await iterator.next()?.batch)
         #expect(second.detections.isEmpty)
     }
 
@@ -107,9 +107,9 @@ struct DetectionControllerTests {
             let (status, _) = try await post(client, #"{"frames":[{"time":"2026-11-25T09:59:33Z","people":[]},{"time":"2026-11-25T10:00:06Z","people":[]}]}"#)
             #expect(status == .accepted)
         }
-        var iterator = received.makeAsyncIterator()
-        #expect(try #require(await iterator.next()).time == ISO8601DateFormatter().date(from: "2026-11-25T09:59:33Z"))
-        #expect(try #require(await iterator.next()).time == ISO8601DateFormatter().date(from: "2026-11-25T10:00:06Z"))
+        var iterator = received.batches.makeAsyncIterator()
+        #expect(try #require(try await iterator.next()?.batch).time == ISO8601DateFormatter().date(from: "2026-11-25T09:59:33Z"))
+        #expect(try #require(try await iterator.next()?.batch).time == ISO8601DateFormatter().date(from: "2026-11-25T10:00:06Z"))
         #expect(registry.emitToString().contains(#"footfall_pushed_frames_refused_total{camera="smart"} 5"#))
     }
 
@@ -126,9 +126,9 @@ struct DetectionControllerTests {
             #expect(Self.field(object) == "frames[0].time")
             #expect(try await post(client, #"{"frames":[{"time":"2026-11-25T10:00:00.500Z","people":[]}]}"#).0 == .unprocessableContent)
             #expect(try await post(client, #"{"frames":[{"time":"2026-11-25T10:00:01.500Z","people":[]}]}"#).0 == .accepted)
-            var iterator = received.makeAsyncIterator()
+            var iterator = received.batches.makeAsyncIterator()
             var times: [Date] = []
-            for _ in 0..<3 { times.append(try #require(await iterator.next()).time) }
+            for _ in 0..<3 { times.append(try #require(try await iterator.next()?.batch).time) }
             #expect(times.map { $0.timeIntervalSince(Self.now) } == [-2, -1, -0.5])
         }
         #expect(registry.emitToString().contains(#"footfall_pushed_frames_refused_total{camera="smart"} 3"#))

@@ -1,0 +1,162 @@
+import CountingCore
+import FootfallTestSupport
+import Foundation
+import Logging
+import Messaging
+import Pipeline
+import Prometheus
+import Storage
+import Synchronization
+import Testing
+
+/// A pushed camera taken over by another run: the new holder starts from the last checkpoint,
+/// counts again what the last holder had not delivered, into the same crossings, and a holder
+/// whose lease is behind stops.
+struct PushedCameraCheckpointTests {
+    /// A durable inbox in this process: batches stay until acknowledged and go again, in order,
+    /// to the next receiver (what the RabbitMQ inbox does across processes).
+    final class DurableInbox: DetectionInbox {
+        private struct State {
+            var batches: [DetectionBatch] = []
+            var acknowledged = 0
+            var receiver: AsyncThrowingStream<PushedBatch, any Error>.Continuation?
+        }
+
+        private let state = Mutex(State())
+
+        var isDurable: Bool { true }
+
+        var acknowledged: Int { state.withLock { $0.acknowledged } }
+
+        private func pushed(_ batch: DetectionBatch, index: Int) -> PushedBatch {
+            PushedBatch(batch: batch) { [weak self] in
+                self?.state.withLock { $0.acknowledged = max($0.acknowledged, index + 1) }
+            }
+        }
+
+        func push(cameraID: String, batches: [DetectionBatch]) {
+            state.withLock { state in
+                for batch in batches {
+                    state.batches.append(batch)
+                    state.receiver?.yield(pushed(batch, index: state.batches.count - 1))
+                }
+            }
+        }
+
+        func receive(cameraID: String) -> DetectionSubscription {
+            let (stream, continuation) = AsyncThrowingStream.makeStream(of: PushedBatch.self)
+            state.withLock { state in
+                for index in state.acknowledged..<state.batches.count {
+                    continuation.yield(pushed(state.batches[index], index: index))
+                }
+                state.receiver = continuation
+            }
+            return DetectionSubscription(batches: stream) { [weak self] in
+                continuation.finish()
+                self?.state.withLock { $0.receiver = nil }
+            }
+        }
+    }
+
+    /// A sink that takes the first `accepting` deliveries and refuses the rest, remembering what it was offered.
+    final class SinkThatGivesUp: CrossingSink {
+        let store: InMemoryStore
+        let accepting: Int
+        private let state = Mutex((deliveries: 0, offered: Set<String>()))
+
+        init(store: InMemoryStore, accepting: Int) {
+            self.store = store
+            self.accepting = accepting
+        }
+
+        var offered: Set<String> { state.withLock { $0.offered } }
+
+        func deliver(_ crossings: [CrossingRecord]) async throws {
+            let accept = state.withLock { state in
+                state.offered.formUnion(crossings.map(\.id))
+                state.deliveries += 1
+                return state.deliveries <= accepting
+            }
+            guard accept else { throw MessagingError.invalidMessage(field: "broker", reason: "unavailable") }
+            try await store.insertCrossings(crossings)
+        }
+    }
+
+    static let geometry = Geometry(lines: [CountingLine(name: "door", a: Point(x: 100, y: 0), b: Point(x: 100, y: 300))])
+
+    /// Three people, one after another, walking left to right across the line at 5 frames/s.
+    static func batches(from start: Date) -> [DetectionBatch] {
+        (0..<90).map { frame in
+            let person = frame / 25
+            let step = frame - person * 25
+            let detections = person < 3 && step < 22
+                ? [Detection(box: Box(x: 10 + Double(step) * 8, y: 90 + Double(person) * 60, width: 30, height: 60), confidence: 0.9)]
+                : []
+            return DetectionBatch(time: start.addingTimeInterval(0.2 * Double(frame)), detections: detections)
+        }
+    }
+
+    static func pipeline(store: InMemoryStore, sink: any CrossingSink, inbox: any DetectionInbox,
+                         checkpoints: any CameraCheckpoints) -> CameraPipeline {
+        CameraPipeline(
+            camera: Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: geometry),
+            configuration: CameraPipelineConfiguration(), store: store, sink: sink, inbox: inbox, checkpoints: checkpoints,
+            bus: InProcessEventBus(), live: InMemoryLiveState(),
+            metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
+            logger: Logger(label: "test"))
+    }
+
+    static func lease(_ token: Int64) -> CameraLease {
+        CameraLease(cameraID: "smart", owner: "worker-\(token)", token: token)
+    }
+
+    @Test func theNextHolderCountsFromTheCheckpointWhatTheLastCouldNotDeliverIntoTheSameCrossings() async throws {
+        let store = InMemoryStore()
+        let start = Date()
+        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
+        let inbox = DurableInbox()
+        let checkpoints = InMemoryCameraCheckpoints()
+        inbox.push(cameraID: "smart", batches: Self.batches(from: start))
+
+        // The first holder delivers its first crossing, then its deliveries fail until it stops.
+        let failing = SinkThatGivesUp(store: store, accepting: 1)
+        let first = Self.pipeline(store: store, sink: failing, inbox: inbox, checkpoints: checkpoints)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await first.run(lease: Self.lease(1)) }
+            try await eventually("the first holder to count all three") { failing.offered.count == 3 }
+            group.cancelAll()
+        }
+        let delivered = try await store.crossings(cameraID: "smart", from: start, to: start.addingTimeInterval(60))
+        #expect(delivered.count == 1)
+        #expect(inbox.acknowledged > 0 && inbox.acknowledged < 90)
+        #expect(try #require(checkpoints.checkpoint(cameraID: "smart")).leaseToken == 1)
+
+        // The next holder takes over from the checkpoint and counts the rest again.
+        let second = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await second.run(lease: Self.lease(2)) }
+            try await eventually("every batch acknowledged") { inbox.acknowledged == 90 }
+            group.cancelAll()
+        }
+        let stored = try await store.crossings(cameraID: "smart", from: start, to: start.addingTimeInterval(60))
+        #expect(stored.map(\.direction) == [.out, .out, .out])
+        // The ids the first holder gave them: the same crossings, not new ones.
+        #expect(Set(stored.map(\.id)) == failing.offered)
+        #expect(try #require(checkpoints.checkpoint(cameraID: "smart")).leaseToken == 2)
+    }
+
+    @Test func aHolderWhoseCheckpointIsRefusedStops() async throws {
+        let store = InMemoryStore()
+        let start = Date()
+        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
+        let inbox = DurableInbox()
+        let checkpoints = InMemoryCameraCheckpoints()
+        // A newer holder has written a checkpoint (this one was frozen past its lease).
+        #expect(checkpoints.save(CameraCheckpoint(cameraID: "smart", leaseToken: 5, state: "{}")))
+        inbox.push(cameraID: "smart", batches: Self.batches(from: start))
+        let stale = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
+        await #expect(throws: PipelineError.self) { try await stale.run(lease: Self.lease(3)) }
+        #expect(inbox.acknowledged == 0)
+        #expect(checkpoints.checkpoint(cameraID: "smart")?.leaseToken == 5)
+    }
+}
