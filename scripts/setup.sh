@@ -25,6 +25,8 @@ if [ "$for_tests" = 1 ]; then
              gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
   # promtool (in Debian's prometheus package) checks the alert rules in deploy/.
   packages+=(prometheus)
+  # The failover drill (scripts/drill.sh) puts two API processes behind nginx.
+  packages+=(nginx)
   # The dashboard's tests: Chromium and its driver for the browser tests, Node for the unit tests.
   packages+=(chromium chromium-driver)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -219,7 +219,15 @@ public struct CameraPipeline: Service {
         }
         let batches = subscription.batches
         let checkpoints = inbox.isDurable ? self.checkpoints : nil
-        if let checkpoints { await resume(from: checkpoints, run: &run, analyzer: &analyzer) }
+        if let checkpoints {
+            do {
+                try await resume(from: checkpoints, run: &run, analyzer: &analyzer)
+            } catch {
+                await fail(with: error, run: &run)
+                await subscription.close()
+                throw error
+            }
+        }
         var checkpointer = Checkpointer(checkpoints: checkpoints, checkpointedAt: run.lastAnalysed)
         // Batches and a once-a-second tick share one stream, so a camera that stops pushing is
         // noticed as stalled while the loop waits.
@@ -330,16 +338,27 @@ public struct CameraPipeline: Service {
         checkpointer.checkpointedAt = run.lastAnalysed
     }
 
-    /// Takes up the camera's checkpoint, unless there is none, it does not decode, or it was
-    /// counted with other settings: then counting starts afresh.
-    private func resume(from checkpoints: any CameraCheckpoints, run: inout CameraRun, analyzer: inout FrameAnalyzer) async {
+    /// Claims the camera's checkpoints for this run's lease, so that an older holder can no
+    /// longer write one, and takes up the latest, unless there is none, it does not decode, or
+    /// it was counted with other settings: then counting starts afresh. Throws `leaseLost` when
+    /// a newer lease has claimed the camera, and the store's error when the claim cannot be made
+    /// (the run is started again later).
+    private func resume(from checkpoints: any CameraCheckpoints, run: inout CameraRun, analyzer: inout FrameAnalyzer) async throws {
         let kept: CameraCheckpoint?
         do {
-            kept = try await checkpoints.checkpoint(cameraID: camera.id)
+            switch try await checkpoints.claim(cameraID: camera.id, leaseToken: run.leaseToken ?? 0) {
+            case .granted(let checkpoint):
+                kept = checkpoint
+            case .refused:
+                logger.error("camera.checkpoint_claim_refused", metadata: ["lease.token": "\(run.leaseToken ?? 0)"])
+                throw PipelineError.leaseLost(cameraID: camera.id)
+            }
+        } catch let error as PipelineError {
+            throw error
         } catch {
             metrics.checkpointErrors(camera: camera.id).increment()
             logger.warning("camera.checkpoint_unavailable", metadata: ["error": "\(error)"])
-            return
+            throw error
         }
         guard let kept else { return }
         guard let checkpoint = PushedCameraCheckpoint.decoded(kept),

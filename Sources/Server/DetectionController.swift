@@ -94,7 +94,9 @@ struct DetectionController {
             if case MessagingError.noReceiver = error {
                 throw APIError(.conflict, field: "id", message: "camera \"\(id)\" is not counting pushed detections now")
             }
-            throw error
+            // The broker cannot take them now (restarting, say): the camera sends them again.
+            context.logger.warning("detections.queue_failed", metadata: ["camera.id": "\(id)", "error": "\(error)"])
+            throw APIError(.serviceUnavailable, message: "the detections could not be queued now; send them again")
         }
         return try JSONResponse.make(Accepted(frames: batches.count), status: .accepted)
     }

@@ -10,6 +10,6 @@ struct Footfall: AsyncParsableCommand {
             each counting line in which direction and how many are inside each zone, stores the \
             results and serves them over a REST + WebSocket API and a web dashboard.
             """,
-        subcommands: [Serve.self, Worker.self, Count.self, Eval.self, Bench.self, Migrate.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self, WALCommand.self, ArchiveCommand.self, Models.self, DeadLettersCommand.self,
+        subcommands: [Serve.self, Worker.self, Count.self, Eval.self, Bench.self, Drill.self, Migrate.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self, WALCommand.self, ArchiveCommand.self, Models.self, DeadLettersCommand.self,
                       ConfigCommand.self, UserCommand.self, CameraCommand.self, GeometryCommand.self])
 }

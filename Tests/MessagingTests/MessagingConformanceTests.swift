@@ -146,6 +146,24 @@ struct MessagingConformanceTests {
         }
     }
 
+    @Test(arguments: Backend.available)
+    func aClaimHandsOverTheLatestCheckpointAndShutsOlderHoldersOut(backend: Backend) async throws {
+        try await backend.withCheckpoints { (checkpoints: any CameraCheckpoints) async throws in
+            #expect(try await checkpoints.claim(cameraID: "door", leaseToken: 3) == .granted(nil))
+            let written = CameraCheckpoint(cameraID: "door", leaseToken: 3, state: "counted up to 10")
+            #expect(try await checkpoints.save(written))
+            // The next holder claims the camera and gets what the last one wrote, in one step.
+            #expect(try await checkpoints.claim(cameraID: "door", leaseToken: 4) == .granted(written))
+            // The last holder, frozen past its lease, wakes up: it can neither write nor claim.
+            #expect(try await checkpoints.save(CameraCheckpoint(cameraID: "door", leaseToken: 3, state: "counted up to 12")) == false)
+            #expect(try await checkpoints.claim(cameraID: "door", leaseToken: 3) == .refused)
+            #expect(try await checkpoints.checkpoint(cameraID: "door") == written)
+            let next = CameraCheckpoint(cameraID: "door", leaseToken: 4, state: "counted up to 11")
+            #expect(try await checkpoints.save(next))
+            #expect(try await checkpoints.claim(cameraID: "door", leaseToken: 4) == .granted(next))
+        }
+    }
+
     // MARK: Rate limits
 
     @Test(arguments: Backend.available)

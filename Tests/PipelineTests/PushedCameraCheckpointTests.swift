@@ -151,12 +151,32 @@ struct PushedCameraCheckpointTests {
         try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
         let inbox = DurableInbox()
         let checkpoints = InMemoryCameraCheckpoints()
-        // A newer holder has written a checkpoint (this one was frozen past its lease).
-        #expect(checkpoints.save(CameraCheckpoint(cameraID: "smart", leaseToken: 5, state: "{}")))
+        // A newer holder has claimed the camera (this one was frozen past its lease).
+        #expect(checkpoints.claim(cameraID: "smart", leaseToken: 5) == .granted(nil))
         inbox.push(cameraID: "smart", batches: Self.batches(from: start))
         let stale = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
         await #expect(throws: PipelineError.self) { try await stale.run(lease: Self.lease(3)) }
         #expect(inbox.acknowledged == 0)
-        #expect(checkpoints.checkpoint(cameraID: "smart")?.leaseToken == 5)
+        #expect(checkpoints.checkpoint(cameraID: "smart") == nil)
+    }
+
+    @Test func aHolderWhoseCheckpointIsRefusedMidRunStopsWithoutAcknowledging() async throws {
+        let store = InMemoryStore()
+        let start = Date()
+        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
+        let inbox = DurableInbox()
+        let checkpoints = InMemoryCameraCheckpoints()
+        let pipeline = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
+        inbox.push(cameraID: "smart", batches: Array(Self.batches(from: start).prefix(10)))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run(lease: Self.lease(3)) }
+            try await eventually("the first ten counted") { inbox.acknowledged == 10 }
+            // Another worker takes the camera while this one still runs (frozen, say, and woken).
+            #expect(checkpoints.claim(cameraID: "smart", leaseToken: 4) != .refused)
+            inbox.push(cameraID: "smart", batches: Array(Self.batches(from: start).dropFirst(10)))
+            await #expect(throws: PipelineError.self) { try await group.next() }
+        }
+        #expect(inbox.acknowledged == 10)
+        #expect(checkpoints.checkpoint(cameraID: "smart")?.leaseToken == 3)
     }
 }

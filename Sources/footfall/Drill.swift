@@ -1,0 +1,228 @@
+import ArgumentParser
+import AsyncHTTPClient
+import CountingCore
+import Evaluation
+import FootfallApp
+import Foundation
+import NIOCore
+import Storage
+
+struct Drill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drill",
+        abstract: "Push synthetic people to many cameras through the API, then compare the stored crossings with the truth.",
+        discussion: """
+            The failover drill's cameras: `scripts/drill.sh` starts the servers, the API processes and \
+            the workers, runs this, and kills, restarts and freezes them meanwhile. This adds cameras \
+            drill-000, drill-001, … (an external source and one line) to the store, signs in as \
+            --username with the password in FOOTFALL_DRILL_PASSWORD, pushes each camera's scene at \
+            --fps frames/s for --seconds, waits for the crossings to be stored, and prints
+              drill: expected=N stored=N lost=N doubled=N failover_p99_s=X api_p99_ms=Y
+            It exits non-zero when a crossing is lost or doubled, or a frame could not be pushed.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "The API's address (the load balancer in front of the API processes).")
+    var api = "http://127.0.0.1:8080"
+
+    @Option(help: "Cameras to simulate.")
+    var cameras = 300
+
+    @Option(help: "Frames per second each camera pushes.")
+    var fps = 5.0
+
+    @Option(help: "Seconds of video each camera pushes.")
+    var seconds = 300.0
+
+    @Option(help: "Seconds to wait after the last push for every crossing to be stored.")
+    var settle = 180.0
+
+    @Option(help: "The user to push as (an operator or administrator).")
+    var username = "admin"
+
+    func validate() throws {
+        guard cameras > 0, cameras <= 10_000 else { throw ValidationError("--cameras: give 1 to 10000") }
+        guard fps > 0, fps <= 30 else { throw ValidationError("--fps: give more than 0 and at most 30") }
+        guard seconds >= 10 else { throw ValidationError("--seconds: give at least 10") }
+        guard settle >= 0 else { throw ValidationError("--settle: give 0 or more") }
+    }
+
+    func run() async throws {
+        guard let password = ProcessInfo.processInfo.environment["FOOTFALL_DRILL_PASSWORD"], !password.isEmpty else {
+            throw ValidationError("set FOOTFALL_DRILL_PASSWORD to the password of --username")
+        }
+        let configuration = try common.load()
+        let ids = (0..<cameras).map { String(format: "drill-%03d", $0) }
+        let scenes = ids.indices.map { DrillScene(seed: UInt64($0 + 1), duration: seconds) }
+        let api = self.api.hasSuffix("/") ? String(self.api.dropLast()) : self.api
+        let summary = try await FootfallApp.withStore(configuration: configuration, logger: CommonOptions.logger(configuration)) {
+            [self] store in
+            for id in ids {
+                try await store.saveCamera(Camera(id: id, name: "Drill \(id.suffix(3))", source: "external",
+                                                  geometry: Geometry(lines: [DrillScene.line])))
+            }
+            var pool = HTTPClient.Configuration()
+            pool.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pool)
+            do {
+                let summary = try await exercise(store: store, client: client, api: api, password: password, ids: ids, scenes: scenes)
+                try await client.shutdown()
+                return summary
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+        }
+        print(summary.lines.joined(separator: "\n"))
+        if !summary.passed { throw ExitCode(1) }
+    }
+
+    struct Summary: Sendable {
+        var lines: [String]
+        var passed: Bool
+    }
+
+    private func exercise(store: any FootfallStore, client: HTTPClient, api: String, password: String, ids: [String],
+                          scenes: [DrillScene]) async throws -> Summary {
+        let token = try await signIn(client: client, api: api, password: password)
+        let clock = ContinuousClock()
+        // Scene time 0 is the next whole second but two: every frame time is a whole millisecond.
+        let wall = Date()
+        let lead = 3 - wall.timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
+        let origin = wall.addingTimeInterval(lead)
+        let originInstant = clock.now.advanced(by: .seconds(lead))
+        let figures = DrillFigures()
+        let pushingEnds = originInstant.advanced(by: .seconds(seconds + 2))
+        let giveUpAt = pushingEnds.advanced(by: .seconds(settle))
+        let unsent = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, id) in ids.enumerated() {
+                let camera = DrillCamera(id: id, scene: scenes[index], framesPerSecond: fps, duration: seconds, origin: origin,
+                                         originInstant: originInstant, phase: Double(index) / Double(ids.count))
+                group.addTask { await camera.run(client: client, api: api, token: token, figures: figures, giveUpAt: giveUpAt) }
+            }
+            group.addTask {
+                try await watchLive(client: client, api: api, token: token, figures: figures, cameras: Set(ids), origin: origin,
+                                    from: originInstant.advanced(by: .seconds(5)), until: pushingEnds)
+                return 0
+            }
+            return try await group.reduce(0, +)
+        }
+        let stored = try await waitForCrossings(store: store, ids: ids, scenes: scenes, origin: origin)
+        return summarise(ids: ids, scenes: scenes, stored: stored, figures: figures, unsent: unsent)
+    }
+
+    private func signIn(client: HTTPClient, api: String, password: String) async throws -> String {
+        var request = HTTPClientRequest(url: "\(api)/api/v1/sessions")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let data = Data(buffer: try await response.body.collect(upTo: 1 << 16))
+        guard response.status.code == 201,
+              let token = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String else {
+            throw ValidationError("signing in as \(username) at \(api) failed: \(response.status.code) \(String(decoding: data, as: UTF8.self))")
+        }
+        return token
+    }
+
+    /// Reads the live state once a second: how long each API read takes, and how far each
+    /// camera's live state lags behind the wall clock (the gap an operator sees during a failover).
+    private func watchLive(client: HTTPClient, api: String, token: String, figures: DrillFigures, cameras: Set<String>,
+                           origin: Date, from: ContinuousClock.Instant, until: ContinuousClock.Instant) async throws {
+        let clock = ContinuousClock()
+        try await clock.sleep(until: from)
+        var next = from
+        while next < until {
+            var request = HTTPClientRequest(url: "\(api)/api/v1/live")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let started = clock.now
+            do {
+                let response = try await client.execute(request, timeout: .seconds(15))
+                let data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
+                let elapsed = started.duration(to: clock.now)
+                figures.readLive(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                let now = Date()
+                let list = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []
+                for camera in list {
+                    guard let id = camera["id"] as? String, cameras.contains(id),
+                          let text = camera["updated"] as? String, let updated = try? Date(text, strategy: .iso8601) else { continue }
+                    figures.lag(camera: id, seconds: now.timeIntervalSince(updated), at: now.timeIntervalSince(origin))
+                }
+            } catch {
+                figures.readLive(seconds: 15)
+            }
+            next = next.advanced(by: .seconds(1))
+            try await clock.sleep(until: next)
+        }
+    }
+
+    /// Each camera's stored crossings once they stop changing: all as expected, or no change
+    /// for 30 s, or `settle` seconds after the last push.
+    private func waitForCrossings(store: any FootfallStore, ids: [String], scenes: [DrillScene],
+                                  origin: Date) async throws -> [CrossingTotals] {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(settle))
+        let expected = scenes.map { CrossingTotals(countIn: $0.crossingsIn, countOut: $0.crossingsOut) }
+        var last: [CrossingTotals] = []
+        var unchangedSince = clock.now
+        while true {
+            var totals: [CrossingTotals] = []
+            for id in ids {
+                let byLine = try await store.crossingTotals(cameraID: id, from: origin.addingTimeInterval(-60),
+                                                            to: origin.addingTimeInterval(seconds + 60))
+                totals.append(byLine[DrillScene.line.name] ?? CrossingTotals())
+            }
+            if totals != last {
+                last = totals
+                unchangedSince = clock.now
+            }
+            if totals == expected || clock.now >= deadline || unchangedSince.duration(to: clock.now) > .seconds(30) {
+                return totals
+            }
+            try await clock.sleep(for: .seconds(2))
+        }
+    }
+
+    private func summarise(ids: [String], scenes: [DrillScene], stored: [CrossingTotals], figures: DrillFigures,
+                           unsent: Int) -> Summary {
+        var expected = 0, total = 0, lost = 0, doubled = 0
+        var wrongCameras: [String] = []
+        for (index, scene) in scenes.enumerated() {
+            let truth = [scene.crossingsIn, scene.crossingsOut]
+            let found = [stored[index].countIn, stored[index].countOut]
+            expected += truth.reduce(0, +)
+            total += found.reduce(0, +)
+            for (want, got) in zip(truth, found) {
+                lost += max(0, want - got)
+                doubled += max(0, got - want)
+            }
+            if truth != found { wrongCameras.append("\(ids[index]) in \(found[0])/\(truth[0]) out \(found[1])/\(truth[1])") }
+        }
+        let lags = figures.worstLags(cameras: ids, whole: seconds)
+        let pushes = figures.pushLatencies
+        let reads = figures.liveLatencies
+        let all = pushes + reads
+        func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
+        func s(_ seconds: Double) -> String { String(format: "%.1f", seconds) }
+        var lines = [
+            "drill: cameras=\(ids.count) fps=\(fps) seconds=\(Int(seconds)) frames_accepted=\(figures.framesAccepted) "
+                + "frames_taken_before=\(figures.framesTakenBefore) frames_refused=\(figures.framesRefused) "
+                + "frames_unsent=\(unsent) pushes_tried_again=\(figures.failedPushes)",
+            "drill: camera lag behind the wall clock, worst per camera: p50=\(s(DrillFigures.quantile(lags, 0.5)))s "
+                + "p99=\(s(DrillFigures.quantile(lags, 0.99)))s max=\(s(lags.max() ?? 0))s",
+            "drill: api pushes p50=\(ms(DrillFigures.quantile(pushes, 0.5)))ms p99=\(ms(DrillFigures.quantile(pushes, 0.99)))ms "
+                + "max=\(ms(pushes.max() ?? 0))ms (\(pushes.count)); live reads p50=\(ms(DrillFigures.quantile(reads, 0.5)))ms "
+                + "p99=\(ms(DrillFigures.quantile(reads, 0.99)))ms max=\(ms(reads.max() ?? 0))ms (\(reads.count))",
+        ]
+        lines += figures.timeline
+        for (reason, count) in figures.refusals.sorted(by: { $0.key < $1.key }) {
+            lines.append("drill: refused \(count)×: \(reason)")
+        }
+        for camera in wrongCameras.prefix(20) { lines.append("drill: camera \(camera)") }
+        lines.append("drill: expected=\(expected) stored=\(total) lost=\(lost) doubled=\(doubled) "
+                     + "failover_p99_s=\(s(DrillFigures.quantile(lags, 0.99))) api_p99_ms=\(ms(DrillFigures.quantile(all, 0.99)))")
+        return Summary(lines: lines, passed: lost == 0 && doubled == 0 && unsent == 0 && figures.framesRefused == 0)
+    }
+}

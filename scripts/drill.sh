@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# The failover drill (docs/capacity.md). Starts PostgreSQL, Redis and RabbitMQ on loopback, two
+# API processes behind nginx and N workers; `footfall drill` pushes synthetic people for many
+# smart cameras through nginx and compares the stored crossings with the truth, while this
+# script kills a worker with SIGKILL every K seconds (and starts it again), restarts RabbitMQ
+# once and Redis once, and freezes a worker with SIGSTOP past its lease and lets it wake.
+# It ends with the drill's line
+#   drill: expected=N stored=N lost=N doubled=N failover_p99_s=X api_p99_ms=Y
+# and exits non-zero when a crossing was lost or doubled.
+#   scripts/drill.sh [--short] [FOOTFALL_BINARY]
+# --short is the CI form: 40 cameras, 3 workers, 100 s, 2 kills, one restart of each broker and
+# one frozen worker. The full form: 300 cameras, 6 workers, 330 s, a kill every 30 s.
+# FOOTFALL_DRILL_CAMERAS, _WORKERS and _SECONDS change the size; FOOTFALL_DRILL_KEEP keeps the logs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+short=0
+if [ "${1:-}" = "--short" ]; then short=1; shift; fi
+footfall="${1:-$(swift build -c release --show-bin-path)/footfall}"
+if [ "$short" = 1 ]; then
+  cameras=40 workers=3 seconds=100
+  kills=(45 80) freeze_at=10 rabbit_at=32 redis_at=60
+else
+  cameras=300 workers=6 seconds=330
+  kills=(30 60 90 120 150 180 210 240 270 300) freeze_at=70 rabbit_at=45 redis_at=135
+fi
+cameras="${FOOTFALL_DRILL_CAMERAS:-$cameras}"
+workers="${FOOTFALL_DRILL_WORKERS:-$workers}"
+seconds="${FOOTFALL_DRILL_SECONDS:-$seconds}"
+lease_s=10
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+work="$(mktemp -d /tmp/footfall-failover.XXXXXX)"
+chmod 755 "$work"
+pg_port="$(free_port)" redis_port="$(free_port)" rabbit_port="$(free_port)"
+api_ports=("$(free_port)" "$(free_port)") lb_port="$(free_port)"
+declare -A worker_pid=()
+api_pids=() nginx_pid="" drill_pid=""
+worker_cpu_ticks=0
+
+# CPU time (clock ticks) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+cleanup() {
+  local status=$?
+  [ -n "$drill_pid" ] && kill "$drill_pid" 2>/dev/null || true
+  for pid in "${worker_pid[@]}" "${api_pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [ "$status" -ne 0 ]; then
+    for log in "$work"/*.log; do echo "== $log" >&2; tail -n 15 "$log" >&2; done
+  fi
+  bash scripts/rabbitmq.sh stop "$work/rabbitmq" "$rabbit_port" >/dev/null 2>&1 || true
+  bash scripts/redis.sh stop "$work/redis" "$redis_port" >/dev/null 2>&1 || true
+  bash scripts/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
+  [ -n "${FOOTFALL_DRILL_KEEP:-}" ] && echo "drill: kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Loopback only: no TLS needed between the drill's processes.
+database_url="$(bash scripts/postgres.sh start "$work/postgres" "$pg_port")?sslmode=disable"
+redis_url="$(bash scripts/redis.sh start "$work/redis" "$redis_port")"
+amqp_url="$(bash scripts/rabbitmq.sh start "$work/rabbitmq" "$rabbit_port")"
+export FOOTFALL_DATABASE_URL="$database_url" FOOTFALL_REDIS_URL="$redis_url" FOOTFALL_AMQP_URL="$amqp_url"
+FOOTFALL_SECRET_KEY="$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
+FOOTFALL_DRILL_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
+export FOOTFALL_SECRET_KEY FOOTFALL_DRILL_PASSWORD FOOTFALL_LOG_LEVEL=warning
+# Frames a camera could not hand over while a broker restarted are sent again later.
+export FOOTFALL_PUSH_MAX_AGE=900
+
+"$footfall" migrate --data-dir "$work/admin" >"$work/migrate.log" 2>&1
+printf '%s\n' "$FOOTFALL_DRILL_PASSWORD" | "$footfall" user add admin --admin --password-stdin --data-dir "$work/admin" >"$work/user.log" 2>&1
+
+for i in 0 1; do
+  "$footfall" serve --no-cameras --port "${api_ports[$i]}" --data-dir "$work/api$i" >"$work/api$i.log" 2>&1 &
+  api_pids+=("$!")
+done
+cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-body;
+  proxy_temp_path $work/nginx-proxy;
+  fastcgi_temp_path $work/nginx-fastcgi;
+  uwsgi_temp_path $work/nginx-uwsgi;
+  scgi_temp_path $work/nginx-scgi;
+  upstream footfall {
+    server 127.0.0.1:${api_ports[0]} max_fails=0;
+    server 127.0.0.1:${api_ports[1]} max_fails=0;
+    keepalive 128;
+  }
+  server {
+    listen 127.0.0.1:$lb_port;
+    client_max_body_size 8m;
+    location / {
+      proxy_pass http://footfall;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+    }
+  }
+}
+EOF
+nginx -c "$work/nginx.conf" -p "$work" >"$work/nginx.log" 2>&1 &
+nginx_pid=$!
+
+start_worker() {
+  "$footfall" worker --worker-name "w$1" --data-dir "$work/w$1" >>"$work/w$1.log" 2>&1 &
+  worker_pid[$1]=$!
+}
+for i in $(seq 1 "$workers"); do start_worker "$i"; done
+
+for _ in $(seq 1 300); do
+  if curl -fs "http://127.0.0.1:$lb_port/readyz" >/dev/null 2>&1 \
+    && curl -fs "http://127.0.0.1:${api_ports[0]}/readyz" >/dev/null 2>&1 \
+    && curl -fs "http://127.0.0.1:${api_ports[1]}/readyz" >/dev/null 2>&1; then break; fi
+  sleep 0.2
+done
+
+"$footfall" drill --api "http://127.0.0.1:$lb_port" --cameras "$cameras" --seconds "$seconds" --data-dir "$work/admin" \
+  >"$work/drill.out" 2>"$work/drill.log" &
+drill_pid=$!
+started=$(date +%s)
+at() { # waits until `$1` seconds after the drill started; false if the drill has ended
+  while [ $(( $(date +%s) - started )) -lt "$1" ]; do
+    kill -0 "$drill_pid" 2>/dev/null || return 1
+    sleep 0.5
+  done
+}
+random_worker() { # a running worker other than $1
+  local candidates=()
+  for i in "${!worker_pid[@]}"; do [ "$i" != "${1:-}" ] && candidates+=("$i"); done
+  echo "${candidates[$((RANDOM % ${#candidates[@]}))]}"
+}
+events=()
+for t in "${kills[@]}"; do events+=("$t kill"); done
+events+=("$freeze_at freeze" "$rabbit_at rabbitmq" "$redis_at redis")
+frozen=""
+# The schedule is read from descriptor 3, so the commands below cannot swallow it.
+while read -r t what <&3; do
+  at "$t" || break
+  case "$what" in
+    kill)
+      victim="$(random_worker "$frozen")"
+      worker_cpu_ticks=$((worker_cpu_ticks + $(cpu_ticks "${worker_pid[$victim]}")))
+      kill -KILL "${worker_pid[$victim]}"
+      wait "${worker_pid[$victim]}" 2>/dev/null || true
+      echo "drill: t=${t}s killed worker w$victim" >&2
+      sleep 5
+      start_worker "$victim"
+      ;;
+    freeze)
+      frozen="$(random_worker)"
+      kill -STOP "${worker_pid[$frozen]}"
+      echo "drill: t=${t}s froze worker w$frozen for $((lease_s + 5)) s" >&2
+      sleep $((lease_s + 5))
+      kill -CONT "${worker_pid[$frozen]}"
+      frozen=""
+      ;;
+    rabbitmq)
+      echo "drill: t=${t}s restarting RabbitMQ" >&2
+      bash scripts/rabbitmq.sh restart "$work/rabbitmq" "$rabbit_port" >/dev/null
+      ;;
+    redis)
+      echo "drill: t=${t}s restarting Redis (empty)" >&2
+      bash scripts/redis.sh stop "$work/redis" "$redis_port" >/dev/null
+      bash scripts/redis.sh start "$work/redis" "$redis_port" >/dev/null
+      ;;
+  esac
+done 3< <(printf '%s\n' "${events[@]}" | sort -n)
+
+status=0
+wait "$drill_pid" || status=$?
+drill_pid=""
+for pid in "${worker_pid[@]}"; do worker_cpu_ticks=$((worker_cpu_ticks + $(cpu_ticks "$pid"))); done
+cat "$work/drill.out"
+ticks_per_second="$(getconf CLK_TCK)"
+python3 - "$worker_cpu_ticks" "$ticks_per_second" "$cameras" "$seconds" <<'EOF'
+import sys
+ticks, per_second, cameras, seconds = (float(v) for v in sys.argv[1:])
+cpu = ticks / per_second
+print(f"drill: worker_cpu_s={cpu:.1f} camera_seconds={cameras * seconds:.0f} "
+      f"cameras_per_worker_core={cameras * seconds / cpu if cpu else 0:.1f} (5 frames/s, tracking, counting, delivery, checkpoints)")
+EOF
+exit "$status"
