@@ -11,6 +11,9 @@
 # --short is the CI form: 40 cameras, 3 workers, 100 s, 2 kills, one restart of each broker and
 # one frozen worker. The full form: 300 cameras, 6 workers, 330 s, a kill every 30 s.
 # FOOTFALL_DRILL_CAMERAS, _WORKERS and _SECONDS change the size; FOOTFALL_DRILL_KEEP keeps the logs.
+# Redis restarts empty in the short form (nothing kept: every lease and checkpoint forgotten) and
+# with its data in the full form (append-only file, as docs/operations.md advises);
+# FOOTFALL_DRILL_REDIS=empty or kept chooses. Settings such as FOOTFALL_LEASE_SECONDS pass through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 short=0
@@ -18,15 +21,16 @@ if [ "${1:-}" = "--short" ]; then short=1; shift; fi
 footfall="${1:-$(swift build -c release --show-bin-path)/footfall}"
 if [ "$short" = 1 ]; then
   cameras=40 workers=3 seconds=100
-  kills=(45 80) freeze_at=10 rabbit_at=32 redis_at=60
+  kills=(45 80) freeze_at=10 rabbit_at=32 redis_at=60 redis_mode=empty
 else
   cameras=300 workers=6 seconds=330
-  kills=(30 60 90 120 150 180 210 240 270 300) freeze_at=70 rabbit_at=45 redis_at=135
+  kills=(30 60 90 120 150 180 210 240 270 300) freeze_at=70 rabbit_at=45 redis_at=135 redis_mode=kept
 fi
+redis_mode="${FOOTFALL_DRILL_REDIS:-$redis_mode}"
 cameras="${FOOTFALL_DRILL_CAMERAS:-$cameras}"
 workers="${FOOTFALL_DRILL_WORKERS:-$workers}"
 seconds="${FOOTFALL_DRILL_SECONDS:-$seconds}"
-lease_s=10
+lease_s="${FOOTFALL_LEASE_SECONDS:-10}"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 work="$(mktemp -d /tmp/footfall-failover.XXXXXX)"
@@ -50,15 +54,36 @@ cleanup() {
     for log in "$work"/*.log; do echo "== $log" >&2; tail -n 15 "$log" >&2; done
   fi
   bash scripts/rabbitmq.sh stop "$work/rabbitmq" "$rabbit_port" >/dev/null 2>&1 || true
-  bash scripts/redis.sh stop "$work/redis" "$redis_port" >/dev/null 2>&1 || true
+  redis_stop >/dev/null 2>&1 || true
   bash scripts/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
   [ -n "${FOOTFALL_DRILL_KEEP:-}" ] && echo "drill: kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
+# Redis with its data kept in an append-only file across restarts, or throw-away.
+redis_start() {
+  if [ "$redis_mode" = kept ]; then
+    mkdir -p "$work/redis"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly yes --appendfsync everysec \
+      --dir "$work/redis" --logfile "$work/redis.log" --pidfile "$work/redis/redis.pid" >/dev/null
+    for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+    echo "redis://127.0.0.1:$redis_port/0"
+  else
+    bash scripts/redis.sh start "$work/redis" "$redis_port"
+  fi
+}
+redis_stop() {
+  if [ "$redis_mode" = kept ]; then
+    redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || true
+    for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 || break; sleep 0.1; done
+  else
+    bash scripts/redis.sh stop "$work/redis" "$redis_port"
+  fi
+}
+
 # Loopback only: no TLS needed between the drill's processes.
 database_url="$(bash scripts/postgres.sh start "$work/postgres" "$pg_port")?sslmode=disable"
-redis_url="$(bash scripts/redis.sh start "$work/redis" "$redis_port")"
+redis_url="$(redis_start)"
 amqp_url="$(bash scripts/rabbitmq.sh start "$work/rabbitmq" "$rabbit_port")"
 export FOOTFALL_DATABASE_URL="$database_url" FOOTFALL_REDIS_URL="$redis_url" FOOTFALL_AMQP_URL="$amqp_url"
 FOOTFALL_SECRET_KEY="$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
@@ -165,9 +190,9 @@ while read -r t what <&3; do
       bash scripts/rabbitmq.sh restart "$work/rabbitmq" "$rabbit_port" >/dev/null
       ;;
     redis)
-      echo "drill: t=${t}s restarting Redis (empty)" >&2
-      bash scripts/redis.sh stop "$work/redis" "$redis_port" >/dev/null
-      bash scripts/redis.sh start "$work/redis" "$redis_port" >/dev/null
+      echo "drill: t=${t}s restarting Redis ($redis_mode)" >&2
+      redis_stop >/dev/null
+      redis_start >/dev/null
       ;;
   esac
 done 3< <(printf '%s\n' "${events[@]}" | sort -n)

@@ -56,7 +56,10 @@ extension FootfallApp {
             setup.bus = bus
             setup.rateLimiter = RedisRateLimiter(client: client)
             setup.sessions = RedisSessionCache(client: client, logger: logger)
-            setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client), owner: configuration.workerName)
+            // After an emptied Redis, no lease is granted for a whole lease: by then every old holder has stopped.
+            let lease = Duration.milliseconds(Int64(configuration.leaseSeconds * 1000))
+            setup.leasing = CameraSupervisor.Leasing(leases: RedisCameraLeases(client: client, gracePeriod: lease),
+                                                     owner: configuration.workerName, duration: lease)
             setup.workers = RedisWorkerRegistry(client: client)
             setup.checkpoints = RedisCameraCheckpoints(client: client)
             setup.services += [client, subscriber, bus]

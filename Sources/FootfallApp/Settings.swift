@@ -44,6 +44,9 @@ public enum Settings {
     public static let workerCapacity = Setting(
         key: "worker-capacity", commandLine: "--worker-capacity", defaultText: "200 × cores",
         help: "analysed frames per second this process can carry; workers share the cameras in proportion to it")
+    public static let leaseSeconds = Setting(
+        key: "lease-seconds", defaultText: "10",
+        help: "how long a worker's hold on a camera lasts unless renewed (renewed every third); a dead worker's cameras move within about this")
     public static let workerHTTPPort = Setting(
         key: "worker-http-port", defaultText: "0 (none)",
         help: "`footfall worker`: port on `host` for /healthz, /readyz and /metrics, without authentication")
@@ -148,7 +151,7 @@ public enum Settings {
     /// Every setting, in the order the README lists them.
     public static let all: [Setting] = [
         dataDirectory, host, port, demo, demoVideo, databaseURL, databaseReadURL, secretKey, previousSecretKeys, migrateOnStart,
-        redisURL, amqpURL, requestsPerMinute, cameras, workerName, workerCapacity, workerHTTPPort, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, requirePushSignature, maxConnections,
+        redisURL, amqpURL, requestsPerMinute, cameras, workerName, workerCapacity, leaseSeconds, workerHTTPPort, mediaDirectory, secureCookies, tlsCertificate, tlsKey, publicURL, pushMaxAge, pushMaxLead, requirePushSignature, maxConnections,
         maxConnectionsPerAddress, headerTimeout, idleTimeout, requestTimeout, maxHeaderBytes, livePingInterval, maxLiveStreamsPerAddress,
         decoder, inferenceThreads,
         minimumAnalysisRate, alertWebhookURL, alertWebhookSecret, reportTime,

@@ -52,7 +52,7 @@ struct AMQPDetectionInboxTests {
     }
 
     @Test func whatAReceiverLeftUnacknowledgedGoesInOrderToTheNextAndTheNextWaitsItsTurn() async throws {
-        try await Self.withInbox { inbox, _, camera in
+        try await Self.withInbox { inbox, client, camera in
             try await inbox.push(cameraID: camera, batches: Self.batches(0..<5))
             let first = try await inbox.receive(cameraID: camera)
             var firstBatches = first.batches.makeAsyncIterator()
@@ -63,14 +63,28 @@ struct AMQPDetectionInboxTests {
             try await inbox.push(cameraID: camera, batches: Self.batches(5..<10))
             for _ in 5..<10 { if let pushed = try await firstBatches.next() { seen.append(pushed) } }
             #expect(seen.map(\.batch) == Self.batches(0..<10))
-            // Counted for good up to the fourth; the first receiver then goes.
-            try await seen[3].acknowledge()
+            // Counted for good up to the eighth, in the middle of the second push: the first push
+            // is settled, the second comes again whole. The first receiver then goes.
+            try await seen[7].acknowledge()
             await first.close()
             var secondBatches = second.batches.makeAsyncIterator()
-            var handedOver: [DetectionBatch] = []
-            for _ in 4..<10 { if let pushed = try await secondBatches.next() { handedOver.append(pushed.batch) } }
-            #expect(handedOver == Self.batches(4..<10))
+            var handedOver: [PushedBatch] = []
+            for _ in 5..<10 { if let pushed = try await secondBatches.next() { handedOver.append(pushed) } }
+            #expect(handedOver.map(\.batch) == Self.batches(5..<10))
+            // Its last batch acknowledged, nothing is left for a next receiver. Acknowledged again,
+            // nothing changes: the broker would close the channel on a tag acknowledged twice, and
+            // the receiver would get nothing more.
+            try await handedOver[4].acknowledge()
+            try await handedOver[4].acknowledge()
+            try await inbox.push(cameraID: camera, batches: Self.batches(10..<12))
+            let more = try await secondBatches.next()
+            #expect(more?.batch == Self.batches(10..<11).first)
+            try await more?.acknowledge()
             await second.close()
+            // The second push's first batch is acknowledged, not its last: it waits whole for the next receiver.
+            try await eventually("the third push back in the queue") {
+                try await client.messageCount(queue: AMQPDetectionInbox.queue(cameraID: camera)) == 1
+            }
         }
     }
 
