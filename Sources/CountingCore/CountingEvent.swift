@@ -31,13 +31,20 @@ public struct LineCrossing: Hashable, Sendable {
         self.linkedTrackID = linkedTrackID
     }
 
-    /// A stable identifier for storage to de-duplicate on: the same crossing always gets the
-    /// same id, and two crossings never share one. `run` tells apart pipeline runs, whose
-    /// track ids both start at 1; `streamStart` is the wall-clock time (seconds since 1970)
-    /// at stream time 0.
-    public func eventID(camera: String, run: String, streamStart: Double) -> String {
-        let millis = Int64(((streamStart + time) * 1000).rounded(.down))
-        return "\(camera)/\(line)/\(run)-\(trackID)/\(direction.rawValue)/\(millis)"
+    /// A stable identifier for storage to de-duplicate on: the camera, the line, the direction
+    /// and the crossing's wall-clock time to the millisecond (`streamStart`, seconds since 1970,
+    /// is stream time 0), with `ordinal` telling apart crossings of the same line and direction
+    /// in the same millisecond. It does not depend on the track or the run: a worker that
+    /// counts the same frames again after another died gives the same crossings the same ids,
+    /// even when it has to start from a fresh engine.
+    public func eventID(camera: String, streamStart: Double, ordinal: Int) -> String {
+        "\(camera)/\(line)/\(direction.rawValue)/\(Self.milliseconds(streamStart + time))/\(ordinal)"
+    }
+
+    /// Milliseconds since 1970, to the nearest: a pushed frame's time is a whole millisecond,
+    /// which stream time plus start may miss by a hair.
+    public static func milliseconds(_ seconds: Double) -> Int64 {
+        Int64((seconds * 1000).rounded())
     }
 }
 

@@ -9,8 +9,8 @@ import Storage
 /// it returns, so everything here is tested synchronously.
 struct CameraRun {
     let cameraID: String
-    /// Names the run in crossing ids: the lease's fencing token, or the start time (or, resumed
-    /// from a checkpoint, the name of the run that wrote it).
+    /// Names the run: the lease's fencing token, or the start time (or, resumed from a
+    /// checkpoint, the name of the run that wrote it).
     private(set) var runID: String
     /// The fencing token of the lease this run counts under, stamped on its crossings.
     let leaseToken: Int64?
@@ -26,6 +26,9 @@ struct CameraRun {
     var spool: CrossingSpool?
     private var minutes: MinuteAccumulator
     private var statuses = StatusChangeFilter()
+    /// Crossings given an id per line, direction and millisecond, for the ordinal in the next
+    /// one's id; forgotten a minute later.
+    private var crossingOrdinals: [String: (millisecond: Int64, count: Int)] = [:]
     private var rate: FrameRateMeter
     private var drops: DropRateMeter
     /// Frames analysed so far.
@@ -79,6 +82,18 @@ struct CameraRun {
         self.drops = DropRateMeter(start: start)
     }
 
+    /// How many crossings of the same line and direction in the same millisecond came before this one.
+    private mutating func ordinal(of crossing: LineCrossing) -> Int {
+        let millisecond = LineCrossing.milliseconds(start.timeIntervalSince1970 + crossing.time)
+        if crossingOrdinals.count > 1_000 {
+            crossingOrdinals = crossingOrdinals.filter { $0.value.millisecond > millisecond - 60_000 }
+        }
+        let key = "\(crossing.line)/\(crossing.direction.rawValue)/\(millisecond)"
+        let count = crossingOrdinals[key]?.count ?? 0
+        crossingOrdinals[key] = (millisecond, count + 1)
+        return count
+    }
+
     /// Sets the live status; returns whether it is a change to record as a camera event.
     mutating func setStatus(_ status: CameraStatus, reason: String?) -> Bool {
         live.status = status
@@ -103,7 +118,7 @@ struct CameraRun {
             case .crossing(let crossing):
                 let time = start.addingTimeInterval(crossing.time)
                 outbox.add(CrossingRecord(
-                    id: crossing.eventID(camera: cameraID, run: runID, streamStart: start.timeIntervalSince1970),
+                    id: crossing.eventID(camera: cameraID, streamStart: start.timeIntervalSince1970, ordinal: ordinal(of: crossing)),
                     cameraID: cameraID, line: crossing.line, direction: crossing.direction,
                     trackID: crossing.trackID, time: time, geometryVersion: geometryVersion, leaseToken: leaseToken,
                     countedAt: countedAt))

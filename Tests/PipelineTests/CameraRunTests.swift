@@ -22,7 +22,7 @@ struct CameraRunTests {
         }
     }
 
-    @Test func aCrossingGoesToTheOutboxTheTotalsTheLiveStateAndAMessage() {
+    @Test func aCrossingGoesToTheOutboxTheTotalsTheLiveStateAndAMessage() throws {
         var engine = CountingEngine(geometry: Self.geometry)
         var run = CameraRun(camera: Self.camera, runID: "L7", start: Self.start,
                             storedToday: ["door": CrossingTotals(countIn: 2, countOut: 5)])
@@ -44,9 +44,28 @@ struct CameraRunTests {
         #expect(crossings.first.map { ($0.totalIn, $0.totalOut) } ?? (0, 0) == (2, 6))
         #expect(run.live.lines == [.init(name: "door", countIn: 2, countOut: 6)])
         #expect(run.outbox.pending.count == 1)
-        #expect(run.outbox.pending.first?.id.contains("/L7-") == true, "the run's id names the crossing")
+        let crossing = try #require(run.outbox.pending.first)
+        #expect(crossing.id == "door-cam/door/out/\(LineCrossing.milliseconds(crossing.time.timeIntervalSince1970))/0",
+                 "camera, line, direction and time name the crossing, whichever run counted it")
         #expect(run.frames == 45)
         #expect(run.live.framesPerSecond > 9 && run.live.framesPerSecond < 11)
+    }
+
+    @Test func crossingsInOneMillisecondGetTheirOwnIdsAndAnotherRunGivesThemTheSameOnes() {
+        func crossing(_ track: Int, at time: Double) -> CountingEvent {
+            .crossing(LineCrossing(line: "door", direction: .in, trackID: track, time: time, totalIn: track, totalOut: 0))
+        }
+        // Two people in the same frame, a third held back until confirmed and reported later with its time.
+        var first = CameraRun(camera: Self.camera, runID: "L7", start: Self.start, storedToday: [:])
+        _ = first.record([crossing(1, at: 2.5), crossing(2, at: 2.5)], streamTime: 2.5, engine: CountingEngine(geometry: Self.geometry))
+        _ = first.record([crossing(3, at: 2.5)], streamTime: 2.7, engine: CountingEngine(geometry: Self.geometry))
+        let ids = first.outbox.pending.map(\.id)
+        #expect(Set(ids).count == 3)
+        // Another run (another worker, starting 1.5 s later on a fresh engine) counting the same frames.
+        var second = CameraRun(camera: Self.camera, runID: "L9", start: Self.start.addingTimeInterval(1.5), storedToday: [:])
+        _ = second.record([crossing(11, at: 1.0), crossing(12, at: 1.0)], streamTime: 1.0, engine: CountingEngine(geometry: Self.geometry))
+        _ = second.record([crossing(13, at: 1.0)], streamTime: 1.2, engine: CountingEngine(geometry: Self.geometry))
+        #expect(second.outbox.pending.map(\.id) == ids)
     }
 
     @Test func minutesCloseAsTimePassesAndTheRestDrainsAtTheEnd() {
