@@ -47,8 +47,23 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 cleanup() {
   local status=$?
   [ -n "$drill_pid" ] && kill "$drill_pid" 2>/dev/null || true
-  for pid in "${worker_pid[@]}" "${api_pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+  local processes=("${worker_pid[@]}" "${api_pids[@]}")
+  for pid in "${processes[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+  # A process that has not stopped 15 s after SIGTERM is killed, and named: a graceful
+  # shutdown that hangs is a defect of its own, not something the drill should wait for.
+  for _ in $(seq 1 150); do
+    local alive=0
+    for pid in "${processes[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${processes[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "drill: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80) did not stop within 15 s of SIGTERM; killed" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
   wait 2>/dev/null || true
   if [ "$status" -ne 0 ]; then
     for log in "$work"/*.log; do echo "== $log" >&2; tail -n 15 "$log" >&2; done

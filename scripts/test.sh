@@ -43,12 +43,14 @@ export FOOTFALL_TEST_S3_URL FOOTFALL_TEST_S3_ACCESS_KEY_ID FOOTFALL_TEST_S3_SECR
 swift test "$@"
 
 # Only for the whole suite: the PostgreSQL restore drill (a base backup, WAL archiving, a crash
-# and point-in-time restores); the deployment files, checked by promtool and systemd-analyze;
+# and point-in-time restores); the failover drill in its short form (workers killed and frozen,
+# the brokers restarted, every crossing stored once); the deployment files, checked by promtool and systemd-analyze;
 # the API against its own OpenAPI description, fuzzed on a live server; a hostile client
 # against a live server; and the dashboard, its JavaScript with Node and the whole of it in
 # Chromium.
 if [ $# -eq 0 ]; then
   bash scripts/restore_drill.sh "$(swift build --show-bin-path)/footfall"
+  bash scripts/drill.sh --short "$(swift build --show-bin-path)/footfall"
   bash scripts/deploy-check.sh "$(swift build --show-bin-path)/footfall"
   bash scripts/schemathesis.sh "$(swift build --show-bin-path)/footfall"
   bash scripts/hostile.sh "$(swift build --show-bin-path)/footfall"

@@ -6,7 +6,7 @@ import Messaging
 /// the run's name and start (so crossings keep their ids), the last batch counted and the
 /// counting engine itself. Written, with the batches it covers acknowledged, only when every
 /// crossing counted so far is delivered.
-struct PushedCameraCheckpoint: Codable, Equatable {
+struct PushedCameraCheckpoint: Codable {
     /// Raised when the layout changes, so an older one is never misread.
     static let format = 1
 
@@ -16,11 +16,6 @@ struct PushedCameraCheckpoint: Codable, Equatable {
     var lastAnalysed: Double
     var geometryVersion: Int
     var engine: CountingEngine
-
-    static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.runID == rhs.runID && lhs.start == rhs.start && lhs.lastAnalysed == rhs.lastAnalysed
-            && lhs.geometryVersion == rhs.geometryVersion && lhs.engine.tracks == rhs.engine.tracks
-    }
 
     func encoded(cameraID: String, leaseToken: Int64) throws -> CameraCheckpoint {
         CameraCheckpoint(cameraID: cameraID, leaseToken: leaseToken,

@@ -106,16 +106,20 @@ struct PushedCameraCheckpointTests {
             logger: Logger(label: "test"))
     }
 
+    /// A store with the pushed camera, an empty durable inbox and no checkpoints.
+    static func fixture() async throws -> (InMemoryStore, DurableInbox, InMemoryCameraCheckpoints) {
+        let store = InMemoryStore()
+        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: geometry))
+        return (store, DurableInbox(), InMemoryCameraCheckpoints())
+    }
+
     static func lease(_ token: Int64) -> CameraLease {
         CameraLease(cameraID: "smart", owner: "worker-\(token)", token: token)
     }
 
     @Test func theNextHolderCountsFromTheCheckpointWhatTheLastCouldNotDeliverIntoTheSameCrossings() async throws {
-        let store = InMemoryStore()
+        let (store, inbox, checkpoints) = try await Self.fixture()
         let start = Date()
-        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
-        let inbox = DurableInbox()
-        let checkpoints = InMemoryCameraCheckpoints()
         inbox.push(cameraID: "smart", batches: Self.batches(from: start))
 
         // The first holder delivers its first crossing, then its deliveries fail until it stops.
@@ -146,11 +150,8 @@ struct PushedCameraCheckpointTests {
     }
 
     @Test func aHolderWhoseCheckpointIsRefusedStops() async throws {
-        let store = InMemoryStore()
+        let (store, inbox, checkpoints) = try await Self.fixture()
         let start = Date()
-        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
-        let inbox = DurableInbox()
-        let checkpoints = InMemoryCameraCheckpoints()
         // A newer holder has claimed the camera (this one was frozen past its lease).
         #expect(checkpoints.claim(cameraID: "smart", leaseToken: 5) == .granted(nil))
         inbox.push(cameraID: "smart", batches: Self.batches(from: start))
@@ -161,11 +162,8 @@ struct PushedCameraCheckpointTests {
     }
 
     @Test func aHolderWhoseCheckpointIsRefusedMidRunStopsWithoutAcknowledging() async throws {
-        let store = InMemoryStore()
+        let (store, inbox, checkpoints) = try await Self.fixture()
         let start = Date()
-        try await store.saveCamera(Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: Self.geometry))
-        let inbox = DurableInbox()
-        let checkpoints = InMemoryCameraCheckpoints()
         let pipeline = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
         inbox.push(cameraID: "smart", batches: Array(Self.batches(from: start).prefix(10)))
         try await withThrowingTaskGroup(of: Void.self) { group in
