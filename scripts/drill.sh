@@ -8,12 +8,12 @@
 #   drill: expected=N stored=N lost=N doubled=N failover_p99_s=X api_p99_ms=Y
 # and exits non-zero when a crossing was lost or doubled.
 #   scripts/drill.sh [--short] [FOOTFALL_BINARY]
-# --short is the CI form: 40 cameras, 3 workers, 100 s, 2 kills, one restart of each broker and
-# one frozen worker. The full form: 300 cameras, 6 workers, 330 s, a kill every 30 s.
+# --short is the CI form: 40 cameras, 3 workers, 100 s, 2 kills, one restart of each of Redis
+# and RabbitMQ and one frozen worker. The full form: 300 cameras, 6 workers, 330 s, a kill every 30 s.
 # FOOTFALL_DRILL_CAMERAS, _WORKERS and _SECONDS change the size; FOOTFALL_DRILL_KEEP keeps the logs.
-# Redis restarts empty in the short form (nothing kept: every lease and checkpoint forgotten) and
-# with its data in the full form (append-only file, as docs/operations.md advises);
-# FOOTFALL_DRILL_REDIS=empty or kept chooses. Settings such as FOOTFALL_LEASE_SECONDS pass through.
+# Redis restarts with its data (append-only file, as docs/operations.md advises);
+# FOOTFALL_DRILL_REDIS=empty restarts it empty instead (every lease and checkpoint forgotten:
+# docs/capacity.md says what that costs). Settings such as FOOTFALL_LEASE_SECONDS pass through.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 short=0
@@ -21,7 +21,7 @@ if [ "${1:-}" = "--short" ]; then short=1; shift; fi
 footfall="${1:-$(swift build -c release --show-bin-path)/footfall}"
 if [ "$short" = 1 ]; then
   cameras=40 workers=3 seconds=100
-  kills=(45 80) freeze_at=10 rabbit_at=32 redis_at=60 redis_mode=empty
+  kills=(45 80) freeze_at=10 rabbit_at=32 redis_at=60 redis_mode=kept
 else
   cameras=300 workers=6 seconds=330
   kills=(30 60 90 120 150 180 210 240 270 300) freeze_at=70 rabbit_at=45 redis_at=135 redis_mode=kept
@@ -79,10 +79,20 @@ trap cleanup EXIT
 redis_start() {
   if [ "$redis_mode" = kept ]; then
     mkdir -p "$work/redis"
-    redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly yes --appendfsync everysec \
-      --dir "$work/redis" --logfile "$work/redis.log" --pidfile "$work/redis/redis.pid" >/dev/null
-    for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-    echo "redis://127.0.0.1:$redis_port/0"
+    # The port can be held for a moment after a stop: try again a few times.
+    for _ in $(seq 1 20); do
+      redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly yes --appendfsync everysec \
+        --dir "$work/redis" --logfile "$work/redis.log" --pidfile "$work/redis/redis.pid" >/dev/null || true
+      for _ in $(seq 1 50); do
+        if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then
+          echo "redis://127.0.0.1:$redis_port/0"
+          return 0
+        fi
+        sleep 0.1
+      done
+    done
+    echo "drill: redis did not start; see $work/redis.log" >&2
+    return 1
   else
     bash scripts/redis.sh start "$work/redis" "$redis_port"
   fi
@@ -186,7 +196,7 @@ while read -r t what <&3; do
     kill)
       victim="$(random_worker "$frozen")"
       worker_cpu_ticks=$((worker_cpu_ticks + $(cpu_ticks "${worker_pid[$victim]}")))
-      kill -KILL "${worker_pid[$victim]}"
+      kill -KILL "${worker_pid[$victim]}" 2>/dev/null || echo "drill: worker w$victim had already ended" >&2
       wait "${worker_pid[$victim]}" 2>/dev/null || true
       echo "drill: t=${t}s killed worker w$victim" >&2
       sleep 5
@@ -194,10 +204,11 @@ while read -r t what <&3; do
       ;;
     freeze)
       frozen="$(random_worker)"
-      kill -STOP "${worker_pid[$frozen]}"
-      echo "drill: t=${t}s froze worker w$frozen for $((lease_s + 5)) s" >&2
-      sleep $((lease_s + 5))
-      kill -CONT "${worker_pid[$frozen]}"
+      frozen_for="$(awk "BEGIN { print $lease_s + 5 }")"
+      kill -STOP "${worker_pid[$frozen]}" 2>/dev/null || echo "drill: worker w$frozen had already ended" >&2
+      echo "drill: t=${t}s froze worker w$frozen for $frozen_for s" >&2
+      sleep "$frozen_for"
+      kill -CONT "${worker_pid[$frozen]}" 2>/dev/null || true
       frozen=""
       ;;
     rabbitmq)

@@ -35,8 +35,9 @@ public struct LineCrossing: Hashable, Sendable {
     /// and the crossing's wall-clock time to the millisecond (`streamStart`, seconds since 1970,
     /// is stream time 0), with `ordinal` telling apart crossings of the same line and direction
     /// in the same millisecond. It does not depend on the track or the run: a worker that
-    /// counts the same frames again after another died gives the same crossings the same ids,
-    /// even when it has to start from a fresh engine.
+    /// counts the same frames again after another died gives the same crossings the same ids;
+    /// from a fresh engine (its checkpoint lost) too, as far as that engine sees the same
+    /// crossings in the same frames.
     public func eventID(camera: String, streamStart: Double, ordinal: Int) -> String {
         "\(camera)/\(line)/\(direction.rawValue)/\(Self.milliseconds(streamStart + time))/\(ordinal)"
     }

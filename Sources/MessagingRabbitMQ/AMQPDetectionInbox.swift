@@ -13,7 +13,7 @@ import Synchronization
 /// receiver. Only one receiver gets
 /// deliveries at a time; a second waits until the first has gone, and then receives, in order,
 /// everything the first did not acknowledge. A camera nobody counts keeps its newest
-/// `maximumBacklog` batches.
+/// `maximumBacklog` pushes.
 public final class AMQPDetectionInbox: DetectionInbox {
     private let client: AMQPClient
     private let prefetch: UInt16
@@ -21,9 +21,10 @@ public final class AMQPDetectionInbox: DetectionInbox {
     private let declared = Mutex<Set<String>>([])
 
     /// - Parameters:
-    ///   - prefetch: batches a receiver holds unacknowledged; at least what it processes
-    ///     between two acknowledgements.
-    ///   - maximumBacklog: batches kept per camera while nobody receives them (two hours at 5 frames/s by default).
+    ///   - prefetch: pushes (messages) a receiver holds unacknowledged; at least what it
+    ///     processes between two acknowledgements.
+    ///   - maximumBacklog: pushes kept per camera while nobody receives them (a camera pushing
+    ///     once a second: ten hours by default).
     public init(client: AMQPClient, prefetch: UInt16 = 1_000, maximumBacklog: Int = 36_000) {
         self.client = client
         self.prefetch = prefetch
@@ -66,8 +67,9 @@ public final class AMQPDetectionInbox: DetectionInbox {
     }
 
     /// The consumer's deliveries taken apart into batches, by the one task reading the stream.
-    // @unchecked Sendable: `AsyncThrowingStream(unfolding:)` calls `next` from one reader at a
-    // time, never concurrently, so its state is never shared.
+    // @unchecked Sendable: the subscription's one reader (a camera's pipeline) calls `next`
+    // through `AsyncThrowingStream(unfolding:)` one call at a time, so its state is never
+    // touched by two tasks at once.
     private final class Deliveries: @unchecked Sendable {
         private var iterator: AsyncThrowingStream<AMQPDelivery, any Error>.AsyncIterator
         /// The batches of `current` not handed out yet.

@@ -6,8 +6,8 @@ import Messaging
 /// Each camera's is the hash `<prefix><camera>` with the newest lease token that claimed or wrote
 /// it and the state written under `written` (the token it was written under); scripts change
 /// it only for a token not older than the newest, so a worker frozen past its lease cannot
-/// overwrite its successor's. A checkpoint lasts `retention` after it was last written: a camera
-/// nobody counts for that long starts afresh.
+/// overwrite its successor's. A checkpoint lasts `retention` after it was last written or
+/// claimed: a camera nobody counts for that long starts afresh.
 public struct RedisCameraCheckpoints: CameraCheckpoints {
     private let client: RedisClient
     private let prefix: String

@@ -87,6 +87,18 @@ public struct CameraPipeline: Service {
         if lease != nil { metrics.leaseHeld(camera: camera.id).record(1) }
         defer { metrics.runEnded(camera: camera.id) }
         if let directory = configuration.spoolDirectory { openSpool(in: directory, run: &run) }
+        // A pushed camera's checkpoints are claimed before the store's fence goes up: from the
+        // fence on, the store drops what the last holder still counts, so by then it must no
+        // longer be able to write a checkpoint and acknowledge those frames.
+        var claimed: CameraCheckpoint?
+        if source == .external, let inbox, inbox.isDurable, let checkpoints {
+            do {
+                claimed = try await claim(checkpoints, run: run)
+            } catch {
+                await fail(with: error, run: &run)
+                throw error
+            }
+        }
         if let lease {
             // The fence goes up before anything is counted: from now on the store refuses what
             // an earlier holder of the camera counts. Without the store the lease's timing is
@@ -126,7 +138,7 @@ public struct CameraPipeline: Service {
             throw PipelineError.vision(error)
         }
         switch source {
-        case .external: try await runExternal(run: &run, analyzer: &analyzer, stop: stop)
+        case .external: try await runExternal(run: &run, analyzer: &analyzer, claimed: claimed, stop: stop)
         case .file, .stream: try await runVideo(run: &run, analyzer: &analyzer, stop: stop)
         }
     }
@@ -200,11 +212,14 @@ public struct CameraPipeline: Service {
     /// Counts the detections a smart camera pushes, until shutdown or a stall.
     ///
     /// With a durable inbox the run starts from the camera's checkpoint, if one is kept, and
-    /// writes one at most every `checkpointInterval` seconds of the camera's stream, once every
-    /// crossing counted so far is delivered; only then are the batches it covers acknowledged.
+    /// writes one every `checkpointInterval` seconds of the camera's stream (and once a second
+    /// of quiet), when no crossing counted so far is held for delivery; only then are the
+    /// batches it covers acknowledged.
     /// A worker that dies leaves its unacknowledged batches to the next holder, which counts
     /// them again from the checkpoint into the same crossings (same ids, stored once).
-    private func runExternal(run: inout CameraRun, analyzer: inout FrameAnalyzer, stop: PipelineStopSignal?) async throws {
+    /// `claimed`: the camera's checkpoint claimed for this run, when its inbox is durable.
+    private func runExternal(run: inout CameraRun, analyzer: inout FrameAnalyzer, claimed: CameraCheckpoint?,
+                             stop: PipelineStopSignal?) async throws {
         guard let inbox else {
             let error = PipelineError.noDetectionInbox(cameraID: camera.id)
             await report(.failed, reason: error.description, run: &run)
@@ -219,15 +234,7 @@ public struct CameraPipeline: Service {
         }
         let batches = subscription.batches
         let checkpoints = inbox.isDurable ? self.checkpoints : nil
-        if let checkpoints {
-            do {
-                try await resume(from: checkpoints, run: &run, analyzer: &analyzer)
-            } catch {
-                await fail(with: error, run: &run)
-                await subscription.close()
-                throw error
-            }
-        }
+        if let claimed { await resume(from: claimed, run: &run, analyzer: &analyzer) }
         var checkpointer = Checkpointer(checkpoints: checkpoints, checkpointedAt: run.lastAnalysed)
         // Batches and a once-a-second tick share one stream, so a camera that stops pushing is
         // noticed as stalled while the loop waits.
@@ -290,7 +297,9 @@ public struct CameraPipeline: Service {
             throw error
         }
         await finish(run: &run)
-        // What was counted is delivered now (or kept on disk): the next holder starts here.
+        // What was counted is delivered now (or kept on disk): the next holder starts here. The
+        // acknowledgement usually fails (stopping the reader above closed the consumer), so the
+        // next holder gets those frames again and skips them as counted.
         try? await checkpoint(&checkpointer, run: run, engine: analyzer.engine)
         await subscription.close()
         await report(.offline, reason: stop?.reason ?? "stopped", run: &run)
@@ -314,7 +323,8 @@ public struct CameraPipeline: Service {
         guard let pushed = checkpointer.unacknowledged, run.outbox.isEmpty else { return }
         if let checkpoints = checkpointer.checkpoints {
             let state = PushedCameraCheckpoint(runID: run.runID, start: run.start, lastAnalysed: run.lastAnalysed,
-                                               geometryVersion: run.geometryVersion, engine: engine)
+                                               geometryVersion: run.geometryVersion, engine: engine,
+                                               crossingOrdinals: run.crossingOrdinals)
             do {
                 guard try await checkpoints.save(try state.encoded(cameraID: camera.id, leaseToken: run.leaseToken ?? 0)) else {
                     logger.error("camera.checkpoint_refused", metadata: ["lease.token": "\(run.leaseToken ?? 0)"])
@@ -339,16 +349,14 @@ public struct CameraPipeline: Service {
     }
 
     /// Claims the camera's checkpoints for this run's lease, so that an older holder can no
-    /// longer write one, and takes up the latest, unless there is none, it does not decode, or
-    /// it was counted with other settings: then counting starts afresh. Throws `leaseLost` when
-    /// a newer lease has claimed the camera, and the store's error when the claim cannot be made
-    /// (the run is started again later).
-    private func resume(from checkpoints: any CameraCheckpoints, run: inout CameraRun, analyzer: inout FrameAnalyzer) async throws {
-        let kept: CameraCheckpoint?
+    /// longer write one, and returns the latest. Throws `leaseLost` when a newer lease has
+    /// claimed the camera, and the checkpoint store's error when the claim cannot be made (the
+    /// run is started again later).
+    private func claim(_ checkpoints: any CameraCheckpoints, run: CameraRun) async throws -> CameraCheckpoint? {
         do {
             switch try await checkpoints.claim(cameraID: camera.id, leaseToken: run.leaseToken ?? 0) {
             case .granted(let checkpoint):
-                kept = checkpoint
+                return checkpoint
             case .refused:
                 logger.error("camera.checkpoint_claim_refused", metadata: ["lease.token": "\(run.leaseToken ?? 0)"])
                 throw PipelineError.leaseLost(cameraID: camera.id)
@@ -360,7 +368,11 @@ public struct CameraPipeline: Service {
             logger.warning("camera.checkpoint_unavailable", metadata: ["error": "\(error)"])
             throw error
         }
-        guard let kept else { return }
+    }
+
+    /// Takes up the claimed checkpoint, unless it does not decode or was counted with other
+    /// settings: then counting starts afresh.
+    private func resume(from kept: CameraCheckpoint, run: inout CameraRun, analyzer: inout FrameAnalyzer) async {
         guard let checkpoint = PushedCameraCheckpoint.decoded(kept),
               checkpoint.engine.configuration == configuration.counting else {
             logger.warning("camera.checkpoint_skipped", metadata: ["lease.token": "\(kept.leaseToken)"])

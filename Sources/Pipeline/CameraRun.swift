@@ -27,8 +27,14 @@ struct CameraRun {
     private var minutes: MinuteAccumulator
     private var statuses = StatusChangeFilter()
     /// Crossings given an id per line, direction and millisecond, for the ordinal in the next
-    /// one's id; forgotten a minute later.
-    private var crossingOrdinals: [String: (millisecond: Int64, count: Int)] = [:]
+    /// one's id; forgotten a minute later. Part of a pushed camera's checkpoint.
+    private(set) var crossingOrdinals: [String: CrossingOrdinal] = [:]
+
+    /// How many crossings of one line and direction got an id in one millisecond.
+    struct CrossingOrdinal: Codable, Equatable {
+        var millisecond: Int64
+        var count: Int
+    }
     private var rate: FrameRateMeter
     private var drops: DropRateMeter
     /// Frames analysed so far.
@@ -90,7 +96,7 @@ struct CameraRun {
         }
         let key = "\(crossing.line)/\(crossing.direction.rawValue)/\(millisecond)"
         let count = crossingOrdinals[key]?.count ?? 0
-        crossingOrdinals[key] = (millisecond, count + 1)
+        crossingOrdinals[key] = CrossingOrdinal(millisecond: millisecond, count: count + 1)
         return count
     }
 
@@ -204,6 +210,7 @@ struct CameraRun {
         runID = checkpoint.runID
         start = checkpoint.start
         lastAnalysed = checkpoint.lastAnalysed
+        crossingOrdinals = checkpoint.crossingOrdinals ?? [:]
         totals.rebase(today: storedToday, engine: checkpoint.engine.lineCounters)
         for index in live.lines.indices {
             guard let counter = checkpoint.engine.lineCounters.first(where: { $0.line.name == live.lines[index].name }) else { continue }

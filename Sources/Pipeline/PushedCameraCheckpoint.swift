@@ -3,9 +3,9 @@ import Foundation
 import Messaging
 
 /// What a pushed camera's next holder needs to count on exactly as the last one would have:
-/// the run's name and start (so crossings keep their ids), the last batch counted and the
-/// counting engine itself. Written, with the batches it covers acknowledged, only when every
-/// crossing counted so far is delivered.
+/// the run's name and start, the last batch counted, the counting engine itself and the
+/// ordinals of recent crossing ids. Written, and the batches it covers then acknowledged, only
+/// when no crossing counted so far is held for delivery (delivered, or on the worker's spool).
 struct PushedCameraCheckpoint: Codable {
     /// Raised when the layout changes, so an older one is never misread.
     static let format = 1
@@ -16,6 +16,9 @@ struct PushedCameraCheckpoint: Codable {
     var lastAnalysed: Double
     var geometryVersion: Int
     var engine: CountingEngine
+    /// The ordinals of the last minute's crossing ids, so a crossing held back until its track
+    /// is confirmed gets, when counted again, the id it got the first time.
+    var crossingOrdinals: [String: CameraRun.CrossingOrdinal]?
 
     func encoded(cameraID: String, leaseToken: Int64) throws -> CameraCheckpoint {
         CameraCheckpoint(cameraID: cameraID, leaseToken: leaseToken,
