@@ -316,8 +316,8 @@ public struct CameraPipeline: Service {
     }
 
     /// Writes a checkpoint and acknowledges the batches it covers, when there are some and every
-    /// crossing counted so far is delivered. A checkpoint refused because a newer lease wrote one
-    /// means another worker has the camera: this run stops. One that cannot be written now is
+    /// crossing counted so far is delivered. A checkpoint refused because a newer lease claimed the
+    /// camera means another worker has it: this run stops. One that cannot be written now is
     /// tried again with a later batch; until then the batches stay unacknowledged.
     private func checkpoint(_ checkpointer: inout Checkpointer, run: CameraRun, engine: CountingEngine) async throws {
         guard let pushed = checkpointer.unacknowledged, run.outbox.isEmpty else { return }

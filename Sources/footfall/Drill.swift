@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import CountingCore
 import Evaluation
 import FootfallApp
+import FootfallSupport
 import Foundation
 import NIOCore
 import Storage
@@ -142,7 +143,7 @@ struct Drill: AsyncParsableCommand {
                 let response = try await client.execute(request, timeout: .seconds(15))
                 let data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
                 let elapsed = started.duration(to: clock.now)
-                figures.readLive(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                figures.readLive(seconds: elapsed.inSeconds)
                 let now = Date()
                 let list = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []
                 for camera in list {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CountingCore
 import Evaluation
+import FootfallSupport
 import Foundation
 import NIOCore
 
@@ -59,7 +60,7 @@ struct DrillCamera: Sendable {
             let started = clock.now
             let outcome = await push(frames, client: client, api: api, token: token)
             let seconds = started.duration(to: clock.now)
-            figures.pushed(seconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18,
+            figures.pushed(seconds: seconds.inSeconds,
                            frames: frames.count, outcome: outcome, at: elapsed)
             if case .tryAgain = outcome { continue }
             pending.removeFirst(frames.count)
