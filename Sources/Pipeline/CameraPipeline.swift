@@ -279,6 +279,11 @@ public struct CameraPipeline: Service {
                             // and its totals still start again at midnight.
                             run.startNewDayIfDue(at: now(), engine: analyzer.engine)
                             await live.put(run.live)
+                            // Its open minute is stored now rather than when its next frame comes.
+                            if lastBatch.duration(to: clock.now) >= .seconds(3) {
+                                let quiet = run.drainQuietMinutes(at: now())
+                                if !quiet.isEmpty { await storeResults(quiet, run: &run) }
+                            }
                             try await checkpoint(&checkpointer, run: run, engine: analyzer.engine)
                         case .ended(let error):
                             if let error { throw PipelineError.inboxFailed(cameraID: camera.id, reason: "\(error)") }
@@ -324,7 +329,7 @@ public struct CameraPipeline: Service {
         if let checkpoints = checkpointer.checkpoints {
             let state = PushedCameraCheckpoint(runID: run.runID, start: run.start, lastAnalysed: run.lastAnalysed,
                                                geometryVersion: run.geometryVersion, engine: engine,
-                                               crossingOrdinals: run.crossingOrdinals)
+                                               crossingOrdinals: run.crossingOrdinals, minutes: run.pendingMinutes)
             do {
                 guard try await checkpoints.save(try state.encoded(cameraID: camera.id, leaseToken: run.leaseToken ?? 0)) else {
                     logger.error("camera.checkpoint_refused", metadata: ["lease.token": "\(run.leaseToken ?? 0)"])
@@ -520,7 +525,7 @@ public struct CameraPipeline: Service {
             }
         }
         if !run.outbox.isEmpty { await deliverCrossings(&run) }
-        if !output.closedMinutes.isEmpty { await storeResults(output.closedMinutes) }
+        if !output.closedMinutes.isEmpty { await storeResults(output.closedMinutes, run: &run) }
         await live.put(run.live)
         for message in output.messages { await bus.publish(message) }
     }
@@ -607,12 +612,14 @@ public struct CameraPipeline: Service {
         }
     }
 
-    private func storeResults(_ results: [CountingResult]) async {
+    /// Stores minute results; those the store does not take are tried again later.
+    private func storeResults(_ results: [CountingResult], run: inout CameraRun) async {
         do {
             try await store.addCountingResults(results)
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
             logger.error("camera.store_results_failed", metadata: ["error": "\(error)", "results": "\(results.count)"])
+            run.notStored(results)
         }
     }
 
@@ -623,7 +630,7 @@ public struct CameraPipeline: Service {
         run.spool?.close()
         run.spool = nil
         let rest = run.drainMinutes()
-        if !rest.isEmpty { await storeResults(rest) }
+        if !rest.isEmpty { await storeResults(rest, run: &run) }
         if let minutes = run.modelMinutes?.drainAll(), !minutes.isEmpty { await storeModelMinutes(minutes) }
     }
 

@@ -154,7 +154,7 @@ struct CameraRun {
             }
         }
         minutes.addFrame(occupancies: engine.zoneCounters.map(\.occupancy), at: now)
-        output.closedMinutes = minutes.drainMinutes(endingBy: now)
+        output.closedMinutes = minutes.drainMinutes(endingBy: now, runID: runID)
         if let framesPerSecond = rate.frame(at: now) { live.framesPerSecond = framesPerSecond }
         live.updated = now
         return output
@@ -210,7 +210,8 @@ struct CameraRun {
         runID = checkpoint.runID
         start = checkpoint.start
         lastAnalysed = checkpoint.lastAnalysed
-        crossingOrdinals = checkpoint.crossingOrdinals ?? [:]
+        crossingOrdinals = checkpoint.crossingOrdinals
+        minutes.resume(checkpoint.minutes)
         totals.rebase(today: storedToday, engine: checkpoint.engine.lineCounters)
         for index in live.lines.indices {
             guard let counter = checkpoint.engine.lineCounters.first(where: { $0.line.name == live.lines[index].name }) else { continue }
@@ -231,6 +232,21 @@ struct CameraRun {
 
     /// Everything not yet stored, the current partial minute included; the run is over.
     mutating func drainMinutes() -> [CountingResult] {
-        minutes.drainAll()
+        minutes.drainAll(runID: runID)
+    }
+
+    /// Everything not yet stored, the current partial minute included, for a camera that has
+    /// gone quiet at `now`: what comes later in the same minute is written again with it.
+    mutating func drainQuietMinutes(at now: Date) -> [CountingResult] {
+        minutes.drainAll(runID: runID, at: now)
+    }
+
+    /// The minutes' figures not forgotten yet: part of a pushed camera's checkpoint.
+    var pendingMinutes: MinuteAccumulator.Pending { minutes.pending }
+
+    /// Takes back minutes the store could not take; they are written again with the first
+    /// frame 10 s (of the camera's time) after the last one.
+    mutating func notStored(_ results: [CountingResult]) {
+        minutes.notWritten(results, retryAt: (live.updated ?? start).addingTimeInterval(10))
     }
 }

@@ -3,12 +3,12 @@ import Foundation
 import Messaging
 
 /// What a pushed camera's next holder needs to count on exactly as the last one would have:
-/// the run's name and start, the last batch counted, the counting engine itself and the
-/// ordinals of recent crossing ids. Written, and the batches it covers then acknowledged, only
+/// the run's name and start, the last batch counted, the counting engine itself, the ordinals
+/// of recent crossing ids and the run's figures of recent minutes. Written, and the batches it covers then acknowledged, only
 /// when no crossing counted so far is held for delivery (delivered, or on the worker's spool).
 struct PushedCameraCheckpoint: Codable {
     /// Raised when the layout changes, so an older one is never misread.
-    static let format = 1
+    static let format = 2
 
     var format = Self.format
     var runID: String
@@ -18,7 +18,11 @@ struct PushedCameraCheckpoint: Codable {
     var engine: CountingEngine
     /// The ordinals of the last minute's crossing ids, so a crossing held back until its track
     /// is confirmed gets, when counted again, the id it got the first time.
-    var crossingOrdinals: [String: CameraRun.CrossingOrdinal]?
+    var crossingOrdinals: [String: CameraRun.CrossingOrdinal]
+    /// The run's figures of recent minutes, so that a minute the next holder writes again
+    /// (having counted the same frames) is counted once, and the part of the open minute
+    /// before the checkpoint is not lost.
+    var minutes: MinuteAccumulator.Pending
 
     func encoded(cameraID: String, leaseToken: Int64) throws -> CameraCheckpoint {
         CameraCheckpoint(cameraID: cameraID, leaseToken: leaseToken,

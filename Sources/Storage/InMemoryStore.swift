@@ -16,6 +16,8 @@ public actor InMemoryStore: FootfallStore {
         /// Per camera: the newest lease recorded and when it began.
         var fences: [String: (token: Int64, acquiredAt: Date)] = [:]
         var results: [ResultKey: CountingResult] = [:]
+        /// What each run last wrote of a minute (results with a run id).
+        var runParts: [RunPartKey: CountingResult.RunPart] = [:]
         var events: [CameraEvent] = []
         var sites: [String: Site] = [:]
         var users: [UUID: User] = [:]
@@ -44,6 +46,11 @@ public actor InMemoryStore: FootfallStore {
         var kind: CountingResult.Kind
         var name: String
         var minute: Date
+    }
+
+    struct RunPartKey: Hashable {
+        var result: ResultKey
+        var runID: String
     }
 
     struct Data {
@@ -273,7 +280,14 @@ public actor InMemoryStore: FootfallStore {
             }
             for result in newResults {
                 let key = ResultKey(cameraID: result.cameraID, kind: result.kind, name: result.name, minute: result.minute)
-                space.results[key] = space.results[key].map { $0.merged(with: result) } ?? result
+                var part = result
+                if let runID = result.runID {
+                    let partKey = RunPartKey(result: key, runID: runID)
+                    let previous = space.runParts[partKey]
+                    part = result.growth(over: previous)
+                    space.runParts[partKey] = result.furthestPart(over: previous)
+                }
+                space.results[key] = space.results[key].map { $0.merged(with: part) } ?? part
             }
         }
     }

@@ -22,6 +22,7 @@ enum PostgresSchema {
         PostgresMigration(version: 8, name: "detection models described; their figures per camera and minute", sql: version8),
         PostgresMigration(version: 9, name: "API tokens that push one camera's detections", sql: version9),
         PostgresMigration(version: 10, name: "a fence per camera: its newest lease and when it began", sql: version10),
+        PostgresMigration(version: 11, name: "what each counting run last wrote of a minute", sql: version11),
     ]
 
     private static let version1 = """
@@ -644,5 +645,30 @@ enum PostgresSchema {
         ALTER TABLE cameras
             ADD COLUMN lease_token bigint CHECK (lease_token > 0),
             ADD COLUMN lease_acquired_at timestamptz;
+        """
+
+    private static let version11 = """
+        -- A run that writes a minute again (counted again from its last checkpoint after its
+        -- worker died) adds only what grew since its last write. Kept two days.
+        CREATE TABLE counting_result_runs (
+            tenant_id uuid NOT NULL,
+            camera_id text NOT NULL,
+            minute timestamptz NOT NULL,
+            kind text NOT NULL,
+            name text NOT NULL,
+            run_id text NOT NULL CHECK (length(run_id) BETWEEN 1 AND 100),
+            count_in integer NOT NULL,
+            count_out integer NOT NULL,
+            occupancy_sum double precision NOT NULL,
+            occupancy_samples integer NOT NULL,
+            visits integer NOT NULL,
+            PRIMARY KEY (tenant_id, camera_id, minute, kind, name, run_id)
+        );
+        ALTER TABLE counting_result_runs ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE counting_result_runs FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON counting_result_runs
+            USING (tenant_id = nullif(current_setting('footfall.tenant_id', true), '')::uuid)
+            WITH CHECK (tenant_id = nullif(current_setting('footfall.tenant_id', true), '')::uuid);
+        GRANT SELECT, INSERT, UPDATE, DELETE ON counting_result_runs TO footfall_app;
         """
 }

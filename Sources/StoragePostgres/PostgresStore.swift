@@ -288,27 +288,28 @@ public final class PostgresStore: FootfallStore, Service {
     public func addCountingResults(_ results: [CountingResult]) async throws {
         for result in results { try result.validate() }
         guard !results.isEmpty else { return }
-        // One row per key: a statement may not update the same row twice.
-        var merged: [String: CountingResult] = [:]
-        var order: [String] = []
-        for result in results {
-            let key = "\(result.cameraID)\u{0}\(result.kind.rawValue)\u{0}\(result.name)\u{0}\(result.minute.timeIntervalSince1970)"
-            if let existing = merged[key] { merged[key] = existing.merged(with: result) } else {
-                merged[key] = result
-                order.append(key)
-            }
-        }
-        let rows = order.map { merged[$0]! }
-        // Arrays of unequal length cannot go through unnest as real[][]: each list travels as text.
-        let dwellLists = rows.map { $0.dwellSeconds.map { "\($0)" }.joined(separator: ",") }
         let tenant = configuration.tenantID
-        try await transaction("store \(rows.count) counting results") { [self] connection in
+        try await transaction("store \(results.count) counting results") { [self] connection in
             // First, before any other lock: shared with other writers, exclusive of a refresh of the
             // tenant's rollups, which takes it first too (a partition made here locks the table
             // the refresh reads).
             _ = try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.rollupLockClass), hashtext(\(tenant.uuidString)))",
                                            logger: logger).collect()
             try await requireCameras(results.map(\.cameraID), connection: connection) { "results[\($0)].cameraID" }
+            let parts = try await runGrowth(of: results, connection: connection)
+            // One row per key: a statement may not update the same row twice.
+            var merged: [String: CountingResult] = [:]
+            var order: [String] = []
+            for result in parts {
+                let key = "\(result.cameraID)\u{0}\(result.kind.rawValue)\u{0}\(result.name)\u{0}\(result.minute.timeIntervalSince1970)"
+                if let existing = merged[key] { merged[key] = existing.merged(with: result) } else {
+                    merged[key] = result
+                    order.append(key)
+                }
+            }
+            let rows = order.map { merged[$0]! }
+            // Arrays of unequal length cannot go through unnest as real[][]: each list travels as text.
+            let dwellLists = rows.map { $0.dwellSeconds.map { "\($0)" }.joined(separator: ",") }
             try await ensurePartitions("counting_results", for: rows.map(\.minute), connection: connection)
             try await connection.query("""
                 INSERT INTO counting_results AS r (tenant_id, camera_id, kind, name, minute, geometry_version, count_in, count_out,
@@ -338,6 +339,72 @@ public final class PostgresStore: FootfallStore, Service {
             let crossed = rows.filter { $0.kind == .line && ($0.countIn > 0 || $0.countOut > 0) }
             if !crossed.isEmpty { try await addToRollups(crossed, connection: connection) }
         }
+    }
+
+    /// The parts to add for `results`: results with a run id become what grew since that
+    /// run's last write of the minute, which is remembered. Holds each such camera's lock
+    /// until the transaction ends, so two writes of one run cannot both add the same growth.
+    private func runGrowth(of results: [CountingResult], connection: PostgresConnection) async throws -> [CountingResult] {
+        // Two writes of one run and minute in one batch: the later holds the earlier.
+        var latest: [String: CountingResult] = [:]
+        var order: [String] = []
+        var parts: [CountingResult] = []
+        for result in results {
+            guard let runID = result.runID else {
+                parts.append(result)
+                continue
+            }
+            let key = "\(result.cameraID)\u{0}\(result.kind.rawValue)\u{0}\(result.name)\u{0}\(result.minute.timeIntervalSince1970)\u{0}\(runID)"
+            if latest.updateValue(result, forKey: key) == nil { order.append(key) }
+        }
+        guard !order.isEmpty else { return parts }
+        let written = order.map { latest[$0]! }
+        let tenant = configuration.tenantID
+        let cameras = Set(written.map(\.cameraID)).sorted()
+        // In one order, so that two writers never wait for each other's next camera.
+        _ = try await connection.query("""
+            SELECT pg_advisory_xact_lock(hashtextextended('footfall_results:' || \(tenant.uuidString) || '/' || c, 0))
+            FROM unnest(\(cameras)::text[]) WITH ORDINALITY AS u(c, i) ORDER BY i
+            """, logger: logger).collect()
+        let oldest = written.map(\.minute).min()!.addingTimeInterval(-2 * 86_400)
+        _ = try await connection.query("""
+            DELETE FROM counting_result_runs WHERE tenant_id = \(tenant) AND camera_id = ANY(\(cameras)::text[]) AND minute < \(oldest)
+            """, logger: logger).collect()
+        var previous: [String: CountingResult.RunPart] = [:]
+        let rows = try await connection.query("""
+            SELECT r.camera_id, r.kind, r.name, r.minute, r.run_id, r.count_in, r.count_out, r.occupancy_sum,
+                r.occupancy_samples, r.visits
+            FROM counting_result_runs r
+            JOIN unnest(\(written.map(\.cameraID))::text[], \(written.map(\.kind.rawValue))::text[], \(written.map(\.name))::text[],
+                        \(written.map(\.minute))::timestamptz[], \(written.map { $0.runID ?? "" })::text[])
+                AS u(camera, kind, name, minute, run) ON r.camera_id = u.camera AND r.kind = u.kind AND r.name = u.name
+                    AND r.minute = u.minute AND r.run_id = u.run
+            WHERE r.tenant_id = \(tenant)
+            """, logger: logger).collect()
+        for row in rows {
+            let (camera, kind, name, minute, run, countIn, countOut, sum, samples, visits) =
+                try row.decode((String, String, String, Date, String, Int32, Int32, Double, Int32, Int32).self)
+            previous["\(camera)\u{0}\(kind)\u{0}\(name)\u{0}\(minute.timeIntervalSince1970)\u{0}\(run)"] =
+                CountingResult.RunPart(countIn: Int(countIn), countOut: Int(countOut), occupancySum: sum,
+                                       occupancySamples: Int(samples), visits: Int(visits))
+        }
+        var remembered: [CountingResult.RunPart] = []
+        for (key, result) in zip(order, written) {
+            parts.append(result.growth(over: previous[key]))
+            remembered.append(result.furthestPart(over: previous[key]))
+        }
+        _ = try await connection.query("""
+            INSERT INTO counting_result_runs AS r (tenant_id, camera_id, minute, kind, name, run_id, count_in, count_out,
+                occupancy_sum, occupancy_samples, visits)
+            SELECT \(tenant), * FROM unnest(\(written.map(\.cameraID))::text[], \(written.map(\.minute))::timestamptz[],
+                \(written.map(\.kind.rawValue))::text[], \(written.map(\.name))::text[], \(written.map { $0.runID ?? "" })::text[],
+                \(remembered.map(\.countIn))::int4[], \(remembered.map(\.countOut))::int4[], \(remembered.map(\.occupancySum))::float8[],
+                \(remembered.map(\.occupancySamples))::int4[], \(remembered.map(\.visits))::int4[])
+            ON CONFLICT (tenant_id, camera_id, minute, kind, name, run_id) DO UPDATE SET
+                count_in = EXCLUDED.count_in, count_out = EXCLUDED.count_out, occupancy_sum = EXCLUDED.occupancy_sum,
+                occupancy_samples = EXCLUDED.occupancy_samples, visits = EXCLUDED.visits
+            """, logger: logger).collect()
+        return parts
     }
 
     /// Adds line counts to their UTC hour's and their site's local day's rollups in the same

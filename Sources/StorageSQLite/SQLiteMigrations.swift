@@ -346,6 +346,24 @@ enum SQLiteMigrations {
             ALTER TABLE cameras ADD COLUMN lease_token INTEGER;
             ALTER TABLE cameras ADD COLUMN lease_acquired_ms INTEGER;
             """),
+        SQLiteMigration(version: 12, name: "what each counting run last wrote of a minute", sql: """
+            -- A run that writes a minute again (counted again from its last checkpoint after its
+            -- worker died) adds only what grew. Kept two days.
+            CREATE TABLE counting_result_runs (
+                tenant_id TEXT NOT NULL,
+                camera_id TEXT NOT NULL,
+                minute INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                count_in INTEGER NOT NULL,
+                count_out INTEGER NOT NULL,
+                occupancy_sum REAL NOT NULL,
+                occupancy_samples INTEGER NOT NULL,
+                visits INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, camera_id, minute, kind, name, run_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// Applies what is missing up to `last`, each migration in its own transaction; returns the

@@ -169,7 +169,13 @@ public final class SQLiteStore: FootfallStore {
         let tenant = tenant
         try await database.write { connection in
             try Self.requireCameras(results.map(\.cameraID), tenant: tenant, connection) { "results[\($0)].cameraID" }
-            for result in results {
+            var pruned: Set<String> = []
+            for written in results {
+                var result = written
+                if let runID = written.runID {
+                    result = try Self.recordRunPart(written, runID: runID, tenant: tenant, pruning: !pruned.contains(written.cameraID), connection)
+                    pruned.insert(written.cameraID)
+                }
                 try connection.query("""
                     INSERT INTO counting_results (tenant_id, camera_id, kind, name, minute, count_in, count_out,
                         occupancy_min, occupancy_max, occupancy_sum, occupancy_samples, dwell)
@@ -195,6 +201,34 @@ public final class SQLiteStore: FootfallStore {
                           .text(result.dwellSeconds.map { "\($0)" }.joined(separator: ","))])
             }
         }
+    }
+
+    /// Remembers what `result`'s run has now written of its minute and returns the part to add;
+    /// with `pruning`, first forgets the camera's parts older than two days.
+    private static func recordRunPart(_ result: CountingResult, runID: String, tenant: SQLiteValue, pruning: Bool,
+                                      _ connection: SQLiteConnection) throws -> CountingResult {
+        let minute = Int64(result.minute.timeIntervalSince1970)
+        if pruning {
+            try connection.query("DELETE FROM counting_result_runs WHERE tenant_id = ? AND camera_id = ? AND minute < ?",
+                                 [tenant, .text(result.cameraID), .integer(minute - 2 * 86_400)])
+        }
+        let key: [SQLiteValue] = [tenant, .text(result.cameraID), .integer(minute), .text(result.kind.rawValue), .text(result.name), .text(runID)]
+        let previous = try connection.query("""
+            SELECT count_in, count_out, occupancy_sum, occupancy_samples, visits FROM counting_result_runs
+            WHERE tenant_id = ? AND camera_id = ? AND minute = ? AND kind = ? AND name = ? AND run_id = ?
+            """, key).first.map { row in
+            CountingResult.RunPart(countIn: Int(row[0].int64 ?? 0), countOut: Int(row[1].int64 ?? 0),
+                                   occupancySum: row[2].double ?? 0, occupancySamples: Int(row[3].int64 ?? 0),
+                                   visits: Int(row[4].int64 ?? 0))
+        }
+        let part = result.furthestPart(over: previous)
+        try connection.query("""
+            INSERT OR REPLACE INTO counting_result_runs (tenant_id, camera_id, minute, kind, name, run_id,
+                count_in, count_out, occupancy_sum, occupancy_samples, visits)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, key + [.integer(Int64(part.countIn)), .integer(Int64(part.countOut)), .real(part.occupancySum),
+                        .integer(Int64(part.occupancySamples)), .integer(Int64(part.visits))])
+        return result.growth(over: previous)
     }
 
     public func dwellSamples(cameraID: String, zone: String, from: Date, to: Date) async throws -> [DwellSample] {

@@ -11,15 +11,18 @@ import Storage
 struct Drill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drill",
-        abstract: "Push synthetic people to many cameras through the API, then compare the stored crossings with the truth.",
+        abstract: "Push synthetic people to many cameras through the API, then compare the stored crossings and minute results with the truth.",
         discussion: """
             The failover drill's cameras: `scripts/drill.sh` starts the servers, the API processes and \
             the workers, runs this, and kills, restarts and freezes them meanwhile. This adds cameras \
             drill-000, drill-001, … (an external source and one line) to the store, signs in as \
             --username with the password in FOOTFALL_DRILL_PASSWORD, pushes each camera's scene at \
-            --fps frames/s for --seconds, waits for the crossings to be stored, and prints
+            --fps frames/s for --seconds, waits for the crossings and minute results to be stored, \
+            and prints (the last line is the crossings')
+              drill: minute results expected=N stored=N lost=N doubled=N
               drill: expected=N stored=N lost=N doubled=N failover_p99_s=X api_p99_ms=Y
-            It exits non-zero when a crossing is lost or doubled, or a frame could not be pushed.
+            It exits non-zero when a crossing or a minute result's count is lost or doubled, or a \
+            frame could not be pushed.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -109,8 +112,17 @@ struct Drill: AsyncParsableCommand {
             }
             return try await group.reduce(0, +)
         }
-        let stored = try await waitForCrossings(store: store, ids: ids, scenes: scenes, origin: origin)
-        return summarise(ids: ids, scenes: scenes, stored: stored, figures: figures, unsent: unsent)
+        let window = (from: origin.addingTimeInterval(-60), to: origin.addingTimeInterval(seconds + 60))
+        let stored = try await waitForTotals(ids: ids, scenes: scenes) { id in
+            try await store.crossingTotals(cameraID: id, from: window.from, to: window.to)[DrillScene.line.name] ?? CrossingTotals()
+        }
+        let minutes = try await waitForTotals(ids: ids, scenes: scenes) { id in
+            let series = try await store.countSeries(cameraID: id, from: window.from.addingTimeInterval(-60),
+                                                     to: window.to.addingTimeInterval(60), bucket: .hour)
+            let buckets = series.lines[DrillScene.line.name] ?? []
+            return CrossingTotals(countIn: buckets.map(\.countIn).reduce(0, +), countOut: buckets.map(\.countOut).reduce(0, +))
+        }
+        return summarise(ids: ids, scenes: scenes, stored: stored, minutes: minutes, figures: figures, unsent: unsent)
     }
 
     private func signIn(client: HTTPClient, api: String, password: String) async throws -> String {
@@ -159,10 +171,10 @@ struct Drill: AsyncParsableCommand {
         }
     }
 
-    /// Each camera's stored crossings once they stop changing: all as expected, or no change
-    /// for 30 s, or `settle` seconds after the last push.
-    private func waitForCrossings(store: any FootfallStore, ids: [String], scenes: [DrillScene],
-                                  origin: Date) async throws -> [CrossingTotals] {
+    /// Each camera's stored crossings, or its minute results' line counts, once they stop
+    /// changing: all as expected, or no change for 30 s, or `settle` seconds after the last push.
+    private func waitForTotals(ids: [String], scenes: [DrillScene],
+                               read: (String) async throws -> CrossingTotals) async throws -> [CrossingTotals] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(settle))
         let expected = scenes.map { CrossingTotals(countIn: $0.crossingsIn, countOut: $0.crossingsOut) }
@@ -170,11 +182,7 @@ struct Drill: AsyncParsableCommand {
         var unchangedSince = clock.now
         while true {
             var totals: [CrossingTotals] = []
-            for id in ids {
-                let byLine = try await store.crossingTotals(cameraID: id, from: origin.addingTimeInterval(-60),
-                                                            to: origin.addingTimeInterval(seconds + 60))
-                totals.append(byLine[DrillScene.line.name] ?? CrossingTotals())
-            }
+            for id in ids { totals.append(try await read(id)) }
             if totals != last {
                 last = totals
                 unchangedSince = clock.now
@@ -186,10 +194,11 @@ struct Drill: AsyncParsableCommand {
         }
     }
 
-    private func summarise(ids: [String], scenes: [DrillScene], stored: [CrossingTotals], figures: DrillFigures,
-                           unsent: Int) -> Summary {
+    /// Losses and doublings of `stored` against each scene's truth, and the cameras that differ.
+    private static func compare(_ stored: [CrossingTotals], with scenes: [DrillScene], ids: [String])
+        -> (expected: Int, stored: Int, lost: Int, doubled: Int, wrong: [String]) {
         var expected = 0, total = 0, lost = 0, doubled = 0
-        var wrongCameras: [String] = []
+        var wrong: [String] = []
         for (index, scene) in scenes.enumerated() {
             let truth = [scene.crossingsIn, scene.crossingsOut]
             let found = [stored[index].countIn, stored[index].countOut]
@@ -199,8 +208,15 @@ struct Drill: AsyncParsableCommand {
                 lost += max(0, want - got)
                 doubled += max(0, got - want)
             }
-            if truth != found { wrongCameras.append("\(ids[index]) in \(found[0])/\(truth[0]) out \(found[1])/\(truth[1])") }
+            if truth != found { wrong.append("\(ids[index]) in \(found[0])/\(truth[0]) out \(found[1])/\(truth[1])") }
         }
+        return (expected, total, lost, doubled, wrong)
+    }
+
+    private func summarise(ids: [String], scenes: [DrillScene], stored: [CrossingTotals], minutes: [CrossingTotals],
+                           figures: DrillFigures, unsent: Int) -> Summary {
+        let crossings = Self.compare(stored, with: scenes, ids: ids)
+        let results = Self.compare(minutes, with: scenes, ids: ids)
         let lags = figures.worstLags(cameras: ids, whole: seconds)
         let pushes = figures.pushLatencies
         let reads = figures.liveLatencies
@@ -221,9 +237,13 @@ struct Drill: AsyncParsableCommand {
         for (reason, count) in figures.refusals.sorted(by: { $0.key < $1.key }) {
             lines.append("drill: refused \(count)×: \(reason)")
         }
-        for camera in wrongCameras.prefix(20) { lines.append("drill: camera \(camera)") }
-        lines.append("drill: expected=\(expected) stored=\(total) lost=\(lost) doubled=\(doubled) "
+        for camera in crossings.wrong.prefix(20) { lines.append("drill: camera \(camera)") }
+        for camera in results.wrong.prefix(20) { lines.append("drill: minute results of camera \(camera)") }
+        lines.append("drill: minute results expected=\(results.expected) stored=\(results.stored) lost=\(results.lost) "
+                     + "doubled=\(results.doubled)")
+        lines.append("drill: expected=\(crossings.expected) stored=\(crossings.stored) lost=\(crossings.lost) doubled=\(crossings.doubled) "
                      + "failover_p99_s=\(s(DrillFigures.quantile(lags, 0.99))) api_p99_ms=\(ms(DrillFigures.quantile(all, 0.99)))")
-        return Summary(lines: lines, passed: lost == 0 && doubled == 0 && unsent == 0 && figures.framesRefused == 0)
+        let exact = crossings.lost == 0 && crossings.doubled == 0 && results.lost == 0 && results.doubled == 0
+        return Summary(lines: lines, passed: exact && unsent == 0 && figures.framesRefused == 0)
     }
 }

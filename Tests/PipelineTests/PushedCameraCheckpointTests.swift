@@ -82,6 +82,35 @@ struct PushedCameraCheckpointTests {
         }
     }
 
+    /// Checkpoints that take the first `accepting` saves and then fail, as if the holder had
+    /// died right after its last good checkpoint while still storing what it counted.
+    final class CheckpointsThatStopSaving: CameraCheckpoints {
+        let inner = InMemoryCameraCheckpoints()
+        let accepting: Int
+        private let saves = Mutex(0)
+
+        init(accepting: Int) {
+            self.accepting = accepting
+        }
+
+        func checkpoint(cameraID: String) async throws -> CameraCheckpoint? {
+            try await inner.checkpoint(cameraID: cameraID)
+        }
+
+        func claim(cameraID: String, leaseToken: Int64) async throws -> CheckpointClaim {
+            try await inner.claim(cameraID: cameraID, leaseToken: leaseToken)
+        }
+
+        func save(_ checkpoint: CameraCheckpoint) async throws -> Bool {
+            let accept = saves.withLock { saves in
+                saves += 1
+                return saves <= accepting
+            }
+            guard accept else { throw MessagingError.invalidMessage(field: "redis", reason: "unavailable") }
+            return try await inner.save(checkpoint)
+        }
+    }
+
     static let geometry = Geometry(lines: [CountingLine(name: "door", a: Point(x: 100, y: 0), b: Point(x: 100, y: 300))])
 
     /// Three people, one after another, walking left to right across the line at 5 frames/s.
@@ -147,6 +176,50 @@ struct PushedCameraCheckpointTests {
         // The ids the first holder gave them: the same crossings, not new ones.
         #expect(Set(stored.map(\.id)) == failing.offered)
         #expect(try #require(checkpoints.checkpoint(cameraID: "smart")).leaseToken == 2)
+    }
+
+    @Test func minutesStoredAfterTheCheckpointAreNotCountedAgainByTheNextHolder() async throws {
+        // Nine seconds before a minute starts: the first two people cross in one minute, the third in the next.
+        let minute = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 - 60
+        let start = Date(timeIntervalSince1970: minute - 9)
+        let window = (from: Date(timeIntervalSince1970: minute - 60), to: Date(timeIntervalSince1970: minute + 60))
+
+        // Undisturbed, for reference.
+        let (reference, referenceInbox, referenceCheckpoints) = try await Self.fixture()
+        referenceInbox.push(cameraID: "smart", batches: Self.batches(from: start))
+        let undisturbed = Self.pipeline(store: reference, sink: DirectCrossingSink(store: reference), inbox: referenceInbox,
+                                        checkpoints: referenceCheckpoints)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await undisturbed.run(lease: Self.lease(1)) }
+            try await eventually("every batch acknowledged") { referenceInbox.acknowledged == 90 }
+            group.cancelAll()
+        }
+        let expected = try await reference.countSeries(cameraID: "smart", from: window.from, to: window.to, bucket: .minute)
+        #expect(expected.lines["door"]?.count == 2)
+        #expect(expected.lines["door"]?.map(\.countOut).reduce(0, +) == 3)
+
+        // The first holder's checkpoints stop after the first: everything it stores after that,
+        // the closed minute and the open one, the next holder counts again from that checkpoint.
+        let (store, inbox, _) = try await Self.fixture()
+        let checkpoints = CheckpointsThatStopSaving(accepting: 1)
+        inbox.push(cameraID: "smart", batches: Self.batches(from: start))
+        let first = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await first.run(lease: Self.lease(1)) }
+            try await eventually("the first holder to count all three") {
+                (try? await store.crossings(cameraID: "smart", from: window.from, to: window.to).count) == 3
+            }
+            group.cancelAll()
+        }
+        #expect(inbox.acknowledged < 90)
+        let second = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints.inner)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await second.run(lease: Self.lease(2)) }
+            try await eventually("every batch acknowledged") { inbox.acknowledged == 90 }
+            group.cancelAll()
+        }
+        let stored = try await store.countSeries(cameraID: "smart", from: window.from, to: window.to, bucket: .minute)
+        #expect(stored == expected)
     }
 
     @Test func aHolderWhoseCheckpointIsRefusedStops() async throws {

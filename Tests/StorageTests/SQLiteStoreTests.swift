@@ -15,7 +15,7 @@ struct SQLiteStoreTests {
     @Test func migrationsApplyOnceThenDoNothing() async throws {
         let path = try temporaryPath()
         let store = try SQLiteStore(path: path, migrate: false)
-        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
         #expect(try await store.migrate() == [])
         let reopened = try SQLiteStore(path: path, migrate: false)
         #expect(try await reopened.migrate() == [])
@@ -125,7 +125,7 @@ struct SQLiteControlPlaneMigrationTests {
 struct MigrationChecksumTests {
     @Test func sqliteMigrationsArePinned() {
         #expect(SQLiteMigrations.all.map(\.checksum) == ["57aa01f73922755a", "35ab08f0c4500f8b", "100bf389767aec89", "ed8dc5c651ea71b0", "ff338516b0d7df65", "a9aa1bcf4f2d4dc2", "a525507f724d04c9", "f5c60154392439e8", "26b60837c9718acc", "9dbf183d091bda8d",
-                                                              "c7d234228e64daa1"])
+                                                              "c7d234228e64daa1", "64fcb07a9917a9bd"])
     }
 }
 

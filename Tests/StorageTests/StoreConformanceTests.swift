@@ -178,6 +178,34 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func aRunWritingAMinuteAgainAddsOnlyWhatGrew(backend: Backend) async throws {
+        try await backend.withStore { store in
+            try await store.saveCamera(camera)
+            let m0 = Self.minute0
+            func door(_ countIn: Int, _ countOut: Int, run: String?) -> CountingResult {
+                CountingResult(cameraID: "door-1", kind: .line, name: "door", minute: m0, countIn: countIn, countOut: countOut, runID: run)
+            }
+            func lobby(_ samples: Int, _ sum: Double, _ low: Int, _ high: Int, visits: [Double], run: String?) -> CountingResult {
+                CountingResult(cameraID: "door-1", kind: .zone, name: "lobby", minute: m0, occupancyMin: low, occupancyMax: high,
+                               occupancySum: sum, occupancySamples: samples, dwellSeconds: visits, runID: run)
+            }
+            // Run 7 writes the first part of the minute when it stops; its next holder, counting on
+            // from the checkpoint, writes the whole minute under the same run; a worker that died
+            // after storing it had the same minute written again; another run adds its own part.
+            try await store.addCountingResults([door(2, 1, run: "7"), lobby(10, 20, 1, 3, visits: [4], run: "7")])
+            try await store.addCountingResults([door(5, 1, run: "7"), lobby(30, 45, 0, 3, visits: [4, 9.5], run: "7")])
+            try await store.addCountingResults([door(5, 1, run: "7"), lobby(30, 45, 0, 3, visits: [4, 9.5], run: "7")])
+            try await store.addCountingResults([door(3, 0, run: "7"), lobby(20, 40, 1, 3, visits: [4], run: "7")])
+            try await store.addCountingResults([door(1, 2, run: "8"), lobby(10, 10, 1, 1, visits: [2], run: "8"), door(1, 0, run: nil)])
+            let minutes = try await store.countSeries(cameraID: "door-1", from: m0, to: m0.addingTimeInterval(60), bucket: .minute)
+            #expect(minutes.lines["door"] == [.init(start: m0, countIn: 7, countOut: 3)])
+            #expect(minutes.zones["lobby"] == [.init(start: m0, minimum: 0, maximum: 3, mean: 55.0 / 40)])
+            let visits = try await store.dwellSamples(cameraID: "door-1", zone: "lobby", from: m0, to: m0.addingTimeInterval(60))
+            #expect(visits.map(\.seconds).sorted() == [2, 4, 9.5])
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func dayBucketsStartAtUTCMidnight(backend: Backend) async throws {
         try await backend.withStore { store in
             try await store.saveCamera(camera)
