@@ -30,7 +30,7 @@ redis_mode="${FOOTFALL_DRILL_REDIS:-$redis_mode}"
 cameras="${FOOTFALL_DRILL_CAMERAS:-$cameras}"
 workers="${FOOTFALL_DRILL_WORKERS:-$workers}"
 seconds="${FOOTFALL_DRILL_SECONDS:-$seconds}"
-lease_s="${FOOTFALL_LEASE_SECONDS:-10}"
+lease_s="${FOOTFALL_LEASE_SECONDS:-6}"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 work="$(mktemp -d /tmp/footfall-failover.XXXXXX)"

@@ -38,7 +38,7 @@ public struct FootfallConfiguration: Sendable {
     /// Analysed frames per second this process can carry; cameras are shared in proportion.
     public var workerCapacity = 200.0
     /// How long a camera lease lasts unless renewed, in seconds.
-    public var leaseSeconds = 10.0
+    public var leaseSeconds = 6.0
     /// `footfall worker`'s port for health and metrics (0: none).
     public var workerHTTPPort = 0
     /// Where video files that cameras added through the API may play live.
@@ -215,7 +215,7 @@ public struct FootfallConfiguration: Sendable {
             workerCapacity: try reader.double(Settings.workerCapacity,
                                               default: 200 * Double(ProcessInfo.processInfo.activeProcessorCount),
                                               range: 0.1...1_000_000),
-            leaseSeconds: try reader.double(Settings.leaseSeconds, default: 10, range: 2...600),
+            leaseSeconds: try reader.double(Settings.leaseSeconds, default: 6, range: 2...600),
             workerHTTPPort: try reader.int(Settings.workerHTTPPort, default: 0, range: 0...65_535),
             mediaDirectory: reader.string(Settings.mediaDirectory, default: dataDirectory + "/media"),
             secureCookies: try reader.bool(Settings.secureCookies, default: false),

@@ -45,7 +45,7 @@ public enum Settings {
         key: "worker-capacity", commandLine: "--worker-capacity", defaultText: "200 × cores",
         help: "analysed frames per second this process can carry; workers share the cameras in proportion to it")
     public static let leaseSeconds = Setting(
-        key: "lease-seconds", defaultText: "10",
+        key: "lease-seconds", defaultText: "6",
         help: "how long a worker's hold on a camera lasts unless renewed (renewed every third); a dead worker's cameras move within about this")
     public static let workerHTTPPort = Setting(
         key: "worker-http-port", defaultText: "0 (none)",

@@ -8,4 +8,11 @@ public protocol CameraLeases: Sendable {
     func release(_ lease: CameraLease) async throws
     /// The current holder of a camera, if any.
     func holder(cameraID: String) async throws -> CameraLease?
+    /// How long the camera's current lease has left unless renewed; nil when nobody holds it
+    /// (or the leases cannot tell). A worker waiting for the camera asks again just after.
+    func timeLeft(cameraID: String) async throws -> Duration?
+}
+
+extension CameraLeases {
+    public func timeLeft(cameraID: String) async throws -> Duration? { nil }
 }

@@ -50,6 +50,14 @@ public final class InMemoryCameraLeases: CameraLeases {
         }
     }
 
+    public func timeLeft(cameraID: String) -> Duration? {
+        let now = clock.now
+        return state.withLock { state in
+            guard let entry = state.entries[cameraID], entry.expires > now else { return nil }
+            return now.duration(to: entry.expires)
+        }
+    }
+
     public func holder(cameraID: String) -> CameraLease? {
         let now = clock.now
         return state.withLock { state in

@@ -13,6 +13,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     /// Virtual host, already percent-decoded ("/" is the default vhost).
     public var virtualHost: String
     /// Requested heartbeat interval in seconds; 0 accepts the broker's proposal. The lower non-zero value wins.
+    /// Short by default: the broker closes the connection of a process that froze after two
+    /// missed heartbeats, and only then hands its queues' single active consumer to the worker
+    /// that took its cameras.
     public var heartbeat: UInt16
     /// Largest frame the client accepts, in bytes (the lower of this and the broker's limit is used).
     public var frameMax: UInt32
@@ -23,7 +26,8 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
     public var connectionWaitTimeout: Duration
     /// First delay before reconnecting; doubled after every failed attempt.
     public var reconnectInitialDelay: Duration
-    /// Upper bound of the reconnect delay.
+    /// Upper bound of the reconnect delay: small, so that a broker back from a restart is
+    /// reached within a second (an attempt at a closed port costs next to nothing).
     public var reconnectMaxDelay: Duration
     /// Name shown for the connection in the RabbitMQ management UI.
     public var connectionName: String
@@ -40,9 +44,9 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
 
     /// Creates a configuration from its parts.
     public init(host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest",
-                virtualHost: String = "/", heartbeat: UInt16 = 30, frameMax: UInt32 = 131_072,
+                virtualHost: String = "/", heartbeat: UInt16 = 4, frameMax: UInt32 = 131_072,
                 connectTimeout: Duration = .seconds(10), connectionWaitTimeout: Duration = .seconds(5),
-                reconnectInitialDelay: Duration = .milliseconds(100), reconnectMaxDelay: Duration = .seconds(10),
+                reconnectInitialDelay: Duration = .milliseconds(100), reconnectMaxDelay: Duration = .seconds(1),
                 connectionName: String = "footfall") {
         self.host = host
         self.port = port

@@ -78,6 +78,12 @@ public struct RedisCameraLeases: CameraLeases {
         _ = try await client.eval(Self.releaseScript, keys: [keys(lease.cameraID)[0]], arguments: [Self.value(lease)])
     }
 
+    public func timeLeft(cameraID: String) async throws -> Duration? {
+        // PTTL: -2 when the key is missing, -1 when it never expires (not a lease).
+        guard let milliseconds = try await client.send("PTTL", keys(cameraID)[0]).int, milliseconds >= 0 else { return nil }
+        return .milliseconds(milliseconds)
+    }
+
     public func holder(cameraID: String) async throws -> CameraLease? {
         guard let value = try await client.get(keys(cameraID)[0]),
               let bar = value.lastIndex(of: "|"), let token = Int64(value[value.index(after: bar)...])

@@ -273,9 +273,18 @@ public struct CameraSupervisor: Service {
                 if reserved { load?.unreserve(cameraID) }
                 logger.warning("camera.lease_unavailable", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             }
-            guard await pause(leasing.duration / 3 * Double.random(in: 0.8...1.2)) else { return nil }
+            guard await pause(await nextAttempt(cameraID, leasing: leasing)) else { return nil }
         }
         return nil
+    }
+
+    /// How long to wait before asking for the camera again: a third of a lease (with jitter),
+    /// or, when the holder's lease runs out sooner (it stopped renewing: dead or frozen), just
+    /// after that, so a dead worker's cameras move as soon as they are free.
+    private func nextAttempt(_ cameraID: String, leasing: Leasing) async -> Duration {
+        let round = leasing.duration / 3 * Double.random(in: 0.8...1.2)
+        guard let left = try? await leasing.leases.timeLeft(cameraID: cameraID), left < round else { return round }
+        return left + .milliseconds(Int64.random(in: 10...150))
     }
 
     /// Whether to ask for the camera now (room reserved in `load`).

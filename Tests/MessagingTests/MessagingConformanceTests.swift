@@ -25,6 +25,12 @@ struct MessagingConformanceTests {
             #expect(try await leases.holder(cameraID: "door") == door)
             #expect(try await leases.holder(cameraID: "hall") == hall)
             #expect(try await leases.holder(cameraID: "yard") == nil)
+            // What is left of a lease, for a worker waiting to take the camera as soon as it is free.
+            let left = try #require(try await leases.timeLeft(cameraID: "door"))
+            #expect(left > .seconds(590) && left <= .seconds(600))
+            #expect(try await leases.timeLeft(cameraID: "yard") == nil)
+            try await leases.release(door)
+            #expect(try await leases.timeLeft(cameraID: "door") == nil)
         }
     }
 
