@@ -170,14 +170,23 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 
+# The drill is told the schedule (seconds after its scene time 0), to tell each camera's gap
+# after a worker's death from the gaps after a broker's restart.
+incidents="$freeze_at=freeze,$rabbit_at=rabbitmq,$redis_at=redis"
+for t in "${kills[@]}"; do incidents+=",$t=kill"; done
 "$footfall" drill --api "http://127.0.0.1:$lb_port" --cameras "$cameras" --seconds "$seconds" --data-dir "$work/admin" \
-  >"$work/drill.out" 2>"$work/drill.log" &
+  --incidents "$incidents" >"$work/drill.out" 2>"$work/drill.log" &
 drill_pid=$!
-started=$(date +%s)
-at() { # waits until `$1` seconds after the drill started; false if the drill has ended
-  while [ $(( $(date +%s) - started )) -lt "$1" ]; do
+# The schedule's times count from the drill's scene time 0, once every camera is held.
+until grep -q "drill: scene time 0" "$work/drill.log" 2>/dev/null; do
+  kill -0 "$drill_pid" 2>/dev/null || break
+  sleep 0.1
+done
+started=$(date +%s%3N)
+at() { # waits until `$1` seconds after scene time 0; false if the drill has ended
+  while [ $(( $(date +%s%3N) - started )) -lt $(( $1 * 1000 )) ]; do
     kill -0 "$drill_pid" 2>/dev/null || return 1
-    sleep 0.5
+    sleep 0.2
   done
 }
 random_worker() { # a running worker other than $1

@@ -44,7 +44,7 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible {
 
     /// Creates a configuration from its parts.
     public init(host: String = "127.0.0.1", port: Int = 5672, user: String = "guest", password: String = "guest",
-                virtualHost: String = "/", heartbeat: UInt16 = 4, frameMax: UInt32 = 131_072,
+                virtualHost: String = "/", heartbeat: UInt16 = 2, frameMax: UInt32 = 131_072,
                 connectTimeout: Duration = .seconds(10), connectionWaitTimeout: Duration = .seconds(5),
                 reconnectInitialDelay: Duration = .milliseconds(100), reconnectMaxDelay: Duration = .seconds(1),
                 connectionName: String = "footfall") {

@@ -14,6 +14,8 @@ final class DrillFigures: Sendable {
         var refusals: [String: Int] = [:]
         /// The longest a camera's live state lagged behind the wall clock, per camera.
         var worstLag: [String: Double] = [:]
+        /// Every reading of each camera's lag: seconds since scene time 0, and the lag.
+        var lagReadings: [String: [(at: Double, lag: Double)]] = [:]
         /// Per 10 s of the drill: the worst lag of any camera, push latencies, pushes tried again.
         var windows: [Int: Window] = [:]
     }
@@ -51,6 +53,7 @@ final class DrillFigures: Sendable {
     func lag(camera: String, seconds: Double, at: Double) {
         state.withLock { state in
             state.worstLag[camera] = max(state.worstLag[camera] ?? 0, seconds)
+            state.lagReadings[camera, default: []].append((at, seconds))
             state.windows[Int(at / 10), default: Window()].worstLag = max(state.windows[Int(at / 10)]?.worstLag ?? 0, seconds)
         }
     }
@@ -74,6 +77,15 @@ final class DrillFigures: Sendable {
     func worstLags(cameras: [String], whole: Double) -> [Double] {
         let lags = state.withLock { $0.worstLag }
         return cameras.map { lags[$0] ?? whole }
+    }
+
+    /// Each camera's worst lag from `from` until `until` (seconds since scene time 0), for
+    /// the cameras that lagged more than `threshold` seconds then: the gap an incident caused.
+    func gaps(from: Double, until: Double, threshold: Double) -> [Double] {
+        state.withLock { $0.lagReadings }.values.compactMap { readings in
+            let worst = readings.filter { $0.at >= from && $0.at < until }.map(\.lag).max() ?? 0
+            return worst > threshold ? worst : nil
+        }
     }
 
     /// The `fraction` quantile (0…1) of `values`, by nearest rank; 0 when there are none.
