@@ -273,18 +273,26 @@ public struct CameraSupervisor: Service {
                 if reserved { load?.unreserve(cameraID) }
                 logger.warning("camera.lease_unavailable", metadata: ["camera.id": "\(cameraID)", "error": "\(error)"])
             }
-            guard await pause(await nextAttempt(cameraID, leasing: leasing)) else { return nil }
+            guard await pause(await nextAttempt(cameraID, leasing: leasing, wanted: reserved, freeWithoutRoom: freeSince != nil))
+            else { return nil }
         }
         return nil
     }
 
-    /// How long to wait before asking for the camera again: a third of a lease (with jitter),
-    /// or, when the holder's lease runs out sooner (it stopped renewing: dead or frozen), just
-    /// after that, so a dead worker's cameras move as soon as they are free.
-    private func nextAttempt(_ cameraID: String, leasing: Leasing) async -> Duration {
+    /// How long to wait before asking for the camera again. Held by another worker, it is
+    /// asked for again just after that lease runs out unless renewed: at once when its holder
+    /// died or froze, and otherwise about once a lease, which keeps a fleet's polling of the
+    /// cameras it does not hold cheap. A worker with room for it (`wanted`), or a camera nobody
+    /// holds, is asked for every third of a lease (with jitter), so cameras handed over to
+    /// even out the load move quickly. A camera found free while this worker had no room for it
+    /// (`freeWithoutRoom`: its holder died, and the shares are being worked out again) is asked
+    /// for every half second until a worker takes it.
+    private func nextAttempt(_ cameraID: String, leasing: Leasing, wanted: Bool, freeWithoutRoom: Bool) async -> Duration {
+        if freeWithoutRoom { return .milliseconds(500) * Double.random(in: 0.8...1.2) }
         let round = leasing.duration / 3 * Double.random(in: 0.8...1.2)
-        guard let left = try? await leasing.leases.timeLeft(cameraID: cameraID), left < round else { return round }
-        return left + .milliseconds(Int64.random(in: 10...150))
+        guard let left = try? await leasing.leases.timeLeft(cameraID: cameraID) else { return round }
+        let expiry = left + .milliseconds(Int64.random(in: 10...150))
+        return wanted ? min(round, expiry) : expiry
     }
 
     /// Whether to ask for the camera now (room reserved in `load`).

@@ -30,8 +30,9 @@ struct MinuteAccumulator {
         var retryAt = Date.distantPast
     }
 
-    /// How long a written minute is kept for figures reported late.
-    static let keptFor: TimeInterval = 600
+    /// How long a written minute is kept for figures reported late (visits and held crossings
+    /// come seconds late), and so carried in every checkpoint.
+    static let keptFor: TimeInterval = 120
 
     init(cameraID: String, geometry: Geometry) {
         self.cameraID = cameraID

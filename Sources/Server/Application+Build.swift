@@ -27,7 +27,8 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
     router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     let table = RouteTable(prefix: "/api/v1")
     // Smart cameras push many times a second: their route is outside the rate limit.
-    DetectionController(dependencies: dependencies, window: configuration.pushWindow,
+    let cameraLists = CameraListCache()
+    DetectionController(dependencies: dependencies, window: configuration.pushWindow, cameraLists: cameraLists,
                         requireSignature: configuration.requirePushSignature).addRoutes(to: router.group("api/v1"), table: table)
     let api = router.group("api/v1")
     if configuration.requestsPerMinute > 0 {
@@ -38,7 +39,6 @@ public func buildRouter(configuration: ServerConfiguration = .init(), dependenci
         .addRoutes(to: api, table: table)
     UserController(dependencies: dependencies, authenticator: authenticator).addRoutes(to: api, table: table)
     SiteController(dependencies: dependencies).addRoutes(to: api, table: table)
-    let cameraLists = CameraListCache()
     CameraController(dependencies: dependencies, sources: CameraSourcePolicy(mediaDirectory: configuration.mediaDirectory),
                      cameraLists: cameraLists)
         .addRoutes(to: api, table: table)

@@ -14,6 +14,9 @@ import Messaging
 struct DetectionController {
     let dependencies: ServerDependencies
     let window: PushWindow
+    /// The tenant's cameras, kept a second: a camera pushing every second costs the database
+    /// one read a second per API process rather than one per push.
+    let cameraLists: CameraListCache
     /// Refuse pushes without a valid `X-Footfall-Signature`; when false, only a signature sent is checked.
     var requireSignature = false
     /// The last frame each camera pushed through this server.
@@ -43,6 +46,20 @@ struct DetectionController {
         table.add(group, .post, "cameras/:id/detections", .role(.operator), use: push)
     }
 
+    /// The id of camera `requested` if the caller may push to it: from the kept list, else (a
+    /// camera added through another API process in the last second) from the store.
+    private func pushedCamera(_ requested: String, context: FootfallRequestContext) async throws -> String {
+        let view = try TenantView(dependencies, context)
+        let kept = try await cameraLists.cameras(tenant: view.caller.user.tenantID, now: dependencies.clock()) {
+            try await view.store.cameras()
+        }
+        if let camera = kept.first(where: { $0.id == requested }) {
+            guard view.mayUse(site: camera.siteID) else { throw APIError.notFound(camera: requested) }
+            return camera.id
+        }
+        return try await view.camera(requested).id
+    }
+
     @Sendable func push(_ request: Request, context: FootfallRequestContext) async throws -> Response {
         // A form or a `text/plain` post is what another site can make a browser send; a camera sends JSON.
         guard let type = request.headers[.contentType]?.lowercased(),
@@ -50,7 +67,7 @@ struct DetectionController {
         else {
             throw APIError(.unsupportedMediaType, field: "Content-Type", message: "send the detections as application/json")
         }
-        let id = try await TenantView(dependencies, context).camera(try context.parameters.decoded("id")).id
+        let id = try await pushedCamera(try context.parameters.decoded("id"), context: context)
         let buffer = try await request.body.collect(upTo: 4 << 20)
         try checkSignature(request, body: buffer, context: context)
         let decoder = JSONDecoder()

@@ -146,6 +146,21 @@ struct DetectionControllerTests {
         }
     }
 
+    @Test func aCameraAddedThroughAnotherServerTakesPushesAtOnce() async throws {
+        try await seed()
+        let received = inbox.receive(cameraID: "door")
+        try await app().test(.router) { client in
+            let body = #"{"frames":[{"time":"2026-11-25T10:00:00Z","people":[]}]}"#
+            // The first push keeps the tenant's camera list; "door" is added behind this server's back.
+            #expect(try await post(client, body).0 == .conflict)
+            try await store.saveCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry()))
+            #expect(try await post(client, body, camera: "door").0 == .accepted)
+            #expect(try await post(client, body, camera: "nope").0 == .notFound)
+        }
+        var iterator = received.batches.makeAsyncIterator()
+        #expect(try await iterator.next()?.batch.detections == [])
+    }
+
     @Test func unknownCameraIs404AndACameraNobodyCountsIs409() async throws {
         try await seed()
         try await app().test(.router) { client in
