@@ -13,7 +13,8 @@
 # FOOTFALL_DRILL_CAMERAS, _WORKERS and _SECONDS change the size; FOOTFALL_DRILL_KEEP keeps the logs.
 # Redis restarts with its data (append-only file, as docs/operations.md advises);
 # FOOTFALL_DRILL_REDIS=empty restarts it empty instead (every lease and checkpoint forgotten:
-# docs/capacity.md says what that costs). Settings such as FOOTFALL_LEASE_SECONDS pass through.
+# docs/capacity.md says what that costs). Settings such as FOOTFALL_LEASE_SECONDS pass through;
+# FOOTFALL_DRILL_LOG_LEVEL=info logs every lease taken and given up (warnings only by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 short=0
@@ -113,7 +114,7 @@ amqp_url="$(bash scripts/rabbitmq.sh start "$work/rabbitmq" "$rabbit_port")"
 export FOOTFALL_DATABASE_URL="$database_url" FOOTFALL_REDIS_URL="$redis_url" FOOTFALL_AMQP_URL="$amqp_url"
 FOOTFALL_SECRET_KEY="$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
 FOOTFALL_DRILL_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
-export FOOTFALL_SECRET_KEY FOOTFALL_DRILL_PASSWORD FOOTFALL_LOG_LEVEL=warning
+export FOOTFALL_SECRET_KEY FOOTFALL_DRILL_PASSWORD FOOTFALL_LOG_LEVEL="${FOOTFALL_DRILL_LOG_LEVEL:-warning}"
 # Frames a camera could not hand over while a broker restarted are sent again later.
 export FOOTFALL_PUSH_MAX_AGE=900
 
