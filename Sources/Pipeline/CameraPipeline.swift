@@ -467,9 +467,7 @@ public struct CameraPipeline: Service {
             }
             return
         }
-        await publish(run.record(events, streamTime: frame.time, engine: analyzer.engine, countedAt: now()), run: &run)
-        await storeModelMinutes(endingBy: run.start.addingTimeInterval(frame.time), run: &run)
-
+        // The pictures first: once the live state shows the frame, its picture is there to fetch.
         if frame.time - run.lastSnapshot >= configuration.snapshotInterval {
             run.lastSnapshot = frame.time
             do {
@@ -492,6 +490,8 @@ public struct CameraPipeline: Service {
                 logger.warning("camera.snapshot_failed", metadata: ["error": "\(error)"])
             }
         }
+        await publish(run.record(events, streamTime: frame.time, engine: analyzer.engine, countedAt: now()), run: &run)
+        await storeModelMinutes(endingBy: run.start.addingTimeInterval(frame.time), run: &run)
     }
 
     /// One pushed frame: its time is the camera's clock; a batch older than the last is dropped,
