@@ -612,10 +612,15 @@ public struct CameraPipeline: Service {
         }
     }
 
-    /// Stores minute results; those the store does not take are tried again later.
+    /// Stores minute results; those the store does not take now are tried again later, and
+    /// those it never will (the camera was deleted, say) are given up, so that they do not
+    /// hold up every later minute.
     private func storeResults(_ results: [CountingResult], run: inout CameraRun) async {
         do {
             try await store.addCountingResults(results)
+        } catch let error as StorageError where error.isInvalidInput {
+            metrics.storeErrors(camera: camera.id).increment()
+            logger.error("camera.results_refused", metadata: ["error": "\(error)", "results": "\(results.count)"])
         } catch {
             metrics.storeErrors(camera: camera.id).increment()
             logger.error("camera.store_results_failed", metadata: ["error": "\(error)", "results": "\(results.count)"])

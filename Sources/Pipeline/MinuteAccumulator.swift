@@ -105,7 +105,8 @@ struct MinuteAccumulator {
     mutating func drainMinutes(endingBy date: Date, runID: String) -> [CountingResult] {
         guard date >= pending.retryAt else { return [] }
         let current = Self.minute(of: date)
-        let written = take(pending.unwritten.filter { $0 < current }, runID: runID)
+        // Only minutes written by an earlier call are forgotten: those taken now stay until the
+        // store has taken them (a refusal puts them back through `notWritten`).
         let cutoff = current.addingTimeInterval(-Self.keptFor)
         if pending.minutes.keys.contains(where: { $0 < cutoff && !pending.unwritten.contains($0) }) {
             for minute in pending.minutes.keys where minute < cutoff && !pending.unwritten.contains(minute) {
@@ -113,7 +114,7 @@ struct MinuteAccumulator {
             }
             pending.forgottenBefore = max(pending.forgottenBefore, cutoff)
         }
-        return written
+        return take(pending.unwritten.filter { $0 < current }, runID: runID)
     }
 
     /// Every minute changed since it was last written, the current one included: the run is

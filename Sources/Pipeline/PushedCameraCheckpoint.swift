@@ -29,11 +29,36 @@ struct PushedCameraCheckpoint: Codable {
                          state: String(decoding: try Self.encoder.encode(self), as: UTF8.self))
     }
 
-    /// The checkpoint in `kept`, or nil when it is of another format or does not decode.
+    /// The checkpoint in `kept`, or nil when it is of another format or does not decode. One of
+    /// format 1 (written before minutes travelled in it) is taken up with no minutes: its run's
+    /// minutes were stored as parts to add, as that version did.
     static func decoded(_ kept: CameraCheckpoint) -> Self? {
         guard let checkpoint = try? decoder.decode(Self.self, from: Data(kept.state.utf8)),
-              checkpoint.format == format else { return nil }
+              checkpoint.format == format || checkpoint.format == 1 else { return nil }
         return checkpoint
+    }
+
+    init(runID: String, start: Date, lastAnalysed: Double, geometryVersion: Int, engine: CountingEngine,
+         crossingOrdinals: [String: CameraRun.CrossingOrdinal], minutes: MinuteAccumulator.Pending) {
+        self.runID = runID
+        self.start = start
+        self.lastAnalysed = lastAnalysed
+        self.geometryVersion = geometryVersion
+        self.engine = engine
+        self.crossingOrdinals = crossingOrdinals
+        self.minutes = minutes
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(Int.self, forKey: .format)
+        runID = try container.decode(String.self, forKey: .runID)
+        start = try container.decode(Date.self, forKey: .start)
+        lastAnalysed = try container.decode(Double.self, forKey: .lastAnalysed)
+        geometryVersion = try container.decode(Int.self, forKey: .geometryVersion)
+        engine = try container.decode(CountingEngine.self, forKey: .engine)
+        crossingOrdinals = try container.decodeIfPresent([String: CameraRun.CrossingOrdinal].self, forKey: .crossingOrdinals) ?? [:]
+        minutes = try container.decodeIfPresent(MinuteAccumulator.Pending.self, forKey: .minutes) ?? .init()
     }
 
     // Stream times start at minus infinity before the first frame.

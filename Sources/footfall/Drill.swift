@@ -203,6 +203,9 @@ struct Drill: AsyncParsableCommand {
         let clock = ContinuousClock()
         try await clock.sleep(until: from)
         var next = from
+        // The last update seen of each camera: one missing from a read (or every camera, when a
+        // read fails) lags by at least the time since.
+        var lastSeen: [String: Date] = [:]
         while next < until {
             var request = HTTPClientRequest(url: "\(api)/api/v1/live")
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -212,15 +215,18 @@ struct Drill: AsyncParsableCommand {
                 let data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
                 let elapsed = started.duration(to: clock.now)
                 figures.readLive(seconds: elapsed.inSeconds)
-                let now = Date()
                 let list = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []
                 for camera in list {
                     guard let id = camera["id"] as? String, cameras.contains(id),
                           let text = camera["updated"] as? String, let updated = try? Date(text, strategy: .iso8601) else { continue }
-                    figures.lag(camera: id, seconds: now.timeIntervalSince(updated), at: now.timeIntervalSince(origin))
+                    lastSeen[id] = updated
                 }
             } catch {
                 figures.readLive(seconds: 15)
+            }
+            let now = Date()
+            for (id, updated) in lastSeen {
+                figures.lag(camera: id, seconds: now.timeIntervalSince(updated), at: now.timeIntervalSince(origin))
             }
             next = next.advanced(by: .seconds(1))
             try await clock.sleep(until: next)

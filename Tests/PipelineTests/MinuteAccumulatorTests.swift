@@ -48,6 +48,26 @@ struct MinuteAccumulatorTests {
         #expect(minutes.drainMinutes(endingBy: Self.at(70), runID: "r1") == refused)
     }
 
+    @Test func minutesRefusedForLongerThanTheyAreKeptAreStillWrittenWhole() {
+        var minutes = MinuteAccumulator(cameraID: "cam", geometry: Self.geometry)
+        minutes.addCrossing(line: "door", direction: .in, at: Self.at(5))
+        // The store stays down for ten minutes: every attempt is refused.
+        var refused: [CountingResult] = []
+        var time = 60.0
+        while time <= 660 {
+            minutes.addFrame(occupancies: [0], at: Self.at(time))
+            let attempt = minutes.drainMinutes(endingBy: Self.at(time), runID: "r1")
+            if !attempt.isEmpty {
+                refused = attempt
+                minutes.notWritten(attempt, retryAt: Self.at(time + 10))
+            }
+            time += 10
+        }
+        let door = refused.first { $0.minute == Self.minute0 && $0.name == "door" }
+        #expect(door?.countIn == 1, "minute 0 is still written whole after ten minutes of refusals")
+        #expect(door?.runID == "r1")
+    }
+
     @Test func aMinuteForgottenAndChangedLateIsWrittenAsAPartToAdd() {
         var minutes = MinuteAccumulator(cameraID: "cam", geometry: Self.geometry)
         minutes.addCrossing(line: "door", direction: .in, at: Self.at(5))
