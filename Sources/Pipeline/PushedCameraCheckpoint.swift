@@ -4,10 +4,12 @@ import Messaging
 
 /// What a pushed camera's next holder needs to count on exactly as the last one would have:
 /// the run's name and start, the last batch counted, the counting engine itself, the ordinals
-/// of recent crossing ids and the run's figures of recent minutes. Written, and the batches it covers then acknowledged, only
-/// when no crossing counted so far is held for delivery (delivered, or on the worker's spool).
+/// of recent crossing ids and the run's figures of recent minutes. Written, and the batches it
+/// covers then acknowledged, only when no crossing counted so far is held for delivery
+/// (delivered, or on the worker's spool).
 struct PushedCameraCheckpoint: Codable {
-    /// Raised when the layout changes, so an older one is never misread.
+    /// Raised when the layout changes, so an older one is never misread (`decoded` says which
+    /// older ones are still taken up).
     static let format = 2
 
     var format = Self.format

@@ -173,18 +173,27 @@ struct Drill: AsyncParsableCommand {
         return token
     }
 
+    /// One read of `/api/v1/live`: the answer's body.
+    private func readLive(client: HTTPClient, api: String, token: String) async throws -> Data {
+        var request = HTTPClientRequest(url: "\(api)/api/v1/live")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await client.execute(request, timeout: .seconds(15))
+        return Data(buffer: try await response.body.collect(upTo: 64 << 20))
+    }
+
+    /// The cameras listed in a `/api/v1/live` answer.
+    private static func liveCameras(in body: Data) -> [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []
+    }
+
     /// Waits until a worker runs every camera (each is in the live state, connecting or online),
     /// at most 120 s; returns the seconds it took.
     private func waitUntilHeld(client: HTTPClient, api: String, token: String, cameras: Set<String>) async throws -> Double {
         let clock = ContinuousClock()
         let started = clock.now
         while started.duration(to: clock.now) < .seconds(120) {
-            var request = HTTPClientRequest(url: "\(api)/api/v1/live")
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-            if let response = try? await client.execute(request, timeout: .seconds(15)),
-               let body = try? await response.body.collect(upTo: 64 << 20) {
-                let list = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []
-                let held = Set(list.compactMap { camera -> String? in
+            if let body = try? await readLive(client: client, api: api, token: token) {
+                let held = Set(Self.liveCameras(in: body).compactMap { camera -> String? in
                     guard let id = camera["id"] as? String, let status = camera["status"] as? String,
                           status == "connecting" || status == "online" else { return nil }
                     return id
@@ -207,16 +216,12 @@ struct Drill: AsyncParsableCommand {
         // read fails) lags by at least the time since.
         var lastSeen: [String: Date] = [:]
         while next < until {
-            var request = HTTPClientRequest(url: "\(api)/api/v1/live")
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
             let started = clock.now
             do {
-                let response = try await client.execute(request, timeout: .seconds(15))
-                let data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
+                let data = try await readLive(client: client, api: api, token: token)
                 let elapsed = started.duration(to: clock.now)
                 figures.readLive(seconds: elapsed.inSeconds)
-                let list = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["cameras"] as? [[String: Any]] ?? []
-                for camera in list {
+                for camera in Self.liveCameras(in: data) {
                     guard let id = camera["id"] as? String, cameras.contains(id),
                           let text = camera["updated"] as? String, let updated = try? Date(text, strategy: .iso8601) else { continue }
                     lastSeen[id] = updated
