@@ -14,7 +14,8 @@
 # Redis restarts with its data (append-only file, as docs/operations.md advises);
 # FOOTFALL_DRILL_REDIS=empty restarts it empty instead (every lease and checkpoint forgotten:
 # docs/capacity.md says what that costs). Settings such as FOOTFALL_LEASE_SECONDS pass through;
-# FOOTFALL_DRILL_LOG_LEVEL=info logs every lease taken and given up (warnings only by default).
+# FOOTFALL_DRILL_LOG_LEVEL=info logs every lease taken and given up (warnings only by default);
+# FOOTFALL_DRILL_TRACE=1 writes each camera's lag every second to the kept drill.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 short=0
@@ -69,6 +70,7 @@ cleanup() {
   if [ "$status" -ne 0 ]; then
     for log in "$work"/*.log; do echo "== $log" >&2; tail -n 15 "$log" >&2; done
   fi
+  if [ -n "${FOOTFALL_DRILL_KEEP:-}" ]; then cp -r "$work/rabbitmq/log" "$work/rabbitmq-log" 2>/dev/null || true; fi
   bash scripts/rabbitmq.sh stop "$work/rabbitmq" "$rabbit_port" >/dev/null 2>&1 || true
   redis_stop >/dev/null 2>&1 || true
   bash scripts/postgres.sh stop "$work/postgres" >/dev/null 2>&1 || true
@@ -176,7 +178,7 @@ done
 incidents="$freeze_at=freeze,$rabbit_at=rabbitmq,$redis_at=redis"
 for t in "${kills[@]}"; do incidents+=",$t=kill"; done
 "$footfall" drill --api "http://127.0.0.1:$lb_port" --cameras "$cameras" --seconds "$seconds" --data-dir "$work/admin" \
-  --incidents "$incidents" >"$work/drill.out" 2>"$work/drill.log" &
+  --incidents "$incidents" ${FOOTFALL_DRILL_TRACE:+--trace-lag} >"$work/drill.out" 2>"$work/drill.log" &
 drill_pid=$!
 # The schedule's times count from the drill's scene time 0, once every camera is held.
 until grep -q "drill: scene time 0" "$work/drill.log" 2>/dev/null; do

@@ -53,11 +53,15 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
     /// for a moment before being counted, and a crossing the tracker lost the person during
     /// is counted once the person is found across the line. Nil when not known.
     public var countingDelaySeconds: Double?
+    /// The lease the writing worker holds the camera under; nil for a worker counting without
+    /// leases. A state stamped with an older lease than one already written is refused, so a
+    /// worker that froze and woke up cannot put its stale numbers over its successor's.
+    public var leaseToken: Int64?
 
     public init(cameraID: String, status: CameraStatus = .connecting, framesPerSecond: Double = 0,
                 updated: Date? = nil, lines: [LineTotals] = [], zones: [ZoneState] = [], frameWidth: Int? = nil,
                 frameHeight: Int? = nil, geometryVersion: Int? = nil, droppedFraction: Double? = nil,
-                reducedRate: Bool? = nil) {
+                reducedRate: Bool? = nil, leaseToken: Int64? = nil) {
         self.cameraID = cameraID
         self.status = status
         self.framesPerSecond = framesPerSecond
@@ -69,5 +73,6 @@ public struct CameraLiveState: Hashable, Sendable, Codable {
         self.geometryVersion = geometryVersion
         self.droppedFraction = droppedFraction
         self.reducedRate = reducedRate
+        self.leaseToken = leaseToken
     }
 }

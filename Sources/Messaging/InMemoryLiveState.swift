@@ -2,7 +2,8 @@ import Synchronization
 
 /// The embedded live cache: a dictionary behind a lock.
 public final class InMemoryLiveState: LiveStateStore {
-    private let cameras = Mutex<[String: CameraLiveState]>([:])
+    /// Each camera's state, and the newest lease token it was written with.
+    private let cameras = Mutex<[String: (state: CameraLiveState, token: Int64)]>([:])
     private let snapshots = Mutex<[SnapshotKey: [UInt8]]>([:])
 
     private struct SnapshotKey: Hashable {
@@ -13,15 +14,19 @@ public final class InMemoryLiveState: LiveStateStore {
     public init() {}
 
     public func put(_ state: CameraLiveState) {
-        cameras.withLock { $0[state.cameraID] = state }
+        cameras.withLock { cameras in
+            let newest = cameras[state.cameraID]?.token ?? 0
+            if let token = state.leaseToken, token < newest { return }
+            cameras[state.cameraID] = (state, max(newest, state.leaseToken ?? 0))
+        }
     }
 
     public func states() -> [CameraLiveState] {
-        cameras.withLock { $0.values.sorted { $0.cameraID < $1.cameraID } }
+        cameras.withLock { $0.values.map(\.state).sorted { $0.cameraID < $1.cameraID } }
     }
 
     public func state(cameraID: String) -> CameraLiveState? {
-        cameras.withLock { $0[cameraID] }
+        cameras.withLock { $0[cameraID]?.state }
     }
 
     public func putSnapshot(cameraID: String, kind: SnapshotKind, jpeg: [UInt8]) {

@@ -1,6 +1,7 @@
 /// Holds the current state and latest snapshot of every camera: the live cache.
 public protocol LiveStateStore: Sendable {
-    /// Replaces the state of `state.cameraID`.
+    /// Replaces the state of `state.cameraID`, unless it carries a lease token older than the
+    /// newest one a state of that camera was written with (a worker that lost the camera).
     func put(_ state: CameraLiveState) async
     /// The states of all cameras, ordered by camera id.
     func states() async -> [CameraLiveState]

@@ -9,8 +9,9 @@ import Synchronization
 /// The shared live cache in Redis: every API process sees the state each worker writes.
 ///
 /// Keys (all under `prefix`): `cameras` (a set of ids), `state:<id>` (the last state as JSON),
-/// `heartbeat:<id>` (expires after `heartbeatTimeout`), `snapshot:<id>` (the latest annotated
-/// JPEG) and `snapshot-plain:<id>` (a recent bare frame).
+/// `heartbeat:<id>` (expires after `heartbeatTimeout`), `lease:<id>` (the newest lease token a
+/// state was written with: an older one's state is refused), `snapshot:<id>` (the latest
+/// annotated JPEG) and `snapshot-plain:<id>` (a recent bare frame).
 /// A camera whose heartbeat expired — its worker stopped or lost the network — reads as
 /// offline, whatever its last state said. A worker writes when something an operator sees
 /// changes (status, counts, occupancy) and otherwise once per `heartbeatInterval`, so a busy
@@ -50,19 +51,34 @@ public final class RedisLiveState: LiveStateStore {
         do {
             let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
             let milliseconds = String(max(1, heartbeatTimeout.inMilliseconds))
-            let replies = try await client.pipeline([
-                ["SADD", prefix + "cameras", state.cameraID],
-                ["SET", prefix + "state:" + state.cameraID, json],
-                ["SET", prefix + "heartbeat:" + state.cameraID, "1", "PX", milliseconds],
-            ])
-            for reply in replies {
-                if case .error(let message) = reply { throw RedisError.server(message) }
+            let id = state.cameraID
+            let reply = try await client.eval(Self.putScript,
+                                              keys: [prefix + "cameras", prefix + "state:" + id, prefix + "heartbeat:" + id, prefix + "lease:" + id],
+                                              arguments: [id, json, milliseconds, state.leaseToken.map { String($0) } ?? ""])
+            guard reply.int == 1 else {
+                logger.info("live.put_refused", metadata: ["camera.id": "\(id)", "lease.token": "\(state.leaseToken ?? 0)"])
+                return
             }
             lastWritten.withLock { $0[state.cameraID] = (state, now) }
         } catch {
             logger.warning("live.put_failed", metadata: ["camera.id": "\(state.cameraID)", "error": "\(error)"])
         }
     }
+
+    /// Writes a state unless its lease token (ARGV[4], empty for none) is older than the newest
+    /// one written for the camera; 1 when written.
+    static let putScript = RedisScript("""
+        local token = tonumber(ARGV[4])
+        if token then
+            local newest = tonumber(redis.call('GET', KEYS[4]) or '0')
+            if token < newest then return 0 end
+            redis.call('SET', KEYS[4], ARGV[4])
+        end
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('SET', KEYS[2], ARGV[2])
+        redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
+        return 1
+        """)
 
     public func states() async -> [CameraLiveState] {
         do {

@@ -82,6 +82,7 @@ struct CameraRun {
             zones: camera.geometry.zones.map { .init(name: $0.name, countedOccupancy: $0.entrances.isEmpty ? nil : 0) },
             geometryVersion: camera.geometryVersion)
         self.live.countingDelaySeconds = countingDelay
+        self.live.leaseToken = leaseToken
         self.outbox = CrossingOutbox(capacity: outboxCapacity)
         self.minutes = MinuteAccumulator(cameraID: camera.id, geometry: camera.geometry)
         self.rate = FrameRateMeter(start: start)

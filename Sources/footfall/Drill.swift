@@ -52,6 +52,9 @@ struct Drill: AsyncParsableCommand {
             + "The line \"drill: scene time 0\" on standard error marks the start."))
     var incidents = ""
 
+    @Flag(help: "Print each camera's lag on standard error every second: \"drill: lag T CAMERA SECONDS\".")
+    var traceLag = false
+
     /// The incidents named by `--incidents`, in time order.
     var schedule: [(at: Double, kind: String)] {
         get throws {
@@ -232,6 +235,10 @@ struct Drill: AsyncParsableCommand {
             let now = Date()
             for (id, updated) in lastSeen {
                 figures.lag(camera: id, seconds: now.timeIntervalSince(updated), at: now.timeIntervalSince(origin))
+                if traceLag {
+                    let line = String(format: "drill: lag %.0f %@ %.1f\n", now.timeIntervalSince(origin), id, now.timeIntervalSince(updated))
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
             }
             next = next.advanced(by: .seconds(1))
             try await clock.sleep(until: next)

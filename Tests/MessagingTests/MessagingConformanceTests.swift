@@ -219,6 +219,40 @@ struct MessagingConformanceTests {
     }
 
     @Test(arguments: Backend.available)
+    func aStateFromAnOlderLeaseDoesNotReplaceANewerOne(backend: Backend) async throws {
+        try await backend.withLiveState { live, _ in
+            let time = Date(timeIntervalSince1970: 1_800_000_000)
+            // The worker that froze wrote under lease 7; its successor writes under lease 9.
+            let stale = CameraLiveState(cameraID: "door", status: .online, updated: time,
+                                        lines: [.init(name: "door", countIn: 3)], leaseToken: 7)
+            let successor = CameraLiveState(cameraID: "door", status: .online, updated: time.addingTimeInterval(12),
+                                            lines: [.init(name: "door", countIn: 8)], leaseToken: 9)
+            await live.put(stale)
+            #expect(await live.state(cameraID: "door") == stale)
+            await live.put(successor)
+            // The frozen worker wakes up and writes what it had, then that it stopped.
+            var stopped = stale
+            stopped.status = .offline
+            stopped.updated = time.addingTimeInterval(1)
+            await live.put(stale)
+            await live.put(stopped)
+            #expect(await live.state(cameraID: "door") == successor)
+            #expect(await live.states() == [successor])
+            // The successor's own writes, and writes without a lease, still go through.
+            var later = successor
+            later.lines = [.init(name: "door", countIn: 9)]
+            await live.put(later)
+            #expect(await live.state(cameraID: "door") == later)
+            let unleased = CameraLiveState(cameraID: "door", status: .offline)
+            await live.put(unleased)
+            #expect(await live.state(cameraID: "door") == unleased)
+            // ...without lowering the fence.
+            await live.put(stale)
+            #expect(await live.state(cameraID: "door") == unleased)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func snapshotsRoundTrip(backend: Backend) async throws {
         try await backend.withLiveState { live, _ in
             #expect(await live.snapshot(cameraID: "door") == nil)
