@@ -263,6 +263,11 @@ public struct CameraPipeline: Service {
                 var lastBatch = clock.now
                 try await withGracefulShutdownHandler {
                     for await event in events {
+                        // Asked to stop (a lost lease, a hand-over) or cancelled: the batches still
+                        // waiting here stay unacknowledged for the next holder. Counting them
+                        // would only fail to store and deliver, and under load a backlog of them
+                        // kept a worker busy for minutes after it had lost the camera.
+                        if stop?.reason != nil || Task.isCancelled { break }
                         switch event {
                         case .batch(let pushed):
                             lastBatch = clock.now

@@ -24,6 +24,14 @@ public final class PostgresStore: FootfallStore, Service {
     /// Older keys, tried when `key` does not open a sealed source.
     let previousKeys: [SymmetricKey]
     private let knownPartitions = Mutex<Set<String>>([])
+    /// Set once COPY into `crossing_events` was refused (row-level security applies to this
+    /// login); crossings then go through `INSERT` only.
+    let copyRefused = Mutex(false)
+    let copiedBatches = Mutex(0)
+    /// Batches of crossings this store wrote with COPY (the others went through `INSERT`):
+    /// large batches do, unless they hold a crossing stored before or row-level security
+    /// applies to the login (`docs/performance.md`, "PostgreSQL ingest").
+    public var crossingBatchesCopied: Int { copiedBatches.withLock { $0 } }
 
     /// - Parameter readReplica: where analytics reads go; its tenant and key are this store's.
     public init(configuration: PostgresStoreConfiguration, readReplica: PostgresStoreConfiguration? = nil, logger: Logger) {
@@ -205,12 +213,25 @@ public final class PostgresStore: FootfallStore, Service {
     // MARK: Counts
 
     public func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+        try await insertCrossings(crossings, allowingCopy: true)
+    }
+
+    /// Stores crossings with COPY when `allowingCopy` and the batch is large enough, otherwise
+    /// (or when COPY cannot take them) with one `INSERT … ON CONFLICT DO NOTHING`.
+    func insertCrossings(_ crossings: [CrossingRecord], allowingCopy: Bool) async throws -> Int {
         for (i, crossing) in crossings.enumerated() { try CrossingRecord.validate(crossing, index: i) }
         guard !crossings.isEmpty else { return 0 }
         let tenant = configuration.tenantID
+        let tryCopy = allowingCopy && crossings.count >= Self.copyMinimumRows && !copyRefused.withLock { $0 }
         return try await transaction("store \(crossings.count) crossings") { [self] connection in
-            try await requireCameras(crossings.map(\.cameraID), connection: connection) { "crossings[\($0)].cameraID" }
-            try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
+            if tryCopy {
+                let fences = try await lockedFences(crossings.map(\.cameraID), connection: connection) { "crossings[\($0)].cameraID" }
+                try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
+                if let stored = try await copyCrossings(crossings, fences: fences, connection: connection) { return stored }
+            } else {
+                try await requireCameras(crossings.map(\.cameraID), connection: connection) { "crossings[\($0)].cameraID" }
+                try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
+            }
             // Counting in the statement returns one row instead of one per new crossing.
             let inserted = try await connection.query("""
                 WITH stored AS (

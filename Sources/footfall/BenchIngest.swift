@@ -13,7 +13,8 @@ struct BenchIngest: AsyncParsableCommand {
         abstract: "Crossing events into PostgreSQL: the batched idempotent path against plain COPY and one INSERT per row.",
         discussion: """
             Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Stores --rows \
-            crossings in batches of --batch; COPYs the same rows in the same batches, checking nothing, \
+            crossings in batches of --batch (COPY for large batches, falling back to INSERT), and as many \
+            more through INSERT only; COPYs the same rows in the same batches, checking nothing, \
             into a table shaped as crossing_events and into a plain one with its indexes (the ceilings); stores --naive-rows one \
             statement at a time (the floor); then stores the first batch again to show that duplicates \
             are skipped. Prints rows per second and the ratios, all from one process and one server.
@@ -49,52 +50,45 @@ struct BenchIngest: AsyncParsableCommand {
                                trackID: n, time: start.addingTimeInterval(Double(n) * 0.01))
             }
             let clock = ContinuousClock()
-            var stored = 0
-            let batches = stride(from: 0, to: rows, by: batch).map { first in
-                (first..<min(rows, first + batch)).map { crossing($0, prefix: "b") }
-            }
-            let batched = try await clock.measure {
-                try await withThrowingTaskGroup(of: Int.self) { writers in
-                    var next = 0
-                    for _ in 0..<min(concurrency, batches.count) {
-                        let work = batches[next]
-                        next += 1
-                        writers.addTask { try await store.insertCrossings(work) }
-                    }
-                    while let count = try await writers.next() {
-                        stored += count
-                        if next < batches.count {
-                            let work = batches[next]
-                            next += 1
-                            writers.addTask { try await store.insertCrossings(work) }
-                        }
-                    }
+            func batches(_ prefix: String) -> [[CrossingRecord]] {
+                stride(from: 0, to: rows, by: batch).map { first in
+                    (first..<min(rows, first + batch)).map { crossing($0, prefix: prefix) }
                 }
             }
-            // The ceilings, on the same rows in the same batches: COPY into a table shaped as
-            // crossing_events, and into a plain one with its columns and indexes, checking nothing.
-            try await store.createCopyBaselines()
-            func copy(shaped: Bool) async throws -> Duration {
-                try await clock.measure {
-                    try await withThrowingTaskGroup(of: Void.self) { writers in
+            /// Writes `work` `concurrency` batches at a time: the rows stored and the time taken.
+            func write(_ work: [[CrossingRecord]], _ one: @escaping @Sendable ([CrossingRecord]) async throws -> Int)
+                async throws -> (rows: Int, time: Duration)
+            {
+                var stored = 0
+                let time = try await clock.measure {
+                    try await withThrowingTaskGroup(of: Int.self) { writers in
                         var next = 0
-                        for _ in 0..<min(concurrency, batches.count) {
-                            let work = batches[next]
+                        for _ in 0..<min(concurrency, work.count) {
+                            let batch = work[next]
                             next += 1
-                            writers.addTask { try await store.copyCrossingsIntoBaseline(work, shaped: shaped) }
+                            writers.addTask { try await one(batch) }
                         }
-                        while try await writers.next() != nil {
-                            if next < batches.count {
-                                let work = batches[next]
+                        while let count = try await writers.next() {
+                            stored += count
+                            if next < work.count {
+                                let batch = work[next]
                                 next += 1
-                                writers.addTask { try await store.copyCrossingsIntoBaseline(work, shaped: shaped) }
+                                writers.addTask { try await one(batch) }
                             }
                         }
                     }
                 }
+                return (stored, time)
             }
-            let shapedCopy = try await copy(shaped: true)
-            let plainCopy = try await copy(shaped: false)
+            // The store's path (COPY for batches this large), then the INSERT it falls back to,
+            // on rows with other ids at the same times.
+            let (stored, batched) = try await write(batches("b")) { try await store.insertCrossings($0) }
+            let (insertStored, inserted) = try await write(batches("i")) { try await store.insertCrossingsWithoutCopy($0) }
+            // The ceilings, on the same rows in the same batches: COPY into a table shaped as
+            // crossing_events, and into a plain one with its columns and indexes, checking nothing.
+            try await store.createCopyBaselines()
+            let shapedCopy = try await write(batches("b")) { try await store.copyCrossingsIntoBaseline($0, shaped: true); return $0.count }.time
+            let plainCopy = try await write(batches("b")) { try await store.copyCrossingsIntoBaseline($0, shaped: false); return $0.count }.time
             var naiveStored = 0
             let naive = try await clock.measure {
                 naiveStored = try await store.insertCrossingsOneByOne((0..<naiveRows).map { crossing($0, prefix: "n") })
@@ -104,8 +98,12 @@ struct BenchIngest: AsyncParsableCommand {
                 Double(count) / (duration.inSeconds)
             }
             let fast = perSecond(stored, batched), slow = perSecond(naiveStored, naive)
+            let insertRate = perSecond(insertStored, inserted)
             let shapedRate = perSecond(rows, shapedCopy), plainRate = perSecond(rows, plainCopy)
-            print(String(format: "batched (%d per batch, %d at once): %d rows, %.0f rows/s", batch, concurrency, stored, fast))
+            print(String(format: "batched (%d per batch, %d at once): %d rows, %.0f rows/s (%d batches by COPY)",
+                         batch, concurrency, stored, fast, store.crossingBatchesCopied))
+            print(String(format: "the same path with INSERT only: %d rows, %.0f rows/s; ×%.2f of COPY shaped",
+                         insertStored, insertRate, insertRate / shapedRate))
             print(String(format: "COPY into a table shaped as crossing_events (partitioned, keys, indexes, foreign key): %.0f rows/s; idempotent path ×%.2f",
                          shapedRate, fast / shapedRate))
             print(String(format: "COPY into a plain table with its columns and indexes: %.0f rows/s; idempotent path ×%.2f",

@@ -125,12 +125,52 @@ struct PushedCameraCheckpointTests {
         }
     }
 
+    /// A live cache that holds the first state written with a frame until `release()`: the
+    /// pipeline waits there in the middle of its first batch.
+    final class LiveStateThatHolds: LiveStateStore {
+        private let inner = InMemoryLiveState()
+        private let state = Mutex<(holding: Bool, released: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, false, nil))
+
+        var isHolding: Bool { state.withLock { $0.holding } }
+
+        func release() {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.released = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+
+        func put(_ live: CameraLiveState) async {
+            if live.updated != nil {
+                await withCheckedContinuation { continuation in
+                    let go = state.withLock { state -> Bool in
+                        if state.released { return true }
+                        state.holding = true
+                        state.waiter = continuation
+                        return false
+                    }
+                    if go { continuation.resume() }
+                }
+            }
+            inner.put(live)
+        }
+
+        func states() async -> [CameraLiveState] { inner.states() }
+        func state(cameraID: String) async -> CameraLiveState? { inner.state(cameraID: cameraID) }
+        func putSnapshot(cameraID: String, kind: SnapshotKind, jpeg: [UInt8]) async {
+            inner.putSnapshot(cameraID: cameraID, kind: kind, jpeg: jpeg)
+        }
+        func snapshot(cameraID: String, kind: SnapshotKind) async -> [UInt8]? { inner.snapshot(cameraID: cameraID, kind: kind) }
+    }
+
     static func pipeline(store: InMemoryStore, sink: any CrossingSink, inbox: any DetectionInbox,
-                         checkpoints: any CameraCheckpoints) -> CameraPipeline {
+                         checkpoints: any CameraCheckpoints, live: any LiveStateStore = InMemoryLiveState()) -> CameraPipeline {
         CameraPipeline(
             camera: Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: geometry),
             configuration: CameraPipelineConfiguration(), store: store, sink: sink, inbox: inbox, checkpoints: checkpoints,
-            bus: InProcessEventBus(), live: InMemoryLiveState(),
+            bus: InProcessEventBus(), live: live,
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
             logger: Logger(label: "test"))
     }
@@ -220,6 +260,26 @@ struct PushedCameraCheckpointTests {
         }
         let stored = try await store.countSeries(cameraID: "smart", from: window.from, to: window.to, bucket: .minute)
         #expect(stored == expected)
+    }
+
+    @Test func aHolderAskedToStopCountsNoneOfTheBatchesStillWaiting() async throws {
+        let (store, inbox, checkpoints) = try await Self.fixture()
+        inbox.push(cameraID: "smart", batches: Self.batches(from: Date()))
+        let live = LiveStateThatHolds()
+        let pipeline = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints,
+                                     live: live)
+        let stop = PipelineStopSignal()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pipeline.run(lease: Self.lease(1), stop: stop) }
+            // All 90 batches were handed to the pipeline at once; it is in the middle of the first.
+            try await eventually("the first batch's state to be held") { live.isHolding }
+            stop.stop(reason: "lost the lease")
+            live.release()
+            try await group.next()
+        }
+        // The first batch is counted and acknowledged; the other 89 are left for the next holder.
+        #expect(inbox.acknowledged == 1)
+        #expect(try #require(checkpoints.checkpoint(cameraID: "smart")).leaseToken == 1)
     }
 
     @Test func aHolderWhoseCheckpointIsRefusedStops() async throws {

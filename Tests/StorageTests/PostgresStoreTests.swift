@@ -171,6 +171,29 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func aLargeBatchIsCopiedAndOneHoldingAStoredCrossingIsInsertedInstead() async throws {
+        try await PostgresTestDatabase.withStore { store, database in
+            try await store.saveCamera(camera)
+            // Across two months, so COPY routes rows to both partitions.
+            let start = Self.january2027.addingTimeInterval(16 * 86_400 + 12 * 3_600)  // 2027-01-31 20:00 UTC
+            let batch = (0..<500).map { crossing("c-\($0)", at: start.addingTimeInterval(Double($0) * 60)) }
+            #expect(try await store.insertCrossings(batch) == 500)
+            #expect(store.crossingBatchesCopied == 1)
+            // Half stored, half new: COPY breaks on the first duplicate, and the INSERT stores the rest.
+            let overlapping = (250..<750).map { crossing("c-\($0)", at: start.addingTimeInterval(Double($0) * 60)) }
+            #expect(try await store.insertCrossings(overlapping) == 250)
+            #expect(store.crossingBatchesCopied == 1)
+            // A small batch is not worth a COPY.
+            #expect(try await store.insertCrossings([crossing("small", at: start)]) == 1)
+            #expect(store.crossingBatchesCopied == 1)
+            let placed = try await rows("""
+                SELECT p || ' ' || n FROM (SELECT tableoid::regclass::text AS p, count(*) AS n FROM crossing_events GROUP BY 1) s ORDER BY p
+                """, database: database)
+            // 240 minutes of January (and the small one), the rest in February.
+            #expect(placed == ["crossing_events_p202701 241", "crossing_events_p202702 510"])
+        }
+    }
+
     @Test func concurrentWritersCreateANewMonthsPartitionOnce() async throws {
         try await PostgresTestDatabase.withStore { store, database in
             try await store.saveCamera(camera)

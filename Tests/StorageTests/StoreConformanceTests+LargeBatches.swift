@@ -29,8 +29,12 @@ extension StoreConformanceTests {
             let inserted = try await store.insertCrossings(all)
             #expect(inserted == all.dropFirst(30).filter { !isFenced($0) }.count)
             #expect(try await store.insertCrossings(all) == 0, "all of them again: nothing new")
+            // A large batch of new crossings only (PostgreSQL stores it with COPY).
+            let more = (1_200..<2_400).map(record)
+            #expect(try await store.insertCrossings(more) == more.filter { !isFenced($0) }.count)
+            #expect(try await store.insertCrossings(Array(more.suffix(100))) == 0)
             let stored = try await store.crossings(cameraID: "door-1", from: Self.at(0), to: Self.at(1_000))
-            let expected = all.filter { !isFenced($0) }
+            let expected = (all + more).filter { !isFenced($0) }
             #expect(stored.count == expected.count)
             let byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
             for crossing in expected {
