@@ -101,10 +101,12 @@ public struct CameraPipeline: Service {
         }
         if let lease {
             // The fence goes up before anything is counted: from now on the store refuses what
-            // an earlier holder of the camera counts. Without the store the lease's timing is
-            // the only guard, so counting goes on.
+            // an earlier holder of the camera counts. It is dated after the claim, not at the
+            // run's start: until the claim the last holder could still write a checkpoint, and
+            // what that checkpoint covers this run does not count again, so the store must keep
+            // it. Without the store the lease's timing is the only guard, so counting goes on.
             do {
-                guard try await store.recordLease(cameraID: camera.id, token: lease.token, acquiredAt: start) else {
+                guard try await store.recordLease(cameraID: camera.id, token: lease.token, acquiredAt: now()) else {
                     // The store has seen a newer lease: everything counted under this one would be
                     // refused. Stop, so that the camera is taken again under a newer token.
                     logger.error("camera.lease_behind_fence", metadata: ["lease.token": "\(lease.token)"])

@@ -166,13 +166,14 @@ struct PushedCameraCheckpointTests {
     }
 
     static func pipeline(store: InMemoryStore, sink: any CrossingSink, inbox: any DetectionInbox,
-                         checkpoints: any CameraCheckpoints, live: any LiveStateStore = InMemoryLiveState()) -> CameraPipeline {
+                         checkpoints: any CameraCheckpoints, live: any LiveStateStore = InMemoryLiveState(),
+                         now: @escaping @Sendable () -> Date = Date.init) -> CameraPipeline {
         CameraPipeline(
             camera: Camera(id: "smart", name: "Smart", source: CameraSource.externalText, geometry: geometry),
             configuration: CameraPipelineConfiguration(), store: store, sink: sink, inbox: inbox, checkpoints: checkpoints,
             bus: InProcessEventBus(), live: live,
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())),
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test"), now: now)
     }
 
     /// A store with the pushed camera, an empty durable inbox and no checkpoints.
@@ -260,6 +261,46 @@ struct PushedCameraCheckpointTests {
         }
         let stored = try await store.countSeries(cameraID: "smart", from: window.from, to: window.to, bucket: .minute)
         #expect(stored == expected)
+    }
+
+    /// A sink that takes every crossing and keeps it, as the broker does until the ingest stores it.
+    final class SinkThatHolds: CrossingSink {
+        private let held = Mutex<[CrossingRecord]>([])
+        var crossings: [CrossingRecord] { held.withLock { $0 } }
+        func deliver(_ crossings: [CrossingRecord]) async throws { held.withLock { $0 += crossings } }
+    }
+
+    @Test func whatTheLastHolderCheckpointedBeforeTheClaimIsNotFencedOut() async throws {
+        let (store, inbox, checkpoints) = try await Self.fixture()
+        let base = Date()
+        inbox.push(cameraID: "smart", batches: Self.batches(from: base))
+        // The next holder's run starts at base; the last holder, still counting, counts and
+        // checkpoints everything at base + 50 s, before the next holder claims the camera. Its
+        // crossings are on the broker and reach the store only after that.
+        let broker = SinkThatHolds()
+        let last = Self.pipeline(store: store, sink: broker, inbox: inbox, checkpoints: checkpoints,
+                                 now: { base.addingTimeInterval(50) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await last.run(lease: Self.lease(1)) }
+            try await eventually("every batch counted and acknowledged") { inbox.acknowledged == 90 }
+            group.cancelAll()
+        }
+        #expect(broker.crossings.count == 3)
+        let readings = Mutex(0)
+        let live = InMemoryLiveState()
+        let next = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints,
+                                 live: live, now: {
+                                     // Its first reading is its start; every later one comes after the claim.
+                                     base.addingTimeInterval(readings.withLock { $0 += 1; return $0 } == 1 ? 0 : 100)
+                                 })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await next.run(lease: Self.lease(2)) }
+            try await eventually("the next holder under way") { live.state(cameraID: "smart")?.leaseToken == 2 }
+            // The next holder resumed after all three: they are the last holder's to store.
+            #expect(try await store.insertCrossings(broker.crossings) == 3)
+            group.cancelAll()
+        }
+        #expect(try await store.crossings(cameraID: "smart", from: base, to: base.addingTimeInterval(60)).count == 3)
     }
 
     @Test func aHolderAskedToStopCountsNoneOfTheBatchesStillWaiting() async throws {
