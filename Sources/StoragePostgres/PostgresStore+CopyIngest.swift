@@ -41,30 +41,9 @@ extension PostgresStore {
             return !crossing.isFenced(newestToken: fence?.token, acquiredAt: fence?.acquiredAt)
         }
         guard !kept.isEmpty else { return 0 }
-        let tenant = configuration.tenantID.uuidString
         _ = try await connection.query("SAVEPOINT footfall_copy", logger: logger).collect()
         do {
-            try await connection.copyFrom(
-                table: "crossing_events",
-                columns: ["tenant_id", "camera_id", "event_id", "geometry_version", "line", "direction", "track_id", "time"],
-                logger: logger
-            ) { writer in
-                var rows = CopyText()
-                for chunk in stride(from: 0, to: kept.count, by: Self.copyChunkRows) {
-                    rows.clear()
-                    for crossing in kept[chunk..<min(kept.count, chunk + Self.copyChunkRows)] {
-                        rows.text(tenant)
-                        rows.text(crossing.cameraID)
-                        rows.text(crossing.id)
-                        rows.integer(Int32(crossing.geometryVersion))
-                        rows.text(crossing.line)
-                        rows.text(crossing.direction.rawValue)
-                        rows.integer(Int64(crossing.trackID))
-                        rows.timestamp(crossing.time, last: true)
-                    }
-                    try await writer.write(rows.buffer)
-                }
-            }
+            try await copy(kept, into: "crossing_events", connection: connection)
         } catch let error as PSQLError {
             let state = error.serverInfo?[.sqlState]
             // 23505: a crossing stored before (a batch sent again); 0A000: COPY refused under
@@ -81,5 +60,32 @@ extension PostgresStore {
         _ = try await connection.query("RELEASE SAVEPOINT footfall_copy", logger: logger).collect()
         copiedBatches.withLock { $0 += 1 }
         return kept.count
+    }
+
+    /// COPYs `crossings` into `table` (`crossing_events` or a benchmark's baseline shaped as it),
+    /// stamped with this store's tenant, `copyChunkRows` rows per message.
+    func copy(_ crossings: [CrossingRecord], into table: String, connection: PostgresConnection) async throws {
+        let tenant = configuration.tenantID.uuidString
+        try await connection.copyFrom(
+            table: table,
+            columns: ["tenant_id", "camera_id", "event_id", "geometry_version", "line", "direction", "track_id", "time"],
+            logger: logger
+        ) { writer in
+            var rows = CopyText()
+            for chunk in stride(from: 0, to: crossings.count, by: Self.copyChunkRows) {
+                rows.clear()
+                for crossing in crossings[chunk..<min(crossings.count, chunk + Self.copyChunkRows)] {
+                    rows.text(tenant)
+                    rows.text(crossing.cameraID)
+                    rows.text(crossing.id)
+                    rows.integer(Int32(crossing.geometryVersion))
+                    rows.text(crossing.line)
+                    rows.text(crossing.direction.rawValue)
+                    rows.integer(Int64(crossing.trackID))
+                    rows.timestamp(crossing.time, last: true)
+                }
+                try await writer.write(rows.buffer)
+            }
+        }
     }
 }

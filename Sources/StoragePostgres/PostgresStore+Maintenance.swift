@@ -216,29 +216,8 @@ extension PostgresStore {
     /// benchmarks, as the ceiling the idempotent path is compared with; call
     /// `createCopyBaselines()` first, once.
     public func copyCrossingsIntoBaseline(_ crossings: [CrossingRecord], shaped: Bool) async throws {
-        let tenant = configuration.tenantID.uuidString
         try await transaction("copy \(crossings.count) crossings into a baseline table") { [self] connection in
-            try await connection.copyFrom(
-                table: shaped ? "crossing_copy_shaped" : "crossing_copy_plain",
-                columns: ["tenant_id", "camera_id", "event_id", "geometry_version", "line", "direction", "track_id", "time"],
-                logger: logger
-            ) { writer in
-                var rows = CopyText()
-                for chunk in stride(from: 0, to: crossings.count, by: Self.copyChunkRows) {
-                    rows.clear()
-                    for crossing in crossings[chunk..<min(crossings.count, chunk + Self.copyChunkRows)] {
-                        rows.text(tenant)
-                        rows.text(crossing.cameraID)
-                        rows.text(crossing.id)
-                        rows.integer(Int32(crossing.geometryVersion))
-                        rows.text(crossing.line)
-                        rows.text(crossing.direction.rawValue)
-                        rows.integer(Int64(crossing.trackID))
-                        rows.timestamp(crossing.time, last: true)
-                    }
-                    try await writer.write(rows.buffer)
-                }
-            }
+            try await copy(crossings, into: shaped ? "crossing_copy_shaped" : "crossing_copy_plain", connection: connection)
         }
     }
 

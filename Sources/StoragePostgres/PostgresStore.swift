@@ -27,6 +27,7 @@ public final class PostgresStore: FootfallStore, Service {
     /// Set once COPY into `crossing_events` was refused (row-level security applies to this
     /// login); crossings then go through `INSERT` only.
     let copyRefused = Mutex(false)
+    /// Counts `crossingBatchesCopied`.
     let copiedBatches = Mutex(0)
     /// Batches of crossings this store wrote with COPY (the others went through `INSERT`):
     /// large batches do, unless they hold a crossing stored before or row-level security
