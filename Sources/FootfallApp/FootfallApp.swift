@@ -89,7 +89,9 @@ public enum FootfallApp {
                                               readiness: readinessChecks(store: store, messaging: messaging),
                                               workers: messaging.workers)
         let ingest: [any Service] = messaging.amqp.map { client in
-            [CrossingIngestService(client: client, store: store, logger: logger),
+            [CrossingIngestService(client: client, store: store, logger: logger) { [factory = metrics.factory] fenced in
+                Counter(label: PipelineMetrics.Name.crossingsFenced, factory: factory).increment(by: fenced)
+             },
              queueDepthMonitor(client: client, factory: PrometheusMetricsFactory(registry: registry), logger: logger)]
         } ?? []
         // Services start in order and stop in reverse: the store and the brokers outlive the

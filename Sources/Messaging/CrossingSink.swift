@@ -13,12 +13,17 @@ public protocol CrossingSink: Sendable {
 /// The embedded sink: writes crossings to the store in the caller's task.
 public struct DirectCrossingSink: CrossingSink {
     private let store: any CountStore
+    private let recordFenced: @Sendable (Int) -> Void
 
-    public init(store: any CountStore) {
+    /// - Parameter recordFenced: told how many crossings of a batch the store's fences refused
+    ///   (a worker counting after its lease passed on), when any were.
+    public init(store: any CountStore, recordFenced: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.store = store
+        self.recordFenced = recordFenced
     }
 
     public func deliver(_ crossings: [CrossingRecord]) async throws {
-        try await store.insertCrossings(crossings)
+        let stored = try await store.storeCrossings(crossings)
+        if stored.fenced > 0 { recordFenced(stored.fenced) }
     }
 }

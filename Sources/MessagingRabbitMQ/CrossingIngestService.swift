@@ -42,18 +42,22 @@ public struct CrossingIngestService: Service {
     private let configuration: Configuration
     private let logger: Logger
     private let clock: AnyClock
+    private let recordFenced: @Sendable (Int) -> Void
 
-
-    /// - Parameter clock: times the batch window and the pauses before restarting the consumer (tests pass a manual
-    ///   clock). The retry queue's delays are message TTLs, timed by RabbitMQ.
+    /// - Parameters:
+    ///   - clock: times the batch window and the pauses before restarting the consumer (tests pass a manual
+    ///     clock). The retry queue's delays are message TTLs, timed by RabbitMQ.
+    ///   - recordFenced: told how many crossings of each stored batch the store's fences refused (for a metric).
     public init(client: AMQPClient, store: any CountStore, topology: FootfallTopology = .init(),
-                configuration: Configuration = .init(), logger: Logger, clock: any Clock<Duration> = ContinuousClock()) {
+                configuration: Configuration = .init(), logger: Logger, clock: any Clock<Duration> = ContinuousClock(),
+                recordFenced: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.client = client
         self.store = store
         self.topology = topology
         self.configuration = configuration
         self.logger = logger
         self.clock = AnyClock(clock)
+        self.recordFenced = recordFenced
     }
 
     /// Deliveries waiting to be stored, filled by the consumer task.
@@ -127,7 +131,7 @@ public struct CrossingIngestService: Service {
         guard !readable.isEmpty else { return }
         let stored: Bool
         do {
-            try await store.insertCrossings(readable.flatMap(\.crossings))
+            noteFenced(try await store.storeCrossings(readable.flatMap(\.crossings)), batch: readable.count)
             stored = true
         } catch let error as StorageError where error.isInvalidInput {
             // One bad crossing refuses the whole batch: find its message by storing them one by one.
@@ -151,7 +155,7 @@ public struct CrossingIngestService: Service {
         }
         for item in readable {
             do {
-                try await store.insertCrossings(item.crossings)
+                noteFenced(try await store.storeCrossings(item.crossings), batch: 1)
             } catch let error as StorageError where error.isInvalidInput {
                 await deadLetter(item.delivery, reason: error.description)
                 continue
@@ -165,6 +169,15 @@ public struct CrossingIngestService: Service {
                 logger.warning("ingest.ack_failed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Says how many crossings the fences refused: a worker that went on counting after its
+    /// lease passed to another. Those crossings are counted by the new holder, so this is not a
+    /// loss, but a drill that loses crossings needs to see it.
+    private func noteFenced(_ stored: StoredCrossings, batch: Int) {
+        guard stored.fenced > 0 else { return }
+        recordFenced(stored.fenced)
+        logger.notice("ingest.crossings_fenced", metadata: ["crossings.fenced": "\(stored.fenced)", "ingest.batch": "\(batch)"])
     }
 
     /// Sends a message to wait in the retry queue, or to the dead letters after the last attempt.

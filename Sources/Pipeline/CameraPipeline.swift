@@ -48,7 +48,9 @@ public struct CameraPipeline: Service {
         self.configuration = configuration
         self.source = camera.sourceKind
         self.store = store
-        self.sink = sink ?? DirectCrossingSink(store: store)
+        self.sink = sink ?? DirectCrossingSink(store: store) { [logger, id = camera.id] fenced in
+            logger.notice("pipeline.crossings_fenced", metadata: ["camera.id": "\(id)", "crossings.fenced": "\(fenced)"])
+        }
         self.inbox = inbox
         self.checkpoints = checkpoints
         self.bus = bus

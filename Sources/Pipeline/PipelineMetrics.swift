@@ -12,6 +12,9 @@ public struct PipelineMetrics: Sendable {
         public static let storeErrors = "footfall_store_errors_total"
         public static let checkpointErrors = "footfall_checkpoint_errors_total"
         public static let crossingsDropped = "footfall_crossings_dropped_total"
+        /// Crossings the store's fences refused at ingest (counted after a lease passed on; the
+        /// new holder counts them). Without labels: the ingest consumer sees batches, not cameras.
+        public static let crossingsFenced = "footfall_crossings_fenced_total"
         public static let analysisSeconds = "footfall_frame_analysis_seconds"
         public static let cameraOnline = "footfall_camera_online"
         public static let leaseHeld = "footfall_camera_lease_held"

@@ -35,9 +35,9 @@ public protocol CountStore: Sendable {
     /// `LineCrossing.eventID`, which contains the crossing's time, so a backend may key on
     /// (id, time) — the same crossing always has both. Crossings the camera's fence refuses
     /// (`CrossingRecord.isFenced`: counted by a worker after its lease passed to another) are
-    /// skipped as well. Returns how many were new.
+    /// skipped as well, and counted apart: how many were new and how many were fenced.
     @discardableResult
-    func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int
+    func storeCrossings(_ crossings: [CrossingRecord]) async throws -> StoredCrossings
     /// Records that a worker took a camera under lease `token` at `acquiredAt`, before it counts
     /// anything: from then on, crossings of the camera stamped with an older token and counted
     /// at or after `acquiredAt` are refused. A token not newer than the recorded one changes
@@ -222,6 +222,12 @@ extension FileCatalog {
 }
 
 extension CountStore {
+    /// Stores crossings as `storeCrossings` does and returns how many were new.
+    @discardableResult
+    public func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+        try await storeCrossings(crossings).added
+    }
+
     /// Reads each camera's hourly series; backends with rollups read those instead.
     public func hourlyLineCounts(cameraIDs: [String], from: Date, to: Date) async throws -> [HourlyLineCount] {
         var counts: [HourlyLineCount] = []

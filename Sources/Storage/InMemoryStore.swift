@@ -230,26 +230,35 @@ public actor InMemoryStore: FootfallStore {
 
     // MARK: Counts
 
-    public func insertCrossings(_ crossings: [CrossingRecord]) throws -> Int {
+    public func storeCrossings(_ crossings: [CrossingRecord]) throws -> StoredCrossings {
         for (i, crossing) in crossings.enumerated() {
             try CrossingRecord.validate(crossing, index: i)
         }
-        return try transaction { (space: inout TenantData) throws(StorageError) -> Int in
+        return try transaction { (space: inout TenantData) throws(StorageError) -> StoredCrossings in
             for (i, crossing) in crossings.enumerated() where space.cameras[crossing.cameraID] == nil {
                 throw .invalidInput(field: "crossings[\(i)].cameraID", reason: "no camera with id \"\(crossing.cameraID)\"")
             }
-            var inserted = 0
+            var stored = StoredCrossings(added: 0)
             for var crossing in crossings {
                 let fence = space.fences[crossing.cameraID]
-                guard !crossing.isFenced(newestToken: fence?.token, acquiredAt: fence?.acquiredAt),
-                      space.crossingIDs.insert(crossing.id).inserted else { continue }
+                if crossing.isFenced(newestToken: fence?.token, acquiredAt: fence?.acquiredAt) {
+                    stored.fenced += 1
+                    continue
+                }
+                guard space.crossingIDs.insert(crossing.id).inserted else { continue }
                 crossing.leaseToken = nil
                 crossing.countedAt = nil
                 space.crossingRows.append(crossing)
-                inserted += 1
+                stored.added += 1
             }
-            return inserted
+            return stored
         }
+    }
+
+    /// Stores crossings as `storeCrossings` does and returns how many were new.
+    @discardableResult
+    public func insertCrossings(_ crossings: [CrossingRecord]) throws -> Int {
+        try storeCrossings(crossings).added
     }
 
     @discardableResult

@@ -29,18 +29,19 @@ extension PostgresStore {
     }
 
     /// Stores `crossings` with one COPY into `crossing_events`, inside a savepoint, dropping those
-    /// the fence refuses: the number stored, or nil when COPY could not take them (one was
+    /// the fence refuses: how many were stored and fenced, or nil when COPY could not take them (one was
     /// stored already, or row-level security applies to this login and forbids COPY) and the
     /// savepoint was rolled back, for the caller to store them with `INSERT … ON CONFLICT DO
     /// NOTHING`. COPY inserts rows in groups, where the INSERT goes a row at a time
     /// (`docs/performance.md`, "PostgreSQL ingest").
     func copyCrossings(_ crossings: [CrossingRecord], fences: [String: (token: Int64?, acquiredAt: Date?)],
-                       connection: PostgresConnection) async throws -> Int? {
+                       connection: PostgresConnection) async throws -> StoredCrossings? {
         let kept = crossings.filter { crossing in
             let fence = fences[crossing.cameraID]
             return !crossing.isFenced(newestToken: fence?.token, acquiredAt: fence?.acquiredAt)
         }
-        guard !kept.isEmpty else { return 0 }
+        let fenced = crossings.count - kept.count
+        guard !kept.isEmpty else { return StoredCrossings(added: 0, fenced: fenced) }
         _ = try await connection.query("SAVEPOINT footfall_copy", logger: logger).collect()
         do {
             try await copy(kept, into: "crossing_events", connection: connection)
@@ -59,7 +60,7 @@ extension PostgresStore {
         }
         _ = try await connection.query("RELEASE SAVEPOINT footfall_copy", logger: logger).collect()
         copiedBatches.withLock { $0 += 1 }
-        return kept.count
+        return StoredCrossings(added: kept.count, fenced: fenced)
     }
 
     /// COPYs `crossings` into `table` (`crossing_events` or a benchmark's baseline shaped as it),

@@ -162,7 +162,7 @@ extension PostgresStore {
     /// Stores crossings as `insertCrossings` does, but always with `INSERT … ON CONFLICT DO
     /// NOTHING`, never COPY: the path small batches take, measured against COPY by benchmarks.
     public func insertCrossingsWithoutCopy(_ crossings: [CrossingRecord]) async throws -> Int {
-        try await insertCrossings(crossings, allowingCopy: false)
+        try await storeCrossings(crossings, allowingCopy: false).added
     }
 
     /// The naive ingest path, one autocommitted INSERT per crossing: only for benchmarks, as the

@@ -213,15 +213,15 @@ public final class PostgresStore: FootfallStore, Service {
 
     // MARK: Counts
 
-    public func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
-        try await insertCrossings(crossings, allowingCopy: true)
+    public func storeCrossings(_ crossings: [CrossingRecord]) async throws -> StoredCrossings {
+        try await storeCrossings(crossings, allowingCopy: true)
     }
 
     /// Stores crossings with COPY when `allowingCopy` and the batch is large enough, otherwise
     /// (or when COPY cannot take them) with one `INSERT … ON CONFLICT DO NOTHING`.
-    func insertCrossings(_ crossings: [CrossingRecord], allowingCopy: Bool) async throws -> Int {
+    func storeCrossings(_ crossings: [CrossingRecord], allowingCopy: Bool) async throws -> StoredCrossings {
         for (i, crossing) in crossings.enumerated() { try CrossingRecord.validate(crossing, index: i) }
-        guard !crossings.isEmpty else { return 0 }
+        guard !crossings.isEmpty else { return StoredCrossings(added: 0) }
         let tenant = configuration.tenantID
         let tryCopy = allowingCopy && crossings.count >= Self.copyMinimumRows && !copyRefused.withLock { $0 }
         return try await transaction("store \(crossings.count) crossings") { [self] connection in
@@ -234,25 +234,29 @@ public final class PostgresStore: FootfallStore, Service {
                 try await ensurePartitions("crossing_events", for: crossings.map(\.time), connection: connection)
             }
             // Counting in the statement returns one row instead of one per new crossing.
-            let inserted = try await connection.query("""
-                WITH stored AS (
-                    INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
-                    SELECT \(tenant), u.camera, u.event, u.version, u.line, u.direction, u.track, u.time
-                    FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
+            let row = try await connection.query("""
+                WITH batch AS (
+                    SELECT * FROM unnest(\(crossings.map(\.cameraID))::text[], \(crossings.map(\.id))::text[], \(crossings.map(\.line))::text[],
                                 \(crossings.map(\.direction.rawValue))::text[], \(crossings.map { Int64($0.trackID) })::int8[],
                                 \(crossings.map(\.time))::timestamptz[], \(crossings.map { Int32($0.geometryVersion) })::int4[],
                                 \(crossings.map { $0.leaseToken ?? -1 })::int8[], \(crossings.map { $0.countedAt ?? $0.time })::timestamptz[])
-                        AS u(camera, event, line, direction, track, time, version, token, counted)
+                        AS u(camera, event, line, direction, track, time, version, token, counted)),
+                admitted AS (
+                    SELECT * FROM batch u
                     -- The camera's fence (CrossingRecord.isFenced); -1 stands for no token.
                     WHERE NOT EXISTS (
                         SELECT 1 FROM cameras c
                         WHERE c.tenant_id = \(tenant) AND c.id = u.camera AND u.token >= 0
-                          AND c.lease_token > u.token AND u.counted >= c.lease_acquired_at)
+                          AND c.lease_token > u.token AND u.counted >= c.lease_acquired_at)),
+                stored AS (
+                    INSERT INTO crossing_events (tenant_id, camera_id, event_id, geometry_version, line, direction, track_id, time)
+                    SELECT \(tenant), camera, event, version, line, direction, track, time FROM admitted
                     ON CONFLICT DO NOTHING
                     RETURNING 1)
-                SELECT count(*) FROM stored
-                """, logger: logger).collect().first.map { try $0.decode(Int64.self) } ?? 0
-            return Int(inserted)
+                SELECT (SELECT count(*) FROM stored), (SELECT count(*) FROM batch) - (SELECT count(*) FROM admitted)
+                """, logger: logger).collect().first
+            guard let (added, fenced) = try row?.decode((Int64, Int64).self) else { return StoredCrossings(added: 0) }
+            return StoredCrossings(added: Int(added), fenced: Int(fenced))
         }
     }
 

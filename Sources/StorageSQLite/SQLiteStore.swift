@@ -83,13 +83,13 @@ public final class SQLiteStore: FootfallStore {
 
     // MARK: Counts
 
-    public func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+    public func storeCrossings(_ crossings: [CrossingRecord]) async throws -> StoredCrossings {
         for (i, crossing) in crossings.enumerated() { try CrossingRecord.validate(crossing, index: i) }
         let tenant = tenant
         return try await database.write { connection in
             try Self.requireCameras(crossings.map(\.cameraID), tenant: tenant, connection) { "crossings[\($0)].cameraID" }
             var fences: [String: (token: Int64?, acquiredAt: Date?)] = [:]
-            var inserted = 0
+            var stored = StoredCrossings(added: 0)
             for crossing in crossings {
                 if crossing.leaseToken != nil {
                     if fences[crossing.cameraID] == nil {
@@ -99,7 +99,10 @@ public final class SQLiteStore: FootfallStore {
                         fences[crossing.cameraID] = (row?[0].int64, row.flatMap { $0[1].int64 == nil ? nil : Self.date(milliseconds: $0[1]) })
                     }
                     let fence = fences[crossing.cameraID]
-                    if crossing.isFenced(newestToken: fence?.token ?? nil, acquiredAt: fence?.acquiredAt ?? nil) { continue }
+                    if crossing.isFenced(newestToken: fence?.token ?? nil, acquiredAt: fence?.acquiredAt ?? nil) {
+                        stored.fenced += 1
+                        continue
+                    }
                 }
                 try connection.query("""
                     INSERT INTO crossing_events (tenant_id, id, camera_id, line, direction, track_id, time_ms, geometry_version)
@@ -107,9 +110,9 @@ public final class SQLiteStore: FootfallStore {
                     """, [tenant, .text(crossing.id), .text(crossing.cameraID), .text(crossing.line),
                           .text(crossing.direction.rawValue), .integer(Int64(crossing.trackID)),
                           .integer(Self.milliseconds(crossing.time)), .integer(Int64(crossing.geometryVersion))])
-                inserted += connection.changes
+                stored.added += connection.changes
             }
-            return inserted
+            return stored
         }
     }
 

@@ -35,10 +35,12 @@ struct CrossingIngestServiceTests {
     /// Runs `body` with a client whose ingest consumer stores into `store`, the topology declared.
     static func withIngest(_ topology: FootfallTopology, store: any CountStore,
                            configuration: CrossingIngestService.Configuration = fastRetries,
+                           recordFenced: @escaping @Sendable (Int) -> Void = { _ in },
                            _ body: @escaping @Sendable (AMQPClient) async throws -> Void) async throws {
         try await AMQPTestServer.withClient { client in
             let ingest = CrossingIngestService(client: client, store: store, topology: topology,
-                                               configuration: configuration, logger: AMQPTestServer.logger)
+                                               configuration: configuration, logger: AMQPTestServer.logger,
+                                               recordFenced: recordFenced)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await ingest.run() }
                 defer { group.cancelAll() }
@@ -66,6 +68,36 @@ struct CrossingIngestServiceTests {
             }
             #expect(try await Set(Self.storedIDs(store)) == Set(crossings.map(\.id)))
             #expect(try await client.messageCount(queue: topology.deadLetterQueue) == 0)
+        }
+    }
+
+    @Test func crossingsTheFenceRefusesAreCountedApartFromDuplicates() async throws {
+        let topology = FootfallTopology(namespace: AMQPTestServer.uniqueName("fenced"))
+        let store = InMemoryStore()
+        try await store.saveCamera(Self.camera)
+        // Another worker took the camera under token 7 at the start.
+        #expect(try await store.recordLease(cameraID: "door", token: 7, acquiredAt: Self.start))
+        let fenced = Mutex(0)
+        try await Self.withIngest(topology, store: store, recordFenced: { n in fenced.withLock { $0 += n } }) { client in
+            let sink = AMQPCrossingSink(client: client, topology: topology)
+            // A worker still holding token 6 counts three crossings after the hand-over; the
+            // holder of token 7 counts two.
+            func stamped(_ crossings: [CrossingRecord], token: Int64) -> [CrossingRecord] {
+                crossings.map { crossing in
+                    var crossing = crossing
+                    crossing.leaseToken = token
+                    return crossing
+                }
+            }
+            let current = stamped(Self.crossings(2, from: 3), token: 7)
+            try await sink.deliver(stamped(Self.crossings(3), token: 6) + current)
+            try await eventually("the current holder's crossings stored") { try await Self.storedIDs(store) == ["c3", "c4"] }
+            try await eventually("the fenced crossings counted") { fenced.withLock { $0 } == 3 }
+            // The current holder's two again, with a new one in the same message: once the new
+            // one is stored, the copies were seen, and they are duplicates, not fenced.
+            try await sink.deliver(current + stamped(Self.crossings(1, from: 5), token: 7))
+            try await eventually("the new crossing stored") { try await Self.storedIDs(store) == ["c3", "c4", "c5"] }
+            #expect(fenced.withLock { $0 } == 3)
         }
     }
 
@@ -121,14 +153,14 @@ struct CrossingIngestServiceTests {
             try await inner.recordLease(cameraID: cameraID, token: token, acquiredAt: acquiredAt)
         }
 
-        func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
+        func storeCrossings(_ crossings: [CrossingRecord]) async throws -> StoredCrossings {
             attempts.withLock { $0 += 1 }
             let fails = failuresLeft.withLock { left in
                 defer { if left > 0 { left -= 1 } }
                 return left > 0
             }
             if fails { throw StorageError.backend(operation: "store crossings", reason: "connection refused") }
-            return try await inner.insertCrossings(crossings)
+            return try await inner.storeCrossings(crossings)
         }
 
         func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {
@@ -183,12 +215,12 @@ struct CrossingIngestServiceTests {
             try await inner.recordLease(cameraID: cameraID, token: token, acquiredAt: acquiredAt)
         }
 
-        func insertCrossings(_ crossings: [CrossingRecord]) async throws -> Int {
-            let count = try await inner.insertCrossings(crossings)
+        func storeCrossings(_ crossings: [CrossingRecord]) async throws -> StoredCrossings {
+            let stored = try await inner.storeCrossings(crossings)
             committed.withLock { $0 += crossings.count }
             // Never returns: the consumer is killed here, between commit and ack.
             try await Task.sleep(for: .seconds(3_600))
-            return count
+            return stored
         }
 
         func crossings(cameraID: String, from: Date, to: Date) async throws -> [CrossingRecord] {

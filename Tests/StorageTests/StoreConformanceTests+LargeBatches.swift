@@ -26,12 +26,15 @@ extension StoreConformanceTests {
             let all = (0..<1_200).map(record)
             // The first few arrive in a small batch, as a live camera sends them.
             #expect(try await store.insertCrossings(Array(all.prefix(30))) == all.prefix(30).filter { !isFenced($0) }.count)
-            let inserted = try await store.insertCrossings(all)
-            #expect(inserted == all.dropFirst(30).filter { !isFenced($0) }.count)
-            #expect(try await store.insertCrossings(all) == 0, "all of them again: nothing new")
+            let inserted = try await store.storeCrossings(all)
+            #expect(inserted == StoredCrossings(added: all.dropFirst(30).filter { !isFenced($0) }.count,
+                                                fenced: all.filter(isFenced).count))
+            #expect(try await store.storeCrossings(all) == StoredCrossings(added: 0, fenced: all.filter(isFenced).count),
+                    "all of them again: nothing new")
             // A large batch of new crossings only (PostgreSQL stores it with COPY).
             let more = (1_200..<2_400).map(record)
-            #expect(try await store.insertCrossings(more) == more.filter { !isFenced($0) }.count)
+            #expect(try await store.storeCrossings(more) == StoredCrossings(added: more.filter { !isFenced($0) }.count,
+                                                                           fenced: more.filter(isFenced).count))
             #expect(try await store.insertCrossings(Array(more.suffix(100))) == 0)
             let stored = try await store.crossings(cameraID: "door-1", from: Self.at(0), to: Self.at(1_000))
             let expected = (all + more).filter { !isFenced($0) }
