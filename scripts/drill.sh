@@ -242,7 +242,7 @@ for pid in "${worker_pid[@]}"; do worker_cpu_ticks=$((worker_cpu_ticks + $(cpu_t
 cat "$work/drill.out"
 # Crossings the store's fences refused: counted by a worker after its lease passed on, and
 # counted again by the new holder. Not a loss; a drill that loses crossings starts here.
-fenced="$(cat "$work"/api*.log "$work"/w*.log 2>/dev/null | grep -ao 'crossings.fenced=[0-9]*' | awk -F= '{ n += $2 } END { print n + 0 }')"
+fenced="$(cat "$work"/api*.log "$work"/w*.log 2>/dev/null | { grep -ao 'crossings.fenced=[0-9]*' || true; } | awk -F= '{ n += $2 } END { print n + 0 }')"
 echo "drill: crossings refused by fences (zombie writes)=$fenced"
 ticks_per_second="$(getconf CLK_TCK)"
 python3 - "$worker_cpu_ticks" "$ticks_per_second" "$cameras" "$seconds" <<'EOF'
