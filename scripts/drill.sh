@@ -40,7 +40,7 @@ chmod 755 "$work"
 pg_port="$(free_port)" redis_port="$(free_port)" rabbit_port="$(free_port)"
 api_ports=("$(free_port)" "$(free_port)") lb_port="$(free_port)"
 declare -A worker_pid=()
-api_pids=() nginx_pid="" drill_pid=""
+api_pids=() nginx_pid="" drill_pid="" sampler_pid=""
 worker_cpu_ticks=0
 
 # CPU time (clock ticks) a process has used so far.
@@ -49,6 +49,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 cleanup() {
   local status=$?
   [ -n "$drill_pid" ] && kill "$drill_pid" 2>/dev/null || true
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
   local processes=("${worker_pid[@]}" "${api_pids[@]}")
   for pid in "${processes[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
@@ -186,6 +187,16 @@ until grep -q "drill: scene time 0" "$work/drill.log" 2>/dev/null; do
   sleep 0.1
 done
 started=$(date +%s%3N)
+# Every 5 s, the machine's CPU counters and every process's CPU time, for the drill's CPU per
+# part of the fleet at the end (a process's last sample counts, so killed ones count too).
+(
+  while :; do
+    { echo "@ $(head -1 /proc/stat)"; echo "% $(cat "$work"/rabbitmq/mnesia/*.pid 2>/dev/null | tr '\n' ' ')"
+      ps -eo pid=,ppid=,times=,args=; } >>"$work/cpu.samples" 2>/dev/null
+    sleep 5
+  done
+) &
+sampler_pid=$!
 at() { # waits until `$1` seconds after scene time 0; false if the drill has ended
   while [ $(( $(date +%s%3N) - started )) -lt $(( $1 * 1000 )) ]; do
     kill -0 "$drill_pid" 2>/dev/null || return 1
@@ -252,4 +263,7 @@ cpu = ticks / per_second
 print(f"drill: worker_cpu_s={cpu:.1f} camera_seconds={cameras * seconds:.0f} "
       f"cameras_per_worker_core={cameras * seconds / cpu if cpu else 0:.1f} (5 frames/s, tracking, counting, delivery, checkpoints)")
 EOF
+kill "$sampler_pid" 2>/dev/null || true
+sampler_pid=""
+python3 scripts/drill_cpu.py "$work/cpu.samples" "$(head -1 "$work/postgres/data/postmaster.pid")" "$redis_port" "$work" || true
 exit "$status"
