@@ -177,7 +177,7 @@ public struct CrossingIngestService: Service {
     private func noteFenced(_ stored: StoredCrossings, batch: Int) {
         guard stored.fenced > 0 else { return }
         recordFenced(stored.fenced)
-        logger.notice("ingest.crossings_fenced", metadata: ["crossings.fenced": "\(stored.fenced)", "ingest.batch": "\(batch)"])
+        logger.warning("ingest.crossings_fenced", metadata: ["crossings.fenced": "\(stored.fenced)", "ingest.batch": "\(batch)"])
     }
 
     /// Sends a message to wait in the retry queue, or to the dead letters after the last attempt.

@@ -49,7 +49,7 @@ public struct CameraPipeline: Service {
         self.source = camera.sourceKind
         self.store = store
         self.sink = sink ?? DirectCrossingSink(store: store) { [logger, id = camera.id] fenced in
-            logger.notice("pipeline.crossings_fenced", metadata: ["camera.id": "\(id)", "crossings.fenced": "\(fenced)"])
+            logger.warning("pipeline.crossings_fenced", metadata: ["camera.id": "\(id)", "crossings.fenced": "\(fenced)"])
         }
         self.inbox = inbox
         self.checkpoints = checkpoints
