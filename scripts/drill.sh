@@ -255,6 +255,34 @@ cat "$work/drill.out"
 # counted again by the new holder. Not a loss; a drill that loses crossings starts here.
 fenced="$(cat "$work"/api*.log "$work"/w*.log 2>/dev/null | { grep -ao 'crossings.fenced=[0-9]*' || true; } | awk -F= '{ n += $2 } END { print n + 0 }')"
 echo "drill: crossings refused by fences (zombie writes)=$fenced"
+# How much of a push's time was queuing it (the broker's confirm), from both API processes'
+# footfall_push_queue_seconds, to tell slow pushes waiting on RabbitMQ from the rest.
+token="$(curl -fs -X POST -H 'Content-Type: application/json' "http://127.0.0.1:${api_ports[0]}/api/v1/sessions" \
+  -d "{\"username\":\"admin\",\"password\":\"$FOOTFALL_DRILL_PASSWORD\"}" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])' 2>/dev/null || true)"
+for port in "${api_ports[@]}"; do
+  curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" 2>/dev/null || true
+done | python3 -c '
+import re, sys
+buckets, count = {}, 0
+for line in sys.stdin:
+    m = re.match(r"footfall_push_queue_seconds_bucket\{le=\"([^\"]+)\"\} (\d+)", line)
+    if m:
+        buckets[m.group(1)] = buckets.get(m.group(1), 0) + int(m.group(2))
+    elif line.startswith("footfall_push_queue_seconds_count "):
+        count += int(line.split()[1])
+if not count:
+    print("drill: push queuing not measured")
+    sys.exit()
+bounds = sorted((float(k), v) for k, v in buckets.items() if k != "+Inf")
+def quantile(q):
+    for bound, n in bounds:
+        if n >= q * count:
+            return f"<= {bound * 1000:g} ms"
+    return "> %g ms" % (bounds[-1][0] * 1000)
+over = count - dict(bounds).get(0.1, count)
+print(f"drill: push queuing (API to broker confirm) p50 {quantile(0.5)}, p99 {quantile(0.99)}; over 100 ms: {over} of {count}")
+'
 ticks_per_second="$(getconf CLK_TCK)"
 python3 - "$worker_cpu_ticks" "$ticks_per_second" "$cameras" "$seconds" <<'EOF'
 import sys

@@ -104,8 +104,11 @@ struct DetectionController {
                 or out of order, are not counted
                 """)
         }
+        let queuing = dependencies.clock()
         do {
             try await dependencies.inbox.push(cameraID: id, batches: batches)
+            dependencies.metrics.makeDurationHistogram(name: ServerMetrics.pushQueueSeconds, buckets: ServerMetrics.pushQueueBuckets)
+                .record(.milliseconds(Int64(dependencies.clock().timeIntervalSince(queuing) * 1_000)))
         } catch {
             times.giveBack(camera: id, last: last, previous: previous)
             if case MessagingError.noReceiver = error {

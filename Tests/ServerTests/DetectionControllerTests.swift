@@ -111,6 +111,8 @@ struct DetectionControllerTests {
         #expect(try #require(try await iterator.next()?.batch).time == ISO8601DateFormatter().date(from: "2026-11-25T09:59:33Z"))
         #expect(try #require(try await iterator.next()?.batch).time == ISO8601DateFormatter().date(from: "2026-11-25T10:00:06Z"))
         #expect(registry.emitToString().contains(#"footfall_pushed_frames_refused_total{camera="smart"} 5"#))
+        // Only the push that was queued is timed.
+        #expect(registry.emitToString().contains("footfall_push_queue_seconds_count 1\n"))
     }
 
     @Test func framesSentTwiceOrOutOfOrderAreRefusedNotSilentlyDropped() async throws {
