@@ -29,10 +29,10 @@ extension PostgresStore {
     }
 
     /// Stores `crossings` with one COPY into `crossing_events`, inside a savepoint, dropping those
-    /// the fence refuses: how many were stored and fenced, or nil when COPY could not take them (one was
-    /// stored already, or row-level security applies to this login and forbids COPY) and the
-    /// savepoint was rolled back, for the caller to store them with `INSERT … ON CONFLICT DO
-    /// NOTHING`. COPY inserts rows in groups, where the INSERT goes a row at a time
+    /// the fence refuses: how many were stored and how many fenced, or nil when COPY could not
+    /// take them (one was stored already, or row-level security applies to this login and
+    /// forbids COPY) and the savepoint was rolled back, for the caller to store them with
+    /// `INSERT … ON CONFLICT DO NOTHING`. COPY inserts rows in groups, where the INSERT goes a row at a time
     /// (`docs/performance.md`, "PostgreSQL ingest").
     func copyCrossings(_ crossings: [CrossingRecord], fences: [String: (token: Int64?, acquiredAt: Date?)],
                        connection: PostgresConnection) async throws -> StoredCrossings? {
