@@ -4,7 +4,7 @@ import PackageDescription
 // The target graph is the architecture: arrows point inward to `CountingCore`.
 // `Server` never links `Vision`; only the `footfall` executable joins them.
 let openCVModules = [
-    "opencv_core", "opencv_imgproc", "opencv_video", "opencv_videoio", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn",
+    "opencv_core", "opencv_imgproc", "opencv_video", "opencv_imgcodecs", "opencv_objdetect", "opencv_dnn",
 ]
 
 let package = Package(
@@ -46,10 +46,15 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
             linkerSettings: openCVModules.map { .linkedLibrary($0) }
         ),
+        // libavformat, libavcodec and libswscale behind a plain C header: decoding in process.
+        .target(
+            name: "CFFmpeg",
+            linkerSettings: ["avformat", "avcodec", "avutil", "swscale"].map { .linkedLibrary($0) }
+        ),
         .target(
             name: "Vision",
             dependencies: [
-                "CountingCore", "COpenCV",
+                "CountingCore", "COpenCV", "CFFmpeg",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

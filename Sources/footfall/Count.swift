@@ -52,7 +52,7 @@ struct Count: ParsableCommand {
     @Option(help: "ssd regions: frames between two looks at the whole lines' bands and zones' boxes.")
     var refreshInterval: Int?
 
-    @Option(help: "How the video is decoded: in-process (OpenCV's FFmpeg) or ffmpeg (a subprocess and a pipe).")
+    @Option(help: "How the video is decoded: in-process (libavcodec in this process) or ffmpeg (a subprocess and a pipe).")
     var decoder = FrameDecoder.inProcess
 
     @Option(help: "motion: scale of the frame the background is modelled on (0 < s ≤ 1).")

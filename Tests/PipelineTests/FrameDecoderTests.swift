@@ -75,6 +75,27 @@ struct FrameDecoderTests {
         #expect(times == (0..<14).map(Double.init))
     }
 
+    @Test func framesNoKeptFrameNeedsAreNotDecodedAndTheKeptOnesAreUnchanged() throws {
+        let video = try SyntheticVideo.fourPasses(bFrames: true)
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let every = try InProcessFrameReader(source: video)
+        var all: [Frame] = []
+        while let frame = try every.next() { all.append(frame) }
+        let decodedInFull = every.framesDecoded
+        every.close()
+        #expect(all.count == 350 && decodedInFull == 350)
+        let five = try InProcessFrameReader(source: video, keepRate: 5)
+        var kept: [Frame] = []
+        while let frame = try five.next() { kept.append(frame) }
+        let decoded = five.framesDecoded
+        five.close()
+        #expect(kept.map(\.index) == Array(stride(from: 0, to: 350, by: 5)))
+        #expect(kept.allSatisfy { Data($0.pixels) == Data(all[$0.index].pixels) && $0.time == all[$0.index].time })
+        // Three frames in four are B-frames no frame refers to; of those, only the ones kept
+        // (every fifth frame) are decoded: about 88 reference frames and 52 B-frames.
+        #expect(decoded < 175, "decoded \(decoded) of 350 frames")
+    }
+
     @Test func theSyntheticWalksCountTheSameWithEitherDecoder() throws {
         let video = try SyntheticVideo.fourPasses()
         defer { try? FileManager.default.removeItem(atPath: video) }

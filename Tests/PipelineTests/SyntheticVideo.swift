@@ -13,9 +13,16 @@ enum SyntheticVideo {
     /// - t 4–6 s: right → left, feet at y = 108
     /// - t 7–9 s: left → right, feet at y = 108
     /// - t 10–12 s: left → right, feet at y = 218 (below the counting line's lower end)
-    static func fourPasses() throws -> String {
+    ///
+    /// Lossless FFV1 (every frame a key frame), or with `bFrames`, H.264 with three B-frames
+    /// that no frame refers to between each pair of reference frames.
+    static func fourPasses(bFrames: Bool = false) throws -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("footfall-passes-\(UUID().uuidString).mkv").path
+        let codec = bFrames
+            ? ["-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-x264-params", "b-adapt=0:b-pyramid=none",
+               "-pix_fmt", "yuv420p"]
+            : ["-c:v", "ffv1"]
         let x = "if(between(t,1,3),-30+(t-1)*180,if(between(t,4,6),330-(t-4)*180,"
             + "if(between(t,7,9),-30+(t-7)*180,if(between(t,10,12),-30+(t-10)*180,-100))))"
         let y = "if(between(t,10,12),170,60)"
@@ -24,8 +31,7 @@ enum SyntheticVideo {
             "-f", "lavfi", "-i", "color=c=0xf0f0f0:s=320x240:r=25:d=14",
             "-f", "lavfi", "-i", "color=c=0x202020:s=24x48:r=25:d=14",
             "-filter_complex", "[0][1]overlay=x='\(x)':y='\(y)':eval=frame",
-            "-c:v", "ffv1", path,
-        ])
+        ] + codec + [path])
         return path
     }
 

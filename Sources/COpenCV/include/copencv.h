@@ -34,37 +34,6 @@ int ff_motion_detect(ff_motion *motion, const uint8_t *bgr, int width, int heigh
 
 void ff_motion_destroy(ff_motion *motion);
 
-typedef struct ff_capture ff_capture;
-
-/// Opens a video file or stream in this process (OpenCV's FFmpeg backend). `tcp`: RTSP over
-/// TCP, else UDP. Timeouts in milliseconds, 0 for the backend's own. Returns NULL and fills
-/// `err` (which never holds the source, so no credentials) on failure.
-ff_capture *ff_capture_open(const char *source, int tcp, int open_timeout_ms, int read_timeout_ms,
-                            char *err, int err_len);
-
-/// The stream's size and frame rate (0 when unknown) and its declared frame count (-1: none).
-void ff_capture_info(ff_capture *capture, int *width, int *height, double *fps, int *frames);
-
-/// Decodes the next frame. With `*width` × `*height` × 3 bytes at `bgr` (within `capacity`)
-/// it decodes straight into them and returns 1. When the frame has another size it keeps it,
-/// writes its size to `*width`/`*height` and returns 2: take it with `ff_capture_take` into
-/// a buffer of that size. Returns 0 at the end of the stream (or when a read timed out), -1
-/// on error with `err` filled.
-int ff_capture_read(ff_capture *capture, uint8_t *bgr, size_t capacity, int *width, int *height,
-                    char *err, int err_len);
-
-/// Decodes the next frame without converting it to BGR (a frame nobody will look at, which
-/// later frames may still refer to); 1, or 0 at the end of the stream.
-int ff_capture_skip(ff_capture *capture);
-
-/// Copies the frame kept by `ff_capture_read` (which returned 2) into `bgr`; 1, or -1 if it does not fit.
-int ff_capture_take(ff_capture *capture, uint8_t *bgr, size_t capacity);
-
-/// Goes back to the first frame (files); 0 on success.
-int ff_capture_rewind(ff_capture *capture);
-
-void ff_capture_close(ff_capture *capture);
-
 /// Draws detector regions (thin yellow outlines), lines (pairs of points), zone
 /// polygons and boxes on a copy of a packed BGR frame and encodes it as JPEG. On success `*out`
 /// holds `*out_len` bytes to free with `ff_free`. `polygon_sizes[i]` is the number of points of
