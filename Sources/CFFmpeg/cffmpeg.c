@@ -6,6 +6,7 @@
 #include <libavutil/time.h>
 #include <libswscale/swscale.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +61,16 @@ static void arm(ff_decoder *decoder, int64_t timeout_us) {
     decoder->deadline = timeout_us > 0 ? av_gettime_relative() + timeout_us : 0;
 }
 
+// Failures reach the caller through `err`; libav's own log would go to standard error.
+static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
+
+static void quiet(void) {
+    av_log_set_level(AV_LOG_QUIET);
+}
+
 ff_decoder *ff_decoder_open(const char *source, int tcp, int open_timeout_ms, int read_timeout_ms,
                             char *err, int err_len) {
-    // Failures reach the caller through `err`; libav's own log would go to standard error.
-    av_log_set_level(AV_LOG_QUIET);
+    pthread_once(&quiet_once, quiet);
     ff_decoder *decoder = calloc(1, sizeof *decoder);
     if (decoder == NULL) {
         set_error(err, err_len, "out of memory", 0);
