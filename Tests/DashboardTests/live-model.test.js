@@ -74,7 +74,7 @@ test('every fixture message is applied as the contract says', () => {
     ['crossing', 'door', false],
     ['occupancy', 'door', false],
     ['status', 'door', false],
-    ['status', 'door', false],
+    ['status', 'door', true],
     ['camera', 'door', true],
     ['camera', 'door', true],
     ['alert', null, false],
@@ -124,4 +124,12 @@ test('a camera that comes online before its picture size is known asks for a rel
   const result = applyLiveMessage(state, { type: 'status', camera: 'door', status: 'online', time: '2026-11-25T10:00:00Z' });
   assert.equal(result.reload, true);
   assert.equal(result.state.rows.get('door').status, 'online');
+});
+
+test('a status change reads the totals again, so a crossing message missed meanwhile is made good', () => {
+  const state = overviewFrom([door], { cameras: [{ id: 'door', status: 'online', lines: [], zones: [], frame: { width: 768, height: 576 } }] });
+  const stalled = applyLiveMessage(state, { type: 'status', camera: 'door', status: 'stalled', reason: 'no frame for 15 s', time: '2026-11-25T10:00:00Z' });
+  assert.equal(stalled.reload, true);
+  const again = applyLiveMessage(stalled.state, { type: 'status', camera: 'door', status: 'stalled', reason: 'no frame for 15 s', time: '2026-11-25T10:00:20Z' });
+  assert.equal(again.reload, false, 'the same status again is no news');
 });

@@ -86,9 +86,12 @@ export function applyLiveMessage(state, message) {
       next = { ...row, status: message.status, reason: message.reason ?? null };
       const rows = new Map(state.rows);
       rows.set(row.id, next);
-      // A camera that comes online before it has shown a picture: read the totals again to learn
-      // its picture size, so its snapshot can be asked for.
-      return { state: { rows, recent }, changed: row.id, reload: message.status === 'online' && row.frame === null };
+      // A camera whose status changes has started or ended a run: its totals are read again, so
+      // a crossing message missed meanwhile (the socket was behind or reconnecting) is made good.
+      // A camera that comes online before it has shown a picture also learns its picture size
+      // then, so its snapshot can be asked for.
+      const reload = message.status !== row.status || (message.status === 'online' && row.frame === null);
+      return { state: { rows, recent }, changed: row.id, reload };
     }
     default:
       return unchanged;
