@@ -34,6 +34,9 @@ struct ff_decoder {
     /// a timestamp).
     int64_t decoded;
     int64_t since_rewind;
+    /// The time of the last frame produced since the last rewind.
+    double last_time;
+    int has_last;
 };
 
 static void set_error(char *err, int err_len, const char *what, int status) {
@@ -162,7 +165,17 @@ static double frame_time(ff_decoder *decoder) {
         return (double)(decoder->since_rewind - 1) / rate;
     }
     if (decoder->start == AV_NOPTS_VALUE) decoder->start = stamp;
-    return (double)(stamp - decoder->start) * decoder->time_base.num / decoder->time_base.den;
+    double shown = (double)(stamp - decoder->start) * decoder->time_base.num / decoder->time_base.den;
+    if (decoder->has_last && shown < decoder->last_time - 1) {
+        // The timestamps went back (a live stream restarted or wrapped them): time goes on from
+        // the last frame, or every later frame would read as one already passed over.
+        double step = 1 / (decoder->frame_rate > 0 ? decoder->frame_rate : 25);
+        shown = decoder->last_time + step;
+        decoder->start = stamp - (int64_t)(shown * decoder->time_base.den / decoder->time_base.num);
+    }
+    decoder->last_time = shown;
+    decoder->has_last = 1;
+    return shown;
 }
 
 static int convert(ff_decoder *decoder, uint8_t *bgr, int width, int height) {
@@ -266,6 +279,7 @@ int ff_decoder_rewind(ff_decoder *decoder) {
     decoder->pending = 0;
     decoder->draining = 0;
     decoder->since_rewind = 0;
+    decoder->has_last = 0;
     return 0;
 }
 

@@ -96,6 +96,27 @@ struct FrameDecoderTests {
         #expect(decoded < 175, "decoded \(decoded) of 350 frames")
     }
 
+    @Test func aStreamWhoseTimestampsGoBackStillHandsOnFramesAtTheKeptRate() throws {
+        // Two 2-s MPEG-TS clips joined byte for byte: the second's timestamps start again, as a
+        // live stream's do when its camera restarts.
+        let directory = FileManager.default.temporaryDirectory
+        let clip = directory.appendingPathComponent("footfall-\(UUID().uuidString)-clip.ts").path
+        let joined = directory.appendingPathComponent("footfall-\(UUID().uuidString)-joined.ts").path
+        defer { for path in [clip, joined] { try? FileManager.default.removeItem(atPath: path) } }
+        try SyntheticVideo.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
+                                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-f", "mpegts", clip])
+        let part = try Data(contentsOf: URL(fileURLWithPath: clip))
+        try (part + part).write(to: URL(fileURLWithPath: joined))
+        let reader = try InProcessFrameReader(source: joined, keepRate: 5)
+        defer { reader.close() }
+        var times: [Double] = []
+        while let frame = try reader.next() { times.append(frame.time) }
+        // Five a second over both parts; without going on from the first part's time, the
+        // second part would read as already passed over and end the stream at 10 frames.
+        #expect(times.count >= 19 && times.count <= 21, "\(times.count) frames: \(times)")
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1 > $0 })
+    }
+
     @Test func theSyntheticWalksCountTheSameWithEitherDecoder() throws {
         let video = try SyntheticVideo.fourPasses()
         defer { try? FileManager.default.removeItem(atPath: video) }
