@@ -189,12 +189,14 @@ extension PostgresStore {
     /// Rows written to the server per COPY message.
     static let copyChunkRows = 2_000
 
-    /// Creates the tables `copyCrossingsIntoBaseline` writes to (benchmarks only): a plain table
-    /// with the columns and indexes of `crossing_events`, and one shaped as it is (partitioned by
-    /// time, its keys, indexes and foreign key to the cameras).
+    /// Creates, empty, the tables `copyCrossingsIntoBaseline` writes to (benchmarks only; those
+    /// of an earlier run are dropped): a plain table with the columns and indexes of
+    /// `crossing_events`, and one shaped as it is (partitioned by time, its keys, indexes and
+    /// foreign key to the cameras).
     public func createCopyBaselines() async throws {
         try await transaction("create the baseline tables") { [self] connection in
             for statement in [
+                "DROP TABLE IF EXISTS crossing_copy_plain, crossing_copy_shaped",
                 "CREATE TABLE IF NOT EXISTS crossing_copy_plain (LIKE crossing_events INCLUDING DEFAULTS INCLUDING INDEXES)",
                 """
                 CREATE TABLE IF NOT EXISTS crossing_copy_shaped (LIKE crossing_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS,

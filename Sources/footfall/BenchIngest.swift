@@ -12,7 +12,9 @@ struct BenchIngest: AsyncParsableCommand {
         commandName: "ingest",
         abstract: "Crossing events into PostgreSQL: the batched idempotent path against plain COPY and one INSERT per row.",
         discussion: """
-            Needs an empty database it may migrate (FOOTFALL_DATABASE_URL, as its owner). Stores --rows \
+            Needs a database it may migrate (FOOTFALL_DATABASE_URL, as its owner): an empty one for \
+            figures comparable between runs (a later run in the same database works, its rows under ids of \
+            their own, but writes into a larger table). Stores --rows \
             crossings in batches of --batch (COPY for large batches, falling back to INSERT), and as many \
             more through INSERT only; COPYs the same rows in the same batches, checking nothing, \
             into a table shaped as crossing_events and into a plain one with its indexes (the ceilings); stores --naive-rows one \
@@ -41,12 +43,15 @@ struct BenchIngest: AsyncParsableCommand {
     func run() async throws {
         let (rows, batch, naiveRows, concurrency) = (self.rows, self.batch, self.naiveRows, max(1, self.concurrency))
         try await BenchDatabase.withMigratedStore { store in
+            // Ids of this run's own, so a database an earlier run wrote to takes these rows as new.
+            let run = UUID().uuidString.prefix(8).lowercased()
             try await store.saveCamera(Camera(
-                id: "bench", name: "Bench", source: "bench.mp4",
+                id: "bench-\(run)", name: "Bench", source: "bench.mp4",
                 geometry: Geometry(lines: [CountingLine(name: "door", a: Point(x: 0, y: 0), b: Point(x: 1, y: 0))])))
             let start = Date(timeIntervalSince1970: 1_800_000_000)
             func crossing(_ n: Int, prefix: String) -> CrossingRecord {
-                CrossingRecord(id: "\(prefix)-\(n)", cameraID: "bench", line: "door", direction: n % 2 == 0 ? .in : .out,
+                CrossingRecord(id: "\(run)-\(prefix)-\(n)", cameraID: "bench-\(run)", line: "door",
+                               direction: n % 2 == 0 ? .in : .out,
                                trackID: n, time: start.addingTimeInterval(Double(n) * 0.01))
             }
             let clock = ContinuousClock()
