@@ -50,11 +50,17 @@ struct LiveController {
         return try JSONResponse.make(APIModels.LiveList(cameras: states.map(APIModels.LiveCamera.init)))
     }
 
-    /// The ids of the cameras `caller` may see now.
-    private func visibleCameras(_ caller: Identity) async -> Set<String> {
+    /// The ids of the cameras `caller` may see now, or nil when the store cannot say: the caller
+    /// then keeps the set it had, rather than hearing of no camera until the next check.
+    private func visibleCameras(_ caller: Identity, logger: Logger) async -> Set<String>? {
         let store = dependencies.store.scoped(to: caller.user.tenantID)
-        let cameras = (try? await store.cameras()) ?? []
-        return Set(cameras.filter { caller.user.maySee(site: $0.siteID) }.map(\.id))
+        do {
+            let cameras = try await store.cameras()
+            return Set(cameras.filter { caller.user.maySee(site: $0.siteID) }.map(\.id))
+        } catch {
+            logger.warning("live.cameras_unavailable", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Sends `{"type":"hello"}` once subscribed, then one message per live event of the caller's
@@ -62,15 +68,16 @@ struct LiveController {
     private func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, caller: Identity,
                         logger: Logger) async throws {
         let messages = dependencies.bus.subscribe()
-        let initial = await visibleCameras(caller)
+        let initial = await visibleCameras(caller, logger: logger)
         let encoder = JSONResponse.encoder()
         let hello = #"{"time":"\#(dependencies.clock().formatted(.iso8601))","type":"hello"}"#
         try await outbound.write(.text(hello))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 var caller = caller
-                var visible = initial
-                var checked = dependencies.clock()
+                var visible = initial ?? []
+                // Not known at the start: asked again with the first message.
+                var checked = initial == nil ? Date.distantPast : dependencies.clock()
                 for await message in messages {
                     // A signed-out, revoked or changed user must not go on receiving what they may no
                     // longer see: the stream ends once their session no longer holds.
@@ -79,15 +86,18 @@ struct LiveController {
                             logger.debug("live.caller_revoked")
                             return
                         }
+                        let changed = current.user != caller.user
                         caller = current
-                        visible = await visibleCameras(caller)
+                        // Unknown for now: the same user keeps what they saw; a changed one (fewer
+                        // sites, say) sees nothing until the store answers again.
+                        visible = await visibleCameras(caller, logger: logger) ?? (changed ? [] : visible)
                         checked = dependencies.clock()
                     }
                     if case .camera(let change) = message {
                         // Another tenant's cameras are none of this client's business.
                         guard change.tenantID == caller.user.tenantID else { continue }
                         let wasVisible = visible.contains(change.cameraID)
-                        visible = await visibleCameras(caller)
+                        visible = await visibleCameras(caller, logger: logger) ?? visible
                         // A deletion is news only to those who could see the camera.
                         guard visible.contains(change.cameraID) || (change.change == .deleted && wasVisible) else { continue }
                     } else if case .alert(let change) = message {
