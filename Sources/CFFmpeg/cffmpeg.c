@@ -157,6 +157,11 @@ void ff_decoder_info(ff_decoder *decoder, int *width, int *height, double *fps, 
     *frames = count > 0 && count < INT32_MAX ? (int)count : -1;
 }
 
+/// Seconds from the stream's first frame to `stamp` (in the stream's time base).
+static double seconds_from_start(const ff_decoder *decoder, int64_t stamp) {
+    return (double)(stamp - decoder->start) * decoder->time_base.num / decoder->time_base.den;
+}
+
 /// The stream time of the frame just received, in seconds from the first frame.
 static double frame_time(ff_decoder *decoder) {
     int64_t stamp = decoder->frame->best_effort_timestamp;
@@ -165,7 +170,7 @@ static double frame_time(ff_decoder *decoder) {
         return (double)(decoder->since_rewind - 1) / rate;
     }
     if (decoder->start == AV_NOPTS_VALUE) decoder->start = stamp;
-    double shown = (double)(stamp - decoder->start) * decoder->time_base.num / decoder->time_base.den;
+    double shown = seconds_from_start(decoder, stamp);
     if (decoder->has_last && shown < decoder->last_time - 1) {
         // The timestamps went back (a live stream restarted or wrapped them): time goes on from
         // the last frame, or every later frame would read as one already passed over.
@@ -248,7 +253,7 @@ int ff_decoder_read(ff_decoder *decoder, double not_before, uint8_t *bgr, size_t
         // A packet shown before `not_before` need not be decoded unless later frames refer to it.
         int64_t stamp = decoder->packet->pts;
         int early = stamp != AV_NOPTS_VALUE && decoder->start != AV_NOPTS_VALUE && decoder->time_base.den != 0 &&
-                    (double)(stamp - decoder->start) * decoder->time_base.num / decoder->time_base.den < not_before;
+                    seconds_from_start(decoder, stamp) < not_before;
         decoder->codec->skip_frame = early ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
         status = avcodec_send_packet(decoder->codec, decoder->packet);
         av_packet_unref(decoder->packet);

@@ -72,7 +72,8 @@ public final class InProcessFrameReader: FrameSource {
         // second, so that a slow rate never reads as a stalled stream). Half a frame early, as
         // the decoder's times are not on the frame-rate grid that frames are numbered by.
         let due = keepRate.map { lastKept + min(1, 1 / $0) - 1e-6 } ?? -Double.infinity
-        let notBefore = due - Double(loopStart) / info.frameRate - 0.5 / info.frameRate
+        // In the decoder's time, which starts again at each rewind.
+        var notBefore: Double { due - Double(loopStart) / info.frameRate - 0.5 / info.frameRate }
         var width = Int32(info.width), height = Int32(info.height)
         var shown = 0.0
         var error = [CChar](repeating: 0, count: 512)
@@ -88,9 +89,8 @@ public final class InProcessFrameReader: FrameSource {
         if result == 0, loop, framesSinceRewind > 0, ff_decoder_rewind(handle) == 0 {
             framesSinceRewind = 0
             loopStart = index
-            let restarted = due - Double(loopStart) / info.frameRate - 0.5 / info.frameRate
             result = pixels.withUnsafeMutableBufferPointer { buffer in
-                ff_decoder_read(handle, restarted, buffer.baseAddress, buffer.count, &width, &height, &shown, &error,
+                ff_decoder_read(handle, notBefore, buffer.baseAddress, buffer.count, &width, &height, &shown, &error,
                                 Int32(error.count))
             }
         }

@@ -99,9 +99,7 @@ struct FrameDecoderTests {
     @Test func aStreamWhoseTimestampsGoBackStillHandsOnFramesAtTheKeptRate() throws {
         // Two 2-s MPEG-TS clips joined byte for byte: the second's timestamps start again, as a
         // live stream's do when its camera restarts.
-        let directory = FileManager.default.temporaryDirectory
-        let clip = directory.appendingPathComponent("footfall-\(UUID().uuidString)-clip.ts").path
-        let joined = directory.appendingPathComponent("footfall-\(UUID().uuidString)-joined.ts").path
+        let clip = GarbageInputTests.temporary("clip.ts"), joined = GarbageInputTests.temporary("joined.ts")
         defer { for path in [clip, joined] { try? FileManager.default.removeItem(atPath: path) } }
         try SyntheticVideo.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
                                 "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-f", "mpegts", clip])
