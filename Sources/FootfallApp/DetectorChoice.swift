@@ -2,7 +2,8 @@ import CountingCore
 import Storage
 import Vision
 
-/// Turns a camera's detector name (`motion`, `hog`, `ssd`, `onnx:MODEL`) into the detector to run.
+/// Turns a camera's detector name (`motion`, `motion-fast`, `hog`, `ssd`, `onnx:MODEL`) into the
+/// detector to run.
 enum DetectorChoice {
     /// The specification for `camera`'s detector, and a sentence for the log saying which and
     /// why. `ssd` without an installed model falls back to motion, which needs none.
@@ -10,6 +11,8 @@ enum DetectorChoice {
         switch camera.detector {
         case "hog":
             return (.hog(upscale: 1.5), "detector hog")
+        case "motion-fast":
+            return (.motion(.init(background: .gaussian)), "detector motion-fast")
         case "ssd":
             // The demo video's people have a known size; other cameras have no such setting yet.
             let personSize = camera.id == DemoCamera.id ? DemoCamera.personSize : nil

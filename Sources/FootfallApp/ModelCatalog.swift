@@ -9,7 +9,8 @@ import Vision
 enum ModelCatalog {
     /// The models this process can run with `dataDirectory`, in name order.
     static func installed(dataDirectory: String, now: Date) -> [AIModel] {
-        var models = [model(for: .motion(.init()), now: now), model(for: .hog(upscale: 1.5), now: now)]
+        var models = [model(for: .motion(.init()), now: now), model(for: .motion(.init(background: .gaussian)), now: now),
+                      model(for: .hog(upscale: 1.5), now: now)]
         let ssd = DefaultDetector.model.directory(dataDirectory: dataDirectory)
         if SSDModel.isInstalled(directory: ssd) {
             models.append(model(for: .ssd(SSDDetectorConfiguration(modelDirectory: ssd)), now: now))
@@ -27,8 +28,9 @@ enum ModelCatalog {
     /// fails at load with the reason).
     static func model(for specification: DetectorSpecification, now: Date) -> AIModel? {
         switch specification {
-        case .motion:
-            return AIModel(name: "motion", version: "builtin", kind: .motion, detector: "motion", registered: now)
+        case .motion(let configuration):
+            let name = configuration.background == .gaussian ? "motion-fast" : "motion"
+            return AIModel(name: name, version: "builtin", kind: .motion, detector: name, registered: now)
         case .hog:
             return AIModel(name: "hog", version: "opencv", kind: .hog, detector: "hog", registered: now)
         case .ssd(let configuration):

@@ -63,9 +63,10 @@ struct CameraSourcePolicy: Sendable {
 
 /// Which detectors a camera may name through the API (the worker turns the name into a detector).
 enum DetectorPolicy {
-    static let kinds: Set<String> = ["motion", "hog", "ssd"]
+    static let kinds: Set<String> = ["motion", "motion-fast", "hog", "ssd"]
 
-    /// `motion`, `hog`, `ssd`, or `onnx:NAME` for a model file in the models directory.
+    /// `motion`, `motion-fast`, `hog`, `ssd`, or `onnx:NAME` for a model file in the models
+    /// directory.
     static func validate(_ text: String, field: String = "detector") throws -> String {
         if kinds.contains(text) { return text }
         if text.hasPrefix("onnx:") {
@@ -76,6 +77,6 @@ enum DetectorPolicy {
             }
             throw APIError(.badRequest, field: field, message: "onnx: must be followed by a model file name such as yolov8n.onnx")
         }
-        throw APIError(.badRequest, field: field, message: "unknown detector \"\(text.prefix(50))\": use motion, hog, ssd or onnx:MODEL")
+        throw APIError(.badRequest, field: field, message: "unknown detector \"\(text.prefix(50))\": use motion, motion-fast, hog, ssd or onnx:MODEL")
     }
 }

@@ -13,7 +13,7 @@ public struct Camera: Hashable, Sendable {
     public var geometryVersion: Int
     /// The site the camera belongs to; nil for none.
     public var siteID: String?
-    /// The detector: `motion`, `hog`, `ssd`, or `onnx:` and a model path.
+    /// The detector: `motion`, `motion-fast`, `hog`, `ssd`, or `onnx:` and a model path.
     public var detector: String
     /// Frames analysed per second at most; nil analyses every frame.
     public var analysisRate: Double?

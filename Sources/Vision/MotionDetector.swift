@@ -1,8 +1,9 @@
 import COpenCV
 import CountingCore
 
-/// The weight-free default detector: background subtraction (MOG2), morphology, and one box
-/// per moving blob — or, given the expected person size, one per person in a blob.
+/// The weight-free default detector: background subtraction (MOG2, or one Gaussian per pixel),
+/// morphology, and one box per moving blob — or, given the expected person size, one per
+/// person in a blob.
 public final class MotionDetector: PersonDetector {
     public let name = "motion"
     public let configuration: MotionDetectorConfiguration
@@ -14,7 +15,8 @@ public final class MotionDetector: PersonDetector {
         var error = [CChar](repeating: 0, count: 256)
         guard let handle = ff_motion_create(
             Int32(configuration.history), configuration.varianceThreshold, configuration.scale,
-            configuration.minimumArea, configuration.grey ? 1 : 0, &error, Int32(error.count))
+            configuration.minimumArea, configuration.grey ? 1 : 0, configuration.background == .gaussian ? 1 : 0,
+            &error, Int32(error.count))
         else {
             throw .detectorFailed(detector: "motion", reason: String(errorBuffer: error))
         }

@@ -1,8 +1,18 @@
 /// Parameters of the weight-free motion detector.
 public struct MotionDetectorConfiguration: Hashable, Sendable {
+    /// How the background is modelled at each pixel.
+    public enum Background: String, CaseIterable, Hashable, Sendable {
+        /// OpenCV's MOG2: a mixture of Gaussians, shadows left out.
+        case mixture
+        /// One Gaussian, with the same history, variance threshold and shadow test, at a
+        /// fraction of the mixture's cost.
+        case gaussian
+    }
+
     /// Frames of history in the background model.
     public var history: Int
-    /// MOG2 variance threshold; higher ignores more noise.
+    /// Squared distance from the background, in variances, beyond which a pixel is moving
+    /// (MOG2's variance threshold); higher ignores more noise.
     public var varianceThreshold: Double
     /// The frame is scaled by this factor before detection (0 < scale ≤ 1): faster. The
     /// morphology kernels, tuned at 0.5, follow the scale.
@@ -13,10 +23,13 @@ public struct MotionDetectorConfiguration: Hashable, Sendable {
     public var grey: Bool
     /// How big a person looks across the image; when set, blobs of several people are split.
     public var personSize: PersonSize?
+    /// The background model.
+    public var background: Background
 
     public init(history: Int = 300, varianceThreshold: Double = 32, scale: Double = 0.5, minimumArea: Double = 400,
-                grey: Bool = false, personSize: PersonSize? = nil) {
+                grey: Bool = false, personSize: PersonSize? = nil, background: Background = .mixture) {
         self.grey = grey
+        self.background = background
         self.history = history
         self.varianceThreshold = varianceThreshold
         self.scale = scale

@@ -18,7 +18,7 @@ struct BenchCapacity: ParsableCommand {
             Makes a 25 frames/s H.264 copy of VIDEO (every frame kept, played 2.5× faster for \
             the 10 frames/s demo video), then for each --cameras count plays that many copies in \
             real time and in a loop, each on its own thread: every frame decoded (--decoder), one \
-            in five analysed by the motion detector, tracked and counted with the demo geometry (in \
+            in five analysed by the motion detector (--motion-background), tracked and counted with the demo geometry (in \
             process, the other four are decoded but not converted, as in a camera pipeline). \
             A camera keeps up when it decodes at least 99 % of its frames in --seconds. Prints, \
             per count, the share of frames decoded, the CPU time and memory per camera, and the \
@@ -43,6 +43,9 @@ struct BenchCapacity: ParsableCommand {
     @Option(help: "B-frames between reference frames in the H.264 copy (0, as most cameras send; 3 is x264's default).")
     var bFrames = 0
 
+    @Option(help: "The motion detector's background model: mixture (MOG2) or gaussian (one per pixel).")
+    var motionBackground = MotionDetectorConfiguration().background
+
     func validate() throws {
         guard !cameras.isEmpty, cameras.allSatisfy({ $0 >= 1 && $0 <= 2_000 }), seconds >= 1 else {
             throw ValidationError("--cameras: counts from 1 to 2000; --seconds: at least 1")
@@ -60,7 +63,8 @@ struct BenchCapacity: ParsableCommand {
         print("cameras  decoded  CPU per camera  memory per camera")
         var kept: Int?
         for count in cameras {
-            let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoder, seconds: seconds)
+            let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoder, seconds: seconds,
+                                          background: motionBackground)
             print(String(format: "%7d  %6.1f %%  %9.1f %%  %12.1f MiB", count, result.decodedShare * 100, result.cpuShare * 100,
                          result.memoryPerCamera / 1_048_576))
             guard result.decodedShare >= 0.99 else { break }
@@ -96,7 +100,8 @@ struct BenchCapacity: ParsableCommand {
         init(cameras: Int) { decoded = Mutex(Array(repeating: 0, count: cameras)) }
     }
 
-    static func measure(cameras: Int, clip: String, geometry: Geometry, decoder: FrameDecoder, seconds: Double) throws -> Result {
+    static func measure(cameras: Int, clip: String, geometry: Geometry, decoder: FrameDecoder, seconds: Double,
+                        background: MotionDetectorConfiguration.Background = .mixture) throws -> Result {
         let tally = Tally(cameras: cameras)
         let finished = DispatchGroup()
         let memoryBefore = BenchSoak.residentBytes()
@@ -108,7 +113,9 @@ struct BenchCapacity: ParsableCommand {
                     // As a camera pipeline opens it: in process, frames not analysed are not converted.
                     let reader = try decoder.open(source: clip, realTime: true, loop: true, keepRate: 5)
                     defer { reader.close() }
-                    var analyzer = FrameAnalyzer(detector: try MotionDetector(), geometry: geometry)
+                    var analyzer = FrameAnalyzer(
+                        detector: try MotionDetector(configuration: .init(background: background)),
+                        geometry: geometry)
                     var lastAnalysed = -Double.infinity
                     while !tally.stop.load(ordering: .relaxed), let frame = try reader.next() {
                         if frame.time >= lastAnalysed + 0.2 - 1e-6 {

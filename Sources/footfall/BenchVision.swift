@@ -15,7 +15,8 @@ struct BenchVision: ParsableCommand {
             in-process decoding (the baseline) and ffmpeg through a pipe; decoding plus the motion \
             detector; decoding, detection, tracking and counting with the demo geometry; every frame \
             decoded and one in five analysed, as a camera analysing 5 of 25 frames a second does; the \
-            motion detector alone at several scales. Ratios are to in-process decoding alone.
+            motion detector alone at several scales and with either background model. Ratios are \
+            to in-process decoding alone.
             With --detector ssd: the trained detector on decoded frames instead — the whole frame \
             at 300×300 (the baseline), at native size, and in regions; batched against unbatched \
             passes for 8 cameras; and cameras per core at 5 analysed frames/s.
@@ -102,12 +103,17 @@ struct BenchVision: ParsableCommand {
         }
         // The same, as a camera pipeline decodes: the four frames in five the analysis skips
         // are decoded but not converted to BGR.
-        let kept = try clock.measure {
-            let reader = try FrameDecoder.inProcess.open(source: video, keepRate: 2)
-            defer { reader.close() }
-            var analyzer = FrameAnalyzer(detector: try MotionDetector(), geometry: geometry)
-            while let frame = try reader.next() { _ = try analyzer.analyze(frame) }
+        func keptRun(_ configuration: MotionDetectorConfiguration) throws -> Duration {
+            try clock.measure {
+                let reader = try FrameDecoder.inProcess.open(source: video, keepRate: 2)
+                defer { reader.close() }
+                var analyzer = FrameAnalyzer(detector: try MotionDetector(configuration: configuration),
+                                             geometry: geometry)
+                while let frame = try reader.next() { _ = try analyzer.analyze(frame) }
+            }
         }
+        let kept = try keptRun(MotionDetectorConfiguration())
+        let keptGaussian = try keptRun(MotionDetectorConfiguration(background: .gaussian))
         let base = Double(frames) / decode.inSeconds
         print("decoders: " + String(format: "in-process %.1f frames/s, ffmpeg through a pipe %.1f frames/s: ×%.2f",
                                     base, Double(piped) / pipe.inSeconds, base / (Double(piped) / pipe.inSeconds)))
@@ -115,7 +121,8 @@ struct BenchVision: ParsableCommand {
                                  ("decode + detect + track + count", whole),
                                  ("  the same, no colour signatures", withoutAppearance),
                                  ("decode all, analyse 1 in 5", sampled),
-                                 ("  the same, the 4 not converted", kept)] {
+                                 ("  the same, the 4 not converted", kept),
+                                 ("  the same, one Gaussian a pixel", keptGaussian)] {
             let fps = Double(frames) / duration.inSeconds
             print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
@@ -156,8 +163,8 @@ struct BenchVision: ParsableCommand {
                      signatures > 0 ? duration.inSeconds * 1e6 / Double(signatures) : 0, 100 * perFrame / wholeSecondsPerFrame))
     }
 
-    /// The motion detector alone at several scales, in colour and in grey, on the same decoded
-    /// frames (the first 200, five passes each, a fresh background model per pass).
+    /// The motion detector alone at several scales, in colour and in grey, with either background
+    /// model, on the same decoded frames (the first 200, five passes each, a fresh model per pass).
     private func timeMotionScales(decodeSecondsPerFrame: Double) throws {
         let reader = try FFmpegFrameReader(source: video)
         var sample: [Frame] = []
@@ -168,6 +175,8 @@ struct BenchVision: ParsableCommand {
             ("colour, full scale", .init(scale: 1)), ("colour, 1/2", .init(scale: 0.5)),
             ("grey, 1/2", .init(scale: 0.5, grey: true)), ("colour, 1/4", .init(scale: 0.25)),
             ("grey, 1/4", .init(scale: 0.25, grey: true)),
+            ("gaussian colour, 1/2", .init(scale: 0.5, background: .gaussian)),
+            ("gaussian grey, 1/2", .init(scale: 0.5, grey: true, background: .gaussian)),
         ]
         var baseline: Double?
         for (name, configuration) in variants {
@@ -180,7 +189,7 @@ struct BenchVision: ParsableCommand {
             let perFrame = total.inSeconds / Double(sample.count * passes)
             let base = baseline ?? perFrame
             baseline = base
-            print("motion " + name.padding(toLength: 18, withPad: " ", startingAt: 0)
+            print("motion " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + String(format: " %.2f ms a frame, ×%.2f the cost at full scale, %.0f %% of decoding a frame",
                            perFrame * 1e3, perFrame / base, 100 * perFrame / decodeSecondsPerFrame))
         }

@@ -28,7 +28,7 @@ struct CameraCommand: AsyncParsableCommand {
         @Option(help: "Where its video comes from: rtsp://…, http://…, a file, or `external` for a camera that pushes detections.")
         var source: String
 
-        @Option(help: "motion, hog, ssd or onnx:MODEL.")
+        @Option(help: "motion, motion-fast, hog, ssd or onnx:MODEL.")
         var detector: String = Camera.defaultDetector
 
         @Option(help: "Frames analysed per second at most.")
@@ -90,7 +90,7 @@ struct CameraCommand: AsyncParsableCommand {
         var name: String?
         @Option(help: "Its new source (rtsp://…, http://…, a file, or `external`).")
         var source: String?
-        @Option(help: "motion, hog, ssd or onnx:MODEL.")
+        @Option(help: "motion, motion-fast, hog, ssd or onnx:MODEL.")
         var detector: String?
         @Option(help: "Frames analysed per second at most.")
         var analysisRate: Double?

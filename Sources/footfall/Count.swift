@@ -61,6 +61,12 @@ struct Count: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "motion: model the background in grey instead of colour.")
     var motionGrey = MotionDetectorConfiguration().grey
 
+    @Option(help: "motion: background model, mixture (MOG2) or gaussian (one per pixel, cheaper).")
+    var motionBackground = MotionDetectorConfiguration().background
+
+    @Option(help: "motion: squared distance from the background, in variances, beyond which a pixel moves.")
+    var motionVarianceThreshold = MotionDetectorConfiguration().varianceThreshold
+
     @Option(help: "YOLO ONNX model file, for --detector onnx.")
     var model: String?
 
@@ -125,6 +131,9 @@ struct Count: ParsableCommand {
         if let motionScale, !(motionScale > 0 && motionScale <= 1) {
             throw ValidationError("--motion-scale: a scale above 0 and at most 1")
         }
+        guard motionVarianceThreshold > 0, motionVarianceThreshold.isFinite else {
+            throw ValidationError("--motion-variance-threshold: a number above 0")
+        }
         for (name, value) in [("--appearance-gate", appearanceGate), ("--appearance-match", appearanceMatch),
                               ("--appearance-colour", appearanceColour)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name): a similarity from 0 to 1") }
@@ -182,7 +191,8 @@ struct Count: ParsableCommand {
     }
 
     private func motionConfiguration(personSize: PersonSize?) -> MotionDetectorConfiguration {
-        var configuration = MotionDetectorConfiguration(grey: motionGrey, personSize: personSize)
+        var configuration = MotionDetectorConfiguration(varianceThreshold: motionVarianceThreshold, grey: motionGrey,
+                                                        personSize: personSize, background: motionBackground)
         if let motionScale { configuration.scale = motionScale }
         return configuration
     }

@@ -2,15 +2,18 @@ import CountingCore
 import Foundation
 import Pipeline
 import Testing
+import Vision
 
 @Suite(.enabled(if: SyntheticVideo.available, "needs ffmpeg"))
 struct VideoCounterTests {
-    @Test func countsEachPassThroughTheSegmentOnce() throws {
+    @Test(arguments: MotionDetectorConfiguration.Background.allCases)
+    func countsEachPassThroughTheSegmentOnce(background: MotionDetectorConfiguration.Background) throws {
         let video = try SyntheticVideo.fourPasses()
         defer { try? FileManager.default.removeItem(atPath: video) }
         let geometry = try JSONDecoder().decode(Geometry.self, from: Data(SyntheticVideo.geometryJSON.utf8))
         var reports: [Int] = []
-        let summary = try VideoCounter().count(video: video, geometry: geometry) { done, _ in
+        let counter = VideoCounter(detector: .motion(MotionDetectorConfiguration(background: background)))
+        let summary = try counter.count(video: video, geometry: geometry) { done, _ in
             reports.append(done)
         }
         #expect(summary.frames == 350)

@@ -64,6 +64,17 @@ struct CameraManagementTests {
         #expect(told == [.created, .updated, .geometry, .deleted])
     }
 
+    @Test(arguments: ["motion", "motion-fast", "hog", "ssd", "onnx:yolov8n.onnx"])
+    func everyDetectorAWorkerRunsCanBeNamed(detector: String) async throws {
+        let fixture = try await ControlPlaneFixture()
+        try await fixture.app().test(.router) { client in
+            let body = #"{"id":"door","name":"Door","source":"rtsp://h/s","detector":"\#(detector)"}"#
+            let response = try await call(client, .post, "/api/v1/cameras", token: fixture.tokens[.admin], body: body)
+            #expect(response.status == .created, "\(response.json)")
+        }
+        #expect(try await fixture.store.cameras().map(\.detector) == [detector])
+    }
+
     @Test(arguments: [
         (#"{"id":"../etc","name":"x","source":"rtsp://h/s"}"#, "id"),
         (#"{"id":"a","name":"","source":"rtsp://h/s"}"#, "name"),

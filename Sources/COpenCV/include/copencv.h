@@ -20,12 +20,14 @@ typedef struct ff_point {
 
 typedef struct ff_motion ff_motion;
 
-/// Creates a motion detector: MOG2 background subtraction on a frame scaled by `scale`
+/// Creates a motion detector: background subtraction on a frame scaled by `scale`
 /// (0 < scale <= 1), in grey when `grey` is not 0, then morphology (kernels proportional to
-/// the scale) and external contours. Blobs smaller than `min_area` (in source pixels) are
-/// dropped. Returns NULL and fills `err` on failure.
+/// the scale) and external contours. `model` 0 is OpenCV's MOG2 (a mixture of Gaussians per
+/// pixel, shadows left out); 1 is one Gaussian per pixel, with the same history, variance
+/// threshold and shadow test, at a fraction of MOG2's cost. Blobs smaller than `min_area` (in
+/// source pixels) are dropped. Returns NULL and fills `err` on failure.
 ff_motion *ff_motion_create(int history, double var_threshold, double scale, double min_area, int grey,
-                            char *err, int err_len);
+                            int model, char *err, int err_len);
 
 /// Finds moving blobs in a packed BGR frame. Writes at most `max_boxes` boxes in source
 /// pixels and returns how many were found (possibly more than written), or -1 on error.

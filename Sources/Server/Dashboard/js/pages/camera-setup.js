@@ -10,6 +10,7 @@ import { hashFor } from '../router.js';
 
 const DETECTORS = [
   ['motion', 'Motion (no model; fast, merges groups)'],
+  ['motion-fast', 'Motion, cheaper background model (more cameras per core)'],
   ['ssd', 'Trained person detector (SSDLite)'],
   ['hog', 'HOG (OpenCV, slow)'],
 ];

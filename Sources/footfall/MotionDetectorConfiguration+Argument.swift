@@ -1,0 +1,5 @@
+import ArgumentParser
+import Vision
+
+/// `--motion-background mixture|gaussian`.
+extension MotionDetectorConfiguration.Background: ExpressibleByArgument {}
