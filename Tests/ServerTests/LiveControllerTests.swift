@@ -81,6 +81,42 @@ struct LiveControllerTests {
         }
     }
 
+    @Test func aCameraCreatedElsewhereIsFollowedBeforeItsCreationMessageArrives() async throws {
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-11-25T10:00:00Z"))
+        let line = try #require(Self.fixtureLines.first { $0.contains(#""type":"crossing""#) })
+        let atDoor = try Self.decoder().decode(LiveMessage.self, from: Data(line.utf8))
+        let atGate = try Self.decoder().decode(LiveMessage.self, from: Data(line.replacingOccurrences(
+            of: #""camera":"door""#, with: #""camera":"gate""#).utf8))
+        let atNowhere = try Self.decoder().decode(LiveMessage.self, from: Data(line.replacingOccurrences(
+            of: #""camera":"door""#, with: #""camera":"nowhere""#).utf8))
+        let store = InMemoryStore()
+        try await store.saveCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry()))
+        let bus = InProcessEventBus()
+        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: bus,
+                                              metrics: PrometheusCollectorRegistry(), clock: { now })
+        let app = buildApplication(configuration: .init(host: "127.0.0.1", port: 0), dependencies: dependencies,
+                                   logger: .init(label: "test"))
+        try await app.test(.live) { client in
+            try await client.ws("/api/v1/live/ws") { inbound, _, _ in
+                var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                guard case .text(let hello) = try await iterator.next() else { throw CancellationError() }
+                #expect(hello.contains("hello"))
+                // Another process created the camera; its creation message has not come yet.
+                try await store.saveCamera(Camera(id: "gate", name: "Gate", source: "external", geometry: Geometry()))
+                await bus.publish(atNowhere)
+                await bus.publish(atGate)
+                // The door's message comes next either way, so a missing one fails rather than waits.
+                await bus.publish(atDoor)
+                guard case .text(let first) = try await iterator.next() else { throw CancellationError() }
+                #expect(first.contains(#""camera":"gate""#), "\(first)")
+                if first.contains(#""camera":"gate""#) {
+                    guard case .text(let second) = try await iterator.next() else { throw CancellationError() }
+                    #expect(second.contains(#""camera":"door""#), "\(second)")
+                }
+            }
+        }
+    }
+
     @Test func theAPIDocumentQuotesEveryMessage() throws {
         let document = try String(contentsOf: Repository.root.appendingPathComponent("docs/api.md"), encoding: .utf8)
         for line in Self.fixtureLines {
