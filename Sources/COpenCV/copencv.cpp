@@ -29,6 +29,17 @@ struct ff_motion {
     cv::Mat mean, variance;
 };
 
+// On x86-64, the hot loops are built for AVX2 as well as the baseline, the variant chosen at
+// run time, so one binary runs on any x86-64; elsewhere they are built once.
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define FF_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef FF_VECTOR_CLONES
+#define FF_VECTOR_CLONES
+#endif
+
 namespace {
 
 // MOG2's starting variance and bounds. Wider bounds (4² to 75²) were tried on the demo video's
@@ -42,7 +53,7 @@ constexpr float gaussian_foreground_rate = 0.1f;
 
 // One pass over the pixels: foreground when the squared distance to the mean, summed over the
 // channels, exceeds `threshold` times the variance (MOG2's test), then both move towards the
-// pixel. Built for AVX2 as well, chosen at run time, since this loop is most of the cost.
+// pixel. Most of the model's cost is here, hence `FF_VECTOR_CLONES`.
 template <int Channels>
 static inline void gaussian_step(const uint8_t *pixels, float *mean, float *variance, uint8_t *mask, int count,
                                  float rate, float threshold) {
@@ -77,13 +88,13 @@ static inline void gaussian_step(const uint8_t *pixels, float *mean, float *vari
     }
 }
 
-__attribute__((target_clones("avx2", "default")))
+FF_VECTOR_CLONES
 static void gaussian_step_colour(const uint8_t *pixels, float *mean, float *variance, uint8_t *mask, int count,
                                  float rate, float threshold) {
     gaussian_step<3>(pixels, mean, variance, mask, count, rate, threshold);
 }
 
-__attribute__((target_clones("avx2", "default")))
+FF_VECTOR_CLONES
 static void gaussian_step_grey(const uint8_t *pixels, float *mean, float *variance, uint8_t *mask, int count,
                                float rate, float threshold) {
     gaussian_step<1>(pixels, mean, variance, mask, count, rate, threshold);

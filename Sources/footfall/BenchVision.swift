@@ -64,11 +64,16 @@ struct BenchVision: ParsableCommand {
         }
         let clock = ContinuousClock()
         var frames = 0
+        let faultsBefore = Self.minorPageFaults()
         let decode = try clock.measure {
             let reader = try FrameDecoder.inProcess.open(source: video)
             defer { reader.close() }
             while try reader.next() != nil { frames += 1 }
         }
+        let decodeFaults = Self.minorPageFaults() - faultsBefore
+        let probe = try FrameDecoder.inProcess.open(source: video)
+        let frameBytes = probe.info.width * probe.info.height * 3
+        probe.close()
         var piped = 0
         let pipe = try clock.measure {
             let reader = try FrameDecoder.ffmpeg.open(source: video)
@@ -127,6 +132,10 @@ struct BenchVision: ParsableCommand {
             print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f frames/s  ×%.2f", fps, fps / base))
         }
+        // Each frame is a new array; were its memory fresh from the kernel, every 4 KiB page of it
+        // would fault once. A buffer pool is worth having only if these faults are there.
+        print(String(format: "decode only: %.1f minor page faults a frame (a fresh %d-byte frame would take %d)",
+                     Double(decodeFaults) / Double(max(frames, 1)), frameBytes, frameBytes / 4_096))
         let counted = Double(frames) / whole.inSeconds, detected = Double(frames) / detect.inSeconds
         print(String(format: "tracking and counting cost %.1f %% of decode + detect", 100 * (1 - counted / detected)))
         print(String(format: "colour signatures cost %.1f %% of the whole pipeline's frame rate (one run each; noisy)",
@@ -161,6 +170,13 @@ struct BenchVision: ParsableCommand {
         print(String(format: "colour signatures alone: %.1f µs a frame (%.1f signatures a frame, %.2f µs each), %.1f %% of a whole pipeline frame",
                      perFrame * 1e6, Double(signatures) / Double(sample.count * passes),
                      signatures > 0 ? duration.inSeconds * 1e6 / Double(signatures) : 0, 100 * perFrame / wholeSecondsPerFrame))
+    }
+
+    /// Minor page faults of this process so far (`getrusage`).
+    static func minorPageFaults() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_minflt
     }
 
     /// The motion detector alone at several scales, in colour and in grey, with either background
