@@ -26,6 +26,18 @@ struct LiveControllerTests {
         return decoder
     }
 
+    /// The API over `store`, given one camera ("door"), its live streams hearing `bus`, its
+    /// clock stopped at `time`.
+    static func application(store: InMemoryStore, bus: InProcessEventBus, time: Date) async throws
+        -> some ApplicationProtocol
+    {
+        try await store.saveCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry()))
+        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: bus,
+                                              metrics: PrometheusCollectorRegistry(), clock: { time })
+        return buildApplication(configuration: .init(host: "127.0.0.1", port: 0), dependencies: dependencies,
+                                logger: .init(label: "test"))
+    }
+
     @Test func theFixtureHasEveryKindOfMessage() throws {
         let kinds = try Self.fixtureLines.map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["type"] as? String
@@ -39,13 +51,8 @@ struct LiveControllerTests {
         let messages = try Self.fixtureLines.dropFirst().map {
             try Self.decoder().decode(LiveMessage.self, from: Data($0.utf8))
         }
-        let store = InMemoryStore()
-        try await store.saveCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry()))
         let bus = InProcessEventBus()
-        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: bus,
-                                              metrics: PrometheusCollectorRegistry(), clock: { helloTime })
-        let app = buildApplication(configuration: .init(host: "127.0.0.1", port: 0), dependencies: dependencies,
-                                   logger: .init(label: "test"))
+        let app = try await Self.application(store: InMemoryStore(), bus: bus, time: helloTime)
         try await app.test(.live) { client in
             try await client.ws("/api/v1/live/ws") { inbound, _, _ in
                 var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
@@ -90,12 +97,8 @@ struct LiveControllerTests {
         let atNowhere = try Self.decoder().decode(LiveMessage.self, from: Data(line.replacingOccurrences(
             of: #""camera":"door""#, with: #""camera":"nowhere""#).utf8))
         let store = InMemoryStore()
-        try await store.saveCamera(Camera(id: "door", name: "Door", source: "external", geometry: Geometry()))
         let bus = InProcessEventBus()
-        let dependencies = ServerDependencies(store: store, live: InMemoryLiveState(), bus: bus,
-                                              metrics: PrometheusCollectorRegistry(), clock: { now })
-        let app = buildApplication(configuration: .init(host: "127.0.0.1", port: 0), dependencies: dependencies,
-                                   logger: .init(label: "test"))
+        let app = try await Self.application(store: store, bus: bus, time: now)
         try await app.test(.live) { client in
             try await client.ws("/api/v1/live/ws") { inbound, _, _ in
                 var iterator = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
