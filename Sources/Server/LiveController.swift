@@ -3,7 +3,6 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Messaging
-import Storage
 
 /// `/api/v1/live` (current numbers) and `/api/v1/live/ws` (pushed updates).
 struct LiveController {
@@ -15,9 +14,6 @@ struct LiveController {
     /// How often an open stream checks that its caller's session still holds (wall-clock
     /// seconds, checked when there is something to send).
     static let recheckInterval: TimeInterval = 5
-    /// How long a camera found in no list the caller may see is passed over without asking
-    /// again (other tenants' cameras send their messages to every stream).
-    static let unlistedInterval: TimeInterval = 10
 
     func addRoutes(to group: RouterGroup<FootfallRequestContext>, table: RouteTable) {
         table.add(group, .get, "live", .role(.viewer), use: live)
@@ -67,20 +63,6 @@ struct LiveController {
         }
     }
 
-    /// The caller's tenant's cameras from the list kept for every request and stream (at most a
-    /// second old); nil when the store cannot say.
-    private func listedCameras(_ caller: Identity, logger: Logger) async -> [Camera]? {
-        let store = dependencies.store.scoped(to: caller.user.tenantID)
-        do {
-            return try await cameraLists.cameras(tenant: caller.user.tenantID, now: dependencies.clock()) {
-                try await store.cameras()
-            }
-        } catch {
-            logger.warning("live.cameras_unavailable", metadata: ["error": "\(error)"])
-            return nil
-        }
-    }
-
     /// Sends `{"type":"hello"}` once subscribed, then one message per live event of the caller's
     /// cameras until the client leaves.
     private func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, caller: Identity,
@@ -96,7 +78,6 @@ struct LiveController {
                 var visible = initial ?? []
                 // Not known at the start: asked again with the first message.
                 var checked = initial == nil ? Date.distantPast : dependencies.clock()
-                var unlisted: [String: Date] = [:]
                 for await message in messages {
                     // A signed-out, revoked or changed user must not go on receiving what they may no
                     // longer see: the stream ends once their session no longer holds.
@@ -123,19 +104,7 @@ struct LiveController {
                         guard change.tenantID == caller.user.tenantID else { continue }
                         guard AlertController.mayUse(change.alert, user: caller.user, visibleCameras: visible) else { continue }
                     } else if let camera = message.cameraID, !visible.contains(camera) {
-                        // A camera created through another process may count before its creation
-                        // message reaches this one (they come by different channels). The
-                        // tenant's camera list, kept a second for every stream, tells.
-                        let now = dependencies.clock()
-                        if let since = unlisted[camera], now.timeIntervalSince(since) < Self.unlistedInterval { continue }
-                        guard let listed = await listedCameras(caller, logger: logger) else { continue }
-                        guard listed.contains(where: { $0.id == camera && caller.user.maySee(site: $0.siteID) }) else {
-                            if unlisted.count >= 10_000 { unlisted.removeAll() }
-                            unlisted[camera] = now
-                            continue
-                        }
-                        // Added to, not replaced: the kept list may be older than `visible`.
-                        visible.formUnion(listed.filter { caller.user.maySee(site: $0.siteID) }.map(\.id))
+                        continue
                     }
                     let data = try encoder.encode(message)
                     try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
