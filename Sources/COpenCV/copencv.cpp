@@ -42,8 +42,8 @@ struct ff_motion {
 
 namespace {
 
-// MOG2's starting variance and bounds. Wider bounds (4² to 75²) were tried on the demo video's
-// first half: the same crossings, a worse zone count.
+// MOG2's starting variance and bounds. As in MOG2, the variance is that of the squared
+// distance summed over the channels, not of one channel.
 constexpr float gaussian_variance_initial = 15.0f;
 constexpr float gaussian_variance_min = 4.0f;
 constexpr float gaussian_variance_max = 75.0f;
@@ -66,7 +66,8 @@ static inline void gaussian_step(const uint8_t *pixels, float *mean, float *vari
         }
         const bool foreground = distance > threshold * variance[i];
         // MOG2's shadow test: a pixel that is the background's colour at 0.5 to 1 times its
-        // brightness is a shadow, left out of the mask (but still foreground to the model).
+        // brightness is a shadow, left out of the mask (but still foreground to the model). In
+        // grey, as in MOG2, that is any pixel at 0.5 to 1 times the background's brightness.
         float dot = 0, norm = 1e-3f;
         for (int c = 0; c < Channels; c++) {
             const float m = mean[Channels * i + c];
@@ -83,7 +84,7 @@ static inline void gaussian_step(const uint8_t *pixels, float *mean, float *vari
         mask[i] = foreground && !shadow ? 255 : 0;
         const float r = foreground ? rate * gaussian_foreground_rate : rate;
         for (int c = 0; c < Channels; c++) mean[Channels * i + c] += r * delta[c];
-        const float updated = variance[i] + r * (distance / Channels - variance[i]);
+        const float updated = variance[i] + r * (distance - variance[i]);
         variance[i] = std::min(gaussian_variance_max, std::max(gaussian_variance_min, updated));
     }
 }
@@ -121,6 +122,7 @@ static void gaussian_apply(ff_motion *motion, const cv::Mat &image, cv::Mat &mas
         gaussian_step_colour(input.ptr<uint8_t>(), motion->mean.ptr<float>(), motion->variance.ptr<float>(),
                              mask.ptr<uint8_t>(), count, rate, motion->var_threshold);
     } else {
+        CV_Assert(channels == 1);
         gaussian_step_grey(input.ptr<uint8_t>(), motion->mean.ptr<float>(), motion->variance.ptr<float>(),
                            mask.ptr<uint8_t>(), count, rate, motion->var_threshold);
     }
@@ -151,8 +153,12 @@ ff_motion *ff_motion_create(int history, double var_threshold, double scale, dou
             fill_error(err, err_len, "model must be 0 (mixture) or 1 (gaussian)");
             return nullptr;
         }
-        if (history < 1 || !(var_threshold > 0)) {
-            fill_error(err, err_len, "history and variance threshold must be positive");
+        if (history < 1) {
+            fill_error(err, err_len, "history must be at least 1 frame");
+            return nullptr;
+        }
+        if (!(var_threshold > 0)) {
+            fill_error(err, err_len, "variance threshold must be above 0");
             return nullptr;
         }
         auto *motion = new ff_motion();
