@@ -29,7 +29,7 @@ enum ModelCatalog {
     static func model(for specification: DetectorSpecification, now: Date) -> AIModel? {
         switch specification {
         case .motion(let configuration):
-            let name = configuration.background == .gaussian ? "motion-fast" : "motion"
+            let name = configuration.detectorName
             return AIModel(name: name, version: "builtin", kind: .motion, detector: name, registered: now)
         case .hog:
             return AIModel(name: "hog", version: "opencv", kind: .hog, detector: "hog", registered: now)

@@ -57,7 +57,7 @@ public enum DetectorSpecification: Hashable, Sendable {
     /// A short description for logs: `ssd (regions, models/ssdlite)`, `motion`.
     public var summary: String {
         switch self {
-        case .motion(let configuration): return configuration.background == .gaussian ? "motion-fast" : "motion"
+        case .motion(let configuration): return configuration.detectorName
         case .hog(let upscale): return "hog (upscale \(upscale))"
         case .onnx(let path, let size, let family, _): return "onnx (\(family.rawValue), \(size), \(path))"
         case .ssd(let configuration):

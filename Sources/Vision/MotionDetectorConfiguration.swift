@@ -26,6 +26,9 @@ public struct MotionDetectorConfiguration: Hashable, Sendable {
     /// The background model.
     public var background: Background
 
+    /// The detector name a camera gives to run this model: `motion` or `motion-fast`.
+    public var detectorName: String { background == .gaussian ? "motion-fast" : "motion" }
+
     /// The defaults: MOG2 with 300 frames of history and threshold 32, in colour at half scale,
     /// blobs of at least 400 source pixels, not split.
     public init(history: Int = 300, varianceThreshold: Double = 32, scale: Double = 0.5, minimumArea: Double = 400,
