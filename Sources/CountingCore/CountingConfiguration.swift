@@ -19,15 +19,21 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
     /// apart after a short loss (see `Appearance`). Detection files and pushed detections have
     /// no frames, and counting then works without.
     public var usesAppearance: Bool
+    /// A track found again after a loss does not count a crossing that a new track, started
+    /// near where it was lost while it was lost, has already counted the same way: one person,
+    /// two tracks (`FragmentLinker.takeReplaced`). Needs fragment linking on.
+    public var skipsReturnsOfReplacedTracks: Bool
 
     public init(tracker: TrackerConfiguration = .init(), lineHysteresis: Double = 0.1, zoneMinimumDwell: Double = 0,
-                fragmentLinkSeconds: Double = 1, fragmentReach: Double = 1, usesAppearance: Bool = true) {
+                fragmentLinkSeconds: Double = 1, fragmentReach: Double = 1, usesAppearance: Bool = true,
+                skipsReturnsOfReplacedTracks: Bool = true) {
         self.tracker = tracker
         self.lineHysteresis = lineHysteresis
         self.zoneMinimumDwell = zoneMinimumDwell
         self.fragmentLinkSeconds = fragmentLinkSeconds
         self.fragmentReach = fragmentReach
         self.usesAppearance = usesAppearance
+        self.skipsReturnsOfReplacedTracks = skipsReturnsOfReplacedTracks
     }
 
     /// The longest time between a crossing and its report: the confirmation time, plus the

@@ -86,6 +86,7 @@ public struct CountingEngine: Sendable, Codable {
             for link in linker.confirm(track, counters: lineCounters, band: configuration.lineHysteresis,
                                        crossedBefore: crossedOwn) {
                 let totals = lineCounters[link.line].commit(link.direction)
+                linker.noteCounted(trackID: track.id, line: geometry.lines[link.line], direction: link.direction, time: link.time)
                 events.append(.crossing(LineCrossing(
                     line: geometry.lines[link.line].name, direction: link.direction,
                     trackID: track.id, time: link.time, totalIn: totals.totalIn, totalOut: totals.totalOut,
@@ -96,7 +97,11 @@ public struct CountingEngine: Sendable, Codable {
                     let line = geometry.lines[crossing.line]
                     // Already counted when this track's fragment was linked to a newer one.
                     guard !linker.takeCounted(trackID: track.id, line: line, direction: crossing.direction) else { continue }
+                    // Already counted by a new track that took over while this one was lost.
+                    if configuration.skipsReturnsOfReplacedTracks,
+                       linker.takeReplaced(trackID: track.id, line: line, direction: crossing.direction) { continue }
                     let totals = lineCounters[crossing.line].commit(crossing.direction)
+                    linker.noteCounted(trackID: track.id, line: line, direction: crossing.direction, time: crossing.time)
                     events.append(.crossing(LineCrossing(
                         line: line.name, direction: crossing.direction,
                         trackID: track.id, time: crossing.time, totalIn: totals.totalIn, totalOut: totals.totalOut)))

@@ -9,6 +9,10 @@
 /// line the same way, that one crossing is not counted again: it was counted through the link.
 /// When both tracks carry colour signatures, tracks that look unalike are not linked.
 ///
+/// The other way round, a new track may take up a lost person and count their crossing before
+/// the old track is found again across the line; `takeReplaced` tells the engine not to count
+/// that crossing twice.
+///
 /// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
 /// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
 public struct FragmentLinker: Sendable, Codable {
@@ -50,6 +54,18 @@ public struct FragmentLinker: Sendable, Codable {
         var counted: Set<Key> = []
         /// Lines across which this ended track has been linked to a new one.
         var linked: Set<CountingLine> = []
+        /// Where and when the track was seen before its latest observation.
+        var previousPoint: Point?
+        var previousTime: Double?
+        var previousHeight: Double?
+        /// The latest crossing counted for this track on each line and direction: its time, and
+        /// whether a returning track's crossing was already taken as this one.
+        var countedAt: [Key: Counted] = [:]
+    }
+
+    private struct Counted: Sendable, Codable {
+        var time: Double
+        var claimed = false
     }
 
     /// Longest gap, in seconds, between the end of one track and the start of the next.
@@ -86,6 +102,9 @@ public struct FragmentLinker: Sendable, Codable {
         guard isEnabled else { return }
         let point = track.box.bottomCenter
         if var fragment = fragments[track.id] {
+            fragment.previousPoint = fragment.lastPoint
+            fragment.previousTime = fragment.lastTime
+            fragment.previousHeight = fragment.lastHeight
             fragment.lastPoint = point
             fragment.lastTime = track.lastSeen
             fragment.lastHeight = track.box.height
@@ -124,6 +143,31 @@ public struct FragmentLinker: Sendable, Codable {
     /// skipped this once and a later crossing the same way counts again.
     public mutating func takeCounted(trackID: Int, line: CountingLine, direction: CrossingDirection) -> Bool {
         fragments[trackID]?.counted.remove(Key(line: line, direction: direction)) != nil
+    }
+
+    /// Records a crossing counted for `trackID` (on its own or through a link) at stream time `time`.
+    public mutating func noteCounted(trackID: Int, line: CountingLine, direction: CrossingDirection, time: Double) {
+        guard isEnabled, fragments[trackID] != nil else { return }
+        fragments[trackID]!.countedAt[Key(line: line, direction: direction)] = Counted(time: time)
+    }
+
+    /// Whether a crossing that `trackID` makes as it is seen again after a loss was already
+    /// counted by another track: one that started while this one was lost, within `reach` box
+    /// heights of where it was last seen, and has crossed the same line the same way since.
+    /// That is the same person, found again by a new track first. The other track's crossing
+    /// answers for one returning crossing at most.
+    public mutating func takeReplaced(trackID: Int, line: CountingLine, direction: CrossingDirection) -> Bool {
+        guard isEnabled, let returning = fragments[trackID], let lostAt = returning.previousTime,
+              let lostPoint = returning.previousPoint, let lostHeight = returning.previousHeight else { return false }
+        let key = Key(line: line, direction: direction)
+        for (id, other) in fragments where id != trackID && other.isConfirmed && other.firstTime > lostAt {
+            guard let counted = other.countedAt[key], !counted.claimed, counted.time < returning.lastTime else { continue }
+            let dx = other.firstPoint.x - lostPoint.x, dy = other.firstPoint.y - lostPoint.y
+            guard (dx * dx + dy * dy).squareRoot() <= reach * max(lostHeight, 1) else { continue }
+            fragments[id]!.countedAt[key]!.claimed = true
+            return true
+        }
+        return false
     }
 
     /// Called once when `track` is confirmed: returns the crossings it completes, one per line

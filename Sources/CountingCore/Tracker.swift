@@ -189,6 +189,11 @@ public struct Tracker: Sendable, Codable {
                 } else {
                     let iou = box.iou(detection.box)
                     var cost = 1 - (fuse ? iou * detection.confidence : iou)
+                    let sizeLimit = configuration.maximumSizeChange
+                    if sizeLimit > 0 {
+                        let ratio = detection.box.height / max(box.height, 1)
+                        if ratio > sizeLimit || ratio * sizeLimit < 1 { cost = .infinity }
+                    }
                     if moving {
                         let centre = detection.box.center
                         let dx = centre.x - last.x, dy = centre.y - last.y

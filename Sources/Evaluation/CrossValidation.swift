@@ -49,11 +49,12 @@ public struct CrossValidation {
 
     /// The settings tuned by `footfall eval --cross-validate`: the defaults first, then every
     /// combination of confirmation time, time a lost track is kept, confidence to start a
-    /// track, recovery distance and fragment linking. (The direction weight is left out: on
-    /// these sequences it helped where it was tuned and hurt where it was not.)
+    /// track, recovery distance, fragment linking and the size limit of rounds by overlap. (The
+    /// direction weight is left out: on these sequences it helped where it was tuned and hurt
+    /// where it was not.)
     public static func standardCandidates() -> [CountingConfiguration] {
         var candidates = [CountingConfiguration()]
-        let grid = [[0.05, 0.1, 0.2], [0.5, 1.0, 1.5], [0.6, 0.7, 0.8], [0.0, 0.35, 0.7], [0.0, 0.5, 1.0]]
+        let grid = [[0.05, 0.1, 0.2], [0.5, 1.0, 1.5], [0.6, 0.7, 0.8], [0.0, 0.35, 0.7], [0.0, 0.5, 1.0], [0.0, 1.5]]
         var choice = [Int](repeating: 0, count: grid.count)
         while true {
             var c = CountingConfiguration()
@@ -63,6 +64,7 @@ public struct CrossValidation {
             c.tracker.highConfidence = min(c.tracker.highConfidence, c.tracker.newTrackConfidence)
             c.tracker.recoveryDistance = grid[3][choice[3]]
             c.fragmentLinkSeconds = grid[4][choice[4]]
+            c.tracker.maximumSizeChange = grid[5][choice[5]]
             if c != candidates[0] { candidates.append(c) }
             // The next combination, like an odometer.
             var digit = grid.count - 1
@@ -82,7 +84,8 @@ public struct CrossValidation {
         func n(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
         return "confirm \(n(c.tracker.confirmationSeconds)) s, lost \(n(c.tracker.maximumLostSeconds)) s, "
             + "start ≥ \(n(c.tracker.newTrackConfidence)), recovery \(n(c.tracker.recoveryDistance)), "
-            + "link \(n(c.fragmentLinkSeconds)) s"
+            + "link \(n(c.fragmentLinkSeconds)) s, "
+            + (c.tracker.maximumSizeChange > 0 ? "size ≤ \(n(c.tracker.maximumSizeChange)) ×" : "any size")
     }
 
     /// Runs every candidate on every sequence, then one fold per sequence.

@@ -183,4 +183,46 @@ struct FragmentLinkerTests {
         #expect(alike.map(\.direction) == [.out])
         #expect(alike.first?.linkedTrackID == 1)
     }
+
+    /// A person walks right to x = 280 and is missed. Meanwhile the detector boxes them smaller
+    /// (60 pixels high, too unlike the track to take it under `sized`), and that box starts a
+    /// new track, at `offset` from where they were lost, which walks over the line and counts.
+    /// Then the full-size box comes back where the old track was heading, across the line, and
+    /// takes the old track again.
+    func replacedWalk(offset: Point = Point(x: 6, y: 0)) -> [[Detection]] {
+        let before = walk(from: 160, to: 280)
+        let small = (0..<10).map { step -> [Detection] in
+            let x = 280 + offset.x + 6 * Double(step), y = 300 + offset.y
+            return [Detection(box: Box(x: x - 12, y: y - 60, width: 24, height: 60), confidence: 0.9)]
+        }
+        return before + small + [[person(280 + 6 * Double(small.count + 1))]]
+    }
+
+    /// Matches by overlap limited to boxes within 1.5 × of the track's height, as for the
+    /// trained detector.
+    var sized: CountingConfiguration {
+        var configuration = CountingConfiguration()
+        configuration.tracker.maximumSizeChange = 1.5
+        return configuration
+    }
+
+    @Test func aTrackFoundAgainDoesNotCountWhatItsReplacementCounted() {
+        let result = run(replacedWalk(), configuration: sized)
+        // The replacement (track 2) counts; the old track, found again, does not count again.
+        #expect(result.crossings.map(\.trackID) == [2])
+        #expect(result.engine.lineCounters[0].totalOut == 1)
+        #expect(result.engine.tracks.contains { $0.id == 1 && $0.detection.height == 100 })
+
+        var unchecked = sized
+        unchecked.skipsReturnsOfReplacedTracks = false
+        #expect(run(replacedWalk(), configuration: unchecked).crossings.map(\.trackID) == [2, 1])
+    }
+
+    /// The same, but the new track starts 1.5 box heights below where the old one was lost:
+    /// someone else, whose crossing does not stand for the old track's.
+    @Test func aNewTrackFarFromWhereTheOldOneWasLostIsSomeoneElse() {
+        let result = run(replacedWalk(offset: Point(x: 6, y: 150)), configuration: sized)
+        #expect(result.crossings.map(\.trackID) == [2, 1])
+        #expect(result.engine.lineCounters[0].totalOut == 2)
+    }
 }

@@ -108,4 +108,23 @@ struct TrackerTests {
         #expect(slow > 0.05 && slow < 0.2)
         #expect(abs(slow - fast) < 0.05)
     }
+
+    /// A box 60 % of a track's height that overlaps its prediction well enough to be matched
+    /// (here IoU 0.6) is refused by a size limit of 1.5 and starts a track of its own; with no
+    /// limit (the default) it takes the track, moving its feet 40 pixels up.
+    @Test func aBoxMuchSmallerThanTheTrackDoesNotTakeIt() {
+        func scene(_ configuration: TrackerConfiguration) -> (ids: [Int], height: Double?) {
+            var tracker = Tracker(configuration: configuration)
+            for frame in 0...10 { _ = tracker.step([person(100, 300, nil)], time: Double(frame) / fps) }
+            let top = Detection(box: Box(x: 80, y: 200, width: 40, height: 60), confidence: 0.9)
+            let observed = tracker.step([top], time: 11 / fps).observed
+            return (observed.map(\.id), observed.first { $0.id == 1 }?.detection.height)
+        }
+        var limited = TrackerConfiguration()
+        limited.maximumSizeChange = 1.5
+        #expect(scene(limited).ids == [2])
+        let taken = scene(TrackerConfiguration())
+        #expect(taken.ids == [1])
+        #expect(taken.height == 60)
+    }
 }
