@@ -12,16 +12,19 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
     /// Such a crossing is reported up to this long (plus the confirmation time) after it happened.
     public var fragmentLinkSeconds: Double
     /// How close to the line, in box heights, the two tracks must end and start, and how far the
-    /// new one may be from where the old one was heading.
+    /// new one may be from where the old one was heading; also how near where a lost track was
+    /// last seen a new one must start to be taken for its replacement.
     public var fragmentReach: Double
     /// Where frames exist (the live pipeline, `footfall count`), give each person near a line
     /// or zone a colour signature, which the tracker and the fragment linker use to tell people
     /// apart after a short loss (see `Appearance`). Detection files and pushed detections have
     /// no frames, and counting then works without.
     public var usesAppearance: Bool
-    /// A track found again after a loss does not count a crossing that a new track, started
-    /// near where it was lost while it was lost, has already counted the same way: one person,
-    /// two tracks (`FragmentLinker.takeReplaced`). Needs fragment linking on.
+    /// A track found again after a loss and a new track that started near where it was lost,
+    /// while it was lost, are one person: of their crossings of the same line the same way, the
+    /// one counted second is not counted (`FragmentLinker.takeReplaced`). It keeps its books
+    /// with the fragment linker, so it needs linking on (`fragmentLinkSeconds` and
+    /// `fragmentReach` above 0).
     public var skipsReturnsOfReplacedTracks: Bool
 
     public init(tracker: TrackerConfiguration = .init(), lineHysteresis: Double = 0.1, zoneMinimumDwell: Double = 0,

@@ -25,6 +25,8 @@ public struct CountingEngine: Sendable, Codable {
     private var linker: FragmentLinker
     /// Lines each unconfirmed track has crossed on its own, by index.
     private var crossedBeforeConfirmation: [Int: Set<Int>] = [:]
+    /// Stream time of the last step, to tell a track found again after a loss.
+    private var previousStepTime: Double?
 
     public init(geometry: Geometry, configuration: CountingConfiguration = .init()) {
         self.geometry = geometry
@@ -70,7 +72,7 @@ public struct CountingEngine: Sendable, Codable {
         for track in update.observed {
             let point = track.box.bottomCenter
             let band = configuration.lineHysteresis * track.box.height
-            linker.observe(track)
+            linker.observe(track, previousStep: previousStepTime)
             var crossedNow: Set<Int> = []
             for index in lineCounters.indices {
                 guard let direction = lineCounters[index].observe(trackID: track.id, point: point, band: band) else { continue }
@@ -86,7 +88,6 @@ public struct CountingEngine: Sendable, Codable {
             for link in linker.confirm(track, counters: lineCounters, band: configuration.lineHysteresis,
                                        crossedBefore: crossedOwn) {
                 let totals = lineCounters[link.line].commit(link.direction)
-                linker.noteCounted(trackID: track.id, line: geometry.lines[link.line], direction: link.direction, time: link.time)
                 events.append(.crossing(LineCrossing(
                     line: geometry.lines[link.line].name, direction: link.direction,
                     trackID: track.id, time: link.time, totalIn: totals.totalIn, totalOut: totals.totalOut,
@@ -97,9 +98,11 @@ public struct CountingEngine: Sendable, Codable {
                     let line = geometry.lines[crossing.line]
                     // Already counted when this track's fragment was linked to a newer one.
                     guard !linker.takeCounted(trackID: track.id, line: line, direction: crossing.direction) else { continue }
-                    // Already counted by a new track that took over while this one was lost.
+                    // A lost person found again by two tracks: already counted by the other one.
                     if configuration.skipsReturnsOfReplacedTracks,
-                       linker.takeReplaced(trackID: track.id, line: line, direction: crossing.direction) { continue }
+                       linker.takeReplaced(trackID: track.id, line: line, direction: crossing.direction, time: crossing.time) {
+                        continue
+                    }
                     let totals = lineCounters[crossing.line].commit(crossing.direction)
                     linker.noteCounted(trackID: track.id, line: line, direction: crossing.direction, time: crossing.time)
                     events.append(.crossing(LineCrossing(
@@ -122,6 +125,7 @@ public struct CountingEngine: Sendable, Codable {
             }
         }
         linker.prune(time: time)
+        previousStepTime = time
         for event in events {
             guard case .crossing(let crossing) = event else { continue }
             for index in zoneCounters.indices where !zoneCounters[index].zone.entrances.isEmpty {

@@ -9,9 +9,9 @@
 /// line the same way, that one crossing is not counted again: it was counted through the link.
 /// When both tracks carry colour signatures, tracks that look unalike are not linked.
 ///
-/// The other way round, a new track may take up a lost person and count their crossing before
-/// the old track is found again across the line; `takeReplaced` tells the engine not to count
-/// that crossing twice.
+/// The other way round, a new track may take up a lost person while the old track is found
+/// again across the line, and both would count the crossing; `takeReplaced` tells the engine
+/// not to count it twice, whichever is counted first.
 ///
 /// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
 /// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
@@ -54,13 +54,19 @@ public struct FragmentLinker: Sendable, Codable {
         var counted: Set<Key> = []
         /// Lines across which this ended track has been linked to a new one.
         var linked: Set<CountingLine> = []
-        /// Where and when the track was seen before its latest observation.
-        var previousPoint: Point?
-        var previousTime: Double?
-        var previousHeight: Double?
+        /// The track's latest loss: a step or more without a match.
+        var loss: Loss?
         /// The latest crossing counted for this track on each line and direction: its time, and
-        /// whether a returning track's crossing was already taken as this one.
+        /// whether it already answered for the same crossing by another track.
         var countedAt: [Key: Counted] = [:]
+    }
+
+    /// Where and when a track was last seen before a loss, and when it was seen again.
+    private struct Loss: Sendable, Codable {
+        var lastTime: Double
+        var point: Point
+        var height: Double
+        var returnTime: Double
     }
 
     private struct Counted: Sendable, Codable {
@@ -72,6 +78,8 @@ public struct FragmentLinker: Sendable, Codable {
     public let linkSeconds: Double
     /// How close to the line, in box heights, the old track must end and the new one start,
     /// and how far, in box heights, the new start may be from where the old track was heading.
+    /// It is also the largest distance, in box heights, between where a lost track was last seen
+    /// and where its replacement started (`takeReplaced`).
     public let reach: Double
     /// When both tracks carry a colour signature, the least similarity for them to be linked
     /// (0: appearance is not looked at).
@@ -97,14 +105,16 @@ public struct FragmentLinker: Sendable, Codable {
     /// Number of tracks remembered (the live ones and those removed in the last `linkSeconds`).
     public var trackedCount: Int { fragments.count }
 
-    /// Records where a track was seen in this step.
-    public mutating func observe(_ track: Track) {
+    /// Records where a track was seen in this step; `previousStep` is the stream time of the
+    /// step before, to tell a track found again after a loss.
+    public mutating func observe(_ track: Track, previousStep: Double? = nil) {
         guard isEnabled else { return }
         let point = track.box.bottomCenter
         if var fragment = fragments[track.id] {
-            fragment.previousPoint = fragment.lastPoint
-            fragment.previousTime = fragment.lastTime
-            fragment.previousHeight = fragment.lastHeight
+            if let previousStep, fragment.lastTime < previousStep {
+                fragment.loss = Loss(lastTime: fragment.lastTime, point: fragment.lastPoint, height: fragment.lastHeight,
+                                     returnTime: track.lastSeen)
+            }
             fragment.lastPoint = point
             fragment.lastTime = track.lastSeen
             fragment.lastHeight = track.box.height
@@ -145,29 +155,46 @@ public struct FragmentLinker: Sendable, Codable {
         fragments[trackID]?.counted.remove(Key(line: line, direction: direction)) != nil
     }
 
-    /// Records a crossing counted for `trackID` (on its own or through a link) at stream time `time`.
+    /// Records a crossing counted for `trackID` on its own (not through a link, which already
+    /// answers for the ended track's return) at stream time `time`.
     public mutating func noteCounted(trackID: Int, line: CountingLine, direction: CrossingDirection, time: Double) {
         guard isEnabled, fragments[trackID] != nil else { return }
         fragments[trackID]!.countedAt[Key(line: line, direction: direction)] = Counted(time: time)
     }
 
-    /// Whether a crossing that `trackID` makes as it is seen again after a loss was already
-    /// counted by another track: one that started while this one was lost, within `reach` box
-    /// heights of where it was last seen, and has crossed the same line the same way since.
-    /// That is the same person, found again by a new track first. The other track's crossing
-    /// answers for one returning crossing at most.
-    public mutating func takeReplaced(trackID: Int, line: CountingLine, direction: CrossingDirection) -> Bool {
-        guard isEnabled, let returning = fragments[trackID], let lostAt = returning.previousTime,
-              let lostPoint = returning.previousPoint, let lostHeight = returning.previousHeight else { return false }
+    /// Whether a crossing that `trackID` made at stream time `time` was already counted for the
+    /// same person by another track. One of the two tracks was lost (seen last at L, found again
+    /// at R); the other started between L and R within `reach` box heights of where the first
+    /// was last seen; both crossed the same line the same way after L and no later than R (the
+    /// lost one as it was found again). Whichever of the two is counted second is not counted.
+    /// Each counted crossing answers for one other at most, the nearest start first.
+    ///
+    /// A lost track found again inside the line's band, whose crossing is seen a step later, is
+    /// not covered: allowing crossings up to a second after R also took, on a crowded sequence,
+    /// a second person's crossing for the first's.
+    public mutating func takeReplaced(trackID: Int, line: CountingLine, direction: CrossingDirection, time: Double) -> Bool {
+        guard isEnabled, let this = fragments[trackID] else { return false }
         let key = Key(line: line, direction: direction)
-        for (id, other) in fragments where id != trackID && other.isConfirmed && other.firstTime > lostAt {
-            guard let counted = other.countedAt[key], !counted.claimed, counted.time < returning.lastTime else { continue }
-            let dx = other.firstPoint.x - lostPoint.x, dy = other.firstPoint.y - lostPoint.y
-            guard (dx * dx + dy * dy).squareRoot() <= reach * max(lostHeight, 1) else { continue }
-            fragments[id]!.countedAt[key]!.claimed = true
-            return true
+        func replacementDistance(_ loss: Loss?, _ replacement: Fragment, _ first: Double, _ second: Double) -> Double? {
+            guard let loss, replacement.firstTime > loss.lastTime, replacement.firstTime <= loss.returnTime,
+                  [first, second].allSatisfy({ $0 > loss.lastTime && $0 <= loss.returnTime }) else { return nil }
+            let dx = replacement.firstPoint.x - loss.point.x, dy = replacement.firstPoint.y - loss.point.y
+            let distance = (dx * dx + dy * dy).squareRoot()
+            return distance <= reach * max(loss.height, 1) ? distance : nil
         }
-        return false
+        var best: (id: Int, distance: Double)?
+        for (id, other) in fragments where id != trackID && other.isConfirmed {
+            guard let counted = other.countedAt[key], !counted.claimed,
+                  let distance = replacementDistance(this.loss, other, time, counted.time)
+                    ?? replacementDistance(other.loss, this, time, counted.time)
+            else { continue }
+            if best == nil || distance < best!.distance || (distance == best!.distance && id < best!.id) {
+                best = (id, distance)
+            }
+        }
+        guard let best else { return false }
+        fragments[best.id]!.countedAt[key]!.claimed = true
+        return true
     }
 
     /// Called once when `track` is confirmed: returns the crossings it completes, one per line

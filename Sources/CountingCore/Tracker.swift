@@ -190,7 +190,7 @@ public struct Tracker: Sendable, Codable {
                     let iou = box.iou(detection.box)
                     var cost = 1 - (fuse ? iou * detection.confidence : iou)
                     let sizeLimit = configuration.maximumSizeChange
-                    if sizeLimit > 0 {
+                    if sizeLimit > 1 {
                         let ratio = detection.box.height / max(box.height, 1)
                         if ratio > sizeLimit || ratio * sizeLimit < 1 { cost = .infinity }
                     }

@@ -54,8 +54,8 @@ public struct TrackerConfiguration: Hashable, Sendable, Codable {
     /// track's predicted height, either way, for them to be matched. A box half the size of the
     /// track's is another person far more often than the same one, and taking it moves the
     /// track's feet by half a body. Rounds by distance always refuse more than 1.5. Off by
-    /// default (0: no limit), since leave-one-out on MOT15 did not choose it; the trained
-    /// detector's settings use 1.5.
+    /// default (0, or any value not above 1: no limit), since leave-one-out on MOT15 did not
+    /// choose it; the trained detector's settings use 1.5.
     public var maximumSizeChange: Double
     /// Weigh IoU by the detection's confidence in the first and third rounds.
     public var fuseScore: Bool

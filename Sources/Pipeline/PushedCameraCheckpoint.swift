@@ -10,7 +10,7 @@ import Messaging
 struct PushedCameraCheckpoint: Codable {
     /// Raised when the layout changes, so an older one is never misread (`decoded` says which
     /// older ones are still taken up).
-    static let format = 2
+    static let format = 3
 
     var format = Self.format
     var runID: String
@@ -31,12 +31,12 @@ struct PushedCameraCheckpoint: Codable {
                          state: String(decoding: try Self.encoder.encode(self), as: UTF8.self))
     }
 
-    /// The checkpoint in `kept`, or nil when it is of another format or does not decode. One of
-    /// format 1 (written before minutes travelled in it) is taken up with no minutes: its run's
-    /// minutes were stored as parts to add, as that version did.
+    /// The checkpoint in `kept`, or nil when it is of another format or does not decode. Formats
+    /// 1 and 2 are not taken up: their counting engine has an older shape (format 3 added the
+    /// size limit and the replaced-track check), and the next holder starts counting afresh.
     static func decoded(_ kept: CameraCheckpoint) -> Self? {
         guard let checkpoint = try? decoder.decode(Self.self, from: Data(kept.state.utf8)),
-              checkpoint.format == format || checkpoint.format == 1 else { return nil }
+              checkpoint.format == format else { return nil }
         return checkpoint
     }
 

@@ -64,10 +64,9 @@ public struct SSDDetectorConfiguration: Hashable, Sendable {
     /// Tracker thresholds that suit this detector's scores. The tracker's defaults were tuned
     /// on MOTChallenge's public detections, whose scores run higher: with them a small or
     /// distant person, scored 0.3–0.7 by this model, never starts a track. Tuned on the first
-    /// half of the demo video with the score threshold (`docs/accuracy.md`). Boxes found in
-    /// different tiles of the same person vary in size more than whole-frame ones, and a box
-    /// half a track's height is usually someone else: matches by overlap keep within 1.5 ×
-    /// (also chosen on that first half).
+    /// half of the demo video with the score threshold (`docs/accuracy.md`). Matches by overlap
+    /// keep within 1.5 × of a track's height: with this detector a box half a track's height
+    /// was someone else (found on the demo's second half, then checked on the first).
     public static let tracking = TrackerConfiguration(highConfidence: 0.3, newTrackConfidence: 0.4, maximumSizeChange: 1.5)
 
     /// The region planner these settings describe.

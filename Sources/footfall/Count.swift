@@ -113,7 +113,7 @@ struct Count: ParsableCommand {
     var sizeChange: Double?
 
     @Flag(inversion: .prefixedNo,
-          help: "Do not count again a crossing by a track found after a loss when a new track started near where it was lost has counted it.")
+          help: "Count once a crossing by a track found after a loss and by a new track started near where it was lost (needs fragment linking).")
     var replacedReturnCheck = true
 
     @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")

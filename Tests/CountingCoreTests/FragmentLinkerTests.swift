@@ -225,4 +225,75 @@ struct FragmentLinkerTests {
         #expect(result.crossings.map(\.trackID) == [2, 1])
         #expect(result.engine.lineCounters[0].totalOut == 2)
     }
+
+    /// A confirmed 40×100 track whose feet are at (x, y), seen at `time`.
+    func track(_ id: Int, _ x: Double, _ y: Double = 300, at time: Double) -> Track {
+        var track = Track(id: id, box: Box(x: x - 20, y: y - 100, width: 40, height: 100), score: 0.9, time: time)
+        track.isConfirmed = true
+        return track
+    }
+
+    func taken(_ linker: inout FragmentLinker, trackID: Int, line: CountingLine, direction: CrossingDirection,
+               time: Double) -> Bool {
+        linker.takeReplaced(trackID: trackID, line: line, direction: direction, time: time)
+    }
+
+    /// The linker's view of a replaced track: track 1 is seen at 0 and 0.04 s, missed at 0.08,
+    /// when track 2 starts 4 pixels from where it was last seen, and found again at 0.12.
+    func replacedScene(_ linker: inout FragmentLinker) {
+        linker.observe(track(1, 280, at: 0))
+        _ = linker.confirm(track(1, 280, at: 0), counters: [], band: 0.1, crossedBefore: [])
+        linker.observe(track(1, 286, at: 0.04), previousStep: 0)
+        linker.observe(track(2, 290, at: 0.08), previousStep: 0.04)
+        _ = linker.confirm(track(2, 290, at: 0.08), counters: [], band: 0.1, crossedBefore: [])
+        linker.observe(track(1, 310, at: 0.12), previousStep: 0.08)
+    }
+
+    /// The old track, found again, counts first; the replacement's crossing, held until it was
+    /// confirmed, is the one left out, once.
+    @Test func whicheverOfTheTwoIsCountedSecondIsLeftOut() {
+        var linker = FragmentLinker(linkSeconds: 1, reach: 1, confirmationSeconds: 0.2)
+        replacedScene(&linker)
+        #expect(!taken(&linker, trackID: 1, line: door, direction: .out, time: 0.12))
+        linker.noteCounted(trackID: 1, line: door, direction: .out, time: 0.12)
+        #expect(!taken(&linker, trackID: 2, line: door, direction: .in, time: 0.1))
+        #expect(taken(&linker, trackID: 2, line: door, direction: .out, time: 0.1))
+        #expect(!taken(&linker, trackID: 2, line: door, direction: .out, time: 0.1))
+    }
+
+    /// The replacement counts first. A crossing the old track made before it was lost (held
+    /// while it was tentative), or a step after it was found again, is its own; the one it makes
+    /// as it is found again is not.
+    @Test func onlyACrossingAfterTheLossIsTakenForTheReplacements() {
+        var linker = FragmentLinker(linkSeconds: 1, reach: 1, confirmationSeconds: 0.2)
+        replacedScene(&linker)
+        linker.noteCounted(trackID: 2, line: door, direction: .out, time: 0.1)
+        #expect(!taken(&linker, trackID: 1, line: door, direction: .out, time: 0.02))
+        #expect(!taken(&linker, trackID: 1, line: door, direction: .out, time: 0.16))
+        #expect(taken(&linker, trackID: 1, line: door, direction: .out, time: 0.12))
+    }
+
+    /// Two tracks lost at the same place and one replacement: it answers for one of them.
+    @Test func oneCountedCrossingAnswersForOneReturn() {
+        var linker = FragmentLinker(linkSeconds: 1, reach: 1, confirmationSeconds: 0.2)
+        for id in [1, 2] {
+            linker.observe(track(id, 280, 300 + 20 * Double(id - 1), at: 0))
+            _ = linker.confirm(track(id, 280, at: 0), counters: [], band: 0.1, crossedBefore: [])
+        }
+        linker.observe(track(3, 285, at: 0.04), previousStep: 0)
+        _ = linker.confirm(track(3, 285, at: 0.04), counters: [], band: 0.1, crossedBefore: [])
+        linker.noteCounted(trackID: 3, line: door, direction: .out, time: 0.04)
+        linker.observe(track(1, 310, at: 0.08), previousStep: 0.04)
+        linker.observe(track(2, 310, 320, at: 0.08), previousStep: 0.04)
+        #expect(taken(&linker, trackID: 1, line: door, direction: .out, time: 0.08))
+        #expect(!taken(&linker, trackID: 2, line: door, direction: .out, time: 0.08))
+    }
+
+    /// The check keeps its books with the linker's: with linking off it never applies.
+    @Test func withoutLinkingTheCheckNeverApplies() {
+        var linker = FragmentLinker(linkSeconds: 0, reach: 1, confirmationSeconds: 0.2)
+        replacedScene(&linker)
+        linker.noteCounted(trackID: 2, line: door, direction: .out, time: 0.1)
+        #expect(!taken(&linker, trackID: 1, line: door, direction: .out, time: 0.12))
+    }
 }
