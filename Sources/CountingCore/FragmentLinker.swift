@@ -71,6 +71,8 @@ public struct FragmentLinker: Sendable, Codable {
 
     private struct Counted: Sendable, Codable {
         var time: Double
+        /// The loss this crossing was made in, if any: the track may be lost again later.
+        var loss: Loss?
         var claimed = false
     }
 
@@ -107,7 +109,7 @@ public struct FragmentLinker: Sendable, Codable {
 
     /// Records where a track was seen in this step; `previousStep` is the stream time of the
     /// step before, to tell a track found again after a loss.
-    public mutating func observe(_ track: Track, previousStep: Double? = nil) {
+    public mutating func observe(_ track: Track, previousStep: Double?) {
         guard isEnabled else { return }
         let point = track.box.bottomCenter
         if var fragment = fragments[track.id] {
@@ -158,8 +160,9 @@ public struct FragmentLinker: Sendable, Codable {
     /// Records a crossing counted for `trackID` on its own (not through a link, which already
     /// answers for the ended track's return) at stream time `time`.
     public mutating func noteCounted(trackID: Int, line: CountingLine, direction: CrossingDirection, time: Double) {
-        guard isEnabled, fragments[trackID] != nil else { return }
-        fragments[trackID]!.countedAt[Key(line: line, direction: direction)] = Counted(time: time)
+        guard isEnabled, let fragment = fragments[trackID] else { return }
+        let loss = fragment.loss.flatMap { time > $0.lastTime && time <= $0.returnTime ? $0 : nil }
+        fragments[trackID]!.countedAt[Key(line: line, direction: direction)] = Counted(time: time, loss: loss)
     }
 
     /// Whether a crossing that `trackID` made at stream time `time` was already counted for the
@@ -186,7 +189,7 @@ public struct FragmentLinker: Sendable, Codable {
         for (id, other) in fragments where id != trackID && other.isConfirmed {
             guard let counted = other.countedAt[key], !counted.claimed,
                   let distance = replacementDistance(this.loss, other, time, counted.time)
-                    ?? replacementDistance(other.loss, this, time, counted.time)
+                    ?? replacementDistance(counted.loss, this, time, counted.time)
             else { continue }
             if best == nil || distance < best!.distance || (distance == best!.distance && id < best!.id) {
                 best = (id, distance)
