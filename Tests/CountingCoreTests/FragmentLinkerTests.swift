@@ -238,14 +238,19 @@ struct FragmentLinkerTests {
         linker.takeReplaced(trackID: trackID, line: line, direction: direction, time: time)
     }
 
+    /// A track's first observation, confirmed at once.
+    func begin(_ linker: inout FragmentLinker, _ id: Int, _ x: Double, _ y: Double = 300, at time: Double,
+               previousStep: Double?) {
+        linker.observe(track(id, x, y, at: time), previousStep: previousStep)
+        _ = linker.confirm(track(id, x, y, at: time), counters: [], band: 0.1, crossedBefore: [])
+    }
+
     /// The linker's view of a replaced track: track 1 is seen at 0 and 0.04 s, missed at 0.08,
     /// when track 2 starts 4 pixels from where it was last seen, and found again at 0.12.
     func replacedScene(_ linker: inout FragmentLinker) {
-        linker.observe(track(1, 280, at: 0), previousStep: nil)
-        _ = linker.confirm(track(1, 280, at: 0), counters: [], band: 0.1, crossedBefore: [])
+        begin(&linker, 1, 280, at: 0, previousStep: nil)
         linker.observe(track(1, 286, at: 0.04), previousStep: 0)
-        linker.observe(track(2, 290, at: 0.08), previousStep: 0.04)
-        _ = linker.confirm(track(2, 290, at: 0.08), counters: [], band: 0.1, crossedBefore: [])
+        begin(&linker, 2, 290, at: 0.08, previousStep: 0.04)
         linker.observe(track(1, 310, at: 0.12), previousStep: 0.08)
     }
 
@@ -277,11 +282,9 @@ struct FragmentLinkerTests {
     @Test func oneCountedCrossingAnswersForOneReturn() {
         var linker = FragmentLinker(linkSeconds: 1, reach: 1, confirmationSeconds: 0.2)
         for id in [1, 2] {
-            linker.observe(track(id, 280, 300 + 20 * Double(id - 1), at: 0), previousStep: nil)
-            _ = linker.confirm(track(id, 280, at: 0), counters: [], band: 0.1, crossedBefore: [])
+            begin(&linker, id, 280, 300 + 20 * Double(id - 1), at: 0, previousStep: nil)
         }
-        linker.observe(track(3, 285, at: 0.04), previousStep: 0)
-        _ = linker.confirm(track(3, 285, at: 0.04), counters: [], band: 0.1, crossedBefore: [])
+        begin(&linker, 3, 285, at: 0.04, previousStep: 0)
         linker.noteCounted(trackID: 3, line: door, direction: .out, time: 0.04)
         linker.observe(track(1, 310, at: 0.08), previousStep: 0.04)
         linker.observe(track(2, 310, 320, at: 0.08), previousStep: 0.04)
@@ -301,8 +304,7 @@ struct FragmentLinkerTests {
     @Test func aTrackStartedBeforeTheLossIsNoReplacement() {
         var linker = FragmentLinker(linkSeconds: 1, reach: 1, confirmationSeconds: 0.2)
         for id in [1, 2] {
-            linker.observe(track(id, 280 + 10 * Double(id - 1), at: 0), previousStep: nil)
-            _ = linker.confirm(track(id, 280, at: 0), counters: [], band: 0.1, crossedBefore: [])
+            begin(&linker, id, 280 + 10 * Double(id - 1), at: 0, previousStep: nil)
         }
         linker.observe(track(2, 296, at: 0.04), previousStep: 0)
         linker.noteCounted(trackID: 2, line: door, direction: .out, time: 0.04)
