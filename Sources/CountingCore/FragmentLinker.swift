@@ -179,8 +179,9 @@ public struct FragmentLinker: Sendable, Codable {
         guard isEnabled, let this = fragments[trackID] else { return false }
         let key = Key(line: line, direction: direction)
         func replacementDistance(_ loss: Loss?, _ replacement: Fragment, _ first: Double, _ second: Double) -> Double? {
-            guard let loss, replacement.firstTime > loss.lastTime, replacement.firstTime <= loss.returnTime,
-                  [first, second].allSatisfy({ $0 > loss.lastTime && $0 <= loss.returnTime }) else { return nil }
+            guard let loss else { return nil }
+            func during(_ time: Double) -> Bool { time > loss.lastTime && time <= loss.returnTime }
+            guard during(replacement.firstTime), during(first), during(second) else { return nil }
             let dx = replacement.firstPoint.x - loss.point.x, dy = replacement.firstPoint.y - loss.point.y
             let distance = (dx * dx + dy * dy).squareRoot()
             return distance <= reach * max(loss.height, 1) ? distance : nil

@@ -85,7 +85,7 @@ public struct CrossValidation {
         return "confirm \(n(c.tracker.confirmationSeconds)) s, lost \(n(c.tracker.maximumLostSeconds)) s, "
             + "start ≥ \(n(c.tracker.newTrackConfidence)), recovery \(n(c.tracker.recoveryDistance)), "
             + "link \(n(c.fragmentLinkSeconds)) s, "
-            + (c.tracker.maximumSizeChange > 0 ? "size ≤ \(n(c.tracker.maximumSizeChange)) ×" : "any size")
+            + (c.tracker.maximumSizeChange > 1 ? "size ≤ \(n(c.tracker.maximumSizeChange)) ×" : "any size")
     }
 
     /// Runs every candidate on every sequence, then one fold per sequence.

@@ -109,12 +109,7 @@ struct Count: ParsableCommand {
     @Option(help: "Appearance: least share (0-1) of coloured pixels for a re-identification.")
     var appearanceColour: Double?
 
-    @Option(help: "Largest ratio between a detection's height and a track's for a match by overlap (0: no limit). [default: 1.5 with ssd, else 0]")
-    var sizeChange: Double?
-
-    @Flag(inversion: .prefixedNo,
-          help: "Count once a crossing by a track found after a loss and by a new track started near where it was lost (needs fragment linking).")
-    var replacedReturnCheck = true
+    @OptionGroup var doubleCount: DoubleCountOptions
 
     @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
     var maxFrames: Int?
@@ -144,9 +139,6 @@ struct Count: ParsableCommand {
         for (name, value) in [("--appearance-gate", appearanceGate), ("--appearance-match", appearanceMatch),
                               ("--appearance-colour", appearanceColour)] {
             if let value, !(0...1).contains(value) { throw ValidationError("\(name): a similarity from 0 to 1") }
-        }
-        if let sizeChange, !(sizeChange == 0 || (sizeChange > 1 && sizeChange.isFinite)) {
-            throw ValidationError("--size-change: a ratio above 1, or 0 for no limit")
         }
         if let appearanceReach, !(appearanceReach >= 0 && appearanceReach.isFinite) {
             throw ValidationError("--appearance-reach: box heights, 0 or more")
@@ -244,8 +236,7 @@ struct Count: ParsableCommand {
         if let appearanceMatch { counting.tracker.appearanceMatch = appearanceMatch }
         if let appearanceReach { counting.tracker.appearanceRecoveryDistance = appearanceReach }
         if let appearanceColour { counting.tracker.appearanceMinimumColour = appearanceColour }
-        if let sizeChange { counting.tracker.maximumSizeChange = sizeChange }
-        counting.skipsReturnsOfReplacedTracks = replacedReturnCheck
+        doubleCount.apply(to: &counting)
         let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
                                      decoder: decoder, sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }

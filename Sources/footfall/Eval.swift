@@ -73,12 +73,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Confidence of detections in the first round. [default: 0.6]")
     var highConfidence: Double?
 
-    @Option(help: "Largest ratio between a detection's height and a track's for a match by overlap (0: no limit). [default: 0]")
-    var sizeChange: Double?
-
-    @Flag(inversion: .prefixedNo,
-          help: "Count once a crossing by a track found after a loss and by a new track started near where it was lost (needs fragment linking).")
-    var replacedReturnCheck = true
+    @OptionGroup var doubleCount: DoubleCountOptions
 
     @Option(parsing: .upToNextOption,
             help: "Leave-one-out over these MOTChallenge sequence folders (det.txt, gt.txt, seqinfo.ini): each is reported with the settings chosen on the others.")
@@ -105,9 +100,6 @@ struct Eval: ParsableCommand {
             throw ValidationError("give either --detections or --tracks")
         }
         if let fps, !(fps > 0 && fps < 1000) { throw ValidationError("--fps must be between 0 and 1000") }
-        if let sizeChange, !(sizeChange == 0 || (sizeChange > 1 && sizeChange.isFinite)) {
-            throw ValidationError("--size-change: a ratio above 1, or 0 for no limit")
-        }
     }
 
     func run() throws {
@@ -126,8 +118,7 @@ struct Eval: ParsableCommand {
         if let directionWeight { counting.tracker.directionWeight = directionWeight }
         if let fragmentLinkSeconds { counting.fragmentLinkSeconds = fragmentLinkSeconds }
         if let tentativeLostSeconds { counting.tracker.maximumTentativeLostSeconds = tentativeLostSeconds }
-        if let sizeChange { counting.tracker.maximumSizeChange = sizeChange }
-        counting.skipsReturnsOfReplacedTracks = replacedReturnCheck
+        doubleCount.apply(to: &counting)
         let evaluator = Evaluator(configuration: counting, fillGaps: !noGapFill, backfill: !noBackfill, useDetectionBoxes: boxes == "detection")
         let report: EvaluationReport
         if let detections {
