@@ -6,6 +6,14 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
     public var lineHysteresis: Double
     /// Seconds a person must stay in a zone before counting as inside.
     public var zoneMinimumDwell: Double
+    /// Seconds a person inside a zone still counts toward its occupancy after the tracker last
+    /// saw them (0: until the tracker drops the track). The tracker keeps a lost person for
+    /// `TrackerConfiguration.maximumLostSeconds`, to find them again; someone who walked out of
+    /// the picture, or a second track on one person, would otherwise be counted inside all that
+    /// time. The visit itself goes on, and counts again when the person is found. Only for
+    /// detectors that see people standing still: motion loses a person who stops, who is still
+    /// inside (`DetectorSpecification.recommendedCounting`).
+    public var zonePresenceSeconds: Double
 
     /// Longest time, in seconds, between a track ending near a line and another starting across
     /// it for the two to count as one person crossing (0 turns this off). See `FragmentLinker`.
@@ -28,11 +36,13 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
     public var skipsReturnsOfReplacedTracks: Bool
 
     public init(tracker: TrackerConfiguration = .init(), lineHysteresis: Double = 0.1, zoneMinimumDwell: Double = 0,
+                zonePresenceSeconds: Double = 0,
                 fragmentLinkSeconds: Double = 1, fragmentReach: Double = 1, usesAppearance: Bool = true,
                 skipsReturnsOfReplacedTracks: Bool = true) {
         self.tracker = tracker
         self.lineHysteresis = lineHysteresis
         self.zoneMinimumDwell = zoneMinimumDwell
+        self.zonePresenceSeconds = zonePresenceSeconds
         self.fragmentLinkSeconds = fragmentLinkSeconds
         self.fragmentReach = fragmentReach
         self.usesAppearance = usesAppearance

@@ -33,7 +33,9 @@ public struct CountingEngine: Sendable, Codable {
         self.configuration = configuration
         self.tracker = Tracker(configuration: configuration.tracker)
         self.lineCounters = geometry.lines.map(LineCounter.init)
-        self.zoneCounters = geometry.zones.map { ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell) }
+        self.zoneCounters = geometry.zones.map {
+            ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell, presenceSeconds: configuration.zonePresenceSeconds)
+        }
         self.linker = FragmentLinker(linkSeconds: configuration.fragmentLinkSeconds, reach: configuration.fragmentReach,
                                      confirmationSeconds: configuration.tracker.confirmationSeconds,
                                      appearanceGate: configuration.tracker.appearanceGate)
@@ -124,6 +126,7 @@ public struct CountingEngine: Sendable, Codable {
                 if let visit = zoneCounters[index].forget(trackID: id) { events.append(.zoneExited(visit)) }
             }
         }
+        for index in zoneCounters.indices { zoneCounters[index].expire(time: time) }
         linker.prune(time: time)
         previousStepTime = time
         for event in events {
@@ -157,7 +160,8 @@ public struct CountingEngine: Sendable, Codable {
             if !remapped.isEmpty { held[track] = remapped }
         }
         zoneCounters = newGeometry.zones.map { zone in
-            zoneCounters.first { $0.zone == zone } ?? ZoneCounter(zone: zone, minimumDwell: configuration.zoneMinimumDwell)
+            zoneCounters.first { $0.zone == zone }
+                ?? ZoneCounter(zone: zone, minimumDwell: configuration.zoneMinimumDwell, presenceSeconds: configuration.zonePresenceSeconds)
         }
         lineCounters = keptLines
         pending = held

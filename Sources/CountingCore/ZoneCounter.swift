@@ -2,25 +2,34 @@
 ///
 /// A track counts as inside once its reference point has stayed in the polygon for
 /// `minimumDwell` seconds; its visit then runs until the point leaves or the track ends.
+/// While the tracker has lost the person, the visit goes on, but after `presenceSeconds`
+/// unseen they no longer count toward `occupancy` (see `expire(time:)`), until found again.
 public struct ZoneCounter: Sendable, Codable {
     private struct Visit: Sendable, Codable {
         var enteredAt: Double
         var counted: Bool
         var lastInside: Double
+        /// Counted and seen recently enough to be part of `occupancy`.
+        var present: Bool
     }
 
     public let zone: Zone
     public let minimumDwell: Double
+    /// How long, in seconds, a person inside still counts toward `occupancy` after they were
+    /// last seen; 0 keeps them until their track ends.
+    public let presenceSeconds: Double
     private var visits: [Int: Visit] = [:]
+    /// People counted inside and seen within `presenceSeconds`.
     public private(set) var occupancy = 0
     /// For a zone with entrances: people who came in through them less those who went out,
     /// never below 0; nil for a zone without entrances. Compare with `occupancy` (from
     /// presence): the difference is the drift between the two.
     public private(set) var countedOccupancy: Int?
 
-    public init(zone: Zone, minimumDwell: Double = 0) {
+    public init(zone: Zone, minimumDwell: Double = 0, presenceSeconds: Double = 0) {
         self.zone = zone
         self.minimumDwell = minimumDwell
+        self.presenceSeconds = presenceSeconds
         self.countedOccupancy = zone.entrances.isEmpty ? nil : 0
     }
 
@@ -38,13 +47,16 @@ public struct ZoneCounter: Sendable, Codable {
     /// Feeds a confirmed track's reference point at stream time `time`.
     public mutating func observe(trackID: Int, point: Point, time: Double) -> ZoneVisit? {
         if zone.contains(point) {
-            var visit = visits[trackID] ?? Visit(enteredAt: time, counted: false, lastInside: time)
+            var visit = visits[trackID] ?? Visit(enteredAt: time, counted: false, lastInside: time, present: false)
             visit.lastInside = time
             var event: ZoneVisit?
             if !visit.counted && time - visit.enteredAt >= minimumDwell {
                 visit.counted = true
-                occupancy += 1
                 event = ZoneVisit(zone: zone.name, trackID: trackID, enteredAt: visit.enteredAt, exitedAt: nil)
+            }
+            if visit.counted && !visit.present {
+                visit.present = true
+                occupancy += 1
             }
             visits[trackID] = visit
             return event
@@ -58,9 +70,19 @@ public struct ZoneCounter: Sendable, Codable {
         return end(trackID: trackID, at: visit.lastInside)
     }
 
+    /// Takes out of `occupancy` the people not seen for more than `presenceSeconds` at stream
+    /// time `time`. Their visits go on: found again inside, they count again, with no new entry.
+    public mutating func expire(time: Double) {
+        guard presenceSeconds > 0 else { return }
+        for (trackID, visit) in visits where visit.present && time - visit.lastInside > presenceSeconds + 1e-9 {
+            visits[trackID]?.present = false
+            occupancy -= 1
+        }
+    }
+
     private mutating func end(trackID: Int, at time: Double) -> ZoneVisit? {
         guard let visit = visits.removeValue(forKey: trackID), visit.counted else { return nil }
-        occupancy -= 1
+        if visit.present { occupancy -= 1 }
         return ZoneVisit(zone: zone.name, trackID: trackID, enteredAt: visit.enteredAt, exitedAt: time)
     }
 }

@@ -10,7 +10,7 @@ import Messaging
 struct PushedCameraCheckpoint: Codable {
     /// Raised when the layout changes, so an older one is never misread (`decoded` says which
     /// older ones are still taken up).
-    static let format = 3
+    static let format = 4
 
     var format = Self.format
     var runID: String
@@ -32,8 +32,9 @@ struct PushedCameraCheckpoint: Codable {
     }
 
     /// The checkpoint in `kept`, or nil when it is of another format or does not decode. Formats
-    /// 1 and 2 are not taken up: their counting engine has an older shape (format 3 added the
-    /// size limit and the replaced-track check), and the next holder starts counting afresh.
+    /// 1 to 3 are not taken up: their counting engine has an older shape (format 3 added the
+    /// size limit and the replaced-track check, format 4 the zones' presence time), and the
+    /// next holder starts counting afresh.
     static func decoded(_ kept: CameraCheckpoint) -> Self? {
         guard let checkpoint = try? decoder.decode(Self.self, from: Data(kept.state.utf8)),
               checkpoint.format == format else { return nil }

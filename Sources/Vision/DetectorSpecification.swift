@@ -45,14 +45,28 @@ public enum DetectorSpecification: Hashable, Sendable {
     }
 
     /// The counting settings to run this detector with: the ssd detector's scores need lower
-    /// tracker thresholds (`SSDDetectorConfiguration.tracking`); other detectors keep the defaults.
+    /// tracker thresholds (`SSDDetectorConfiguration.tracking`). Detectors that see a person
+    /// standing still (ssd, hog, onnx) stop counting someone in a zone's occupancy once unseen
+    /// for `presenceSeconds`. Motion, and a detector run only when something moves, lose a
+    /// person who stops as well as one who leaves, so theirs count until the track ends.
     public var recommendedCounting: CountingConfiguration {
         switch self {
-        case .ssd: CountingConfiguration(tracker: SSDDetectorConfiguration.tracking)
-        case .motionGated(let inner): inner.recommendedCounting
-        default: CountingConfiguration()
+        case .ssd:
+            return CountingConfiguration(tracker: SSDDetectorConfiguration.tracking, zonePresenceSeconds: Self.presenceSeconds)
+        case .hog, .onnx:
+            return CountingConfiguration(zonePresenceSeconds: Self.presenceSeconds)
+        case .motionGated(let inner):
+            var counting = inner.recommendedCounting
+            counting.zonePresenceSeconds = 0
+            return counting
+        case .motion:
+            return CountingConfiguration()
         }
     }
+
+    /// `CountingConfiguration.zonePresenceSeconds` for detectors that see people standing still:
+    /// half the tracker's default time for keeping a lost person.
+    public static let presenceSeconds = 0.5
 
     /// A short description for logs: `ssd (regions, models/ssdlite)`, `motion`.
     public var summary: String {

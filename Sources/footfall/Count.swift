@@ -117,6 +117,9 @@ struct Count: ParsableCommand {
     @Option(help: "OpenCV threads (0: OpenCV's choice).")
     var threads = 0
 
+    @Option(help: "Seconds a person inside a zone still counts toward its occupancy after they were last seen (0: until their track ends). [default: 0.5 with detectors that see people standing still (ssd, hog, onnx), else 0]")
+    var zonePresence: Double?
+
     @Flag(help: "Also list every crossing with its frame (on stderr).")
     var listCrossings = false
 
@@ -144,6 +147,9 @@ struct Count: ParsableCommand {
             throw ValidationError("--appearance-reach: box heights, 0 or more")
         }
         if let sizeLimits, parsedSizeLimits == nil { throw ValidationError("--size-limits: expected MIN:MAX such as 0.5:1.6, not '\(sizeLimits)'") }
+        if let zonePresence, !(zonePresence >= 0 && zonePresence.isFinite) {
+            throw ValidationError("--zone-presence: seconds, 0 or more")
+        }
         if let scoreThreshold, !(scoreThreshold > 0 && scoreThreshold < 1) {
             throw ValidationError("--score-threshold must be between 0 and 1")
         }
@@ -237,6 +243,7 @@ struct Count: ParsableCommand {
         if let appearanceReach { counting.tracker.appearanceRecoveryDistance = appearanceReach }
         if let appearanceColour { counting.tracker.appearanceMinimumColour = appearanceColour }
         doubleCount.apply(to: &counting)
+        if let zonePresence { counting.zonePresenceSeconds = zonePresence }
         let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
                                      decoder: decoder, sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
             guard showProgress else { return }

@@ -64,6 +64,87 @@ struct ZoneTests {
         #expect(counter.occupancy == 0)
     }
 
+    @Test func aPersonUnseenTooLongLeavesTheOccupancyButNotTheVisit() {
+        var counter = ZoneCounter(zone: square, presenceSeconds: 0.5)
+        #expect(counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)?.enteredAt == 0)
+        counter.expire(time: 0.5)
+        #expect(counter.occupancy == 1, "seen 0.5 s ago: still inside")
+        counter.expire(time: 0.6)
+        #expect(counter.occupancy == 0)
+        #expect(counter.trackedCount == 1, "the visit goes on")
+        counter.expire(time: 0.7)
+        #expect(counter.occupancy == 0, "taken out once")
+        // Found again inside: counted again, with no second entry.
+        #expect(counter.observe(trackID: 1, point: Point(x: 6, y: 5), time: 0.8) == nil)
+        #expect(counter.occupancy == 1)
+        counter.expire(time: 1.4)
+        #expect(counter.occupancy == 0)
+        // The track ends while unseen: one exit, when last seen inside, and no count below zero.
+        #expect(counter.forget(trackID: 1) == ZoneVisit(zone: "lobby", trackID: 1, enteredAt: 0, exitedAt: 0.8))
+        #expect(counter.occupancy == 0)
+        #expect(counter.trackedCount == 0)
+    }
+
+    @Test func withoutAPresenceTimeAnUnseenPersonCountsUntilTheirTrackEnds() {
+        var counter = ZoneCounter(zone: square)
+        _ = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)
+        counter.expire(time: 100)
+        #expect(counter.occupancy == 1)
+        _ = counter.forget(trackID: 1)
+        #expect(counter.occupancy == 0)
+    }
+
+    let present = CountingConfiguration(zonePresenceSeconds: 0.5)
+    let hall = Zone(name: "hall", polygon: [Point(x: 300, y: 0), Point(x: 600, y: 0), Point(x: 600, y: 400), Point(x: 300, y: 400)])
+
+    /// Steps a person standing in the hall for 1 s (frames at 0.1 s), then `detections(i)` from
+    /// frame 11 on, to frame `last`; returns the occupancy after each frame and the events.
+    func standThen(_ configuration: CountingConfiguration, last: Int, detections: (Int) -> [Detection])
+        -> (occupancy: [Int], events: [CountingEvent], engine: CountingEngine) {
+        var engine = CountingEngine(geometry: Geometry(lines: [], zones: [hall]), configuration: configuration)
+        var occupancy: [Int] = []
+        var events: [CountingEvent] = []
+        for i in 0...last {
+            events += engine.step(detections: i <= 10 ? [person(450, 300)] : detections(i), time: Double(i) / 10)
+            occupancy.append(engine.zoneCounters[0].occupancy)
+        }
+        return (occupancy, events, engine)
+    }
+
+    @Test func someoneWhoLeftThePictureIsNotCountedWhileTheTrackerKeepsTheirTrack() {
+        // Gone after 1 s: the tracker keeps the lost track for 1 s more, to find them again.
+        let kept = standThen(present, last: 16) { _ in [] }
+        #expect(kept.engine.tracks.count == 1, "the track is still kept at 1.6 s")
+        #expect(kept.occupancy[10] == 1)
+        #expect(kept.occupancy[15] == 1, "unseen for 0.5 s: still inside")
+        #expect(kept.occupancy[16] == 0, "unseen for 0.6 s: not counted")
+        let changes = kept.events.compactMap { event -> Int? in
+            if case .occupancy(let occupancy) = event { occupancy.occupancy } else { nil }
+        }
+        #expect(changes == [1, 0], "the live number is told")
+
+        let ended = standThen(present, last: 21) { _ in [] }
+        let exits = ended.events.compactMap { event -> ZoneVisit? in if case .zoneExited(let visit) = event { visit } else { nil } }
+        #expect(ended.engine.tracks.isEmpty)
+        #expect(exits.map(\.exitedAt) == [1.0], "one exit, when last seen")
+
+        let old = standThen(CountingConfiguration(), last: 21) { _ in [] }
+        #expect(old.occupancy[16] == 1 && old.occupancy[20] == 1, "counted while the track is kept")
+        #expect(old.occupancy[21] == 0)
+    }
+
+    @Test func aPersonFoundAgainCountsAgainWithNoSecondEntry() {
+        // Missed for 0.3 s, then for 0.7 s, then seen to the end.
+        let run = standThen(present, last: 30) { i in (11...13).contains(i) || (16...22).contains(i) ? [] : [person(450, 300)] }
+        #expect(run.occupancy[13] == 1, "a short miss changes nothing")
+        #expect(run.occupancy[21] == 0 && run.occupancy[22] == 0, "unseen 0.6 s and more: not counted")
+        #expect(run.occupancy[23] == 1)
+        let entries = run.events.filter { if case .zoneEntered = $0 { true } else { false } }
+        let exits = run.events.filter { if case .zoneExited = $0 { true } else { false } }
+        #expect(entries.count == 1)
+        #expect(exits.isEmpty, "one track throughout: no visit ended")
+    }
+
     // A room right of a door at x = 300, entered through the door only: walking right is "out"
     // of the door line (side +1 is its left), which is into the room.
     let door = CountingLine(name: "door", a: Point(x: 300, y: 0), b: Point(x: 300, y: 400))
