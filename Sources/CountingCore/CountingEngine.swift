@@ -126,7 +126,7 @@ public struct CountingEngine: Sendable, Codable {
                 if let visit = zoneCounters[index].forget(trackID: id) { events.append(.zoneExited(visit)) }
             }
         }
-        for index in zoneCounters.indices { zoneCounters[index].expire(time: time) }
+        for index in zoneCounters.indices { zoneCounters[index].expire(time: time, previousStep: previousStepTime) }
         linker.prune(time: time)
         previousStepTime = time
         for event in events {

@@ -3,7 +3,8 @@
 /// A track counts as inside once its reference point has stayed in the polygon for
 /// `minimumDwell` seconds; its visit then runs until the point leaves or the track ends.
 /// While the tracker has lost the person, the visit goes on, but after `presenceSeconds`
-/// unseen they no longer count toward `occupancy` (see `expire(time:)`), until found again.
+/// unseen they no longer count toward `occupancy` (see `expire(time:previousStep:)`), until
+/// found again.
 public struct ZoneCounter: Sendable, Codable {
     private struct Visit: Sendable, Codable {
         var enteredAt: Double
@@ -71,10 +72,13 @@ public struct ZoneCounter: Sendable, Codable {
     }
 
     /// Takes out of `occupancy` the people not seen for more than `presenceSeconds` at stream
-    /// time `time`. Their visits go on: found again inside, they count again, with no new entry.
-    public mutating func expire(time: Double) {
-        guard presenceSeconds > 0 else { return }
-        for (trackID, visit) in visits where visit.present && time - visit.lastInside > presenceSeconds + 1e-9 {
+    /// time `time`, nor at the step before (`previousStep`), so that at a low analysis rate one
+    /// missed frame is not taken for someone gone. Their visits go on: found again inside, they
+    /// count again, with no new entry.
+    public mutating func expire(time: Double, previousStep: Double?) {
+        guard presenceSeconds > 0, let previousStep else { return }
+        for (trackID, visit) in visits
+        where visit.present && time - visit.lastInside > presenceSeconds + 1e-9 && visit.lastInside < previousStep {
             visits[trackID]?.present = false
             occupancy -= 1
         }

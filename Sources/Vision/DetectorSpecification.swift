@@ -46,8 +46,8 @@ public enum DetectorSpecification: Hashable, Sendable {
 
     /// The counting settings to run this detector with: the ssd detector's scores need lower
     /// tracker thresholds (`SSDDetectorConfiguration.tracking`). Detectors that see a person
-    /// standing still (ssd, hog, onnx) stop counting someone in a zone's occupancy once unseen
-    /// for `presenceSeconds`. Motion, and a detector run only when something moves, lose a
+    /// standing still (ssd, hog, onnx, not behind the motion gate) stop counting someone in a
+    /// zone's occupancy once unseen for `presenceSeconds`. Motion, and a detector run only when something moves, lose a
     /// person who stops as well as one who leaves, so theirs count until the track ends.
     public var recommendedCounting: CountingConfiguration {
         switch self {
@@ -65,8 +65,8 @@ public enum DetectorSpecification: Hashable, Sendable {
     }
 
     /// `CountingConfiguration.zonePresenceSeconds` for detectors that see people standing still:
-    /// half the tracker's default time for keeping a lost person.
-    public static let presenceSeconds = 0.5
+    /// half the tracker's default time for keeping a lost person (0.5 s).
+    public static let presenceSeconds = TrackerConfiguration().maximumLostSeconds / 2
 
     /// A short description for logs: `ssd (regions, models/ssdlite)`, `motion`.
     public var summary: String {

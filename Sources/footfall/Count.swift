@@ -117,7 +117,7 @@ struct Count: ParsableCommand {
     @Option(help: "OpenCV threads (0: OpenCV's choice).")
     var threads = 0
 
-    @Option(help: "Seconds a person inside a zone still counts toward its occupancy after they were last seen (0: until their track ends). [default: 0.5 with detectors that see people standing still (ssd, hog, onnx), else 0]")
+    @Option(help: "Seconds a person inside a zone still counts toward its occupancy after they were last seen (0: until their track ends). [default: 0.5 with detectors that see people standing still (ssd, hog, onnx, without --motion-gate), else 0]")
     var zonePresence: Double?
 
     @Flag(help: "Also list every crossing with its frame (on stderr).")

@@ -38,6 +38,30 @@ struct ZoneTests {
         #expect(counter.trackedCount == 0)
     }
 
+    @Test func oneMissedFrameAtALowRateIsNotTakenForSomeoneGone() {
+        // Analysed once a second: unseen at 1 s, but seen at the step before.
+        var counter = ZoneCounter(zone: square, presenceSeconds: 0.5)
+        _ = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)
+        counter.expire(time: 1, previousStep: 0)
+        #expect(counter.occupancy == 1)
+        // Missed at two steps in a row: gone.
+        counter.expire(time: 2, previousStep: 1)
+        #expect(counter.occupancy == 0)
+    }
+
+    @Test func aPersonFoundOutsideAfterExpiryLeavesOnceWithoutGoingBelowZero() {
+        var counter = ZoneCounter(zone: square, presenceSeconds: 0.5)
+        _ = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)
+        _ = counter.observe(trackID: 2, point: Point(x: 6, y: 6), time: 0.9)
+        counter.expire(time: 1, previousStep: 0.9)
+        #expect(counter.occupancy == 1, "only the one unseen is out")
+        // Found again outside: the visit ends then, and the other person is still counted.
+        #expect(counter.observe(trackID: 1, point: Point(x: 50, y: 5), time: 1.2)
+                == ZoneVisit(zone: "lobby", trackID: 1, enteredAt: 0, exitedAt: 1.2))
+        #expect(counter.occupancy == 1)
+        #expect(counter.trackedCount == 1)
+    }
+
     @Test func visitsReportEntryAndDuration() {
         var counter = ZoneCounter(zone: square)
         let entered = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 10)
@@ -67,17 +91,17 @@ struct ZoneTests {
     @Test func aPersonUnseenTooLongLeavesTheOccupancyButNotTheVisit() {
         var counter = ZoneCounter(zone: square, presenceSeconds: 0.5)
         #expect(counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)?.enteredAt == 0)
-        counter.expire(time: 0.5)
+        counter.expire(time: 0.5, previousStep: 0.4)
         #expect(counter.occupancy == 1, "seen 0.5 s ago: still inside")
-        counter.expire(time: 0.6)
+        counter.expire(time: 0.6, previousStep: 0.5)
         #expect(counter.occupancy == 0)
         #expect(counter.trackedCount == 1, "the visit goes on")
-        counter.expire(time: 0.7)
+        counter.expire(time: 0.7, previousStep: 0.6)
         #expect(counter.occupancy == 0, "taken out once")
         // Found again inside: counted again, with no second entry.
         #expect(counter.observe(trackID: 1, point: Point(x: 6, y: 5), time: 0.8) == nil)
         #expect(counter.occupancy == 1)
-        counter.expire(time: 1.4)
+        counter.expire(time: 1.4, previousStep: 1.3)
         #expect(counter.occupancy == 0)
         // The track ends while unseen: one exit, when last seen inside, and no count below zero.
         #expect(counter.forget(trackID: 1) == ZoneVisit(zone: "lobby", trackID: 1, enteredAt: 0, exitedAt: 0.8))
@@ -88,7 +112,7 @@ struct ZoneTests {
     @Test func withoutAPresenceTimeAnUnseenPersonCountsUntilTheirTrackEnds() {
         var counter = ZoneCounter(zone: square)
         _ = counter.observe(trackID: 1, point: Point(x: 5, y: 5), time: 0)
-        counter.expire(time: 100)
+        counter.expire(time: 100, previousStep: 99)
         #expect(counter.occupancy == 1)
         _ = counter.forget(trackID: 1)
         #expect(counter.occupancy == 0)
@@ -131,6 +155,18 @@ struct ZoneTests {
         let old = standThen(CountingConfiguration(), last: 21) { _ in [] }
         #expect(old.occupancy[16] == 1 && old.occupancy[20] == 1, "counted while the track is kept")
         #expect(old.occupancy[21] == 0)
+    }
+
+    @Test func atALowRateOneMissedFrameIsNotALeaving() {
+        // A frame every 0.6 s, the person missed once (at 3 s): unseen for more than 0.5 s, but
+        // seen at the step before.
+        var engine = CountingEngine(geometry: Geometry(lines: [], zones: [hall]), configuration: present)
+        var occupancy: [Int] = []
+        for i in 0...8 {
+            _ = engine.step(detections: i == 5 ? [] : [person(450, 300)], time: Double(i) * 0.6)
+            occupancy.append(engine.zoneCounters[0].occupancy)
+        }
+        #expect(occupancy == [0, 1, 1, 1, 1, 1, 1, 1, 1])
     }
 
     @Test func aPersonFoundAgainCountsAgainWithNoSecondEntry() {
