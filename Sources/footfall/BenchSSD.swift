@@ -15,6 +15,7 @@ struct BenchSSD {
     var frames: Int
     var personSize: PersonSize?
     var tileSize: Int
+    var padding: Double
 
     func run() throws {
         let clock = ContinuousClock()
@@ -37,11 +38,11 @@ struct BenchSSD {
         let decodeSeconds = decode.inSeconds / Double(max(1, decoded))
         let streamRate = try VideoInfo.probe(video).frameRate
         print("\(sample.count) consecutive frames of \(first.width)×\(first.height), one OpenCV thread; detection only; "
-              + "regions in \(tileSize)×\(tileSize) tiles")
+              + "regions in \(tileSize)×\(tileSize) tiles, padded by \(padding) person heights")
 
         func configuration(_ mode: SSDDetectorConfiguration.Mode) -> SSDDetectorConfiguration {
             SSDDetectorConfiguration(modelDirectory: model.directory, mode: mode, personSize: personSize, geometry: geometry,
-                                     tileSize: tileSize)
+                                     tileSize: tileSize, padding: padding)
         }
         var results: [String: [[Detection]]] = [:]
         var seconds: [String: Double] = [:]

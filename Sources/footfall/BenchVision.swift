@@ -54,12 +54,15 @@ struct BenchVision: ParsableCommand {
     @Option(help: "ssd: tile size of the regions, in pixels.")
     var tileSize = SSDDetectorConfiguration(modelDirectory: "").tileSize
 
+    @Option(help: "ssd: padding of the regions around lines, zones and motion, in person heights.")
+    var padding = SSDDetectorConfiguration(modelDirectory: "").padding
+
     func run() throws {
         OpenCVThreads.set(threads)
         if let detector {
             guard detector == .ssd else { throw ValidationError("--detector: only ssd is measured this way") }
             try BenchSSD(video: video, lines: lines, dataDirectory: try dataDirectory.path(), frames: ssdFrames,
-                         personSize: PersonSize(personSize), tileSize: tileSize).run()
+                         personSize: PersonSize(personSize), tileSize: tileSize, padding: padding).run()
             return
         }
         let clock = ContinuousClock()
