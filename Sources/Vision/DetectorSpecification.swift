@@ -47,8 +47,9 @@ public enum DetectorSpecification: Hashable, Sendable {
     /// The counting settings to run this detector with: the ssd detector's scores need lower
     /// tracker thresholds (`SSDDetectorConfiguration.tracking`). Detectors that see a person
     /// standing still (ssd, hog, onnx, not behind the motion gate) stop counting someone in a
-    /// zone's occupancy once unseen for `presenceSeconds`. Motion, and a detector run only when something moves, lose a
-    /// person who stops as well as one who leaves, so theirs count until the track ends.
+    /// zone's occupancy once unseen for `presenceSeconds`. Motion, and a detector run only when
+    /// something moves, lose a person who stops as well as one who leaves, so theirs count
+    /// until the track ends.
     public var recommendedCounting: CountingConfiguration {
         switch self {
         case .ssd:
