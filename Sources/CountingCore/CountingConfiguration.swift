@@ -49,6 +49,20 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
         self.skipsReturnsOfReplacedTracks = skipsReturnsOfReplacedTracks
     }
 
+    /// Decodes settings saved before `zonePresenceSeconds` existed with it at 0, which is how
+    /// they counted.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tracker = try container.decode(TrackerConfiguration.self, forKey: .tracker)
+        lineHysteresis = try container.decode(Double.self, forKey: .lineHysteresis)
+        zoneMinimumDwell = try container.decode(Double.self, forKey: .zoneMinimumDwell)
+        zonePresenceSeconds = try container.decodeIfPresent(Double.self, forKey: .zonePresenceSeconds) ?? 0
+        fragmentLinkSeconds = try container.decode(Double.self, forKey: .fragmentLinkSeconds)
+        fragmentReach = try container.decode(Double.self, forKey: .fragmentReach)
+        usesAppearance = try container.decode(Bool.self, forKey: .usesAppearance)
+        skipsReturnsOfReplacedTracks = try container.decode(Bool.self, forKey: .skipsReturnsOfReplacedTracks)
+    }
+
     /// The longest time between a crossing and its report: the confirmation time, plus the
     /// fragment link time when linking is on.
     public var countingDelaySeconds: Double {

@@ -12,6 +12,22 @@ public struct ZoneCounter: Sendable, Codable {
         var lastInside: Double
         /// Counted and seen recently enough to be part of `occupancy`.
         var present: Bool
+
+        init(enteredAt: Double, counted: Bool, lastInside: Double, present: Bool) {
+            self.enteredAt = enteredAt
+            self.counted = counted
+            self.lastInside = lastInside
+            self.present = present
+        }
+
+        // Saved before the presence time: every counted visit was part of the occupancy.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            enteredAt = try container.decode(Double.self, forKey: .enteredAt)
+            counted = try container.decode(Bool.self, forKey: .counted)
+            lastInside = try container.decode(Double.self, forKey: .lastInside)
+            present = try container.decodeIfPresent(Bool.self, forKey: .present) ?? counted
+        }
     }
 
     public let zone: Zone
@@ -32,6 +48,17 @@ public struct ZoneCounter: Sendable, Codable {
         self.minimumDwell = minimumDwell
         self.presenceSeconds = presenceSeconds
         self.countedOccupancy = zone.entrances.isEmpty ? nil : 0
+    }
+
+    /// Decodes a counter saved before the presence time with none (0), which is how it counted.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        zone = try container.decode(Zone.self, forKey: .zone)
+        minimumDwell = try container.decode(Double.self, forKey: .minimumDwell)
+        presenceSeconds = try container.decodeIfPresent(Double.self, forKey: .presenceSeconds) ?? 0
+        visits = try container.decode([Int: Visit].self, forKey: .visits)
+        occupancy = try container.decode(Int.self, forKey: .occupancy)
+        countedOccupancy = try container.decodeIfPresent(Int.self, forKey: .countedOccupancy)
     }
 
     /// Notes a counted crossing; returns whether it changed `countedOccupancy`.

@@ -11,6 +11,9 @@ struct PushedCameraCheckpoint: Codable {
     /// Raised when the layout changes, so an older one is never misread (`decoded` says which
     /// older ones are still taken up).
     static let format = 4
+    /// The oldest format still taken up: format 3 lacks only the zones' presence time, and
+    /// reads as none, which is how it counted.
+    static let oldestReadable = 3
 
     var format = Self.format
     var runID: String
@@ -32,12 +35,12 @@ struct PushedCameraCheckpoint: Codable {
     }
 
     /// The checkpoint in `kept`, or nil when it is of another format or does not decode. Formats
-    /// 1 to 3 are not taken up: their counting engine has an older shape (format 3 added the
-    /// size limit and the replaced-track check, format 4 the zones' presence time), and the
-    /// next holder starts counting afresh.
+    /// 1 and 2 are not taken up: their counting engine has an older shape (format 3 added the
+    /// size limit and the replaced-track check), and the next holder starts counting afresh.
+    /// Format 4 added the zones' presence time, which format 3 reads as none.
     static func decoded(_ kept: CameraCheckpoint) -> Self? {
         guard let checkpoint = try? decoder.decode(Self.self, from: Data(kept.state.utf8)),
-              checkpoint.format == format else { return nil }
+              (oldestReadable...format).contains(checkpoint.format) else { return nil }
         return checkpoint
     }
 

@@ -169,6 +169,45 @@ struct ZoneTests {
         #expect(occupancy == [0, 1, 1, 1, 1, 1, 1, 1, 1])
     }
 
+    @Test func anEngineSavedBeforeThePresenceTimeReadsWithNoneAndCountsOnTheSame() throws {
+        // Someone in the hall, then lost: saved while the tracker still keeps their track.
+        var engine = standThen(CountingConfiguration(), last: 14) { _ in [] }.engine
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var json = try #require(try JSONSerialization.jsonObject(with: encoder.encode(engine)) as? [String: Any])
+        let removed = Self.removeKeys(["zonePresenceSeconds", "presenceSeconds", "present"], from: &json)
+        #expect(removed == 3, "the setting, the counter's time and the visit's flag")
+        var old = try JSONDecoder().decode(CountingEngine.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(try encoder.encode(old) == encoder.encode(engine), "read as it was saved")
+        #expect(old.zoneCounters[0].occupancy == 1)
+        for i in 15...25 {
+            #expect(old.step(detections: [], time: Double(i) / 10) == engine.step(detections: [], time: Double(i) / 10))
+        }
+        #expect(old.zoneCounters[0].occupancy == 0)
+    }
+
+    /// Removes every value under these keys, at any depth; returns how many were removed.
+    static func removeKeys(_ keys: Set<String>, from object: inout [String: Any]) -> Int {
+        var removed = 0
+        for key in object.keys {
+            if keys.contains(key) {
+                object[key] = nil
+                removed += 1
+            } else if var inner = object[key] as? [String: Any] {
+                removed += removeKeys(keys, from: &inner)
+                object[key] = inner
+            } else if var list = object[key] as? [Any] {
+                for index in list.indices {
+                    guard var inner = list[index] as? [String: Any] else { continue }
+                    removed += removeKeys(keys, from: &inner)
+                    list[index] = inner
+                }
+                object[key] = list
+            }
+        }
+        return removed
+    }
+
     @Test func aPersonFoundAgainCountsAgainWithNoSecondEntry() {
         // Missed for 0.3 s, then for 0.7 s, then seen to the end.
         let run = standThen(present, last: 30) { i in (11...13).contains(i) || (16...22).contains(i) ? [] : [person(450, 300)] }

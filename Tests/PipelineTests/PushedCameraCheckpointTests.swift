@@ -187,7 +187,21 @@ struct PushedCameraCheckpointTests {
         CameraLease(cameraID: "smart", owner: "worker-\(token)", token: token)
     }
 
-    @Test func theNextHolderCountsFromTheCheckpointWhatTheLastCouldNotDeliverIntoTheSameCrossings() async throws {
+    /// Format 3, written before the zones' presence time: the same checkpoint without it.
+    static func asFormat3(_ checkpoint: CameraCheckpoint) throws -> CameraCheckpoint {
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(checkpoint.state.utf8)) as? [String: Any])
+        var engine = try #require(json["engine"] as? [String: Any])
+        var configuration = try #require(engine["configuration"] as? [String: Any])
+        #expect(configuration.removeValue(forKey: "zonePresenceSeconds") != nil)
+        engine["configuration"] = configuration
+        json["engine"] = engine
+        json["format"] = 3
+        let state = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        return CameraCheckpoint(cameraID: checkpoint.cameraID, leaseToken: checkpoint.leaseToken, state: state)
+    }
+
+    @Test(arguments: [false, true])
+    func theNextHolderCountsFromTheCheckpointWhatTheLastCouldNotDeliverIntoTheSameCrossings(format3: Bool) async throws {
         let (store, inbox, checkpoints) = try await Self.fixture()
         let start = Date()
         inbox.push(cameraID: "smart", batches: Self.batches(from: start))
@@ -204,6 +218,9 @@ struct PushedCameraCheckpointTests {
         #expect(delivered.count == 1)
         #expect(inbox.acknowledged > 0 && inbox.acknowledged < 90)
         #expect(try #require(checkpoints.checkpoint(cameraID: "smart")).leaseToken == 1)
+        if format3 {
+            #expect(checkpoints.save(try Self.asFormat3(try #require(checkpoints.checkpoint(cameraID: "smart")))))
+        }
 
         // The next holder takes over from the checkpoint and counts the rest again.
         let second = Self.pipeline(store: store, sink: DirectCrossingSink(store: store), inbox: inbox, checkpoints: checkpoints)
