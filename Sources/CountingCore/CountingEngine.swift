@@ -33,12 +33,14 @@ public struct CountingEngine: Sendable, Codable {
         self.configuration = configuration
         self.tracker = Tracker(configuration: configuration.tracker)
         self.lineCounters = geometry.lines.map(LineCounter.init)
-        self.zoneCounters = geometry.zones.map {
-            ZoneCounter(zone: $0, minimumDwell: configuration.zoneMinimumDwell, presenceSeconds: configuration.zonePresenceSeconds)
-        }
+        self.zoneCounters = geometry.zones.map { Self.zoneCounter($0, configuration) }
         self.linker = FragmentLinker(linkSeconds: configuration.fragmentLinkSeconds, reach: configuration.fragmentReach,
                                      confirmationSeconds: configuration.tracker.confirmationSeconds,
                                      appearanceGate: configuration.tracker.appearanceGate)
+    }
+
+    private static func zoneCounter(_ zone: Zone, _ configuration: CountingConfiguration) -> ZoneCounter {
+        ZoneCounter(zone: zone, minimumDwell: configuration.zoneMinimumDwell, presenceSeconds: configuration.zonePresenceSeconds)
     }
 
     /// Same as `init(geometry:configuration:)` with default counting settings and this tracker.
@@ -160,8 +162,7 @@ public struct CountingEngine: Sendable, Codable {
             if !remapped.isEmpty { held[track] = remapped }
         }
         zoneCounters = newGeometry.zones.map { zone in
-            zoneCounters.first { $0.zone == zone }
-                ?? ZoneCounter(zone: zone, minimumDwell: configuration.zoneMinimumDwell, presenceSeconds: configuration.zonePresenceSeconds)
+            zoneCounters.first { $0.zone == zone } ?? Self.zoneCounter(zone, configuration)
         }
         lineCounters = keptLines
         pending = held

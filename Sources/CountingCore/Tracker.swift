@@ -135,10 +135,15 @@ public struct Tracker: Sendable, Codable {
         return Update(observed: observed, removed: removed)
     }
 
+    /// A detected box's height over the predicted box's.
+    private static func heightRatio(_ predicted: Box, _ detected: Box) -> Double {
+        detected.height / max(predicted.height, 1)
+    }
+
     /// Distance between centres in predicted box heights; infinite when the sizes differ by
     /// more than half, which rules out a child's box taking over an adult's track.
     private static func centreDistance(_ predicted: Box, _ detected: Box) -> Double {
-        let ratio = detected.height / max(predicted.height, 1)
+        let ratio = heightRatio(predicted, detected)
         guard ratio > 0.67 && ratio < 1.5 else { return .infinity }
         let dx = predicted.x + predicted.width / 2 - detected.x - detected.width / 2
         let dy = predicted.y + predicted.height / 2 - detected.y - detected.height / 2
@@ -166,6 +171,7 @@ public struct Tracker: Sendable, Codable {
         }
         guard !rowTracks.isEmpty, !columnDetections.isEmpty else { return }
         costs.removeAll(keepingCapacity: true)
+        let sizeLimit = configuration.maximumSizeChange
         for t in rowTracks {
             let box = predicted[t]
             let last = states[t].track.detection.center
@@ -189,9 +195,8 @@ public struct Tracker: Sendable, Codable {
                 } else {
                     let iou = box.iou(detection.box)
                     var cost = 1 - (fuse ? iou * detection.confidence : iou)
-                    let sizeLimit = configuration.maximumSizeChange
                     if sizeLimit > 1 {
-                        let ratio = detection.box.height / max(box.height, 1)
+                        let ratio = Self.heightRatio(box, detection.box)
                         if ratio > sizeLimit || ratio * sizeLimit < 1 { cost = .infinity }
                     }
                     if moving {
