@@ -37,6 +37,8 @@ struct ff_decoder {
     /// The time of the last frame produced since the last rewind.
     double last_time;
     int has_last;
+    /// Frames not handed on are decoded without the deblocking filter.
+    int light;
 };
 
 static void set_error(char *err, int err_len, const char *what, int status) {
@@ -255,6 +257,7 @@ int ff_decoder_read(ff_decoder *decoder, double not_before, uint8_t *bgr, size_t
         int early = stamp != AV_NOPTS_VALUE && decoder->start != AV_NOPTS_VALUE && decoder->time_base.den != 0 &&
                     seconds_from_start(decoder, stamp) < not_before;
         decoder->codec->skip_frame = early ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+        decoder->codec->skip_loop_filter = early && decoder->light ? AVDISCARD_ALL : AVDISCARD_DEFAULT;
         status = avcodec_send_packet(decoder->codec, decoder->packet);
         av_packet_unref(decoder->packet);
         // A damaged packet is dropped, as players do; the stream goes on.
@@ -286,6 +289,10 @@ int ff_decoder_rewind(ff_decoder *decoder) {
     decoder->since_rewind = 0;
     decoder->has_last = 0;
     return 0;
+}
+
+void ff_decoder_set_light(ff_decoder *decoder, int light) {
+    decoder->light = light != 0;
 }
 
 int64_t ff_decoder_frames_decoded(const ff_decoder *decoder) {

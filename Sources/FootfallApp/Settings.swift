@@ -96,7 +96,7 @@ public enum Settings {
         help: "live WebSocket streams one client address may hold at once (beyond: 429)")
     public static let decoder = Setting(
         key: "decoder", defaultText: "in-process",
-        help: "how cameras' video is decoded: `in-process` (libavcodec in this process, no copy through a pipe) or `ffmpeg` (a subprocess per camera)")
+        help: "how cameras' video is decoded: `in-process` (libavcodec in this process, no copy through a pipe), `in-process-fast` (the same, with frames the analysis passes over not deblocked) or `ffmpeg` (a subprocess per camera)")
     public static let inferenceThreads = Setting(
         key: "inference-threads", defaultText: "the number of cores",
         help: "threads that run every camera's detector; frames wait their turn in order")

@@ -67,7 +67,7 @@ final class FrameReaderThread: Sendable {
     /// (a lost lease, a rebalance, shutdown) must stop at once. Its thread closes the source
     /// by itself, and no frame of it reaches the queue.
     func join() async {
-        if stopped.load(ordering: .relaxed) && decoder == .inProcess { return }
+        if stopped.load(ordering: .relaxed) && decoder != .ffmpeg { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async { [done] in
                 done.wait()

@@ -36,9 +36,10 @@ public final class InProcessFrameReader: FrameSource {
     ///   - keepRate: frames per second handed on (nil: every frame): a frame is kept when it comes
     ///     at least 1 / rate after the last kept, as `AnalysisGate` admits frames, or a second
     ///     after it, so that a slow rate never reads as a stalled stream.
+    ///   - light: frames not kept are decoded without the deblocking filter (`ff_decoder_set_light`).
     public init(source: String, realTime: Bool = false, loop: Bool = false, rtspTransport: String = "tcp",
                 openTimeout: Duration = .seconds(20), readTimeout: Duration = .seconds(10),
-                keepRate: Double? = nil) throws(VisionError) {
+                keepRate: Double? = nil, light: Bool = false) throws(VisionError) {
         self.source = source
         self.keepRate = keepRate.flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
         self.realTime = realTime
@@ -50,6 +51,7 @@ public final class InProcessFrameReader: FrameSource {
             throw .sourceUnavailable(source: VideoInfo.redacted(source), reason: String(errorBuffer: error))
         }
         self.handle = handle
+        ff_decoder_set_light(handle, light ? 1 : 0)
         var width: Int32 = 0, height: Int32 = 0, frames: Int32 = 0
         var rate = 0.0
         ff_decoder_info(handle, &width, &height, &rate, &frames)

@@ -37,7 +37,7 @@ struct BenchCapacity: ParsableCommand {
     @Option(help: "Seconds each count runs, after 3 s to settle.")
     var seconds = 15.0
 
-    @Option(help: "Decoder: in-process or ffmpeg.")
+    @Option(help: "Decoder: in-process, in-process-fast (frames not analysed are not deblocked) or ffmpeg.")
     var decoder = FrameDecoder.inProcess
 
     @Option(help: "B-frames between reference frames in the H.264 copy (0, as most cameras send; 3 is x264's default).")

@@ -52,7 +52,7 @@ struct Count: ParsableCommand {
     @Option(help: "ssd regions: frames between two looks at the whole lines' bands and zones' boxes.")
     var refreshInterval: Int?
 
-    @Option(help: "How the video is decoded: in-process (libavcodec in this process) or ffmpeg (a subprocess and a pipe).")
+    @Option(help: "How the video is decoded: in-process (libavcodec in this process), in-process-fast (the same, frames not analysed are not deblocked) or ffmpeg (a subprocess and a pipe).")
     var decoder = FrameDecoder.inProcess
 
     @Option(help: "motion: scale of the frame the background is modelled on (0 < s ≤ 1).")
@@ -113,6 +113,9 @@ struct Count: ParsableCommand {
 
     @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
     var maxFrames: Int?
+
+    @Option(help: "Frames analysed a second, as a camera's analysis rate (default: every frame). The others are decoded but not analysed.")
+    var analysisRate: Double?
 
     @Option(help: "OpenCV threads (0: OpenCV's choice).")
     var threads = 0
@@ -245,7 +248,8 @@ struct Count: ParsableCommand {
         doubleCount.apply(to: &counting)
         if let zonePresence { counting.zonePresenceSeconds = zonePresence }
         let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
-                                     decoder: decoder, sampleFrames: manual?.sampleFrames ?? [], maxFrames: maxFrames) { done, total in
+                                     decoder: decoder, analysisRate: analysisRate, sampleFrames: manual?.sampleFrames ?? [],
+                                     maxFrames: maxFrames) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }

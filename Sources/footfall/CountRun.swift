@@ -14,11 +14,12 @@ struct CountRun {
     var crossings: [(line: String, direction: CrossingDirection, frame: Int, track: Int, linkedTrack: Int?)]
 
     static func count(video: String, geometry: Geometry, detector: DetectorSpecification,
-                      counting: CountingConfiguration = .init(), decoder: FrameDecoder = .inProcess, sampleFrames: Set<Int>,
-                      maxFrames: Int? = nil, progress: (Int, Int?) -> Void) throws -> CountRun {
+                      counting: CountingConfiguration = .init(), decoder: FrameDecoder = .inProcess,
+                      analysisRate: Double? = nil, sampleFrames: Set<Int>, maxFrames: Int? = nil,
+                      progress: (Int, Int?) -> Void) throws -> CountRun {
         try geometry.validate()
         let started = ContinuousClock.now
-        let reader = try decoder.open(source: video)
+        let reader = try decoder.open(source: video, keepRate: analysisRate)
         defer { reader.close() }
         var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry, counting: counting)
         var frames = 0
@@ -26,19 +27,34 @@ struct CountRun {
         var sums = [Double](repeating: 0, count: geometry.zones.count)
         var samples = [[CountSummary.OccupancySample]](repeating: [], count: geometry.zones.count)
         var crossings: [(line: String, direction: CrossingDirection, frame: Int, track: Int, linkedTrack: Int?)] = []
-        while frames < (maxFrames ?? Int.max), let frame = try reader.next() {
+        // With an analysis rate, a sample frame passed over reads the occupancy that the last
+        // frame analysed before it left, as a camera's live number would.
+        let sampleList = sampleFrames.sorted()
+        var nextSample = 0
+        var previous = [Int](repeating: 0, count: geometry.zones.count)
+        func sample(upTo index: Int, including: Bool, occupancies: [Int]) {
+            while nextSample < sampleList.count, sampleList[nextSample] < index || including && sampleList[nextSample] == index {
+                for (i, occupancy) in occupancies.enumerated() {
+                    samples[i].append(.init(frame: sampleList[nextSample], occupancy: occupancy))
+                }
+                nextSample += 1
+            }
+        }
+        while let frame = try reader.next(), frame.index < (maxFrames ?? Int.max) {
             for event in try analyzer.analyze(frame) {
                 if case .crossing(let crossing) = event { crossings.append((crossing.line, crossing.direction, frame.index, crossing.trackID, crossing.linkedTrackID)) }
             }
-            for (i, occupancy) in analyzer.occupancies.enumerated() {
+            sample(upTo: frame.index, including: false, occupancies: previous)
+            previous = analyzer.occupancies
+            sample(upTo: frame.index, including: true, occupancies: previous)
+            for (i, occupancy) in previous.enumerated() {
                 peaks[i] = max(peaks[i], occupancy)
                 sums[i] += Double(occupancy)
-                if sampleFrames.contains(frames) { samples[i].append(.init(frame: frames, occupancy: occupancy)) }
             }
             frames += 1
-            if frames % 10 == 0 { progress(frames, reader.info.frameCount) }
+            if frames % 10 == 0 { progress(frame.index + 1, reader.info.frameCount) }
         }
-        progress(frames, reader.info.frameCount)
+        progress(reader.info.frameCount ?? frames, reader.info.frameCount)
         let seconds = started.duration(to: .now).inSeconds
         let summary = CountSummary(
             frames: frames, seconds: seconds, fps: seconds > 0 ? Double(frames) / seconds : 0,

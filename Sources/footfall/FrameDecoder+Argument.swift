@@ -1,5 +1,5 @@
 import ArgumentParser
 import Vision
 
-/// `--decoder in-process|ffmpeg`.
+/// `--decoder in-process|in-process-fast|ffmpeg`.
 extension FrameDecoder: ExpressibleByArgument {}

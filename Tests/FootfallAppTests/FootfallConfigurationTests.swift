@@ -39,7 +39,7 @@ struct FootfallConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try FootfallConfiguration.load(commandLine: ["config": "/nonexistent/footfall.json"], environment: [:])
         }
-        #expect(throws: ConfigurationError.invalidValue(key: "decoder", source: "FOOTFALL_DECODER", reason: "use in-process or ffmpeg")) {
+        #expect(throws: ConfigurationError.invalidValue(key: "decoder", source: "FOOTFALL_DECODER", reason: "use in-process, in-process-fast or ffmpeg")) {
             try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_DECODER": "gpu"])
         }
         #expect(throws: ConfigurationError.invalidValue(key: "worker-capacity", source: "--worker-capacity",
@@ -54,6 +54,8 @@ struct FootfallConfigurationTests {
         #expect(defaults.workerCapacity == 200 * Double(ProcessInfo.processInfo.activeProcessorCount))
         let set = try FootfallConfiguration.load(commandLine: ["worker-capacity": "350"], environment: ["FOOTFALL_DECODER": "ffmpeg"])
         #expect(set.decoder == .ffmpeg && set.workerCapacity == 350)
+        let fast = try FootfallConfiguration.load(commandLine: ["decoder": "in-process-fast"], environment: [:])
+        #expect(fast.decoder == .inProcessFast)
     }
 }
 
