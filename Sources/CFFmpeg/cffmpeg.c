@@ -257,7 +257,10 @@ int ff_decoder_read(ff_decoder *decoder, double not_before, uint8_t *bgr, size_t
         int early = stamp != AV_NOPTS_VALUE && decoder->start != AV_NOPTS_VALUE && decoder->time_base.den != 0 &&
                     seconds_from_start(decoder, stamp) < not_before;
         decoder->codec->skip_frame = early ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
-        decoder->codec->skip_loop_filter = early && decoder->light ? AVDISCARD_ALL : AVDISCARD_DEFAULT;
+        // Key frames are always filtered, so what a skipped filter leaves ends at each one, even
+        // one passed over (or taken for early when a restarted stream's timestamps jump back).
+        int key = (decoder->packet->flags & AV_PKT_FLAG_KEY) != 0;
+        decoder->codec->skip_loop_filter = early && decoder->light && !key ? AVDISCARD_ALL : AVDISCARD_DEFAULT;
         status = avcodec_send_packet(decoder->codec, decoder->packet);
         av_packet_unref(decoder->packet);
         // A damaged packet is dropped, as players do; the stream goes on.

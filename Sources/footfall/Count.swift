@@ -111,10 +111,10 @@ struct Count: ParsableCommand {
 
     @OptionGroup var doubleCount: DoubleCountOptions
 
-    @Option(help: "Stop after this many frames (tune on the first part of a video without running the rest).")
+    @Option(help: "Stop before this frame (0-based; tune on the first part of a video without running the rest).")
     var maxFrames: Int?
 
-    @Option(help: "Frames analysed a second, as a camera's analysis rate (default: every frame). The others are decoded but not analysed.")
+    @Option(help: "Frames analysed a second, as a camera's analysis rate (default: every frame; at least one a second; in-process decoders). The others are decoded but not analysed.")
     var analysisRate: Double?
 
     @Option(help: "OpenCV threads (0: OpenCV's choice).")
@@ -138,6 +138,11 @@ struct Count: ParsableCommand {
         if ssdMode == nil { throw ValidationError("--ssd-input: use regions, native or WxH such as 300x300") }
         if let motionScale, !(motionScale > 0 && motionScale <= 1) {
             throw ValidationError("--motion-scale: a scale above 0 and at most 1")
+        }
+        if let analysisRate {
+            guard analysisRate > 0, analysisRate.isFinite else { throw ValidationError("--analysis-rate: frames a second, above 0") }
+            // The ffmpeg decoder hands on every frame.
+            guard decoder != .ffmpeg else { throw ValidationError("--analysis-rate: needs an in-process decoder") }
         }
         guard motionVarianceThreshold > 0, motionVarianceThreshold.isFinite else {
             throw ValidationError("--motion-variance-threshold: a number above 0")

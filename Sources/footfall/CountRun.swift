@@ -40,7 +40,9 @@ struct CountRun {
                 nextSample += 1
             }
         }
+        var lastIndex = -1
         while let frame = try reader.next(), frame.index < (maxFrames ?? Int.max) {
+            lastIndex = frame.index
             for event in try analyzer.analyze(frame) {
                 if case .crossing(let crossing) = event { crossings.append((crossing.line, crossing.direction, frame.index, crossing.trackID, crossing.linkedTrackID)) }
             }
@@ -54,7 +56,11 @@ struct CountRun {
             frames += 1
             if frames % 10 == 0 { progress(frame.index + 1, reader.info.frameCount) }
         }
-        progress(reader.info.frameCount ?? frames, reader.info.frameCount)
+        // Frames passed over after the last one analysed still read its occupancy.
+        if let end = reader.info.frameCount ?? (lastIndex >= 0 ? lastIndex + 1 : nil) {
+            sample(upTo: min(end, maxFrames ?? Int.max), including: false, occupancies: previous)
+        }
+        progress(lastIndex + 1, reader.info.frameCount)
         let seconds = started.duration(to: .now).inSeconds
         let summary = CountSummary(
             frames: frames, seconds: seconds, fps: seconds > 0 ? Double(frames) / seconds : 0,

@@ -102,7 +102,7 @@ struct FrameDecoderTests {
         let clip = GarbageInputTests.temporary("deblocked.mp4")
         defer { try? FileManager.default.removeItem(atPath: clip) }
         try SyntheticVideo.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4",
-                                "-c:v", "libx264", "-preset", "veryfast", "-crf", "35", "-g", "50", "-bf", "0",
+                                "-c:v", "libx264", "-preset", "veryfast", "-crf", "35", "-g", "50", "-sc_threshold", "0", "-bf", "0",
                                 "-pix_fmt", "yuv420p", clip])
         func frames(_ decoder: FrameDecoder, keepRate: Double?) throws -> [Frame] {
             let reader = try decoder.open(source: clip, keepRate: keepRate)
@@ -127,10 +127,19 @@ struct FrameDecoderTests {
         // Key frames (0 and 50) are decoded exactly: what the skipped filter leaves lasts only
         // until the next one. The frames between inherit it, so they differ, but by little (a
         // mean of a few levels of 255 at this quantiser; 46 dB PSNR on the demo video's copy).
-        let keyFrames: Set = [0, 10]
+        let keyFramePositions: Set = [0, 10]
         for (i, difference) in differences.enumerated() {
-            #expect(keyFrames.contains(i) ? difference == 0 : difference > 0 && difference < 4, "frame \(fast[i].index): \(differences)")
+            #expect(keyFramePositions.contains(i) ? difference == 0 : difference > 0 && difference < 4,
+                    "frame \(fast[i].index): \(differences)")
         }
+        // One frame in three: key frame 50 is passed over but still filtered, so frame 51, which
+        // refers only to it, is exact, while frame 54, after two unfiltered frames, is not.
+        let third = try frames(.inProcessFast, keepRate: 25.0 / 3)
+        let at51 = try #require(third.first { $0.index == 51 }, "\(third.map(\.index))")
+        let at54 = try #require(third.first { $0.index == 54 }, "\(third.map(\.index))")
+        #expect(!third.contains { $0.index == 50 })
+        #expect(meanDifference(at51, exact[51]) == 0)
+        #expect(meanDifference(at54, exact[54]) > 0)
     }
 
     @Test func aStreamWhoseTimestampsGoBackStillHandsOnFramesAtTheKeptRate() throws {

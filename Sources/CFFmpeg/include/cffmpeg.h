@@ -39,9 +39,10 @@ int ff_decoder_take(ff_decoder *decoder, uint8_t *bgr, size_t capacity);
 int ff_decoder_rewind(ff_decoder *decoder);
 
 /// With `light` non-zero, frames shown before `not_before` (those `ff_decoder_read` passes over)
-/// are decoded without the in-loop deblocking filter (H.264, HEVC): about a fifth less work for
-/// each such frame. Later frames that refer to them inherit the small differences until the
-/// next key frame, so frames handed on are close to, not exactly, the stream's pictures.
+/// are decoded without the in-loop deblocking filter (H.264, HEVC), key frames excepted: about
+/// a fifth less work for each such frame. Later frames that refer to them inherit the small
+/// differences until the next key frame, so frames handed on are close to, not exactly, the
+/// stream's pictures.
 void ff_decoder_set_light(ff_decoder *decoder, int light);
 
 /// Frames the decoder has produced so far, converted or not (skipped frames are not counted).
