@@ -17,7 +17,8 @@ struct BenchCapacity: ParsableCommand {
         discussion: """
             Makes a 25 frames/s H.264 copy of VIDEO (every frame kept, played 2.5× faster for \
             the 10 frames/s demo video), then for each --cameras count plays that many copies in \
-            real time and in a loop, each on its own thread: every frame decoded (--decoder), one \
+            real time and in a loop, each on its own thread: every frame decoded (--decoder; \
+            several decoders are measured one after the other in the same run), one \
             in five analysed by the motion detector (--motion-background), tracked and counted with the demo geometry (in \
             process, the other four are decoded but not converted, as in a camera pipeline). \
             A camera keeps up when it decodes at least 99 % of its frames in --seconds. Prints, \
@@ -37,8 +38,9 @@ struct BenchCapacity: ParsableCommand {
     @Option(help: "Seconds each count runs, after 3 s to settle.")
     var seconds = 15.0
 
-    @Option(help: "Decoder: in-process, in-process-fast (frames not analysed are not deblocked) or ffmpeg.")
-    var decoder = FrameDecoder.inProcess
+    @Option(name: .customLong("decoder"), parsing: .upToNextOption,
+            help: "Decoders to measure, in order: in-process, in-process-fast (frames not analysed are not deblocked), ffmpeg.")
+    var decoders: [FrameDecoder] = [.inProcess]
 
     @Option(help: "B-frames between reference frames in the H.264 copy (0, as most cameras send; 3 is x264's default).")
     var bFrames = 0
@@ -51,6 +53,7 @@ struct BenchCapacity: ParsableCommand {
             throw ValidationError("--cameras: counts from 1 to 2000; --seconds: at least 1")
         }
         guard (0...16).contains(bFrames) else { throw ValidationError("--b-frames: from 0 to 16") }
+        guard !decoders.isEmpty else { throw ValidationError("--decoder: name at least one decoder") }
     }
 
     func run() throws {
@@ -59,18 +62,35 @@ struct BenchCapacity: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: clip) }
         try Self.makeClip(from: video, to: clip, bFrames: bFrames)
         let geometry = try GeometryFile.load(path: lines)
-        print("CPUs this process may run on: \(Self.allowedCPUs()); decoder: \(decoder.rawValue); B-frames: \(bFrames)")
-        print("cameras  decoded  CPU per camera  memory per camera")
-        var kept: Int?
-        for count in cameras {
-            let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoder, seconds: seconds,
-                                          background: motionBackground)
-            print(String(format: "%7d  %6.1f %%  %9.1f %%  %12.1f MiB", count, result.decodedShare * 100, result.cpuShare * 100,
-                         result.memoryPerCamera / 1_048_576))
-            guard result.decodedShare >= 0.99 else { break }
-            kept = count
+        print("CPUs this process may run on: \(Self.allowedCPUs()); B-frames: \(bFrames)")
+        var summary: [(decoder: FrameDecoder, kept: Int?, cpu: [Double])] = []
+        for decoder in decoders {
+            print("decoder: \(decoder.rawValue)")
+            print("cameras  decoded  CPU per camera  memory per camera")
+            var kept: Int?
+            var cpu: [Double] = []
+            for count in cameras {
+                let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoder, seconds: seconds,
+                                              background: motionBackground)
+                print(String(format: "%7d  %6.1f %%  %9.1f %%  %12.1f MiB", count, result.decodedShare * 100, result.cpuShare * 100,
+                             result.memoryPerCamera / 1_048_576))
+                guard result.decodedShare >= 0.99 else { break }
+                kept = count
+                cpu.append(result.cpuShare)
+            }
+            print(kept.map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count")
+            summary.append((decoder, kept, cpu))
         }
-        print(kept.map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count")
+        // Against the first decoder, in this run: cameras kept up with, and CPU per camera over
+        // the counts both kept up with.
+        guard summary.count > 1, let first = summary.first else { return }
+        for other in summary.dropFirst() {
+            let shared = min(first.cpu.count, other.cpu.count)
+            let cpuRatio = shared > 0 ? other.cpu.prefix(shared).reduce(0, +) / first.cpu.prefix(shared).reduce(0, +) : .nan
+            let kept = { (n: Int?) in n.map(String.init) ?? "none" }
+            print("\(other.decoder.rawValue) against \(first.decoder.rawValue): kept up with \(kept(other.kept)) cameras against "
+                  + "\(kept(first.kept)); CPU per camera ×" + String(format: "%.2f", cpuRatio) + " over the \(shared) counts both kept up with")
+        }
     }
 
     /// A 25 frames/s H.264 copy with every frame of `video`, as a camera would send, with
