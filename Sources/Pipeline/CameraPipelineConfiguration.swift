@@ -31,7 +31,7 @@ public struct CameraPipelineConfiguration: Sendable {
     public var inference: InferenceService?
     /// `tcp` or `udp` for RTSP cameras.
     public var rtspTransport: String
-    /// How video is decoded: in this process (the default) or by an ffmpeg subprocess.
+    /// How video is decoded: in this process (the default, or its lighter variant) or by an ffmpeg subprocess.
     public var decoder: FrameDecoder
     /// How long opening a source may take before the run fails (in-process decoding).
     public var openTimeout: Duration

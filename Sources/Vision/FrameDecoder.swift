@@ -1,5 +1,6 @@
-/// How video is decoded: in this process (the default), or by an `ffmpeg` subprocess writing
-/// raw frames to a pipe (the fallback, for a source the in-process decoder cannot open).
+/// How video is decoded: in this process (the default, or a lighter variant that skips the
+/// deblocking filter on frames not analysed), or by an `ffmpeg` subprocess writing raw frames
+/// to a pipe (the fallback, for a source the in-process decoder cannot open).
 public enum FrameDecoder: String, Hashable, Sendable, CaseIterable {
     case inProcess = "in-process"
     /// In process, with frames the analysis passes over decoded without the deblocking filter

@@ -23,7 +23,10 @@ struct BenchCapacity: ParsableCommand {
             process, the other four are decoded but not converted, as in a camera pipeline). \
             A camera keeps up when it decodes at least 99 % of its frames in --seconds. Prints, \
             per count, the share of frames decoded, the CPU time and memory per camera, and the \
-            largest count that kept up. Pin it to one core (`taskset -c 0`) to measure a core.
+            largest count that kept up; with several decoders, each one's CPU per camera \
+            against the first's. Memory per camera is the growth of the resident set, so it \
+            reads low once earlier counts have grown it. Pin it to one core (`taskset -c 0`) \
+            to measure a core.
             """)
 
     @Argument(help: "Video file.")
@@ -39,7 +42,7 @@ struct BenchCapacity: ParsableCommand {
     var seconds = 15.0
 
     @Option(name: .customLong("decoder"), parsing: .upToNextOption,
-            help: "Decoders to measure, in order: in-process, in-process-fast (frames not analysed are not deblocked), ffmpeg.")
+            help: "Decoders to measure, taking turns at each count: in-process, in-process-fast (frames not analysed are not deblocked), ffmpeg (its subprocesses' CPU and memory are not counted, so alone only).")
     var decoders: [FrameDecoder] = [.inProcess]
 
     @Option(help: "B-frames between reference frames in the H.264 copy (0, as most cameras send; 3 is x264's default).")
@@ -53,7 +56,14 @@ struct BenchCapacity: ParsableCommand {
             throw ValidationError("--cameras: counts from 1 to 2000; --seconds: at least 1")
         }
         guard (0...16).contains(bFrames) else { throw ValidationError("--b-frames: from 0 to 16") }
-        guard !decoders.isEmpty else { throw ValidationError("--decoder: name at least one decoder") }
+        guard !decoders.isEmpty, Set(decoders).count == decoders.count else {
+            throw ValidationError("--decoder: name one or more decoders, each once")
+        }
+        // The CPU and memory measured are this process's: an ffmpeg subprocess's are not, so
+        // beside another decoder it would look far cheaper than it is.
+        guard decoders.count == 1 || !decoders.contains(.ffmpeg) else {
+            throw ValidationError("--decoder: ffmpeg's subprocesses are not counted, so measure it alone")
+        }
     }
 
     func run() throws {
@@ -63,33 +73,41 @@ struct BenchCapacity: ParsableCommand {
         try Self.makeClip(from: video, to: clip, bFrames: bFrames)
         let geometry = try GeometryFile.load(path: lines)
         print("CPUs this process may run on: \(Self.allowedCPUs()); B-frames: \(bFrames)")
-        var summary: [(decoder: FrameDecoder, kept: Int?, cpu: [Double])] = []
-        for decoder in decoders {
-            print("decoder: \(decoder.rawValue)")
-            print("cameras  decoded  CPU per camera  memory per camera")
-            var kept: Int?
-            var cpu: [Double] = []
-            for count in cameras {
-                let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoder, seconds: seconds,
+        print("cameras  decoder          decoded  CPU per camera  memory per camera")
+        // Decoders take turns at each count, so that the machine's drift in speed falls on all
+        // of them alike; one that falls behind drops out.
+        var kept = [Int?](repeating: nil, count: decoders.count)
+        var cpu = [[Double]](repeating: [], count: decoders.count)
+        var running = Array(decoders.indices)
+        for count in cameras where !running.isEmpty {
+            for i in running {
+                let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoders[i], seconds: seconds,
                                               background: motionBackground)
-                print(String(format: "%7d  %6.1f %%  %9.1f %%  %12.1f MiB", count, result.decodedShare * 100, result.cpuShare * 100,
-                             result.memoryPerCamera / 1_048_576))
-                guard result.decodedShare >= 0.99 else { break }
-                kept = count
-                cpu.append(result.cpuShare)
+                print(String(format: "%7d  ", count) + decoders[i].rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)
+                      + String(format: "  %6.1f %%  %9.1f %%  %12.1f MiB", result.decodedShare * 100, result.cpuShare * 100,
+                               result.memoryPerCamera / 1_048_576))
+                if result.decodedShare >= 0.99 {
+                    kept[i] = count
+                    cpu[i].append(result.cpuShare)
+                } else {
+                    running.removeAll { $0 == i }
+                }
             }
-            print(kept.map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count")
-            summary.append((decoder, kept, cpu))
         }
-        // Against the first decoder, in this run: cameras kept up with, and CPU per camera over
-        // the counts both kept up with.
-        guard summary.count > 1, let first = summary.first else { return }
-        for other in summary.dropFirst() {
-            let shared = min(first.cpu.count, other.cpu.count)
-            let cpuRatio = shared > 0 ? other.cpu.prefix(shared).reduce(0, +) / first.cpu.prefix(shared).reduce(0, +) : .nan
-            let kept = { (n: Int?) in n.map(String.init) ?? "none" }
-            print("\(other.decoder.rawValue) against \(first.decoder.rawValue): kept up with \(kept(other.kept)) cameras against "
-                  + "\(kept(first.kept)); CPU per camera ×" + String(format: "%.2f", cpuRatio) + " over the \(shared) counts both kept up with")
+        for i in decoders.indices {
+            print("\(decoders[i].rawValue): " + (kept[i].map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count"))
+        }
+        // Against the first decoder: CPU per camera over the counts both kept up with (the
+        // same counts, tried in the same order).
+        for i in decoders.indices.dropFirst() {
+            let shared = min(cpu[0].count, cpu[i].count)
+            guard shared > 0 else {
+                print("\(decoders[i].rawValue) against \(decoders[0].rawValue): no count both kept up with")
+                continue
+            }
+            let ratio = cpu[i].prefix(shared).reduce(0, +) / cpu[0].prefix(shared).reduce(0, +)
+            print("\(decoders[i].rawValue) against \(decoders[0].rawValue): CPU per camera ×" + String(format: "%.2f", ratio)
+                  + " over the \(shared) counts both kept up with")
         }
     }
 

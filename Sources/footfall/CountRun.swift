@@ -56,10 +56,9 @@ struct CountRun {
             frames += 1
             if frames % 10 == 0 { progress(frame.index + 1, reader.info.frameCount) }
         }
-        // Frames passed over after the last one analysed still read its occupancy.
-        if let end = reader.info.frameCount ?? (lastIndex >= 0 ? lastIndex + 1 : nil) {
-            sample(upTo: min(end, maxFrames ?? Int.max), including: false, occupancies: previous)
-        }
+        // Frames passed over after the last one analysed still read its occupancy (a container
+        // need not say how many frames it holds).
+        if lastIndex >= 0 { sample(upTo: maxFrames ?? Int.max, including: false, occupancies: previous) }
         progress(lastIndex + 1, reader.info.frameCount)
         let seconds = started.duration(to: .now).inSeconds
         let summary = CountSummary(
