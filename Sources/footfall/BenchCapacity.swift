@@ -18,7 +18,7 @@ struct BenchCapacity: ParsableCommand {
             Makes a 25 frames/s H.264 copy of VIDEO (every frame kept, played 2.5× faster for \
             the 10 frames/s demo video), then for each --cameras count plays that many copies in \
             real time and in a loop, each on its own thread: every frame decoded (--decoder; \
-            several decoders are measured one after the other in the same run), one \
+            several decoders take turns at each count in the same run), one \
             in five analysed by the motion detector (--motion-background), tracked and counted with the demo geometry (in \
             process, the other four are decoded but not converted, as in a camera pipeline). \
             A camera keeps up when it decodes at least 99 % of its frames in --seconds. Prints, \
