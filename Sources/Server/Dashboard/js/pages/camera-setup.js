@@ -318,6 +318,8 @@ function geometrySection(app, camera, editable, disposers) {
     clearTimeout(pictureTimer);
     image.onload = null;
     image.onerror = null;
+    // Leaving the page stops a picture still on its way, so no request outlives the page.
+    image.removeAttribute('src');
   });
 
   const section = h('section', { class: 'card' },

@@ -26,6 +26,7 @@ export async function render(app) {
       return;
     }
     layout = key;
+    for (const card of cards.values()) card.stop();
     cards.clear();
     const header = h('div', { class: 'page-header' },
       h('h2', {}, 'Overview'),
@@ -94,6 +95,7 @@ export async function render(app) {
     dispose() {
       unsubscribe();
       clearInterval(timer);
+      for (const card of cards.values()) card.stop();
     },
   };
 }
@@ -116,6 +118,7 @@ function cameraCard(app, row) {
   const image = h('img', { class: 'thumb', alt: `Latest picture from ${row.name}`, hidden: true });
   image.addEventListener('load', () => { image.hidden = false; });
   image.addEventListener('error', () => { image.hidden = true; });
+  let stopped = false;
   const tiles = [
     ...row.lines.map((line) => h('div', { class: 'tile' }, h('span', { class: 'tile-name' }, line.name),
       h('span', {}, 'in ', lines.get(line.name).in), h('span', {}, 'out ', lines.get(line.name).out))),
@@ -136,6 +139,7 @@ function cameraCard(app, row) {
 
   function refreshSnapshot() {
     // Only a camera that has sent a picture has one to show; asking earlier would answer 503.
+    if (stopped) return;
     if (row.frame && (row.status === 'online' || row.status === 'stalled')) image.src = app.api.snapshotURL(row.id);
   }
 
@@ -160,8 +164,15 @@ function cameraCard(app, row) {
     }
   }
 
+  function stop() {
+    // Leaving the page stops pictures still on their way, so no request outlives the page
+    // (signing out next would otherwise end the session under it).
+    stopped = true;
+    image.removeAttribute('src');
+  }
+
   refreshSnapshot();
-  return { element, update, refreshSnapshot };
+  return { element, update, refreshSnapshot, stop };
 }
 
 function flashIfChanged(element, text) {
