@@ -9,12 +9,17 @@ public struct VideoCounter {
     public var counting: CountingConfiguration
     /// How the video is decoded (in process unless told otherwise).
     public var decoder: FrameDecoder
+    /// Frames a second analysed, as a camera analysing at this rate would: the others are
+    /// decoded but not analysed. nil analyses every frame. The in-process decoders honour it;
+    /// the ffmpeg subprocess hands on every frame.
+    public var analysisRate: Double?
 
     public init(detector: DetectorSpecification = .motion(.init()), counting: CountingConfiguration = .init(),
-                decoder: FrameDecoder = .inProcess) {
+                decoder: FrameDecoder = .inProcess, analysisRate: Double? = nil) {
         self.detector = detector
         self.counting = counting
         self.decoder = decoder
+        self.analysisRate = analysisRate
     }
 
     /// Runs on the calling thread (it blocks while reading). `progress` gets frames done and,
@@ -24,6 +29,16 @@ public struct VideoCounter {
         video: String, geometry: Geometry, sampleFrames: Set<Int> = [],
         progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
     ) throws(PipelineError) -> CountSummary {
+        try run(video: video, geometry: geometry, sampleFrames: sampleFrames, progress: progress).summary
+    }
+
+    /// Counts as `count` does, stopping before frame `maxFrames` when given, and keeps every
+    /// crossing with its frame. A sample frame the analysis passes over reads the occupancy the
+    /// last analysed frame before it left, as a camera's live number would.
+    public func run(
+        video: String, geometry: Geometry, sampleFrames: Set<Int> = [], maxFrames: Int? = nil,
+        progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
+    ) throws(PipelineError) -> VideoCount {
         do throws(CountingCoreError) {
             try geometry.validate()
         } catch {
@@ -33,37 +48,56 @@ public struct VideoCounter {
         }
         do throws(VisionError) {
             let started = ContinuousClock.now
-            let reader = try decoder.open(source: video)
+            let reader = try decoder.open(source: video, keepRate: analysisRate)
             defer { reader.close() }
-            let total = reader.info.frameCount
-            var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry,
-                                         counting: counting)
+            var analyzer = FrameAnalyzer(detector: try detector.makeDetector(), geometry: geometry, counting: counting)
             var frames = 0
             var peaks = [Int](repeating: 0, count: geometry.zones.count)
             var sums = [Double](repeating: 0, count: geometry.zones.count)
             var samples = [[CountSummary.OccupancySample]](repeating: [], count: geometry.zones.count)
-            while let frame = try reader.next() {
-                _ = try analyzer.analyze(frame)
-                for (i, occupancy) in analyzer.occupancies.enumerated() {
+            var crossings: [VideoCount.Crossing] = []
+            let sampleList = sampleFrames.sorted()
+            var nextSample = 0
+            var previous = [Int](repeating: 0, count: geometry.zones.count)
+            func sample(upTo index: Int, including: Bool, occupancies: [Int]) {
+                while nextSample < sampleList.count, sampleList[nextSample] < index || including && sampleList[nextSample] == index {
+                    for (i, occupancy) in occupancies.enumerated() {
+                        samples[i].append(.init(frame: sampleList[nextSample], occupancy: occupancy))
+                    }
+                    nextSample += 1
+                }
+            }
+            var lastIndex = -1
+            while let frame = try reader.next(), frame.index < (maxFrames ?? Int.max) {
+                lastIndex = frame.index
+                for event in try analyzer.analyze(frame) {
+                    guard case .crossing(let crossing) = event else { continue }
+                    crossings.append(.init(line: crossing.line, direction: crossing.direction, frame: frame.index,
+                                           track: crossing.trackID, linkedTrack: crossing.linkedTrackID))
+                }
+                sample(upTo: frame.index, including: false, occupancies: previous)
+                previous = analyzer.occupancies
+                sample(upTo: frame.index, including: true, occupancies: previous)
+                for (i, occupancy) in previous.enumerated() {
                     peaks[i] = max(peaks[i], occupancy)
                     sums[i] += Double(occupancy)
-                    if sampleFrames.contains(frames) { samples[i].append(.init(frame: frames, occupancy: occupancy)) }
                 }
                 frames += 1
-                if frames % 10 == 0 { progress(frames, total) }
+                if frames % 10 == 0 { progress(frame.index + 1, reader.info.frameCount) }
             }
-            progress(frames, total)
-            let elapsed = started.duration(to: .now)
-            let seconds = elapsed.inSeconds
-            return CountSummary(
+            // Frames passed over after the last one analysed still read its occupancy (a
+            // container need not say how many frames it holds).
+            if lastIndex >= 0 { sample(upTo: maxFrames ?? Int.max, including: false, occupancies: previous) }
+            progress(lastIndex + 1, reader.info.frameCount)
+            let seconds = started.duration(to: .now).inSeconds
+            let summary = CountSummary(
                 frames: frames, seconds: seconds, fps: seconds > 0 ? Double(frames) / seconds : 0,
-                lines: analyzer.engine.lineCounters.map {
-                    .init(name: $0.line.name, countIn: $0.totalIn, countOut: $0.totalOut)
-                },
+                lines: analyzer.engine.lineCounters.map { .init(name: $0.line.name, countIn: $0.totalIn, countOut: $0.totalOut) },
                 zones: geometry.zones.indices.map { i in
                     .init(name: geometry.zones[i].name, peak: peaks[i], mean: frames > 0 ? sums[i] / Double(frames) : 0,
                           samples: samples[i])
                 })
+            return VideoCount(summary: summary, crossings: crossings)
         } catch {
             throw .vision(error)
         }

@@ -252,9 +252,9 @@ struct Count: ParsableCommand {
         if let appearanceColour { counting.tracker.appearanceMinimumColour = appearanceColour }
         doubleCount.apply(to: &counting)
         if let zonePresence { counting.zonePresenceSeconds = zonePresence }
-        let run = try CountRun.count(video: video, geometry: geometry, detector: specification, counting: counting,
-                                     decoder: decoder, analysisRate: analysisRate, sampleFrames: manual?.sampleFrames ?? [],
-                                     maxFrames: maxFrames) { done, total in
+        let counter = VideoCounter(detector: specification, counting: counting, decoder: decoder, analysisRate: analysisRate)
+        let run = try counter.run(video: video, geometry: geometry, sampleFrames: manual?.sampleFrames ?? [],
+                                  maxFrames: maxFrames) { done, total in
             guard showProgress else { return }
             ProgressBar.draw(done: done, total: total)
         }
@@ -299,7 +299,7 @@ struct Count: ParsableCommand {
         if let splitFrame {
             let crossings = try EyeCrossings.load(path: truth)
             for (name, frames) in [("frames < \(splitFrame)", 0..<splitFrame), ("frames ≥ \(splitFrame)", splitFrame..<Int.max)] {
-                let part = CountRun.compare(run, crossings: crossings, manual: manual, frames: frames)
+                let part = PartComparison(run, crossings: crossings, manual: manual, frames: frames)
                 for detail in part.details { report("  \(name), by eye, \(detail)") }
                 report("\(name): line count error " + String(format: "%.1f %%", part.lineError * 100)
                        + " (\(part.linesOff) off of \(part.manualCrossings) crossings), zone occupancy mean absolute error "

@@ -22,6 +22,39 @@ struct VideoCounterTests {
         #expect(reports.last == 350)
     }
 
+    @Test func keepsEveryCrossingWithItsFrameAndStopsBeforeMaxFrames() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let geometry = try JSONDecoder().decode(Geometry.self, from: Data(SyntheticVideo.geometryJSON.utf8))
+        let whole = try VideoCounter().run(video: video, geometry: geometry)
+        // Out at 1–3 s, in at 4–6 s, out at 7–9 s (25 frames a second); the fourth pass runs below the line.
+        #expect(whole.crossings.map(\.direction) == [.out, .in, .out])
+        #expect(whole.crossings.allSatisfy { $0.line == "middle" })
+        #expect(zip(whole.crossings.map(\.frame), [25...75, 100...150, 175...225]).allSatisfy { $1.contains($0) })
+        let firstPart = try VideoCounter().run(video: video, geometry: geometry, maxFrames: 100)
+        #expect(firstPart.summary.frames == 100)
+        #expect(firstPart.crossings == Array(whole.crossings.prefix(1)))
+        #expect(firstPart.summary.lines == [.init(name: "middle", countIn: 0, countOut: 1)])
+    }
+
+    @Test func countsAtAnAnalysisRateAndSamplesPassedOverFramesFromTheLastAnalysed() throws {
+        let video = try SyntheticVideo.fourPasses()
+        defer { try? FileManager.default.removeItem(atPath: video) }
+        let geometry = try JSONDecoder().decode(Geometry.self, from: Data(SyntheticVideo.geometryJSON.utf8))
+        let everyFrame = Set(0..<350)
+        let run = try VideoCounter(analysisRate: 12.5).run(video: video, geometry: geometry, sampleFrames: everyFrame)
+        #expect(run.summary.frames == 175)
+        #expect(run.summary.lines == [.init(name: "middle", countIn: 1, countOut: 2)])
+        #expect(run.crossings.allSatisfy { $0.frame % 2 == 0 })
+        let samples = try #require(run.summary.zones.first?.samples)
+        #expect(samples.map(\.frame) == Array(0..<350))
+        #expect(samples.contains { $0.occupancy == 1 })
+        // A frame passed over (odd) reads what the analysed frame before it left.
+        for sample in samples where sample.frame % 2 == 1 {
+            #expect(sample.occupancy == samples[sample.frame - 1].occupancy, "frame \(sample.frame)")
+        }
+    }
+
     @Test func aMissingVideoIsAClearError() throws {
         #expect {
             try VideoCounter().count(video: "/nonexistent/video.mp4", geometry: Geometry())
