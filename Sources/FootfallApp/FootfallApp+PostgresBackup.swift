@@ -149,7 +149,8 @@ extension FootfallApp {
         let auto = pgdata + "/postgresql.auto.conf"
         let existing = (try? String(contentsOfFile: auto, encoding: .utf8)) ?? ""
         try (existing + "\n# Footfall restore\n" + settings.joined(separator: "\n") + "\n").write(toFile: auto, atomically: true, encoding: .utf8)
-        manager.createFile(atPath: pgdata + "/recovery.signal", contents: Data())
+        // Without this file PostgreSQL would start as a primary and skip the recovery.
+        try Data().write(to: URL(fileURLWithPath: pgdata + "/recovery.signal"))
         logger.info("backup.restored", metadata: ["backup.location": "\(source)", "backup.pgdata": "\(pgdata)"])
     }
 
