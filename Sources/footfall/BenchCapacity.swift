@@ -17,14 +17,14 @@ struct BenchCapacity: ParsableCommand {
         discussion: """
             Makes a 25 frames/s H.264 copy of VIDEO (every frame kept, played 2.5× faster for \
             the 10 frames/s demo video), then for each --cameras count plays that many copies in \
-            real time and in a loop, each on its own thread: every frame decoded (--decoder; \
-            several decoders take turns at each count in the same run), one \
-            in five analysed by the motion detector (--motion-background), tracked and counted with the demo geometry (in \
+            real time and in a loop, each on its own thread: every frame decoded (--decoder), one \
+            in five analysed by the motion detector (--motion-background, --motion-scale; \
+            several decoders or scales take turns at each count in the same run), tracked and counted with the demo geometry (in \
             process, the other four are decoded but not converted, as in a camera pipeline). \
             A camera keeps up when it decodes at least 99 % of its frames in --seconds. Prints, \
             per count, the share of frames decoded, the CPU time and memory per camera, and the \
-            largest count that kept up; with several decoders, each one's CPU per camera \
-            against the first's. Memory per camera is the growth of the resident set, so it \
+            largest count that kept up; with several decoders or scales, each one's CPU per \
+            camera against the first's. Memory per camera is the growth of the resident set, so it \
             reads low once earlier counts have grown it. Pin it to one core (`taskset -c 0`) \
             to measure a core.
             """)
@@ -51,6 +51,10 @@ struct BenchCapacity: ParsableCommand {
     @Option(help: "The motion detector's background model: mixture (MOG2) or gaussian (one per pixel).")
     var motionBackground = MotionDetectorConfiguration().background
 
+    @Option(name: .customLong("motion-scale"), parsing: .upToNextOption,
+            help: "Scales the motion detector works at, taking turns with the decoders at each count.")
+    var motionScales: [Double] = [MotionDetectorConfiguration().scale]
+
     func validate() throws {
         guard !cameras.isEmpty, cameras.allSatisfy({ $0 >= 1 && $0 <= 2_000 }), seconds >= 1 else {
             throw ValidationError("--cameras: counts from 1 to 2000; --seconds: at least 1")
@@ -58,6 +62,9 @@ struct BenchCapacity: ParsableCommand {
         guard (0...16).contains(bFrames) else { throw ValidationError("--b-frames: from 0 to 16") }
         guard !decoders.isEmpty, Set(decoders).count == decoders.count else {
             throw ValidationError("--decoder: name one or more decoders, each once")
+        }
+        guard !motionScales.isEmpty, Set(motionScales).count == motionScales.count, motionScales.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+            throw ValidationError("--motion-scale: one or more scales above 0 and at most 1, each once")
         }
         // The CPU and memory measured are this process's: an ffmpeg subprocess's are not, so
         // beside another decoder it would look far cheaper than it is.
@@ -73,17 +80,20 @@ struct BenchCapacity: ParsableCommand {
         try Self.makeClip(from: video, to: clip, bFrames: bFrames)
         let geometry = try GeometryFile.load(path: lines)
         print("CPUs this process may run on: \(Self.allowedCPUs()); B-frames: \(bFrames)")
-        print("cameras  decoder          decoded  CPU per camera  memory per camera")
-        // Decoders take turns at each count, so that the machine's drift in speed falls on all
-        // of them alike; one that falls behind drops out.
-        var kept = [Int?](repeating: nil, count: decoders.count)
-        var cpu = [[Double]](repeating: [], count: decoders.count)
-        var running = Array(decoders.indices)
+        // Decoders (and motion scales) take turns at each count, so that the machine's drift in
+        // speed falls on all of them alike; one that falls behind drops out.
+        let variants = decoders.flatMap { decoder in motionScales.map { (decoder: decoder, scale: $0) } }
+        let names = variants.map { motionScales.count == 1 ? $0.decoder.rawValue : "\($0.decoder.rawValue) ×\($0.scale)" }
+        let width = max(15, names.map(\.count).max() ?? 0)
+        print("cameras  " + "decoder".padding(toLength: width, withPad: " ", startingAt: 0) + "  decoded  CPU per camera  memory per camera")
+        var kept = [Int?](repeating: nil, count: variants.count)
+        var cpu = [[Double]](repeating: [], count: variants.count)
+        var running = Array(variants.indices)
         for count in cameras where !running.isEmpty {
             for i in running {
-                let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: decoders[i], seconds: seconds,
-                                              background: motionBackground)
-                print(String(format: "%7d  ", count) + decoders[i].rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)
+                let result = try Self.measure(cameras: count, clip: clip, geometry: geometry, decoder: variants[i].decoder, seconds: seconds,
+                                              motion: MotionDetectorConfiguration(scale: variants[i].scale, background: motionBackground))
+                print(String(format: "%7d  ", count) + names[i].padding(toLength: width, withPad: " ", startingAt: 0)
                       + String(format: "  %6.1f %%  %9.1f %%  %12.1f MiB", result.decodedShare * 100, result.cpuShare * 100,
                                result.memoryPerCamera / 1_048_576))
                 if result.decodedShare >= 0.99 {
@@ -94,19 +104,19 @@ struct BenchCapacity: ParsableCommand {
                 }
             }
         }
-        for i in decoders.indices {
-            print("\(decoders[i].rawValue): " + (kept[i].map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count"))
+        for i in variants.indices {
+            print("\(names[i]): " + (kept[i].map { "kept up with \($0) cameras at 25 frames/s, 5 analysed" } ?? "fell behind at the first count"))
         }
-        // Against the first decoder: CPU per camera over the counts both kept up with (the
-        // same counts, tried in the same order).
-        for i in decoders.indices.dropFirst() {
+        // Against the first: CPU per camera over the counts both kept up with (the same counts,
+        // tried in the same order).
+        for i in variants.indices.dropFirst() {
             let shared = min(cpu[0].count, cpu[i].count)
             guard shared > 0 else {
-                print("\(decoders[i].rawValue) against \(decoders[0].rawValue): no count both kept up with")
+                print("\(names[i]) against \(names[0]): no count both kept up with")
                 continue
             }
             let ratio = cpu[i].prefix(shared).reduce(0, +) / cpu[0].prefix(shared).reduce(0, +)
-            print("\(decoders[i].rawValue) against \(decoders[0].rawValue): CPU per camera ×" + String(format: "%.2f", ratio)
+            print("\(names[i]) against \(names[0]): CPU per camera ×" + String(format: "%.2f", ratio)
                   + " over the \(shared) counts both kept up with")
         }
     }
@@ -139,7 +149,7 @@ struct BenchCapacity: ParsableCommand {
     }
 
     static func measure(cameras: Int, clip: String, geometry: Geometry, decoder: FrameDecoder, seconds: Double,
-                        background: MotionDetectorConfiguration.Background = .mixture) throws -> Result {
+                        motion: MotionDetectorConfiguration = .init()) throws -> Result {
         let tally = Tally(cameras: cameras)
         let finished = DispatchGroup()
         let memoryBefore = BenchSoak.residentBytes()
@@ -152,7 +162,7 @@ struct BenchCapacity: ParsableCommand {
                     let reader = try decoder.open(source: clip, realTime: true, loop: true, keepRate: 5)
                     defer { reader.close() }
                     var analyzer = FrameAnalyzer(
-                        detector: try MotionDetector(configuration: .init(background: background)),
+                        detector: try MotionDetector(configuration: motion),
                         geometry: geometry)
                     var lastAnalysed = -Double.infinity
                     while !tally.stop.load(ordering: .relaxed), let frame = try reader.next() {
