@@ -150,7 +150,11 @@ extension FootfallApp {
         let existing = (try? String(contentsOfFile: auto, encoding: .utf8)) ?? ""
         try (existing + "\n# Footfall restore\n" + settings.joined(separator: "\n") + "\n").write(toFile: auto, atomically: true, encoding: .utf8)
         // Without this file PostgreSQL would start as a primary and skip the recovery.
-        try Data().write(to: URL(fileURLWithPath: pgdata + "/recovery.signal"))
+        do {
+            try Data().write(to: URL(fileURLWithPath: pgdata + "/recovery.signal"))
+        } catch {
+            throw StorageError.invalidInput(field: "pgdata", reason: "cannot write \(pgdata)/recovery.signal (\(error.localizedDescription)); remove \(pgdata) and restore again")
+        }
         logger.info("backup.restored", metadata: ["backup.location": "\(source)", "backup.pgdata": "\(pgdata)"])
     }
 

@@ -14,6 +14,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case leaseLost(cameraID: String)
     /// The inbox of a camera that pushes its detections stopped delivering.
     case inboxFailed(cameraID: String, reason: String)
+    /// A setting cannot be used as given; `field` names it.
+    case invalidSetting(field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .leaseLost(let camera): "lost the lease of camera \(camera)"
         case .inboxFailed(let camera, let reason): "the inbox of camera \(camera) stopped delivering: \(reason)"
         case .noDetectionInbox(let camera): "camera \(camera) pushes detections but this process does not receive them"
+        case .invalidSetting(let field, let reason): "\(field): \(reason)"
         }
     }
 }

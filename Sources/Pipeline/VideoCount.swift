@@ -21,6 +21,7 @@ public struct VideoCount: Sendable {
         }
     }
 
+    /// Totals per line and zone, as `footfall count` prints them.
     public var summary: CountSummary
     /// In the order counted.
     public var crossings: [Crossing]

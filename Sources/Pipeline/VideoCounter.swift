@@ -10,8 +10,9 @@ public struct VideoCounter {
     /// How the video is decoded (in process unless told otherwise).
     public var decoder: FrameDecoder
     /// Frames a second analysed, as a camera analysing at this rate would: the others are
-    /// decoded but not analysed. nil analyses every frame. The in-process decoders honour it;
-    /// the ffmpeg subprocess hands on every frame.
+    /// decoded but not analysed (at least one a second is analysed). nil analyses every frame.
+    /// In-process decoders only: counting fails with `.invalidSetting` for the ffmpeg
+    /// subprocess, which hands on every frame, and for a rate that is not above 0.
     public var analysisRate: Double?
 
     public init(detector: DetectorSpecification = .motion(.init()), counting: CountingConfiguration = .init(),
@@ -22,9 +23,10 @@ public struct VideoCounter {
         self.analysisRate = analysisRate
     }
 
-    /// Runs on the calling thread (it blocks while reading). `progress` gets frames done and,
-    /// when the container says, the total. Zone occupancy is also kept at `sampleFrames`
-    /// (0-based frame numbers), to compare with counts made by eye.
+    /// Runs on the calling thread (it blocks while reading). `progress` gets the frames read so
+    /// far, analysed or passed over, and, when the container says, the total. Zone occupancy is
+    /// also kept at `sampleFrames` (0-based frame numbers on the stream's timeline), to compare
+    /// with counts made by eye.
     public func count(
         video: String, geometry: Geometry, sampleFrames: Set<Int> = [],
         progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
@@ -34,7 +36,9 @@ public struct VideoCounter {
 
     /// Counts as `count` does, stopping before frame `maxFrames` when given, and keeps every
     /// crossing with its frame. A sample frame the analysis passes over reads the occupancy the
-    /// last analysed frame before it left, as a camera's live number would.
+    /// last analysed frame before it left, as a camera's live number would; so do sample frames
+    /// after the last frame read (below `maxFrames`), since a container need not say how many
+    /// frames it holds.
     public func run(
         video: String, geometry: Geometry, sampleFrames: Set<Int> = [], maxFrames: Int? = nil,
         progress: (_ done: Int, _ total: Int?) -> Void = { _, _ in }
@@ -44,6 +48,14 @@ public struct VideoCounter {
         } catch {
             switch error {
             case .invalidGeometry(let field, let reason): throw .invalidGeometry(field: field, reason: reason)
+            }
+        }
+        if let analysisRate {
+            guard analysisRate > 0, analysisRate.isFinite else {
+                throw .invalidSetting(field: "analysisRate", reason: "frames a second, above 0")
+            }
+            guard decoder != .ffmpeg else {
+                throw .invalidSetting(field: "analysisRate", reason: "the ffmpeg decoder hands on every frame; decode in process")
             }
         }
         do throws(VisionError) {
@@ -85,8 +97,6 @@ public struct VideoCounter {
                 frames += 1
                 if frames % 10 == 0 { progress(frame.index + 1, reader.info.frameCount) }
             }
-            // Frames passed over after the last one analysed still read its occupancy (a
-            // container need not say how many frames it holds).
             if lastIndex >= 0 { sample(upTo: maxFrames ?? Int.max, including: false, occupancies: previous) }
             progress(lastIndex + 1, reader.info.frameCount)
             let seconds = started.duration(to: .now).inSeconds

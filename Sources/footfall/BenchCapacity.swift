@@ -83,9 +83,11 @@ struct BenchCapacity: ParsableCommand {
         // Decoders (and motion scales) take turns at each count, so that the machine's drift in
         // speed falls on all of them alike; one that falls behind drops out.
         let variants = decoders.flatMap { decoder in motionScales.map { (decoder: decoder, scale: $0) } }
-        let names = variants.map { motionScales.count == 1 ? $0.decoder.rawValue : "\($0.decoder.rawValue) ×\($0.scale)" }
+        let names = variants.map { motionScales.count == 1 ? $0.decoder.rawValue : "\($0.decoder.rawValue), scale \($0.scale)" }
         let width = max(15, names.map(\.count).max() ?? 0)
-        print("cameras  " + "decoder".padding(toLength: width, withPad: " ", startingAt: 0) + "  decoded  CPU per camera  memory per camera")
+        print("motion detector: \(motionBackground.rawValue) background, scale " + motionScales.map { "\($0)" }.joined(separator: " and "))
+        print("cameras  " + (motionScales.count == 1 ? "decoder" : "variant").padding(toLength: width, withPad: " ", startingAt: 0)
+              + "  decoded  CPU per camera  memory per camera")
         var kept = [Int?](repeating: nil, count: variants.count)
         var cpu = [[Double]](repeating: [], count: variants.count)
         var running = Array(variants.indices)

@@ -28,13 +28,17 @@ struct VideoCounterTests {
         let geometry = try JSONDecoder().decode(Geometry.self, from: Data(SyntheticVideo.geometryJSON.utf8))
         let whole = try VideoCounter().run(video: video, geometry: geometry)
         // Out at 1–3 s, in at 4–6 s, out at 7–9 s (25 frames a second); the fourth pass runs below the line.
-        #expect(whole.crossings.map(\.direction) == [.out, .in, .out])
-        #expect(whole.crossings.allSatisfy { $0.line == "middle" })
-        #expect(zip(whole.crossings.map(\.frame), [25...75, 100...150, 175...225]).allSatisfy { $1.contains($0) })
-        let firstPart = try VideoCounter().run(video: video, geometry: geometry, maxFrames: 100)
+        try #require(whole.crossings.count == 3)
+        #expect(whole.crossings.map { "\($0.line) \($0.direction)" } == ["middle out", "middle in", "middle out"])
+        for (crossing, frames) in zip(whole.crossings, [25...75, 100...150, 175...225]) {
+            #expect(frames.contains(crossing.frame), "crossing at frame \(crossing.frame), expected in \(frames)")
+        }
+        let firstPart = try VideoCounter().run(video: video, geometry: geometry, sampleFrames: [50, 99, 100, 200], maxFrames: 100)
         #expect(firstPart.summary.frames == 100)
         #expect(firstPart.crossings == Array(whole.crossings.prefix(1)))
         #expect(firstPart.summary.lines == [.init(name: "middle", countIn: 0, countOut: 1)])
+        // Frames at or after the stop are not sampled.
+        #expect(firstPart.summary.zones.first?.samples.map(\.frame) == [50, 99])
     }
 
     @Test func countsAtAnAnalysisRateAndSamplesPassedOverFramesFromTheLastAnalysed() throws {
@@ -47,11 +51,21 @@ struct VideoCounterTests {
         #expect(run.summary.lines == [.init(name: "middle", countIn: 1, countOut: 2)])
         #expect(run.crossings.allSatisfy { $0.frame % 2 == 0 })
         let samples = try #require(run.summary.zones.first?.samples)
-        #expect(samples.map(\.frame) == Array(0..<350))
+        try #require(samples.map(\.frame) == Array(0..<350))
         #expect(samples.contains { $0.occupancy == 1 })
         // A frame passed over (odd) reads what the analysed frame before it left.
         for sample in samples where sample.frame % 2 == 1 {
             #expect(sample.occupancy == samples[sample.frame - 1].occupancy, "frame \(sample.frame)")
+        }
+    }
+
+    @Test func anAnalysisRateTheDecoderCannotHonourIsAClearError() throws {
+        for counter in [VideoCounter(decoder: .ffmpeg, analysisRate: 5), VideoCounter(analysisRate: 0), VideoCounter(analysisRate: .nan)] {
+            #expect {
+                try counter.run(video: "/nonexistent/video.mp4", geometry: Geometry())
+            } throws: { error in
+                "\(error)".hasPrefix("analysisRate: ")
+            }
         }
     }
 
