@@ -10,6 +10,8 @@ public struct EngineRun {
     /// before the second began.
     public var trajectories = Trajectories()
     public var lineCounts: [(countIn: Int, countOut: Int)] = []
+    /// Every crossing the engine counted, with its frame (1-based), in order.
+    public var crossings: [(frame: Int, crossing: LineCrossing)] = []
     /// Mean confirmed occupancy per zone over all frames.
     public var zoneMeans: [Double] = []
     public var frames = 0
@@ -40,6 +42,7 @@ public struct EngineRun {
             elapsed += clock.now - started
             for case .crossing(let crossing) in events {
                 if let ended = crossing.linkedTrackID { links.append((ended, crossing.trackID)) }
+                result.crossings.append((frame, crossing))
             }
             for track in engine.observed where backfill || track.isConfirmed {
                 observations[track.id, default: []].append((frame, useDetectionBoxes ? track.detection : track.box))

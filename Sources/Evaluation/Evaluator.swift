@@ -24,9 +24,12 @@ public struct Evaluator {
         return frames
     }
 
-    /// Runs the engine on `detections`; with `groundTruth`, adds scores and true counts.
+    /// Runs the engine on `detections`; with `groundTruth`, adds scores and true counts. Also
+    /// gives the tracks and every crossing counted, with its frame.
     public func evaluate(detections: [MOTRow], groundTruth: [MOTRow]?, geometry: Geometry, frameRate: Double,
-                         frameCount: Int? = nil) -> (report: EvaluationReport, tracks: Trajectories) {
+                         frameCount: Int? = nil)
+        -> (report: EvaluationReport, tracks: Trajectories, crossings: [(frame: Int, crossing: LineCrossing)])
+    {
         let gtFrames = groundTruth?.map(\.frame).max() ?? 0
         let frames = Self.framesOfDetections(detections, frameCount: max(frameCount ?? 0, gtFrames))
         let run = EngineRun.run(detections: frames, geometry: geometry, frameRate: frameRate,
@@ -34,7 +37,7 @@ public struct Evaluator {
         var report = report(tracks: run.trajectories, lineCounts: run.lineCounts, zoneMeans: run.zoneMeans,
                             frames: frames.count, groundTruth: groundTruth, geometry: geometry)
         report.framesPerSecond = run.engineSeconds > 0 ? Double(frames.count) / run.engineSeconds : nil
-        return (report, run.trajectories)
+        return (report, run.trajectories, run.crossings)
     }
 
     /// Scores another tracker's output with the same rules; its counts come from its trajectories.

@@ -85,6 +85,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print exactly one JSON object on stdout.")
     var json = false
 
+    @Flag(help: "Also list every crossing counted, with its frame and track (on stderr; with --detections).")
+    var listCrossings = false
+
     func validate() throws {
         guard ["filtered", "detection"].contains(boxes) else {
             throw ValidationError("--boxes: use filtered or detection")
@@ -128,6 +131,13 @@ struct Eval: ParsableCommand {
             report = result.report
             if let writeTracks {
                 try Data(MOTFile.format(result.tracks).utf8).write(to: URL(fileURLWithPath: writeTracks))
+            }
+            if listCrossings {
+                for (frame, crossing) in result.crossings {
+                    let linked = crossing.linkedTrackID.map { " (linked from track \($0))" } ?? ""
+                    FileHandle.standardError.write(Data(
+                        "crossing: frame \(frame), line \(crossing.line), \(crossing.direction.rawValue), track \(crossing.trackID)\(linked)\n".utf8))
+                }
             }
         } else {
             report = evaluator.evaluate(tracks: try Self.rows(tracks!, option: "tracks"), groundTruth: truth,

@@ -20,14 +20,19 @@ struct EvaluatorTests {
 
     @Test func countsTheSyntheticCrowdExactly() {
         let data = crowd(frames: 25 * 120)
-        let (report, tracks) = Evaluator().evaluate(detections: data.detections, groundTruth: nil, geometry: geometry,
-                                                    frameRate: 25)
+        let (report, tracks, crossings) = Evaluator().evaluate(detections: data.detections, groundTruth: nil, geometry: geometry,
+                                                            frameRate: 25)
         #expect(report.frames == 3000)
         #expect(report.scores == nil)
         // Walkers who started already past the middle never cross it, so the truth is the crowd's own tally.
         #expect(report.lines.first?.countIn == data.crossings.0)
         #expect(report.lines.first?.countOut == data.crossings.1)
         #expect(tracks.boxCount > 0)
+        // Every crossing counted is listed once, in frame order, with the line's running totals.
+        #expect(crossings.filter { $0.crossing.direction == .in }.count == data.crossings.0)
+        #expect(crossings.filter { $0.crossing.direction == .out }.count == data.crossings.1)
+        #expect(crossings.map(\.frame) == crossings.map(\.frame).sorted())
+        #expect(crossings.last.map { $0.crossing.totalIn + $0.crossing.totalOut } == crossings.count)
         #expect(report.jsonLine().hasPrefix(#"{"frames":3000,"fps":"#))
         #expect(!report.jsonLine().contains("gt_in"))
     }
