@@ -64,8 +64,10 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
     }
 
     /// The longest time between a crossing and its report: the confirmation time, plus the
-    /// fragment link time when linking is on.
+    /// fragment link time when linking is on; with linking, a crossing handed over on the line
+    /// is reported when the track that was lost there is removed, after `maximumLostSeconds`.
     public var countingDelaySeconds: Double {
-        tracker.confirmationSeconds + (fragmentLinkSeconds > 0 && fragmentReach > 0 ? fragmentLinkSeconds : 0)
+        guard fragmentLinkSeconds > 0, fragmentReach > 0 else { return tracker.confirmationSeconds }
+        return max(tracker.confirmationSeconds + fragmentLinkSeconds, tracker.maximumLostSeconds)
     }
 }

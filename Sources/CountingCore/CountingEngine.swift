@@ -120,6 +120,14 @@ public struct CountingEngine: Sendable, Codable {
             }
         }
         for id in update.removed {
+            // A track that took the person over on the line counts the crossing neither made alone.
+            for link in linker.handOver(endedTrackID: id, counters: lineCounters, band: configuration.lineHysteresis) {
+                let totals = lineCounters[link.line].commit(link.direction)
+                events.append(.crossing(LineCrossing(
+                    line: geometry.lines[link.line].name, direction: link.direction,
+                    trackID: link.startedTrackID, time: link.time, totalIn: totals.totalIn, totalOut: totals.totalOut,
+                    linkedTrackID: id)))
+            }
             pending[id] = nil
             crossedBeforeConfirmation[id] = nil
             linker.remove(trackID: id)

@@ -13,6 +13,10 @@
 /// again across the line, and both would count the crossing; `takeReplaced` tells the engine
 /// not to count it twice, whichever is counted first.
 ///
+/// A track may also start on the person shortly before the old one is lost, both inside the
+/// line's band, so that neither is ever on both sides: `handOver`, when the old track is
+/// removed, counts that crossing once for the track that took over.
+///
 /// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
 /// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
 public struct FragmentLinker: Sendable, Codable {
@@ -24,7 +28,8 @@ public struct FragmentLinker: Sendable, Codable {
         /// The track that ended and the one that started.
         public var endedTrackID: Int
         public var startedTrackID: Int
-        /// When the new track was first seen: the person was over the line by then.
+        /// When the crossing is taken to have happened: when the new track was first seen (the
+        /// person was over the line by then), or, for a hand-over, when the ended track was last seen.
         public var time: Double
     }
 
@@ -54,6 +59,9 @@ public struct FragmentLinker: Sendable, Codable {
         var counted: Set<Key> = []
         /// Lines across which this ended track has been linked to a new one.
         var linked: Set<CountingLine> = []
+        /// Lines across which this track took over from one that ended (`handOver`); optional so
+        /// that state saved before it existed still decodes.
+        var tookOver: Set<CountingLine>?
         /// The track's latest loss: a step or more without a match.
         var loss: Loss?
         /// The latest crossing counted for this track on each line and direction: its time, and
@@ -199,6 +207,58 @@ public struct FragmentLinker: Sendable, Codable {
         guard let best else { return false }
         fragments[best.id]!.countedAt[key]!.claimed = true
         return true
+    }
+
+    /// Called when the tracker removes a confirmed track: the crossings it hands over to a track
+    /// that started on the same person while it was still seen, on the line, and took the person
+    /// across. The ended track was last clearly on one side, heading across; the other track
+    /// started during the ended one's last `linkSeconds`, within `reach` box heights of where
+    /// the ended one was last seen and of the line, has only ever been on the other side or in
+    /// the band, counted no crossing of the line, and moves the same way. Each track takes over
+    /// at most once per line, the nearest start first.
+    /// - Parameters:
+    ///   - counters: the line counters, for each track's last side and the distance rule.
+    ///   - band: hysteresis half-width as a fraction of the box height.
+    public mutating func handOver(endedTrackID: Int, counters: [LineCounter], band: Double) -> [Link] {
+        guard isEnabled, let ended = fragments[endedTrackID], ended.isConfirmed else { return [] }
+        var links: [Link] = []
+        for (index, counter) in counters.enumerated() where !ended.linked.contains(counter.line) {
+            guard let endedSide = counter.lastSide(of: endedTrackID),
+                  abs(counter.distance(of: ended.lastPoint)) <= reach * ended.lastHeight else { continue }
+            let across = counter.distance(of: Point(x: ended.lastPoint.x + ended.velocity.x, y: ended.lastPoint.y + ended.velocity.y))
+                - counter.distance(of: ended.lastPoint)
+            // Heading for the other side.
+            guard across * Double(endedSide) < 0 else { continue }
+            var best: (id: Int, distance: Double)?
+            for (id, other) in fragments where id != endedTrackID && other.isConfirmed && !other.isRemoved
+                && !(other.tookOver?.contains(counter.line) ?? false) {
+                guard other.firstTime > ended.firstTime, other.firstTime < ended.lastTime,
+                      ended.lastTime - other.firstTime <= linkSeconds,
+                      counter.lastSide(of: id) == -endedSide,
+                      counter.side(of: other.firstPoint, band: band * other.firstHeight) != endedSide,
+                      abs(counter.distance(of: other.firstPoint)) <= reach * other.firstHeight,
+                      other.countedAt.keys.allSatisfy({ $0.line != counter.line }),
+                      other.counted.allSatisfy({ $0.line != counter.line }) else { continue }
+                let ratio = other.firstHeight / max(ended.lastHeight, 1)
+                guard ratio > 0.67, ratio < 1.5 else { continue }
+                let otherAcross = counter.distance(of: Point(x: other.lastPoint.x + other.velocity.x, y: other.lastPoint.y + other.velocity.y))
+                    - counter.distance(of: other.lastPoint)
+                guard otherAcross * across > 0 else { continue }
+                if appearanceGate > 0, let before = ended.appearance, let after = other.appearance,
+                   before.similarity(to: after) < appearanceGate { continue }
+                let dx = other.firstPoint.x - ended.lastPoint.x, dy = other.firstPoint.y - ended.lastPoint.y
+                let distance = (dx * dx + dy * dy).squareRoot()
+                guard distance <= reach * max(ended.lastHeight, 1), distance < (best?.distance ?? .infinity) else { continue }
+                best = (id, distance)
+            }
+            guard let best else { continue }
+            let direction: CrossingDirection = endedSide > 0 ? .out : .in
+            fragments[endedTrackID]!.linked.insert(counter.line)
+            fragments[best.id]!.tookOver = (fragments[best.id]!.tookOver ?? []).union([counter.line])
+            links.append(Link(line: index, direction: direction, endedTrackID: endedTrackID, startedTrackID: best.id,
+                              time: ended.lastTime))
+        }
+        return links
     }
 
     /// Called once when `track` is confirmed: returns the crossings it completes, one per line

@@ -64,6 +64,11 @@ public struct LineCounter: Sendable, Codable {
         return (totalIn, totalOut)
     }
 
+    /// The side (−1 or +1) the track was last clearly on, nil before it was clearly on one.
+    public func lastSide(of trackID: Int) -> Int? {
+        lastSide[trackID]?.side
+    }
+
     /// Forgets a track that the tracker removed.
     public mutating func forget(trackID: Int) {
         lastSide[trackID] = nil

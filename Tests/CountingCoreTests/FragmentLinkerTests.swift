@@ -160,6 +160,8 @@ struct FragmentLinkerTests {
     @Test func theCountingDelayIsTheConfirmationPlusTheLinkTime() {
         #expect(CountingConfiguration().countingDelaySeconds == 1.2)
         #expect(CountingConfiguration(fragmentLinkSeconds: 0).countingDelaySeconds == 0.2)
+        // A hand-over is reported when the lost track is removed.
+        #expect(CountingConfiguration(tracker: TrackerConfiguration(maximumLostSeconds: 1.5)).countingDelaySeconds == 1.5)
     }
 
     /// The broken walk with a colour signature on each detection: `before` on the first
@@ -330,5 +332,39 @@ struct FragmentLinkerTests {
         var unchecked = sized
         unchecked.skipsReturnsOfReplacedTracks = false
         #expect(run(frames, configuration: unchecked).crossings.map(\.trackID) == [1, 2])
+    }
+
+    /// A hand-over on the line (ADL-Rundle-6, person 17 at x = 960): a second box appears on
+    /// the person just ahead of the first, already inside the line's band, and starts a track;
+    /// the first track is lost inside the band, and the second walks on. Neither track was on
+    /// both sides. Feet at x = 254…296 for the first box (its last frames in the band, which is
+    /// 10 pixels each side of x = 300), the second box 40 pixels ahead from x = 294.
+    func handOverWalk(secondWalksBack: Bool = false) -> [[Detection]] {
+        let first = walk(from: 160, to: 296)
+        let overlap = 7
+        var frames = Array(first.dropLast(overlap))
+        let starts = first.count - overlap
+        for step in 0..<overlap {
+            frames.append(first[starts + step] + [person(294 + 6 * Double(step) * (secondWalksBack ? -1 : 1), 330)])
+        }
+        let lastX = 294 + 6 * Double(overlap - 1) * (secondWalksBack ? -1 : 1)
+        let onward = secondWalksBack ? walk(from: lastX - 6, to: lastX - 150, y: 330) : walk(from: lastX + 6, to: lastX + 150, y: 330)
+        return frames + onward + Array(repeating: [], count: 30)
+    }
+
+    @Test func aTrackThatTookThePersonOverOnTheLineCountsTheCrossingOnce() {
+        let result = run(handOverWalk())
+        #expect(result.crossings.map(\.direction) == [.out])
+        #expect(result.crossings.first?.trackID == 2)
+        #expect(result.crossings.first?.linkedTrackID == 1)
+        #expect(result.engine.lineCounters[0].totalOut == 1 && result.engine.lineCounters[0].totalIn == 0)
+        // Without linking the scene counts nothing: neither track crossed on its own.
+        #expect(run(handOverWalk(), configuration: CountingConfiguration(fragmentLinkSeconds: 0)).crossings.isEmpty)
+    }
+
+    @Test func someoneWalkingTheOtherWayDoesNotTakeOver() {
+        // The second box belongs to a person walking back from the line: not the same person.
+        let result = run(handOverWalk(secondWalksBack: true))
+        #expect(result.crossings.isEmpty)
     }
 }
