@@ -17,7 +17,9 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
 
     /// Longest time, in seconds, between a track ending near a line and another starting across
     /// it for the two to count as one person crossing (0 turns this off). See `FragmentLinker`.
-    /// Such a crossing is reported up to this long (plus the confirmation time) after it happened.
+    /// Such a crossing is reported up to this long (plus the confirmation time) after it
+    /// happened; a hand-over, up to the tracker's `maximumLostSeconds` after (see
+    /// `countingDelaySeconds`).
     public var fragmentLinkSeconds: Double
     /// How close to the line, in box heights, the two tracks must end and start, and how far the
     /// new one may be from where the old one was heading; also how near where a lost track was
@@ -65,7 +67,8 @@ public struct CountingConfiguration: Hashable, Sendable, Codable {
 
     /// The longest time between a crossing and its report: the confirmation time, plus the
     /// fragment link time when linking is on; with linking, a crossing handed over on the line
-    /// is reported when the track that was lost there is removed, after `maximumLostSeconds`.
+    /// is reported when the track that was lost there is removed, after `maximumLostSeconds`
+    /// (at the first frame after it, so up to one frame interval more).
     public var countingDelaySeconds: Double {
         guard fragmentLinkSeconds > 0, fragmentReach > 0 else { return tracker.confirmationSeconds }
         return max(tracker.confirmationSeconds + fragmentLinkSeconds, tracker.maximumLostSeconds)

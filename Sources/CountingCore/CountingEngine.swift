@@ -101,10 +101,14 @@ public struct CountingEngine: Sendable, Codable {
                 for crossing in held {
                     let line = geometry.lines[crossing.line]
                     // Already counted when this track's fragment was linked to a newer one.
-                    guard !linker.takeCounted(trackID: track.id, line: line, direction: crossing.direction) else { continue }
+                    guard !linker.takeCounted(trackID: track.id, line: line, direction: crossing.direction) else {
+                        linker.noteAnswered(trackID: track.id, line: line)
+                        continue
+                    }
                     // A lost person found again by two tracks: already counted by the other one.
                     if configuration.skipsReturnsOfReplacedTracks,
                        linker.takeReplaced(trackID: track.id, line: line, direction: crossing.direction, time: crossing.time) {
+                        linker.noteAnswered(trackID: track.id, line: line)
                         continue
                     }
                     let totals = lineCounters[crossing.line].commit(crossing.direction)

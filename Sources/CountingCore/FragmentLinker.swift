@@ -13,9 +13,9 @@
 /// again across the line, and both would count the crossing; `takeReplaced` tells the engine
 /// not to count it twice, whichever is counted first.
 ///
-/// A track may also start on the person shortly before the old one is lost, both inside the
-/// line's band, so that neither is ever on both sides: `handOver`, when the old track is
-/// removed, counts that crossing once for the track that took over.
+/// A track may also start on the person shortly before the old one is lost, on the line, so
+/// that neither is ever clearly on both sides: `handOver`, when the old track is removed,
+/// counts that crossing once for the track that took over.
 ///
 /// Memory stays bounded: a removed track is forgotten `linkSeconds` plus the confirmation time
 /// after it was last seen (a new track that started within `linkSeconds` is confirmed by then).
@@ -59,9 +59,11 @@ public struct FragmentLinker: Sendable, Codable {
         var counted: Set<Key> = []
         /// Lines across which this ended track has been linked to a new one.
         var linked: Set<CountingLine> = []
-        /// Lines across which this track took over from one that ended (`handOver`); optional so
-        /// that state saved before it existed still decodes.
-        var tookOver: Set<CountingLine>?
+        /// Lines for which this track already answers for a crossing it did not count on its
+        /// own: one it completed through a link or a hand-over, or one of its own left out as
+        /// counted by another track. It takes over on them no more. Optional so that state
+        /// saved before it existed still decodes.
+        var answered: Set<CountingLine>?
         /// The track's latest loss: a step or more without a match.
         var loss: Loss?
         /// The latest crossing counted for this track on each line and direction: its time, and
@@ -211,11 +213,13 @@ public struct FragmentLinker: Sendable, Codable {
 
     /// Called when the tracker removes a confirmed track: the crossings it hands over to a track
     /// that started on the same person while it was still seen, on the line, and took the person
-    /// across. The ended track was last clearly on one side, heading across; the other track
-    /// started during the ended one's last `linkSeconds`, within `reach` box heights of where
-    /// the ended one was last seen and of the line, has only ever been on the other side or in
-    /// the band, counted no crossing of the line, and moves the same way. Each track takes over
-    /// at most once per line, the nearest start first.
+    /// across. The ended track was last clearly on one side, heading across, and last seen
+    /// within `reach` box heights of the line; the other track is confirmed and not removed,
+    /// started during the ended one's last `linkSeconds` (after it began), within `reach` box
+    /// heights of where the ended one was last seen and of the line, not clearly on the ended
+    /// track's side, is now clearly on the other side, is of a similar height, moves the same
+    /// way, and neither counted a crossing of the line nor answers for one (`noteAnswered`).
+    /// Each track takes over at most once per line, the nearest start first.
     /// - Parameters:
     ///   - counters: the line counters, for each track's last side and the distance rule.
     ///   - band: hysteresis half-width as a fraction of the box height.
@@ -231,7 +235,7 @@ public struct FragmentLinker: Sendable, Codable {
             guard across * Double(endedSide) < 0 else { continue }
             var best: (id: Int, distance: Double)?
             for (id, other) in fragments where id != endedTrackID && other.isConfirmed && !other.isRemoved
-                && !(other.tookOver?.contains(counter.line) ?? false) {
+                && !(other.answered?.contains(counter.line) ?? false) {
                 guard other.firstTime > ended.firstTime, other.firstTime < ended.lastTime,
                       ended.lastTime - other.firstTime <= linkSeconds,
                       counter.lastSide(of: id) == -endedSide,
@@ -254,11 +258,18 @@ public struct FragmentLinker: Sendable, Codable {
             guard let best else { continue }
             let direction: CrossingDirection = endedSide > 0 ? .out : .in
             fragments[endedTrackID]!.linked.insert(counter.line)
-            fragments[best.id]!.tookOver = (fragments[best.id]!.tookOver ?? []).union([counter.line])
+            noteAnswered(trackID: best.id, line: counter.line)
             links.append(Link(line: index, direction: direction, endedTrackID: endedTrackID, startedTrackID: best.id,
                               time: ended.lastTime))
         }
         return links
+    }
+
+    /// Records that `trackID` answers for a crossing of `line` it did not count on its own, so
+    /// that it takes over no other on that line (`handOver`).
+    public mutating func noteAnswered(trackID: Int, line: CountingLine) {
+        guard isEnabled, fragments[trackID] != nil else { return }
+        fragments[trackID]!.answered = (fragments[trackID]!.answered ?? []).union([line])
     }
 
     /// Called once when `track` is confirmed: returns the crossings it completes, one per line
@@ -302,6 +313,7 @@ public struct FragmentLinker: Sendable, Codable {
             let direction: CrossingDirection = startSide > 0 ? .in : .out
             fragments[best.id]!.linked.insert(counter.line)
             fragments[best.id]!.counted.insert(Key(line: counter.line, direction: direction))
+            noteAnswered(trackID: track.id, line: counter.line)
             links.append(Link(line: index, direction: direction, endedTrackID: best.id, startedTrackID: track.id,
                               time: started.firstTime))
         }

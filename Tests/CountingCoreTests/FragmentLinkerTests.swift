@@ -337,8 +337,9 @@ struct FragmentLinkerTests {
     /// A hand-over on the line (ADL-Rundle-6, person 17 at x = 960): a second box appears on
     /// the person just ahead of the first, already inside the line's band, and starts a track;
     /// the first track is lost inside the band, and the second walks on. Neither track was on
-    /// both sides. Feet at x = 254…296 for the first box (its last frames in the band, which is
-    /// 10 pixels each side of x = 300), the second box 40 pixels ahead from x = 294.
+    /// both sides. The first box's feet at x = 262…298 in the seven frames both are seen (its
+    /// last ones in the band, 10 pixels each side of x = 300), the second box's from x = 294,
+    /// 30 pixels lower.
     func handOverWalk(secondWalksBack: Bool = false) -> [[Detection]] {
         let first = walk(from: 160, to: 296)
         let overlap = 7
@@ -366,5 +367,44 @@ struct FragmentLinkerTests {
         // The second box belongs to a person walking back from the line: not the same person.
         let result = run(handOverWalk(secondWalksBack: true))
         #expect(result.crossings.isEmpty)
+        // Someone already across the line, walking slowly towards it while the first person
+        // is lost on it: on the other side all along, but moving the other way.
+        let first = walk(from: 160, to: 296)
+        let appears = first.count - 7
+        var frames: [[Detection]] = []
+        for index in 0..<(first.count + 30) {
+            var detections: [Detection] = index < first.count ? first[index] : []
+            if index >= appears { detections.append(person(345 - 0.8 * Double(index - appears), 330)) }
+            frames.append(detections)
+        }
+        #expect(run(frames).crossings.isEmpty)
+    }
+
+    /// A track that completed a crossing through a link answers for it, and takes over no
+    /// other on the same line: track 3 starts across the line just after track 1 is lost
+    /// there (a link), while track 2, on the same person, is seen on the near side a little
+    /// longer.
+    @Test func aTrackThatCompletedALinkTakesNothingOverOnTheSameLine() {
+        var linker = FragmentLinker(linkSeconds: 1, reach: 1, confirmationSeconds: 0.2)
+        var counter = LineCounter(line: door)
+        func see(_ id: Int, _ x: Double, at time: Double, previous: Double?) {
+            var seen = track(id, x, at: time)
+            seen.velocity = Point(x: 150, y: 0)
+            linker.observe(seen, previousStep: previous)
+            _ = counter.observe(trackID: id, point: seen.box.bottomCenter, band: 10)
+            // Confirmed at once, with no line to link across.
+            if previous == nil { _ = linker.confirm(seen, counters: [], band: 0.1, crossedBefore: []) }
+        }
+        see(2, 200, at: -0.4, previous: nil)
+        see(1, 220, at: -0.3, previous: nil)
+        see(1, 280, at: 0, previous: -0.04)
+        var started = track(3, 320, at: 0.05)
+        started.velocity = Point(x: 150, y: 0)
+        linker.observe(started, previousStep: 0.04)
+        _ = counter.observe(trackID: 3, point: started.box.bottomCenter, band: 10)
+        let links = linker.confirm(started, counters: [counter], band: 0.1, crossedBefore: [])
+        #expect(links.map(\.endedTrackID) == [1])
+        see(2, 280, at: 0.1, previous: 0.06)
+        #expect(linker.handOver(endedTrackID: 2, counters: [counter], band: 0.1).isEmpty)
     }
 }
