@@ -23,6 +23,18 @@ public struct VideoCounter {
         self.analysisRate = analysisRate
     }
 
+    /// Fails with `.invalidSetting` (field `analysisRate`) for a rate that is not above 0, or a
+    /// rate with the ffmpeg decoder, which hands on every frame.
+    public static func check(analysisRate: Double?, decoder: FrameDecoder) throws(PipelineError) {
+        guard let analysisRate else { return }
+        guard analysisRate > 0, analysisRate.isFinite else {
+            throw .invalidSetting(field: "analysisRate", reason: "frames a second, above 0")
+        }
+        guard decoder != .ffmpeg else {
+            throw .invalidSetting(field: "analysisRate", reason: "the ffmpeg decoder hands on every frame; decode in process")
+        }
+    }
+
     /// Runs on the calling thread (it blocks while reading). `progress` gets the frames read so
     /// far, analysed or passed over, and, when the container says, the total. Zone occupancy is
     /// also kept at `sampleFrames` (0-based frame numbers on the stream's timeline), to compare
@@ -50,14 +62,7 @@ public struct VideoCounter {
             case .invalidGeometry(let field, let reason): throw .invalidGeometry(field: field, reason: reason)
             }
         }
-        if let analysisRate {
-            guard analysisRate > 0, analysisRate.isFinite else {
-                throw .invalidSetting(field: "analysisRate", reason: "frames a second, above 0")
-            }
-            guard decoder != .ffmpeg else {
-                throw .invalidSetting(field: "analysisRate", reason: "the ffmpeg decoder hands on every frame; decode in process")
-            }
-        }
+        try Self.check(analysisRate: analysisRate, decoder: decoder)
         do throws(VisionError) {
             let started = ContinuousClock.now
             let reader = try decoder.open(source: video, keepRate: analysisRate)

@@ -139,10 +139,12 @@ struct Count: ParsableCommand {
         if let motionScale, !(motionScale > 0 && motionScale <= 1) {
             throw ValidationError("--motion-scale: a scale above 0 and at most 1")
         }
-        if let analysisRate {
-            guard analysisRate > 0, analysisRate.isFinite else { throw ValidationError("--analysis-rate: frames a second, above 0") }
-            // The ffmpeg decoder hands on every frame.
-            guard decoder != .ffmpeg else { throw ValidationError("--analysis-rate: needs an in-process decoder") }
+        do throws(PipelineError) {
+            try VideoCounter.check(analysisRate: analysisRate, decoder: decoder)
+        } catch .invalidSetting(_, let reason) {
+            throw ValidationError("--analysis-rate: \(reason)")
+        } catch {
+            throw ValidationError("--analysis-rate: \(error)")
         }
         guard motionVarianceThreshold > 0, motionVarianceThreshold.isFinite else {
             throw ValidationError("--motion-variance-threshold: a number above 0")
