@@ -186,17 +186,18 @@ int ff_motion_detect(ff_motion *motion, const uint8_t *bgr, int width, int heigh
                      ff_box *boxes, int max_boxes, char *err, int err_len) {
     try {
         cv::Mat frame(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+        // At full scale the frame itself is used: a view of the caller's pixels is never kept
+        // beyond the call, where a later write into it would reach pixels no longer ours.
         if (motion->scale < 1) {
             cv::resize(frame, motion->small, cv::Size(), motion->scale, motion->scale, cv::INTER_AREA);
-        } else {
-            motion->small = frame;
         }
+        const cv::Mat &scaled = motion->scale < 1 ? motion->small : frame;
         if (motion->grey) {
             // One channel: the background model costs a third, and people differ from the
             // background in brightness as much as in colour.
-            cv::cvtColor(motion->small, motion->grey_small, cv::COLOR_BGR2GRAY);
+            cv::cvtColor(scaled, motion->grey_small, cv::COLOR_BGR2GRAY);
         }
-        const cv::Mat &input = motion->grey ? motion->grey_small : motion->small;
+        const cv::Mat &input = motion->grey ? motion->grey_small : scaled;
         if (motion->subtractor) {
             motion->subtractor->apply(input, motion->mask);
         } else {
@@ -322,14 +323,14 @@ int ff_hog_detect(ff_hog *hog, const uint8_t *bgr, int width, int height, ff_box
                   int max_boxes, char *err, int err_len) {
     try {
         cv::Mat frame(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+        // Unscaled, the frame itself is used; no view of the caller's pixels is kept.
         if (hog->upscale != 1) {
             cv::resize(frame, hog->scaled, cv::Size(), hog->upscale, hog->upscale, cv::INTER_LINEAR);
-        } else {
-            hog->scaled = frame;
         }
+        const cv::Mat &input = hog->upscale != 1 ? hog->scaled : frame;
         hog->found.clear();
         hog->weights.clear();
-        hog->descriptor.detectMultiScale(hog->scaled, hog->found, hog->weights, hog->hit_threshold, cv::Size(8, 8),
+        hog->descriptor.detectMultiScale(input, hog->found, hog->weights, hog->hit_threshold, cv::Size(8, 8),
                                          cv::Size(), 1.05, 2.0, false);
         const double inverse = 1.0 / hog->upscale;
         int count = static_cast<int>(hog->found.size());

@@ -36,7 +36,6 @@ bool ends_with(const std::string &text, const std::string &suffix) {
 
 struct ff_ssd {
     cv::dnn::Net net;
-    std::vector<cv::Mat> inputs;
     cv::Mat blob;
 };
 
@@ -122,7 +121,9 @@ int ff_ssd_forward(ff_ssd *ssd, const ff_crop *crops, int count, int input_width
             fill_error(err, err_len, "need at least one crop and an input of at least 16 × 16 pixels");
             return -1;
         }
-        ssd->inputs.resize(static_cast<size_t>(count));
+        // Local, not kept between calls: an input of the right size is a view of the caller's
+        // pixels, and a kept view would have a later resize write into pixels no longer ours.
+        std::vector<cv::Mat> inputs(static_cast<size_t>(count));
         for (int i = 0; i < count; i++) {
             const ff_crop &crop = crops[i];
             if (crop.width <= 0 || crop.height <= 0 || crop.x < 0 || crop.y < 0 ||
@@ -133,13 +134,13 @@ int ff_ssd_forward(ff_ssd *ssd, const ff_crop *crops, int count, int input_width
             cv::Mat image(crop.image_height, crop.image_width, CV_8UC3, const_cast<uint8_t *>(crop.bgr));
             cv::Mat region = image(cv::Rect(crop.x, crop.y, crop.width, crop.height));
             if (crop.width == input_width && crop.height == input_height) {
-                ssd->inputs[i] = region;
+                inputs[i] = region;
             } else {
-                cv::resize(region, ssd->inputs[i], cv::Size(input_width, input_height), 0, 0, cv::INTER_LINEAR);
+                cv::resize(region, inputs[i], cv::Size(input_width, input_height), 0, 0, cv::INTER_LINEAR);
             }
         }
         // Raw 0-255 RGB: the graph scales to [-1, 1] itself.
-        cv::dnn::blobFromImages(ssd->inputs, ssd->blob, 1.0, cv::Size(), cv::Scalar(), true, false, CV_32F);
+        cv::dnn::blobFromImages(inputs, ssd->blob, 1.0, cv::Size(), cv::Scalar(), true, false, CV_32F);
         ssd->net.setInput(ssd->blob);
         cv::Mat output = ssd->net.forward();
         if (output.dims != 4 || output.size[3] != 7) {

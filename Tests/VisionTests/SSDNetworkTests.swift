@@ -45,6 +45,23 @@ struct SSDNetworkTests {
                 == whole.map { try network.detect([$0], inputWidth: 300, inputHeight: 300)[0] })
     }
 
+    @Test func aCallNeverWritesIntoAnEarlierCallersPixels() throws {
+        let network = try SSDNetwork(model: SSDFixtures.model())
+        let frames = try SSDFixtures.frames([100, 600])
+        let a = try #require(frames[100]), b = try #require(frames[600])
+        let before = a.pixels.withUnsafeBytes { Data($0) }
+        func bytesChanged() -> Int { a.pixels.withUnsafeBytes { zip($0, before).filter { $0 != $1 }.count } }
+        // A crop of the input's size goes in as it is, a view of `a`'s pixels; the next call
+        // resizes a whole frame to that size, which once landed in that view.
+        let tile = try network.detect([FrameCrop(frame: a, x: 0, y: 0, width: 300, height: 300)], inputWidth: 300, inputHeight: 300)
+        let whole = try network.detect([FrameCrop(frame: b)], inputWidth: 300, inputHeight: 300)
+        #expect(bytesChanged() == 0)
+        // And the results do not depend on what ran before.
+        let fresh = try SSDNetwork(model: SSDFixtures.model())
+        #expect(try fresh.detect([FrameCrop(frame: b)], inputWidth: 300, inputHeight: 300) == whole)
+        #expect(try fresh.detect([FrameCrop(frame: a, x: 0, y: 0, width: 300, height: 300)], inputWidth: 300, inputHeight: 300) == tile)
+    }
+
     @Test func aCorruptGraphIsRefusedWithTheReason() throws {
         let model = try SSDFixtures.model()
         let directory = try SSDFixtures.temporaryDirectory()
