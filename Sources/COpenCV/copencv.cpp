@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -161,7 +162,8 @@ ff_motion *ff_motion_create(int history, double var_threshold, double scale, dou
             fill_error(err, err_len, "variance threshold must be above 0");
             return nullptr;
         }
-        auto *motion = new ff_motion();
+        // Owned until returned, so that an exception on the way frees it.
+        std::unique_ptr<ff_motion> motion(new ff_motion());
         if (model == 0) {
             motion->subtractor = cv::createBackgroundSubtractorMOG2(history, var_threshold, true);
         }
@@ -175,7 +177,7 @@ ff_motion *ff_motion_create(int history, double var_threshold, double scale, dou
         const int open = scaled_kernel(3, scale), close = scaled_kernel(7, scale);
         motion->kernel_open = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(open, open));
         motion->kernel_close = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(close, close));
-        return motion;
+        return motion.release();
     } catch (const std::exception &e) {
         fill_error(err, err_len, e.what());
         return nullptr;
@@ -308,11 +310,12 @@ ff_hog *ff_hog_create(double upscale, double hit_threshold, char *err, int err_l
             fill_error(err, err_len, "upscale must be in (0, 4]");
             return nullptr;
         }
-        auto *hog = new ff_hog();
+        // Owned until returned, so that an exception on the way frees it.
+        std::unique_ptr<ff_hog> hog(new ff_hog());
         hog->descriptor.setSVMDetector(cv::HOGDescriptor::getDefaultPeopleDetector());
         hog->upscale = upscale;
         hog->hit_threshold = hit_threshold;
-        return hog;
+        return hog.release();
     } catch (const std::exception &e) {
         fill_error(err, err_len, e.what());
         return nullptr;
@@ -363,17 +366,17 @@ ff_dnn *ff_dnn_create(const char *onnx_path, int input_size, char *err, int err_
             fill_error(err, err_len, "input size must be a multiple of 32 between 32 and 4096");
             return nullptr;
         }
-        auto *dnn = new ff_dnn();
+        // Owned until returned, so that an exception on the way frees it.
+        std::unique_ptr<ff_dnn> dnn(new ff_dnn());
         dnn->net = cv::dnn::readNetFromONNX(onnx_path);
         if (dnn->net.empty()) {
-            delete dnn;
             fill_error(err, err_len, "the model file holds no network");
             return nullptr;
         }
         dnn->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
         dnn->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
         dnn->input_size = input_size;
-        return dnn;
+        return dnn.release();
     } catch (const std::exception &e) {
         fill_error(err, err_len, e.what());
         return nullptr;

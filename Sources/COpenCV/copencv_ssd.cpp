@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,12 +62,12 @@ ff_ssd *ff_ssd_create(const char *graph_path, const char *text_graph_path, int c
                 return nullptr;
             }
         }
-        auto *ssd = new ff_ssd();
+        // Owned until returned, so that an exception on the way frees it.
+        std::unique_ptr<ff_ssd> ssd(new ff_ssd());
         ssd->net = cv::dnn::readNetFromTensorflow(graph_path, text_graph_path);
         std::vector<std::string> names = ssd->net.getLayerNames();
         if (ssd->net.empty() || names.empty() ||
             ssd->net.getLayer(ssd->net.getLayerId(names.back()))->type != "DetectionOutput") {
-            delete ssd;
             fill_error(err, err_len, "the text graph does not end in a DetectionOutput layer: not an SSD detector");
             return nullptr;
         }
@@ -84,7 +85,6 @@ ff_ssd *ff_ssd_create(const char *graph_path, const char *text_graph_path, int c
             }
         }
         if (class_channels.empty() || class_channels.size() != box_channels.size()) {
-            delete ssd;
             fill_error(err, err_len, "no box and class predictor layers (BoxPredictor_N/ClassPredictor) were found: "
                                      "not an SSD graph of TensorFlow's object detection API");
             return nullptr;
@@ -93,21 +93,19 @@ ff_ssd *ff_ssd_create(const char *graph_path, const char *text_graph_path, int c
             auto box = box_channels.find(entry.first);
             const int anchors = box == box_channels.end() ? 0 : box->second / 4;
             if (anchors <= 0 || entry.second % anchors != 0) {
-                delete ssd;
-                fill_error(err, err_len, "the predictors of " + entry.first + " do not agree on the number of anchors");
+                    fill_error(err, err_len, "the predictors of " + entry.first + " do not agree on the number of anchors");
                 return nullptr;
             }
             const int found = entry.second / anchors - 1;
             if (found != classes) {
-                delete ssd;
-                fill_error(err, err_len, "the model predicts " + std::to_string(found) + " classes per box (" +
+                    fill_error(err, err_len, "the model predicts " + std::to_string(found) + " classes per box (" +
                                              entry.first + "), not " + std::to_string(classes));
                 return nullptr;
             }
         }
         ssd->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
         ssd->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-        return ssd;
+        return ssd.release();
     } catch (const std::exception &e) {
         fill_error(err, err_len, e.what());
         return nullptr;
@@ -126,8 +124,9 @@ int ff_ssd_forward(ff_ssd *ssd, const ff_crop *crops, int count, int input_width
         std::vector<cv::Mat> inputs(static_cast<size_t>(count));
         for (int i = 0; i < count; i++) {
             const ff_crop &crop = crops[i];
-            if (crop.width <= 0 || crop.height <= 0 || crop.x < 0 || crop.y < 0 ||
-                crop.x + crop.width > crop.image_width || crop.y + crop.height > crop.image_height) {
+            // Written so that no sum can overflow.
+            if (crop.bgr == nullptr || crop.width <= 0 || crop.height <= 0 || crop.x < 0 || crop.y < 0 ||
+                crop.x > crop.image_width - crop.width || crop.y > crop.image_height - crop.height) {
                 fill_error(err, err_len, "crop " + std::to_string(i) + " lies outside its image");
                 return -1;
             }
