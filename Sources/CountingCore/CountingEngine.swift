@@ -123,6 +123,8 @@ public struct CountingEngine: Sendable, Codable {
                 events.append(visit.exitedAt == nil ? .zoneEntered(visit) : .zoneExited(visit))
             }
         }
+        // In the order the tracks were made: a track that started after a removed one, as one
+        // that takes over must, is judged while still there even when removed in this step too.
         for id in update.removed {
             // A track that took the person over on the line counts the crossing neither made alone.
             for link in linker.handOver(endedTrackID: id, counters: lineCounters, band: configuration.lineHysteresis) {

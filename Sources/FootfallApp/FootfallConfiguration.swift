@@ -125,7 +125,7 @@ public struct FootfallConfiguration: Sendable {
         }
         let decoderText = reader.value(Settings.decoder)
         guard let decoder = FrameDecoder(rawValue: decoderText?.text ?? FrameDecoder.inProcess.rawValue) else {
-            throw .invalidValue(key: Settings.decoder.key, source: decoderText?.source ?? "default", reason: "use in-process, in-process-fast or ffmpeg")
+            throw .invalidValue(key: Settings.decoder.key, source: decoderText?.source ?? "default", reason: "use one of " + FrameDecoder.allCases.map(\.rawValue).joined(separator: ", "))
         }
         var secretKey: [UInt8]?
         if let value = reader.value(Settings.secretKey) {

@@ -39,7 +39,7 @@ struct FootfallConfigurationTests {
         #expect(throws: ConfigurationError.self) {
             try FootfallConfiguration.load(commandLine: ["config": "/nonexistent/footfall.json"], environment: [:])
         }
-        #expect(throws: ConfigurationError.invalidValue(key: "decoder", source: "FOOTFALL_DECODER", reason: "use in-process, in-process-fast or ffmpeg")) {
+        #expect(throws: ConfigurationError.invalidValue(key: "decoder", source: "FOOTFALL_DECODER", reason: "use one of in-process, in-process-fast, ffmpeg")) {
             try FootfallConfiguration.load(commandLine: [:], environment: ["FOOTFALL_DECODER": "gpu"])
         }
         #expect(throws: ConfigurationError.invalidValue(key: "worker-capacity", source: "--worker-capacity",
