@@ -216,7 +216,7 @@ int ff_decoder_read(ff_decoder *decoder, double not_before, uint8_t *bgr, size_t
             *time = shown;
             const AVFrame *frame = decoder->frame;
             if (frame->width != *width || frame->height != *height ||
-                (size_t)frame->width * (size_t)frame->height * 3 > capacity) {
+                (size_t)frame->width * (size_t)frame->height * 3 + FF_DECODER_PADDING > capacity) {
                 *width = frame->width;
                 *height = frame->height;
                 decoder->pending = 1;
@@ -274,7 +274,7 @@ int ff_decoder_read(ff_decoder *decoder, double not_before, uint8_t *bgr, size_t
 int ff_decoder_take(ff_decoder *decoder, uint8_t *bgr, size_t capacity) {
     if (!decoder->pending) return -1;
     const AVFrame *frame = decoder->frame;
-    if ((size_t)frame->width * (size_t)frame->height * 3 > capacity) return -1;
+    if ((size_t)frame->width * (size_t)frame->height * 3 + FF_DECODER_PADDING > capacity) return -1;
     int converted = convert(decoder, bgr, frame->width, frame->height);
     av_frame_unref(decoder->frame);
     decoder->pending = 0;

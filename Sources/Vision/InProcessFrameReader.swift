@@ -79,22 +79,20 @@ public final class InProcessFrameReader: FrameSource {
         var width = Int32(info.width), height = Int32(info.height)
         var shown = 0.0
         var error = [CChar](repeating: 0, count: 512)
-        let byteCount = max(0, info.width * info.height * 3)
         var result: Int32 = 0
         // Every byte is written by the decoder before the frame is used (result 1); otherwise
         // the array is replaced or dropped.
-        var pixels = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, count in
-            result = ff_decoder_read(handle, notBefore, buffer.baseAddress, buffer.count, &width, &height, &shown,
-                                     &error, Int32(error.count))
-            count = byteCount
+        func read() -> [UInt8] {
+            Self.decoderBuffer(width: info.width, height: info.height) { buffer in
+                result = ff_decoder_read(handle, notBefore, buffer.baseAddress, buffer.count, &width, &height, &shown,
+                                         &error, Int32(error.count))
+            }
         }
+        var pixels = read()
         if result == 0, loop, framesSinceRewind > 0, ff_decoder_rewind(handle) == 0 {
             framesSinceRewind = 0
             loopStart = index
-            result = pixels.withUnsafeMutableBufferPointer { buffer in
-                ff_decoder_read(handle, notBefore, buffer.baseAddress, buffer.count, &width, &height, &shown, &error,
-                                Int32(error.count))
-            }
+            pixels = read()
         }
         switch result {
         case 1:
@@ -103,8 +101,10 @@ public final class InProcessFrameReader: FrameSource {
             // The stream changed size: frames from now on have the new one.
             info.width = Int(width)
             info.height = Int(height)
-            pixels = [UInt8](repeating: 0, count: info.width * info.height * 3)
-            let taken = pixels.withUnsafeMutableBufferPointer { ff_decoder_take(handle, $0.baseAddress, $0.count) }
+            var taken: Int32 = 0
+            pixels = Self.decoderBuffer(width: info.width, height: info.height) { buffer in
+                taken = ff_decoder_take(handle, buffer.baseAddress, buffer.count)
+            }
             guard taken == 1 else { throw .decodeFailed(reason: "a frame changed size and could not be read") }
         case 0:
             close()
@@ -136,6 +136,17 @@ public final class InProcessFrameReader: FrameSource {
         if due > now {
             let wait = now.duration(to: due).components
             Thread.sleep(forTimeInterval: Double(wait.seconds) + Double(wait.attoseconds) * 1e-18)
+        }
+    }
+
+    /// A frame's pixels, `width` × `height` × 3 bytes, in storage `FF_DECODER_PADDING` bytes
+    /// longer, which the decoder needs; `fill` gets all of it.
+    private static func decoderBuffer(width: Int, height: Int,
+                                      _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> [UInt8] {
+        let byteCount = max(0, width * height * 3)
+        return [UInt8](unsafeUninitializedCapacity: byteCount + Int(FF_DECODER_PADDING)) { buffer, count in
+            fill(buffer)
+            count = byteCount
         }
     }
 

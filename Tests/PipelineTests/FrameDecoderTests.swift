@@ -41,6 +41,38 @@ struct FrameDecoderTests {
         #expect(largestMeanDifference < 2, "frames differ by \(largestMeanDifference) levels on average")
     }
 
+    @Test func framesOfAnyWidthAreDecodedWithinTheirOwnMemory() throws {
+        // libswscale writes a little past a packed BGR picture at widths like these (24 bytes
+        // at 200 and 360, 18 at 202): into the next allocation, before the decoder's buffers had room.
+        for (width, height) in [(200, 150), (202, 114), (360, 240)] {
+            let clip = GarbageInputTests.temporary("width-\(width).mkv")
+            defer { try? FileManager.default.removeItem(atPath: clip) }
+            try SyntheticVideo.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                                    "testsrc2=size=\(width)x\(height):rate=25:duration=2",
+                                    "-c:v", "ffv1", "-pix_fmt", "yuv420p", clip])
+            for decoder in [FrameDecoder.inProcess, .inProcessFast] {
+                let reader = try decoder.open(source: clip, keepRate: 12.5)
+                let piped = try FrameDecoder.ffmpeg.open(source: clip)
+                defer {
+                    reader.close()
+                    piped.close()
+                }
+                var frames = 0
+                while let frame = try reader.next() {
+                    #expect(frame.width == width && frame.height == height)
+                    // The storage has room for what the converter writes beyond the picture.
+                    #expect(frame.pixels.capacity >= frame.pixels.count + 24)
+                    var theirs = try #require(try piped.next())
+                    while theirs.index < frame.index { theirs = try #require(try piped.next()) }
+                    let difference = zip(frame.pixels, theirs.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+                    #expect(Double(difference) / Double(frame.pixels.count) < 2, "\(width)×\(height), frame \(frame.index)")
+                    frames += 1
+                }
+                #expect(frames == 25, "\(decoder) at \(width)×\(height)")
+            }
+        }
+    }
+
     @Test func aLoopedFileKeepsItsStreamTimeGrowing() throws {
         let video = try SyntheticVideo.fourPasses()
         defer { try? FileManager.default.removeItem(atPath: video) }

@@ -22,17 +22,24 @@ ff_decoder *ff_decoder_open(const char *source, int tcp, int open_timeout_ms, in
 /// unknown).
 void ff_decoder_info(ff_decoder *decoder, int *width, int *height, double *fps, int *frames);
 
+/// Bytes a frame's buffer must have beyond its `width` × `height` × 3: libswscale's vector code
+/// writes a little past the end of a packed BGR picture at some widths (up to 24 bytes measured
+/// on x86-64, at widths such as 200 or 360; none at 768 or 1920).
+#define FF_DECODER_PADDING 256
+
 /// Decodes up to the next frame shown at or after `not_before` seconds of stream time (counted
 /// from the stream's first frame). Frames shown earlier are not converted, and those no later
 /// frame refers to (non-reference frames) are not even decoded. Writes the frame's time to
-/// `*time`. Returns 1 with the frame in `bgr` (`*width` × `*height` × 3 bytes); 2 when the frame
-/// has another size, written to `*width`/`*height` (read it with `ff_decoder_take`); 0 at the
+/// `*time`. Returns 1 with the frame in `bgr` (`*width` × `*height` × 3 bytes, in a buffer of
+/// `capacity` bytes, at least that and `FF_DECODER_PADDING` more); 2 when the frame has another
+/// size or does not fit, its size written to `*width`/`*height` (read it with `ff_decoder_take`); 0 at the
 /// end (or when the stream broke off or stayed silent past the read timeout); -1 on a decoding
 /// error, described in `err`.
 int ff_decoder_read(ff_decoder *decoder, double not_before, uint8_t *bgr, size_t capacity, int *width,
                     int *height, double *time, char *err, int err_len);
 
-/// Converts the frame `ff_decoder_read` kept (it returned 2) into `bgr`; 1, or -1 if it does not fit.
+/// Converts the frame `ff_decoder_read` kept (it returned 2) into `bgr`; 1, or -1 if it does not
+/// fit (with `FF_DECODER_PADDING`).
 int ff_decoder_take(ff_decoder *decoder, uint8_t *bgr, size_t capacity);
 
 /// Goes back to the start (files); 0, or -1 if the source cannot seek.
