@@ -333,6 +333,9 @@ int ff_hog_detect(ff_hog *hog, const uint8_t *bgr, int width, int height, ff_box
         const cv::Mat &input = hog->upscale != 1 ? hog->scaled : frame;
         hog->found.clear();
         hog->weights.clear();
+        // No one fits in a picture smaller than the window, and OpenCV 4.6 would corrupt the
+        // heap looking (16 × 16) or fail an assertion (32 × 24).
+        if (input.cols < hog->descriptor.winSize.width || input.rows < hog->descriptor.winSize.height) return 0;
         hog->descriptor.detectMultiScale(input, hog->found, hog->weights, hog->hit_threshold, cv::Size(8, 8),
                                          cv::Size(), 1.05, 2.0, false);
         const double inverse = 1.0 / hog->upscale;
