@@ -92,6 +92,36 @@ struct RESPDecoderTests {
         #expect(values.last == .simpleString("after"))
     }
 
+    @Test func corruptedInputEndsInAValueAWaitOrAnErrorNeverATrap() throws {
+        // A server, or what sits between, may send anything: each of these seeded corruptions
+        // of valid replies must decode, wait for more, or throw.
+        let valid = Array(Self.samples.map(\.0).joined().utf8)
+        var random = SeededRandom(seed: 0x5EED)
+        var values = 0, errors = 0
+        for round in 0..<5_000 {
+            var bytes = valid
+            if round % 10 == 0 {
+                bytes = (0..<Int.random(in: 1...64, using: &random)).map { _ in
+                    Array("+-:$*_,#(=%~>!\r\n0123456789".utf8).randomElement(using: &random)!
+                }
+            } else {
+                for _ in 0..<Int.random(in: 1...6, using: &random) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+                bytes = Array(bytes[Int.random(in: 0..<bytes.count, using: &random)...])
+            }
+            var decoder = RESPDecoder(maximumBulkLength: 1 << 20)
+            var buffer = ByteBuffer(bytes: bytes)
+            do {
+                while try decoder.decode(buffer: &buffer) != nil { values += 1 }
+            } catch {
+                errors += 1
+            }
+        }
+        // Both outcomes are reached, so the corruptions do get past the first byte.
+        #expect(values > 1_000 && errors > 1_000, "values \(values), errors \(errors)")
+    }
+
     @Test func decodesDeepNesting() throws {
         let depth = 200
         let input = String(repeating: "*1\r\n", count: depth) + ":7\r\n"
@@ -148,5 +178,21 @@ struct RESPDecoderTests {
         }
         #expect(buffer.readableBytes == 0)
         return values
+    }
+}
+
+
+/// SplitMix64: the same sequence on every run, so a failure can be replayed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
