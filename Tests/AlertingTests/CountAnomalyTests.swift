@@ -1,25 +1,14 @@
 import Foundation
+import FootfallTestSupport
 import Testing
 @testable import Alerting
 
 /// The anomaly rule on synthetic footfall: a weekly profile with noise, four weeks of history,
 /// no false alarm over a whole normal week, and planted anomalies found.
 struct CountAnomalyTests {
-    /// A small deterministic generator, so the noise is the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// People in during hour `h` (0–167) of a week: closed at night, peaks at noon and 17:00,
     /// busier on Saturday; Poisson noise by a normal approximation.
-    static func count(hour h: Int, using generator: inout SplitMix) -> Double {
+    static func count(hour h: Int, using generator: inout SeededRandom) -> Double {
         let day = h / 24, hourOfDay = h % 24
         guard (8..<21).contains(hourOfDay) else { return Double(Int.random(in: 0...2, using: &generator)) }
         let peaks = 60 * exp(-pow(Double(hourOfDay - 12), 2) / 4) + 80 * exp(-pow(Double(hourOfDay - 17), 2) / 3)
@@ -31,7 +20,7 @@ struct CountAnomalyTests {
     }
 
     static func weeks(_ count: Int, seed: UInt64) -> [[Double]] {
-        var generator = SplitMix(state: seed)
+        var generator = SeededRandom(seed: seed)
         return (0..<count).map { _ in (0..<168).map { Self.count(hour: $0, using: &generator) } }
     }
 

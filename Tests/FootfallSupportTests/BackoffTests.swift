@@ -1,19 +1,8 @@
 import FootfallSupport
+import FootfallTestSupport
 import Testing
 
 struct BackoffTests {
-    /// SplitMix64: the same sequence on every run, so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func delaysDoubleFromTheInitialUpToTheMaximum() {
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1), jitter: .none)
         let delays = (1...7).map { backoff.delay(attempt: $0) }
@@ -32,7 +21,7 @@ struct BackoffTests {
 
     @Test func equalJitterStaysBetweenHalfAndTheWholeDelay() {
         let backoff = Backoff(initial: .seconds(2), maximum: .seconds(2), jitter: .equal)
-        var generator = SeededGenerator(state: 7)
+        var generator = SeededRandom(seed: 7)
         let delays = (0..<1_000).map { _ in backoff.delay(attempt: 1, using: &generator) }
         #expect(delays.allSatisfy { $0 >= .seconds(1) && $0 <= .seconds(2) })
         // Spread over the whole range, not stuck at one end.
@@ -41,7 +30,7 @@ struct BackoffTests {
 
     @Test func proportionalJitterSpreadsAroundTheDelay() {
         let backoff = Backoff(initial: .seconds(10), maximum: .seconds(30), jitter: .proportional(0.2))
-        var generator = SeededGenerator(state: 11)
+        var generator = SeededRandom(seed: 11)
         let delays = (0..<1_000).map { _ in backoff.delay(attempt: 1, using: &generator) }
         #expect(delays.allSatisfy { $0 >= .seconds(8) && $0 <= .seconds(12) })
         #expect(delays.min()! < .milliseconds(8_500) && delays.max()! > .milliseconds(11_500))

@@ -1,4 +1,5 @@
 import Foundation
+import FootfallTestSupport
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -209,21 +210,5 @@ import Testing
         let bytes = try channel.readOutbound(as: ByteBuffer.self)
         #expect(bytes == ByteBuffer(bytes: [8, 0, 0, 0, 0, 0, 0, 0xCE]))
         _ = try channel.finish()
-    }
-}
-
-
-/// SplitMix64: the same sequence on every run, so a failure can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import FootfallTestSupport
 @testable import MessagingRedis
 import Testing
 
@@ -185,7 +186,7 @@ struct RedisPoolStateMachineTests {
     /// exactly once, and once everyone is done nothing is leased or reserved.
     @Test(arguments: [1, 2, 5])
     func theSizeIsNeverExceededAndEveryWaiterIsToldOnce(size: Int) {
-        var generator = SeededGenerator(seed: UInt64(size))
+        var generator = SeededRandom(seed: UInt64(size))
         var machine = Machine(size: size)
         var nextWaiter = 0
         var nextConnection = 0
@@ -252,20 +253,5 @@ struct RedisPoolStateMachineTests {
         #expect(machine.leased == 0)
         #expect(machine.opening == 0)
         #expect(machine.open == machine.idle.count)
-    }
-
-    /// A small deterministic generator (SplitMix64), so a failing random run can be repeated.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
