@@ -93,12 +93,12 @@ ff_ssd *ff_ssd_create(const char *graph_path, const char *text_graph_path, int c
             auto box = box_channels.find(entry.first);
             const int anchors = box == box_channels.end() ? 0 : box->second / 4;
             if (anchors <= 0 || entry.second % anchors != 0) {
-                    fill_error(err, err_len, "the predictors of " + entry.first + " do not agree on the number of anchors");
+                fill_error(err, err_len, "the predictors of " + entry.first + " do not agree on the number of anchors");
                 return nullptr;
             }
             const int found = entry.second / anchors - 1;
             if (found != classes) {
-                    fill_error(err, err_len, "the model predicts " + std::to_string(found) + " classes per box (" +
+                fill_error(err, err_len, "the model predicts " + std::to_string(found) + " classes per box (" +
                                              entry.first + "), not " + std::to_string(classes));
                 return nullptr;
             }
