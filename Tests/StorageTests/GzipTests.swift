@@ -1,5 +1,5 @@
 import Foundation
-import Storage
+@testable import Storage
 import Testing
 
 /// Archives are gzip that the system's `gzip` reads, and read back what it writes.
@@ -29,6 +29,20 @@ struct GzipTests {
         #expect(try Gzip.decompress(try gzip(["-c"], input: Self.text)) == Self.text)
         #expect(try Gzip.decompress(compressed + compressed) == Self.text + Self.text, "members one after another")
         #expect(try Gzip.decompress(try Gzip.compress(Data())) == Data())
+    }
+
+    @Test func dataHandedToZlibInPiecesComesOutTheSame() throws {
+        // Archives of 4 GiB and more go to zlib in pieces of at most 4 GiB − 1; small pieces
+        // run the same loops here.
+        let text = Self.text.prefix(30_000)
+        for piece in [1, 7, 4_096] {
+            let compressed = try Gzip.compress(text, level: 6, pieceSize: piece)
+            #expect(try gzip(["-dc"], input: compressed) == text, "pieces of \(piece)")
+            #expect(try Gzip.decompress(compressed, pieceSize: piece) == text)
+            #expect(try Gzip.decompress(compressed + compressed, pieceSize: piece) == text + text)
+            #expect(throws: StorageError.self) { try Gzip.decompress(compressed.prefix(compressed.count - 9), pieceSize: piece) }
+        }
+        #expect(try Gzip.decompress(try Gzip.compress(Data(), level: 6, pieceSize: 1), pieceSize: 1) == Data())
     }
 
     @Test func damagedOrCutDataIsRefused() throws {
