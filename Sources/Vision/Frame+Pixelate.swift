@@ -9,11 +9,14 @@ extension Frame {
         result.pixels.withUnsafeMutableBufferPointer { pixels in
             for box in boxes where [box.x, box.y, box.width, box.height].allSatisfy(\.isFinite) {
                 let padX = box.width * 0.1, padY = box.height * 0.1
-                let left = Swift.max(0, Int(box.x - padX)), top = Swift.max(0, Int(box.y - padY))
-                let right = Swift.min(width, Int((box.x + box.width + padX).rounded(.up)))
-                let bottom = Swift.min(height, Int((box.y + box.height + padY).rounded(.up)))
+                // Clamped to the frame before becoming whole numbers, which a far-off or huge box
+                // (a track's prediction running away) would not fit.
+                func column(_ x: Double) -> Int { Int(Swift.min(Swift.max(x, 0), Double(width))) }
+                func row(_ y: Double) -> Int { Int(Swift.min(Swift.max(y, 0), Double(height))) }
+                let left = column(box.x - padX), top = row(box.y - padY)
+                let right = column((box.x + box.width + padX).rounded(.up)), bottom = row((box.y + box.height + padY).rounded(.up))
                 guard right > left, bottom > top else { continue }
-                let block = Swift.max(8, Int(box.height / 8))
+                let block = Swift.max(8, Int(Swift.min(box.height, Double(height)) / 8))
                 for blockTop in stride(from: top, to: bottom, by: block) {
                     for blockLeft in stride(from: left, to: right, by: block) {
                         let blockBottom = Swift.min(bottom, blockTop + block), blockRight = Swift.min(right, blockLeft + block)

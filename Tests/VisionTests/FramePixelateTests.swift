@@ -29,4 +29,12 @@ struct FramePixelateTests {
         // A box outside the frame changes nothing and does not fail.
         #expect(frame.pixelating([Box(x: 100, y: 100, width: 10, height: 10)]).pixels == frame.pixels)
     }
+
+    @Test func aBoxFarBeyondTheFrameIsClampedNotATrap() {
+        let frame = Self.checkerboard()
+        // Once a trap: 1e30 does not fit in an Int.
+        let huge = frame.pixelating([Box(x: -1e30, y: -1e30, width: 2e30, height: 2e30)])
+        #expect(Set(stride(from: 0, to: huge.pixels.count, by: 3).map { huge.pixels[$0] }) == [100])
+        #expect(frame.pixelating([Box(x: 1e30, y: 1e30, width: 1e30, height: 1e30)]).pixels == frame.pixels)
+    }
 }
