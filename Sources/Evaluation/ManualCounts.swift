@@ -4,11 +4,19 @@ import CountingCore
 /// tracks (`Fixtures/vtest-eye-counts.json`).
 public struct ManualCounts: Hashable, Sendable, Decodable {
     public struct LineCount: Hashable, Sendable, Decodable {
+        /// One crossing seen by eye, at about this frame (0-based).
+        public struct Crossing: Hashable, Sendable, Decodable {
+            public var frame: Int
+            public var direction: CrossingDirection
+        }
+
         public var name: String
         public var a: [Double]
         public var b: [Double]
         public var `in`: Int
         public var out: Int
+        /// Every crossing counted, with its frame, when the file lists them.
+        public var crossings: [Crossing]?
     }
 
     public struct ZoneCount: Hashable, Sendable, Decodable {

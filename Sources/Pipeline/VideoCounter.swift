@@ -72,7 +72,7 @@ public struct VideoCounter {
             var peaks = [Int](repeating: 0, count: geometry.zones.count)
             var sums = [Double](repeating: 0, count: geometry.zones.count)
             var samples = [[CountSummary.OccupancySample]](repeating: [], count: geometry.zones.count)
-            var crossings: [VideoCount.Crossing] = []
+            var crossings: [(frame: Int, crossing: LineCrossing)] = []
             let sampleList = sampleFrames.sorted()
             var nextSample = 0
             var previous = [Int](repeating: 0, count: geometry.zones.count)
@@ -87,10 +87,8 @@ public struct VideoCounter {
             var lastIndex = -1
             while let frame = try reader.next(), frame.index < (maxFrames ?? Int.max) {
                 lastIndex = frame.index
-                for event in try analyzer.analyze(frame) {
-                    guard case .crossing(let crossing) = event else { continue }
-                    crossings.append(.init(line: crossing.line, direction: crossing.direction, frame: frame.index,
-                                           track: crossing.trackID, linkedTrack: crossing.linkedTrackID))
+                for case .crossing(let crossing) in try analyzer.analyze(frame) {
+                    crossings.append((frame.index, crossing))
                 }
                 sample(upTo: frame.index, including: false, occupancies: previous)
                 previous = analyzer.occupancies

@@ -263,10 +263,8 @@ struct Count: ParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let summary = run.summary
         if listCrossings {
-            for crossing in run.crossings {
-                let linked = crossing.linkedTrack.map { " (linked from track \($0))" } ?? ""
-                FileHandle.standardError.write(Data(
-                    "crossing: frame \(crossing.frame), line \(crossing.line), \(crossing.direction.rawValue), track \(crossing.track)\(linked)\n".utf8))
+            for (frame, crossing) in run.crossings {
+                FileHandle.standardError.write(Data((crossing.listed(frame: frame) + "\n").utf8))
             }
         }
         if json {
@@ -280,7 +278,7 @@ struct Count: ParsableCommand {
                 print("zone \(zone.name): peak \(zone.peak), mean \(String(format: "%.2f", zone.mean))")
             }
         }
-        guard let manual, let truth else { return }
+        guard let manual else { return }
         // On stderr with --json, so stdout stays one JSON object.
         let report = { (text: String) in
             if json { FileHandle.standardError.write(Data((text + "\n").utf8)) } else { print(text) }
@@ -299,9 +297,8 @@ struct Count: ParsableCommand {
         report(String(format: "line count error %.1f %%, zone occupancy mean absolute error %.2f people",
                       comparison.lineError * 100, comparison.occupancyMeanAbsoluteError))
         if let splitFrame {
-            let crossings = try EyeCrossings.load(path: truth)
             for (name, frames) in [("frames < \(splitFrame)", 0..<splitFrame), ("frames ≥ \(splitFrame)", splitFrame..<Int.max)] {
-                let part = PartComparison(run, crossings: crossings, manual: manual, frames: frames)
+                let part = PartComparison(run, manual: manual, frames: frames)
                 for detail in part.details { report("  \(name), by eye, \(detail)") }
                 report("\(name): line count error " + String(format: "%.1f %%", part.lineError * 100)
                        + " (\(part.linesOff) off of \(part.manualCrossings) crossings), zone occupancy mean absolute error "

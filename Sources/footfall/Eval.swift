@@ -134,9 +134,7 @@ struct Eval: ParsableCommand {
             }
             if listCrossings {
                 for (frame, crossing) in result.crossings {
-                    let linked = crossing.linkedTrackID.map { " (linked from track \($0))" } ?? ""
-                    FileHandle.standardError.write(Data(
-                        "crossing: frame \(frame), line \(crossing.line), \(crossing.direction.rawValue), track \(crossing.trackID)\(linked)\n".utf8))
+                    FileHandle.standardError.write(Data((crossing.listed(frame: frame) + "\n").utf8))
                 }
             }
         } else {

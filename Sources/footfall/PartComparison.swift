@@ -16,14 +16,16 @@ struct PartComparison {
     /// Errors over the crossings and zone samples whose frames lie in `frames`: per line and
     /// direction, |counted − by eye| summed, over the crossings by eye; zone samples' mean
     /// absolute error.
-    init(_ run: VideoCount, crossings: EyeCrossings, manual: ManualCounts, frames: Range<Int>) {
+    init(_ run: VideoCount, manual: ManualCounts, frames: Range<Int>) {
         var off = 0, total = 0
         var details: [String] = []
-        for line in crossings.lines {
+        for line in manual.lines {
             var parts: [String] = []
             for direction in [CrossingDirection.in, .out] {
-                let byEye = line.crossings.filter { $0.direction == direction.rawValue && frames.contains($0.frame) }.count
-                let counted = run.crossings.filter { $0.line == line.name && $0.direction == direction && frames.contains($0.frame) }.count
+                let byEye = (line.crossings ?? []).filter { $0.direction == direction && frames.contains($0.frame) }.count
+                let counted = run.crossings.filter {
+                    $0.crossing.line == line.name && $0.crossing.direction == direction && frames.contains($0.frame)
+                }.count
                 off += abs(counted - byEye)
                 total += byEye
                 parts.append("\(direction.rawValue) \(byEye) (counted \(counted))")
